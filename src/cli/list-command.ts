@@ -1,0 +1,47 @@
+/**
+ * `postq list [--json] [--all] [--queue NAME[,NAME...]]`: the queue as mailq or postqueue -j
+ * print it, read from the spool directly. --all adds what postqueue leaves out (corrupt/,
+ * incomplete and unlisted files), each marked with its state and diagnostics.
+ */
+import type { QueueEntry } from '../domain/entry.js';
+import { UsageError } from '../domain/errors.js';
+import { isQueueName, QUEUE_NAMES, SHOWQ_QUEUES, type QueueName } from '../domain/queue.js';
+import type { SpoolConfig } from '../config/spool-config.js';
+import { formatJsonEntry } from '../spool/json-format.js';
+import { formatMailq } from '../spool/mailq-format.js';
+import { printable } from '../spool/printable.js';
+import { scanQueues } from '../watch/scan.js';
+
+export interface ListOptions {
+  json: boolean;
+  all: boolean;
+  queues: QueueName[] | null;
+}
+
+export function parseQueueList(value: string | undefined): QueueName[] | null {
+  if (value === undefined) return null;
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!isQueueName(name)) throw new UsageError(`unknown queue "${name}": expected one of ${QUEUE_NAMES.join(', ')}`);
+  }
+  return names as QueueName[];
+}
+
+/** The entries `list` prints, in showq's order (corrupt last, with --all). */
+export function selectListed(config: SpoolConfig, options: ListOptions): QueueEntry[] {
+  const order: QueueName[] = options.all ? [...SHOWQ_QUEUES, 'corrupt'] : [...SHOWQ_QUEUES];
+  const queues = options.queues ? order.filter((q) => options.queues!.includes(q)) : order;
+  const entries = scanQueues(config, queues);
+  return options.all ? entries : entries.filter((e) => e.listed);
+}
+
+export function runList(config: SpoolConfig, options: ListOptions, write: (text: string) => void): number {
+  const entries = selectListed(config, options);
+  if (options.json) {
+    // postqueue -j prints nothing at all for an empty queue.
+    for (const entry of entries) write(formatJsonEntry(entry) + '\n');
+  } else {
+    write(printable(formatMailq(entries, { longQueueIds: config.longQueueIds }), { keepNewline: true }));
+  }
+  return 0;
+}

@@ -1,0 +1,86 @@
+/**
+ * Argument parsing and dispatch for every `postq` subcommand, with the exit-code policy:
+ * 0 ok, 1 a message could not be read, 2 usage, 3 spool not readable.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SpoolAccessError, UsageError } from '../domain/errors.js';
+import { resolveSpoolConfig } from '../config/spool-config.js';
+import { runList, parseQueueList } from './list-command.js';
+import { runCat } from './cat-command.js';
+
+export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
+
+const USAGE = `usage:
+  postq [--spool DIR | -c CONFIG_DIR] [--read-only] [--theme NAME]   open the console
+  postq list [--json] [--all] [--queue NAME[,NAME...]] [--spool DIR | -c CONFIG_DIR]
+  postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
+`;
+
+const SPOOL_OPTIONS = {
+  spool: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  help: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function spoolConfig(values: { spool?: string | undefined; config?: string | undefined }) {
+  if (values.spool && values.config) throw new UsageError('give --spool or -c, not both');
+  return resolveSpoolConfig({ spool: values.spool ?? null, configDir: values.config ?? null });
+}
+
+const out = (text: string) => process.stdout.write(text);
+const err = (text: string) => process.stderr.write(text);
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'list') {
+    const { values, positionals } = parse(rest, {
+      ...SPOOL_OPTIONS,
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      queue: { type: 'string' },
+    });
+    if (values.help) return out(USAGE), EXIT.ok;
+    if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const config = spoolConfig(values);
+    return runList(config, { json: !!values.json, all: !!values.all, queues: parseQueueList(values.queue) }, out);
+  }
+  if (command === 'cat') {
+    const { values, positionals } = parse(rest, {
+      ...SPOOL_OPTIONS,
+      envelope: { type: 'boolean', short: 'e' },
+      headers: { type: 'boolean', short: 'h' },
+      body: { type: 'boolean', short: 'b' },
+    });
+    if (values.help) return out(USAGE), EXIT.ok;
+    if (positionals.length !== 1) throw new UsageError('cat takes exactly one QUEUE_ID');
+    const config = spoolConfig(values);
+    const sections = { envelope: !!values.envelope, headers: !!values.headers, body: !!values.body };
+    return runCat(config, positionals[0]!, sections, out, err);
+  }
+  if (command === '--help' || command === 'help') return out(USAGE), EXIT.ok;
+  throw new UsageError(command ? `unknown command: ${command}` : 'the console is not built yet; use postq list');
+}
+
+export async function runMain(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`postq: ${error.message}\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (error instanceof SpoolAccessError) {
+      err(`postq: ${error.message}\n`);
+      return EXIT.spool;
+    }
+    throw error;
+  }
+}

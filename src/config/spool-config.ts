@@ -1,0 +1,127 @@
+/**
+ * Where the spool is and how it is laid out: --spool, else `postconf -h queue_directory`, else
+ * /var/spool/postfix. Where postconf answers, its values for the layout and the empty address
+ * win; for a bare --spool the long-id setting and hash depth are inferred from what is on disk.
+ * Runs postconf (read-only) and nothing else.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashDirs, isLongQueueId, isQueueIdName } from '../domain/queue-id.js';
+
+export interface SpoolConfig {
+  queueDirectory: string;
+  /** The -c CONFIG_DIR given, passed on to postsuper and postqueue. */
+  configDir: string | null;
+  /** enable_long_queue_ids; picks mailq's column layout. */
+  longQueueIds: boolean;
+  emptyAddress: string;
+  hashQueueNames: string[];
+  hashQueueDepth: number;
+  duplicateFilterLimit: number;
+  /** True when postconf answered (a Postfix installation manages this spool). */
+  fromPostconf: boolean;
+}
+
+export const DEFAULT_QUEUE_DIRECTORY = '/var/spool/postfix';
+
+const PARAMS = [
+  'queue_directory',
+  'enable_long_queue_ids',
+  'empty_address_recipient',
+  'hash_queue_names',
+  'hash_queue_depth',
+  'duplicate_filter_limit',
+] as const;
+
+/** `postconf [-c DIR] -h name...` -> values, or null when postconf is missing or fails. */
+export function readPostconf(configDir: string | null): Map<string, string> | null {
+  const args = [...(configDir ? ['-c', configDir] : []), '-h', ...PARAMS];
+  try {
+    const out = execFileSync('postconf', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+    const values = out.split('\n');
+    return new Map(PARAMS.map((name, i) => [name, (values[i] ?? '').trim()]));
+  } catch {
+    return null;
+  }
+}
+
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Depth of one-character subdirectories under a hashed queue (0 when flat). */
+function inferHashDepth(dir: string): number {
+  let depth = 0;
+  let current = dir;
+  for (;;) {
+    const sub = listNames(current).find((n) => n.length === 1);
+    if (!sub) return depth;
+    depth++;
+    current = join(current, sub);
+  }
+}
+
+/** Long ids are on when any queue file found has a long name. */
+function inferLongIds(queueDirectory: string): boolean {
+  const stack = ['maildrop', 'incoming', 'active', 'deferred', 'hold', 'corrupt'].map((q) => join(queueDirectory, q));
+  let looked = 0;
+  while (stack.length > 0 && looked < 2000) {
+    const dir = stack.pop()!;
+    for (const name of listNames(dir)) {
+      looked++;
+      if (name.length === 1) stack.push(join(dir, name));
+      else if (isQueueIdName(name)) return isLongQueueId(name);
+    }
+  }
+  return false;
+}
+
+export interface SpoolConfigOptions {
+  spool?: string | null;
+  configDir?: string | null;
+}
+
+export function resolveSpoolConfig(options: SpoolConfigOptions): SpoolConfig {
+  const configDir = options.configDir ?? null;
+  // A bare --spool is a directory no Postfix config describes (a copy, the demo): infer.
+  const postconf = options.spool && !configDir ? null : readPostconf(configDir);
+  const queueDirectory = options.spool ?? (postconf?.get('queue_directory') || DEFAULT_QUEUE_DIRECTORY);
+  if (postconf) {
+    const int = (name: string, fallback: number) => {
+      const n = Number.parseInt(postconf.get(name) ?? '', 10);
+      return Number.isFinite(n) ? n : fallback;
+    };
+    return {
+      queueDirectory,
+      configDir,
+      longQueueIds: postconf.get('enable_long_queue_ids') === 'yes',
+      emptyAddress: postconf.get('empty_address_recipient') || 'MAILER-DAEMON',
+      hashQueueNames: (postconf.get('hash_queue_names') ?? '').split(/[\s,]+/).filter(Boolean).map((s) => s.toLowerCase()),
+      hashQueueDepth: Math.max(1, int('hash_queue_depth', 1)),
+      duplicateFilterLimit: int('duplicate_filter_limit', 1000),
+      fromPostconf: true,
+    };
+  }
+  const deferDepth = inferHashDepth(join(queueDirectory, 'defer')) || inferHashDepth(join(queueDirectory, 'deferred'));
+  return {
+    queueDirectory,
+    configDir,
+    longQueueIds: inferLongIds(queueDirectory),
+    emptyAddress: 'MAILER-DAEMON',
+    hashQueueNames: ['deferred', 'defer'],
+    hashQueueDepth: Math.max(1, deferDepth),
+    duplicateFilterLimit: 1000,
+    fromPostconf: false,
+  };
+}
+
+/** The path Postfix computes for an id in a queue, relative to the queue directory. */
+export function queuePath(config: SpoolConfig, queueName: string, id: string): string {
+  if (!config.hashQueueNames.includes(queueName)) return `${queueName}/${id}`;
+  return [queueName, ...hashDirs(id, config.hashQueueDepth), id].join('/');
+}

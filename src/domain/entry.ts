@@ -1,0 +1,58 @@
+/**
+ * What postq knows about one queue file: the mailq facts (as showq computes them) plus what
+ * postq knows beyond them. Pure types.
+ */
+import type { QueueName } from './queue.js';
+
+/** A problem found while reading a file: where, in which record, what. Never thrown. */
+export interface Diagnostic {
+  /** Byte offset in the file of the record (or length byte) where the problem is. */
+  offset: number;
+  /** The record type byte, or null when the problem is not in a record. */
+  recordType: number | null;
+  problem: string;
+}
+
+/** A recipient as mailq lists it: quoted, printable address and its delay reason, if any. */
+export interface ListedRecipient {
+  address: string;
+  /** The defer log's reason; empty string when there is none (JSON then omits it). */
+  delayReason: string;
+}
+
+/**
+ * Why a file is not (or not only) a message the way showq sees it:
+ * - `ok`: a complete file showq lists;
+ * - `incomplete`: owner bits not rwx (being written, or marked corrupt by a delivery agent);
+ * - `damaged`: a read error or a missing part; still listed when showq lists it;
+ * - `unlisted`: showq skips it (no sender record could be read);
+ * - `corrupt`: in corrupt/, which showq never scans.
+ */
+export type EntryState = 'ok' | 'incomplete' | 'damaged' | 'unlisted' | 'corrupt';
+
+export interface QueueEntry {
+  queueName: QueueName;
+  queueId: string;
+  /** Path relative to the queue directory, e.g. `deferred/D/D976E1604F1`. */
+  path: string;
+  /** Epoch seconds: the T record before the sender, else the file's mtime (showq). */
+  arrivalTime: number;
+  /** mailq's size: SIZE field 1, else the file size. */
+  messageSize: number;
+  /** g+x on the file: `postsuper -e` asked for expiry (`#` in mailq). */
+  forcedExpire: boolean;
+  /** Quoted, printable sender; the empty sender shows as empty_address_recipient. */
+  sender: string;
+  /** In mailq order: recipients from the defer log first, then pending R records. */
+  recipients: ListedRecipient[];
+  /** Whether `postqueue -j` would list this file. */
+  listed: boolean;
+  state: EntryState;
+  diagnostics: Diagnostic[];
+  /** File mtime in epoch seconds; for deferred files the next retry time. */
+  mtime: number;
+  fileSize: number;
+  mode: number;
+  /** Subject header, raw text (sanitize before display); null when there is none. */
+  subject: string | null;
+}

@@ -1,0 +1,82 @@
+/**
+ * defer/ and bounce/ logfiles -> per-recipient entries, read the way Postfix's bounce_log.c
+ * reads them: blank-line separated entries; every line first made printable (`?` for control
+ * bytes and invalid UTF-8); `name=value` lines; old-style `<addr>: text` lines; later lines
+ * override earlier ones. Pure; never throws; unknown lines are ignored as Postfix ignores them.
+ */
+import { showqPrintable } from './printable.js';
+
+export interface LogEntry {
+  /** Printable quoted recipient, as logged. */
+  recipient: string;
+  /** The reason text mailq shows. */
+  reason: string;
+  status: string;
+  action: string;
+  /** Offset of the recipient's R record, or -1 when not logged. */
+  offset: number;
+}
+
+export type LogKind = 'defer' | 'bounce';
+
+const DEFAULTS: Record<LogKind, { status: string; action: string }> = {
+  defer: { status: '4.0.0', action: 'delayed' },
+  bounce: { status: '5.0.0', action: 'failed' },
+};
+
+interface Draft {
+  recipient: string | null;
+  reason: string | null;
+  status: string | null;
+  action: string | null;
+  offset: number;
+}
+
+function finish(draft: Draft, kind: LogKind): LogEntry {
+  let recipient = draft.recipient ?? '(recipient address unavailable)';
+  if (recipient === '') recipient = '(MAILER-DAEMON)';
+  return {
+    recipient,
+    reason: draft.reason ?? '(description unavailable)',
+    status: draft.status ?? DEFAULTS[kind].status,
+    action: draft.action ?? DEFAULTS[kind].action,
+    offset: draft.offset,
+  };
+}
+
+export function parseBounceLog(bytes: Buffer, kind: LogKind = 'defer'): LogEntry[] {
+  const entries: LogEntry[] = [];
+  let draft: Draft | null = null;
+  let start = 0;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    if (start === bytes.length) break;
+    const line = showqPrintable(bytes.subarray(start, end));
+    start = end + 1;
+    if (line === '') {
+      if (draft) entries.push(finish(draft, kind));
+      draft = null;
+      continue;
+    }
+    draft ??= { recipient: null, reason: null, status: null, action: null, offset: -1 };
+    if (line.startsWith('<')) {
+      const split = line.indexOf('>: ');
+      if (split < 0) continue;
+      draft.recipient = line.slice(1, split);
+      draft.reason = line.slice(split + 3);
+    } else if (/^[A-Za-z0-9]/.test(line)) {
+      const eq = line.indexOf('=');
+      if (eq < 0) continue;
+      const name = line.slice(0, eq).trim();
+      const value = line.slice(eq + 1).trim();
+      if (name === 'recipient') draft.recipient = value;
+      else if (name === 'reason') draft.reason = value;
+      else if (name === 'status') draft.status = value;
+      else if (name === 'action') draft.action = value;
+      else if (name === 'offset') draft.offset = Number.parseInt(value, 10) || -1;
+    }
+  }
+  if (draft) entries.push(finish(draft, kind));
+  return entries;
+}

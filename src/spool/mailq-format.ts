@@ -1,0 +1,70 @@
+/**
+ * QueueEntry[] -> the text `postqueue -p` (mailq) prints (postqueue/showq_compat.c): header,
+ * message lines with status markers inside the id column, reason lines on change,
+ * blank lines between messages, footer or "Mail queue is empty". Pure; the caller
+ * passes the text through printable() before it reaches a terminal.
+ */
+import type { QueueEntry } from '../domain/entry.js';
+import { queueMarker } from '../domain/queue.js';
+import { asctime } from './asctime.js';
+
+interface Layout {
+  id: number;
+  size: number;
+  date: number;
+  header: [string, string, string, string];
+}
+
+const SHORT: Layout = {
+  id: 11,
+  size: 7,
+  date: 20,
+  header: ['-Queue ID-', '--Size--', '----Arrival Time----', '-Sender/Recipient-------'],
+};
+const LONG: Layout = {
+  id: 17,
+  size: 8,
+  date: 19,
+  header: ['----Queue ID-----', '--Size--', '---Arrival Time----', '--Sender/Recipient------'],
+};
+
+export interface MailqOptions {
+  /** enable_long_queue_ids: picks the column layout (not the ids themselves). */
+  longQueueIds: boolean;
+}
+
+export function formatMailqMessage(entry: QueueEntry, layout: Layout): string[] {
+  const lines: string[] = [];
+  const marker = queueMarker(entry.queueName) + (entry.forcedExpire ? '#' : '');
+  const date = (asctime(entry.arrivalTime) + ' ').slice(0, layout.date);
+  lines.push(
+    `${(entry.queueId + marker).padEnd(layout.id)} ${String(entry.messageSize).padStart(layout.size)} ` +
+      `${date.padStart(layout.date)} ${entry.sender}`,
+  );
+  const indent = ' '.repeat(layout.id + layout.size + layout.date + 3);
+  let previous = '';
+  for (const rcpt of entry.recipients) {
+    if (rcpt.delayReason !== previous) {
+      const reason = rcpt.delayReason === '' ? 'reason unavailable' : rcpt.delayReason;
+      lines.push(' '.repeat(Math.max(0, 76 - reason.length)) + `(${reason})`);
+      previous = rcpt.delayReason;
+    }
+    lines.push(indent + rcpt.address);
+  }
+  return lines;
+}
+
+export function formatMailq(entries: readonly QueueEntry[], options: MailqOptions): string {
+  if (entries.length === 0) return 'Mail queue is empty\n';
+  const layout = options.longQueueIds ? LONG : SHORT;
+  const [id, size, date, who] = layout.header;
+  const out: string[] = [`${id.padEnd(layout.id)} ${size.padStart(layout.size)} ${date.padEnd(layout.date)} ${who}`];
+  let total = 0;
+  entries.forEach((entry, i) => {
+    if (i > 0) out.push('');
+    out.push(...formatMailqMessage(entry, layout));
+    total += entry.messageSize;
+  });
+  out.push('', `-- ${Math.floor(total / 1024)} Kbytes in ${entries.length} Request${entries.length === 1 ? '' : 's'}.`);
+  return out.join('\n') + '\n';
+}

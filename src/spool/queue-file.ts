@@ -1,0 +1,218 @@
+/**
+ * Queue file -> the envelope facts postq lists, read the way showq and qmgr read them.
+ *
+ * Contract: parseQueueFile(bytes, options) never throws. It returns what it could read plus
+ * diagnostics: read errors (truncation, bad length, bad pointer), a missing end record,
+ * record types not allowed in their segment (what makes qmgr move a file to corrupt/), a
+ * malformed size record. With `skipContent` (the default) the content is skipped with the size
+ * record after the primary headers (for the Subject), as showq and qmgr do.
+ * `needMore` says the buffer ended before the file did: the caller read a prefix and should
+ * read the whole file and parse again.
+ */
+import type { Diagnostic } from '../domain/entry.js';
+import type { QueueName } from '../domain/queue.js';
+import { isAllowedIn, REC, describeRecordType, type Segment } from './rec-type.js';
+import { RecordReader, type QueueRecord } from './record.js';
+import { showqAddress } from './printable.js';
+
+export type RecipientStatus = 'pending' | 'done' | 'canceled';
+
+export interface EnvelopeRecipient {
+  /** Quoted, printable, as showq lists it. */
+  address: string;
+  /** Offset of the R record's type byte (the defer log's `offset=`). */
+  offset: number;
+  status: RecipientStatus;
+  /** From the O record before it, printable; null when absent. */
+  originalRecipient: string | null;
+}
+
+export interface SizeRecord {
+  dataSize: number;
+  dataOffset: number;
+  recipientCount: number;
+  /** True when field 1 is a valid size (showq uses it; else the file size). */
+  valid: boolean;
+}
+
+export interface ParsedQueueFile {
+  size: SizeRecord | null;
+  /** Seconds of the first T record seen before the sender; null when there is none. */
+  arrivalTime: number | null;
+  createTime: number | null;
+  /** Quoted printable sender (empty becomes the empty address name); null when no S record. */
+  sender: string | null;
+  /** True when the S record was empty (the null sender `<>`). */
+  nullSender: boolean;
+  recipients: EnvelopeRecipient[];
+  subject: string | null;
+  /** The end record was read. */
+  complete: boolean;
+  diagnostics: Diagnostic[];
+  /** The buffer ended before the file: read the whole file and parse again. */
+  needMore: boolean;
+}
+
+export interface ParseOptions {
+  queueName: QueueName;
+  /** The file's size on disk; when the buffer is shorter, it holds only a prefix. */
+  fileSize?: number;
+  /** Skip the body with the size record (default true). */
+  skipContent?: boolean;
+  /** empty_address_recipient (default MAILER-DAEMON). */
+  emptyAddress?: string;
+}
+
+const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+const MAX_HEADER_RECORDS = 200;
+
+/** showq's atol(): leading blanks, optional sign, digits. */
+function leadingInteger(data: Buffer): number {
+  const m = /^\s*([-+]?\d+)/.exec(data.toString('latin1'));
+  return m ? Number(m[1]) : 0;
+}
+
+function parseSize(data: Buffer): SizeRecord {
+  const text = data.toString('latin1');
+  const fields = text.trim().split(/\s+/).map(Number);
+  const valid = /^[\d ]+$/.test(text) && (fields[0] ?? -1) >= 0;
+  return {
+    dataSize: fields[0] ?? 0,
+    dataOffset: fields[1] ?? 0,
+    recipientCount: fields[2] ?? 0,
+    valid,
+  };
+}
+
+class HeaderScan {
+  subject: string | null = null;
+  done = false;
+  private line: Buffer[] = [];
+  private records = 0;
+  private inSubject = false;
+
+  /** Feed one content record; returns false once the headers are over. */
+  feed(rec: QueueRecord): boolean {
+    if (this.done) return false;
+    if (++this.records > MAX_HEADER_RECORDS) return (this.done = true), false;
+    this.line.push(rec.data);
+    if (rec.type === REC.CONT) return true;
+    const text = Buffer.concat(this.line).toString('utf8');
+    this.line = [];
+    const continuation = text.startsWith(' ') || text.startsWith('\t');
+    if (continuation && this.inSubject && this.subject !== null) {
+      this.subject += ' ' + text.trim();
+    } else if (HEADER_NAME.test(text)) {
+      this.inSubject = /^subject[ \t]*:/i.test(text);
+      if (this.inSubject && this.subject === null) this.subject = text.slice(text.indexOf(':') + 1).trim();
+    } else if (!continuation) {
+      this.done = true;
+    }
+    return !this.done;
+  }
+}
+
+export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueueFile {
+  const result: ParsedQueueFile = {
+    size: null,
+    arrivalTime: null,
+    createTime: null,
+    sender: null,
+    nullSender: false,
+    recipients: [],
+    subject: null,
+    complete: false,
+    diagnostics: [],
+    needMore: false,
+  };
+  const skipContent = options.skipContent ?? true;
+  const emptyAddress = options.emptyAddress ?? 'MAILER-DAEMON';
+  const inMaildrop = options.queueName === 'maildrop';
+  const reader = new RecordReader(bytes);
+  const headers = new HeaderScan();
+  let segment: Segment = 'envelope';
+  let contentStart = -1;
+  let originalRecipient: string | null = null;
+  const warn = (rec: QueueRecord, problem: string) =>
+    result.diagnostics.push({ offset: rec.offset, recordType: rec.type, problem });
+
+  for (let rec = reader.next(); rec; rec = reader.next()) {
+    if (!isAllowedIn(segment, rec.type)) {
+      warn(rec, `unexpected record type ${describeRecordType(rec.type)} in the ${segment} segment`);
+    }
+    if (segment === 'content') {
+      if (rec.type === REC.XTRA) {
+        segment = 'extracted';
+      } else if (!headers.feed(rec) && skipContent && result.size?.valid) {
+        reader.seek(contentStart + result.size.dataSize);
+      }
+      continue;
+    }
+    switch (rec.type) {
+      case REC.SIZE:
+        // Postfix 3.11+ sendmail writes a provisional size record into maildrop; readers ignore it.
+        if (inMaildrop || result.size) break;
+        result.size = parseSize(rec.data);
+        if (!result.size.valid) warn(rec, `malformed size record: ${rec.data.toString('latin1').trim()}`);
+        break;
+      case REC.TIME:
+        if (result.sender === null && result.arrivalTime === null) result.arrivalTime = leadingInteger(rec.data);
+        break;
+      case REC.ATTR: {
+        const text = rec.data.toString('latin1');
+        const eq = text.indexOf('=');
+        if (eq < 0) warn(rec, 'bad attribute record (no name=value)');
+        else if (text.slice(0, eq).trim() === 'create_time') result.createTime = leadingInteger(rec.data.subarray(eq + 1));
+        break;
+      }
+      case REC.FROM:
+        if (result.sender !== null) {
+          warn(rec, 'duplicate sender record');
+          break;
+        }
+        result.nullSender = rec.data.length === 0;
+        result.sender = showqAddress(rec.data, emptyAddress);
+        break;
+      case REC.ORCP:
+        originalRecipient = showqAddress(rec.data, emptyAddress);
+        break;
+      case REC.RCPT:
+      case REC.DONE:
+      case REC.DRCP:
+        result.recipients.push({
+          address: showqAddress(rec.data, emptyAddress),
+          offset: rec.offset,
+          status: rec.type === REC.RCPT ? 'pending' : rec.type === REC.DONE ? 'done' : 'canceled',
+          originalRecipient,
+        });
+        originalRecipient = null;
+        break;
+      case REC.MESG:
+        if (segment !== 'envelope') warn(rec, 'out-of-order message content marker');
+        segment = 'content';
+        contentStart = rec.end;
+        break;
+      case REC.XTRA:
+        warn(rec, 'out-of-order extracted segment marker');
+        segment = 'extracted';
+        break;
+      case REC.END:
+        result.complete = true;
+        break;
+    }
+  }
+  result.subject = headers.subject;
+  const fileSize = options.fileSize ?? bytes.length;
+  if (!result.complete && bytes.length < fileSize) {
+    result.needMore = true;
+  } else if (reader.error) {
+    result.diagnostics.push({ ...reader.error });
+  } else if (!result.complete) {
+    result.diagnostics.push({ offset: reader.pos, recordType: null, problem: 'missing end record' });
+  }
+  if (result.sender === null) result.diagnostics.push({ offset: 0, recordType: null, problem: 'missing sender record' });
+  if (result.complete && !inMaildrop && result.size === null) {
+    result.diagnostics.push({ offset: 0, recordType: null, problem: 'missing size record' });
+  }
+  return result;
+}

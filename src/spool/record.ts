@@ -1,0 +1,151 @@
+/**
+ * The one reader of queue-file bytes (Postfix record.c): type byte, little-endian base-128
+ * length, data.
+ *
+ * Contract: next() returns records in logical order, following non-zero pointer (`p`)
+ * records, hiding padding (`w`) and stopping after the end (`E`) record, like rec_get().
+ * Data is a view into the caller's buffer: a length that runs past the end of the buffer is
+ * an error, never an allocation.
+ *
+ * Diagnostics: the first read error is kept in `error` (offset, record type, problem) and
+ * next() then returns null for good. Nothing here throws on any input.
+ */
+import { REC } from './rec-type.js';
+
+export interface QueueRecord {
+  type: number;
+  /** Offset of the type byte. */
+  offset: number;
+  data: Buffer;
+  /** Offset just past the data. */
+  end: number;
+  /** When reached through a pointer: the offset of that pointer record (postcat -o prints it). */
+  pointerOffset: number | null;
+}
+
+export interface RecordError {
+  offset: number;
+  recordType: number | null;
+  problem: string;
+}
+
+export interface RecordReaderOptions {
+  /** Return `p` and `w` records instead of consuming them (postcat -v). Default false. */
+  raw?: boolean;
+  /** Follow pointer records; with raw they are both returned and followed. Default true. */
+  followPointers?: boolean;
+}
+
+/** Postfix gives up after this many backward pointer jumps (record.c). */
+const MAX_REVERSE_JUMPS = 10_000;
+/** Postfix 3.7 reads at most 5 length bytes; larger values overflow its int. */
+const MAX_LENGTH_BYTES = 5;
+const MAX_LENGTH = 0x7fff_ffff;
+
+export class RecordReader {
+  pos: number;
+  error: RecordError | null = null;
+  /** True once the end (`E`) record was returned. */
+  ended = false;
+  private reverseJumps = 0;
+  /** Bytes walked so far; a pointer cycle that only jumps forward and back is cut off by it. */
+  private walked = 0;
+  private readonly walkLimit: number;
+  private pendingPointer: number | null = null;
+  private readonly raw: boolean;
+  private readonly follow: boolean;
+
+  constructor(
+    private readonly buf: Buffer,
+    start = 0,
+    options: RecordReaderOptions = {},
+  ) {
+    this.pos = start;
+    this.raw = options.raw ?? false;
+    this.follow = options.followPointers ?? true;
+    // Legitimate pointer chains visit each byte about once; four passes plus slack is generous.
+    this.walkLimit = buf.length * 4 + (1 << 20);
+  }
+
+  /** True when the reader stopped at the end of the buffer on a record boundary. */
+  get atEof(): boolean {
+    return this.error === null && !this.ended && this.pos >= this.buf.length;
+  }
+
+  /** Move to an absolute offset, e.g. past the content as the size record says. */
+  seek(offset: number): void {
+    this.pos = offset;
+  }
+
+  next(): QueueRecord | null {
+    for (;;) {
+      if (this.error || this.ended || this.pos >= this.buf.length) return null;
+      const rec = this.readOne();
+      if (!rec) return null;
+      if (rec.type === REC.PTR) {
+        const jumped = this.follow ? this.jump(rec) : true;
+        if (!jumped) return null;
+        if (this.raw) return rec;
+        continue;
+      }
+      if (rec.type === REC.DTXT && !this.raw) continue;
+      if (rec.type === REC.END) this.ended = true;
+      rec.pointerOffset = this.pendingPointer;
+      this.pendingPointer = null;
+      return rec;
+    }
+  }
+
+  private readOne(): QueueRecord | null {
+    const buf = this.buf;
+    const offset = this.pos;
+    const type = buf[offset]!;
+    let length = 0;
+    let scale = 1;
+    let p = offset + 1;
+    for (let n = 0; ; n++) {
+      if (n >= MAX_LENGTH_BYTES) return this.fail(offset, type, 'too many length bits');
+      if (p >= buf.length) return this.fail(offset, type, 'unexpected EOF reading length');
+      const byte = buf[p++]!;
+      length += (byte & 0x7f) * scale;
+      scale *= 128;
+      if ((byte & 0x80) === 0) break;
+    }
+    if (length > MAX_LENGTH) return this.fail(offset, type, `illegal length ${length}`);
+    if (p + length > buf.length) {
+      return this.fail(offset, type, `unexpected EOF in data, record type ${type} length ${length}`);
+    }
+    this.pos = p + length;
+    this.walked += this.pos - offset;
+    if (this.walked > this.walkLimit) return this.fail(offset, type, 'pointer records loop');
+    return { type, offset, data: buf.subarray(p, p + length), end: p + length, pointerOffset: null };
+  }
+
+  /** Follow a pointer record; false (with the error set) when it is malformed or loops. */
+  private jump(rec: QueueRecord): boolean {
+    const text = rec.data.toString('latin1');
+    const match = /^\s*(\d+)$/.exec(text);
+    if (!match) {
+      this.fail(rec.offset, rec.type, `malformed pointer record value: ${JSON.stringify(text)}`);
+      return false;
+    }
+    const target = Number(match[1]);
+    if (target === 0) return true;
+    if (target > this.buf.length) {
+      this.fail(rec.offset, rec.type, `pointer record to offset ${target} past the end of the file`);
+      return false;
+    }
+    if (target < this.pos && ++this.reverseJumps > MAX_REVERSE_JUMPS) {
+      this.fail(rec.offset, rec.type, 'too many reverse jump records');
+      return false;
+    }
+    if (this.pendingPointer === null) this.pendingPointer = rec.offset;
+    this.pos = target;
+    return true;
+  }
+
+  private fail(offset: number, recordType: number, problem: string): null {
+    this.error = { offset, recordType, problem };
+    return null;
+  }
+}
