@@ -3,6 +3,7 @@
  * Entries are keyed by queue id; a move between queues is an upsert with the new queue name.
  */
 import type { QueueEntry } from './entry.js';
+import type { QueueName } from './queue.js';
 
 export interface SpoolBatch {
   /** New or changed entries (a move is an upsert with its new queueName and path). */
@@ -11,6 +12,11 @@ export interface SpoolBatch {
   removals: string[];
   /** True when this batch is a full scan: entries not in it are gone. */
   full: boolean;
+  /**
+   * While the initial index is still reading files: how many queue files each queue's directory
+   * listing found, so the header can show counts at once. Absent once every file is read.
+   */
+  listedCounts?: Partial<Record<QueueName, number>>;
   /** Epoch milliseconds of the oldest event in the batch (for latency figures). */
   firstEventAt: number | null;
 }
