@@ -24,6 +24,12 @@ export interface ActionResult {
   outcomes: ActionOutcome[];
   /** The commands that ran, as argv arrays (for the audit log and the confirmation). */
   commands: string[][];
+  /**
+   * What stopped (part of) the batch - not root, the tool missing, a fatal, a timeout - in
+   * words to show as is; absent when every command ran to completion. Per-id outcomes still
+   * say which ids were done before it stopped.
+   */
+  error?: string;
 }
 
 export interface QueueBackend {
