@@ -1,0 +1,131 @@
+/**
+ * Actions as the console shows them: the confirmation before (what, how many, how many the
+ * filter hides, the command, whether a word must be typed) and the flash line after
+ * ("held 998 of 1,000; 2 already gone").
+ *
+ * Pure given the backend's describe(); never throws. A refusal (read-only, unsupported,
+ * nothing selected) comes back as a flash, not an error.
+ */
+import type { ActionName, ActionResult, ActionTarget, QueueBackend } from '../domain/backend.js';
+import type { QueueName } from '../domain/queue.js';
+import { printable } from '../spool/printable.js';
+import type { ActionScope, Confirmation, ConsoleData, FlashLevel } from './console-state.js';
+import { selectCursorEntry, selectVisibleIds, selectVisibleIndex } from './selectors.js';
+
+/** A delete of at least this many messages asks for the word to be typed. */
+export const TYPE_TO_CONFIRM_AT = 100;
+export const CONFIRM_WORD = 'DELETE';
+
+const VERB: Record<ActionName, [present: string, past: string]> = {
+  hold: ['Hold', 'held'],
+  release: ['Release', 'released'],
+  requeue: ['Requeue', 'requeued'],
+  delete: ['Delete', 'deleted'],
+  expire: ['Expire', 'expired'],
+  deliver: ['Deliver now', 'scheduled'],
+};
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export type ConfirmationRequest =
+  | { ok: true; confirmation: Confirmation }
+  | { ok: false; text: string; level: FlashLevel };
+
+export function buildConfirmation(
+  state: ConsoleData,
+  backend: QueueBackend,
+  action: ActionName,
+  scope: ActionScope,
+): ConfirmationRequest {
+  if (backend.disabledReason !== null) {
+    return { ok: false, text: `${action} is disabled: ${backend.disabledReason}`, level: 'warn' };
+  }
+  if (!backend.supports(action)) {
+    return { ok: false, text: `${action} is not supported by the ${backend.kind} backend`, level: 'warn' };
+  }
+  const used: Exclude<ActionScope, 'auto'> = scope === 'auto' ? (state.marks.size > 0 ? 'marked' : 'cursor') : scope;
+  let ids: readonly string[];
+  let gone = 0;
+  if (used === 'marked') {
+    const present: string[] = [];
+    for (const id of state.marks) {
+      if (state.entries.has(id)) present.push(id);
+      else gone++;
+    }
+    ids = present;
+  } else if (used === 'cursor') {
+    const entry = selectCursorEntry(state);
+    ids = entry ? [entry.queueId] : [];
+  } else {
+    ids = selectVisibleIds(state);
+  }
+  if (ids.length === 0) {
+    const why = used === 'marked' ? 'the marked messages are gone' : used === 'cursor' ? 'no message under the cursor' : 'no message matches';
+    return { ok: false, text: `nothing to ${action}: ${why}`, level: 'warn' };
+  }
+  const targets: ActionTarget[] = [];
+  const perQueue = new Map<QueueName, number>();
+  for (const id of ids) {
+    const entry = state.entries.get(id)!;
+    targets.push({ queueId: id, queueName: entry.queueName });
+    perQueue.set(entry.queueName, (perQueue.get(entry.queueName) ?? 0) + 1);
+  }
+  const visible = selectVisibleIndex(state);
+  let hiddenByFilter = 0;
+  if (used === 'marked') for (const t of targets) if (!visible.has(t.queueId)) hiddenByFilter++;
+  const wholeQueue =
+    targets.length >= 2 && [...perQueue].some(([q, n]) => n === state.queueStats[q].count);
+  const onlyQueue = perQueue.size === 1 ? [...perQueue.keys()][0]! : null;
+  const title = `${VERB[action][0]} ${plural(targets.length, 'message')}${onlyQueue ? ` from ${onlyQueue}` : ''}?`;
+  const requireWord = action === 'delete' && (targets.length >= TYPE_TO_CONFIRM_AT || wholeQueue) ? CONFIRM_WORD : null;
+  return {
+    ok: true,
+    confirmation: {
+      action,
+      scope: used,
+      targets,
+      count: targets.length,
+      title,
+      hiddenByFilter,
+      gone,
+      filterText: state.filter.text,
+      sampleIds: ids.slice(0, 3),
+      command: backend.describe(action, targets),
+      wholeQueue,
+      requireWord,
+    },
+  };
+}
+
+/** The flash after an action: "held 12 of 12", "held 998 of 1,000; 2 already gone". */
+export function describeResult(result: ActionResult, requested: number): { text: string; level: FlashLevel } {
+  let done = 0;
+  let gone = 0;
+  let failed = 0;
+  let firstFailure: string | null = null;
+  for (const o of result.outcomes) {
+    if (o.status === 'done') done++;
+    else if (o.status === 'not-found') gone++;
+    else {
+      failed++;
+      firstFailure ??= o.reason;
+    }
+  }
+  const past = VERB[result.action][1];
+  let text = `${past} ${formatCount(done)} of ${formatCount(requested)}`;
+  if (result.action === 'deliver') text += ' for delivery';
+  if (gone > 0) text += `; ${formatCount(gone)} already gone`;
+  if (failed > 0) text += `; ${formatCount(failed)} failed${firstFailure ? `: ${firstFailure}` : ''}`;
+  const unanswered = requested - done - gone - failed;
+  if (unanswered > 0) text += `; ${formatCount(unanswered)} not attempted`;
+  if (result.error) text += ` (${result.error})`;
+  const level: FlashLevel = failed > 0 || result.error || unanswered > 0 ? (done > 0 ? 'warn' : 'error') : done > 0 ? 'ok' : 'warn';
+  // Backend reasons carry tool output (stderr): sanitise before it reaches a terminal.
+  return { text: printable(text), level };
+}

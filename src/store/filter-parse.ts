@@ -1,0 +1,207 @@
+/**
+ * The filter language of the console's `/` and of the CLI's `--filter EXPR`: text -> terms.
+ *
+ * Grammar (space-separated terms, all must match; `!` before a term negates it):
+ *   word              bare word: case-insensitive substring of sender, any recipient, any
+ *                     delay reason, subject or queue id
+ *   "two words"       a quoted word (may hold spaces and colons; \" and \\ escape)
+ *   /regex/           a JavaScript regular expression (case-insensitive) on the same fields
+ *   from:V  to:V  domain:V  reason:V  subject:V  id:V   the same, on one field; V is a word,
+ *                     a "quoted word" or a /regex/. domain: is the sender's or any
+ *                     recipient's domain; to: and reason: match any recipient.
+ *   queue:NAME        the queue (a unique prefix works: queue:def)
+ *   age>N age<N age>=N age<=N    N with units s, m, h, d, w, combinable (1h30m)
+ *   size>N size<N size>=N size<=N  N in bytes, or with k, M, G (1024-based; kb/MB also read)
+ *
+ * Contract: pure, never throws; a problem comes back as { position, message } where position
+ * is the 0-based offset in the text of the term at fault (for a caret under it).
+ */
+import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
+
+export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id'] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+/** `any` is a bare word or /regex/: sender, recipients, reasons, subject, id. */
+export type MatchField = TextField | 'any';
+export type CompareOp = '>' | '<' | '>=' | '<=';
+
+interface TermBase {
+  negate: boolean;
+  /** Offset of the term (including its `!`) in the filter text. */
+  start: number;
+  end: number;
+}
+export type FilterTerm =
+  | (TermBase & { kind: 'text'; field: MatchField; value: string })
+  | (TermBase & { kind: 'regex'; field: MatchField; regex: RegExp })
+  | (TermBase & { kind: 'queue'; queueName: QueueName })
+  /** age in seconds, size in bytes. */
+  | (TermBase & { kind: 'compare'; field: 'age' | 'size'; op: CompareOp; value: number });
+
+export interface FilterParseError {
+  position: number;
+  message: string;
+}
+
+export type ParseResult = { ok: true; terms: FilterTerm[] } | { ok: false; error: FilterParseError };
+
+const AGE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+class ParseFailure extends Error {
+  constructor(
+    readonly position: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** N with s/m/h/d/w units, e.g. 90s, 2h, 1h30m, 1.5d -> seconds. */
+export function parseAge(text: string, position = 0): number {
+  const parts = /^(?:\d+(?:\.\d+)?[smhdw])+$/i.test(text) ? text.match(/\d+(?:\.\d+)?[smhdw]/gi) : null;
+  if (!parts) {
+    throw new ParseFailure(position, `bad age "${text}": a number with a unit s, m, h, d or w (e.g. 2h, 1h30m)`);
+  }
+  let seconds = 0;
+  for (const part of parts) seconds += Number(part.slice(0, -1)) * AGE_UNITS[part.slice(-1).toLowerCase()]!;
+  return seconds;
+}
+
+/** N in bytes or with k/M/G (1024-based), e.g. 500, 10k, 1.5M -> bytes. */
+export function parseSize(text: string, position = 0): number {
+  const m = /^(\d+(?:\.\d+)?)([kmg]?)(?:i?b)?$/i.exec(text);
+  if (!m) throw new ParseFailure(position, `bad size "${text}": a number of bytes, or with k, M or G (e.g. 10k, 1M)`);
+  return Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!);
+}
+
+class Scanner {
+  pos = 0;
+  constructor(readonly text: string) {}
+  get done(): boolean {
+    return this.pos >= this.text.length;
+  }
+  peek(): string {
+    return this.text[this.pos] ?? '';
+  }
+  atSpace(): boolean {
+    return /\s/.test(this.peek());
+  }
+  skipSpace(): void {
+    while (!this.done && this.atSpace()) this.pos++;
+  }
+  /** A bare value: up to the next whitespace. */
+  word(): string {
+    const from = this.pos;
+    while (!this.done && !this.atSpace()) this.pos++;
+    return this.text.slice(from, this.pos);
+  }
+  /** A "quoted" value; the scanner is on the opening quote. */
+  quoted(): string {
+    const open = this.pos++;
+    let out = '';
+    while (!this.done) {
+      const ch = this.text[this.pos++]!;
+      if (ch === '"') return out;
+      if (ch === '\\' && !this.done) out += this.text[this.pos++]!;
+      else out += ch;
+    }
+    throw new ParseFailure(open, 'unclosed quote: add a closing "');
+  }
+  /** A /regex/ source; the scanner is on the opening slash. `\/` stays escaped. */
+  regex(): RegExp {
+    const open = this.pos++;
+    let source = '';
+    while (!this.done) {
+      const ch = this.text[this.pos++]!;
+      if (ch === '/') {
+        if (source === '') throw new ParseFailure(open, 'empty regular expression //');
+        try {
+          return new RegExp(source, 'iu');
+        } catch (error) {
+          throw new ParseFailure(open, `bad regular expression /${source}/: ${(error as Error).message}`);
+        }
+      }
+      if (ch === '\\' && !this.done) source += ch + this.text[this.pos++]!;
+      else source += ch;
+    }
+    throw new ParseFailure(open, 'unclosed regular expression: add a closing /');
+  }
+  expectTermEnd(start: number): void {
+    if (!this.done && !this.atSpace()) {
+      throw new ParseFailure(this.pos, `unexpected "${this.word()}" after the term at ${start + 1}: put a space between terms`);
+    }
+  }
+}
+
+function parseValue(s: Scanner, field: MatchField, base: TermBase, label: string): FilterTerm {
+  const ch = s.peek();
+  if (ch === '/') {
+    const regex = s.regex();
+    s.expectTermEnd(base.start);
+    return { ...base, kind: 'regex', field, regex, end: s.pos };
+  }
+  const at = s.pos;
+  const value = ch === '"' ? s.quoted() : s.word();
+  if (ch === '"') s.expectTermEnd(base.start);
+  if (value === '') throw new ParseFailure(at, label ? `${label}: needs a value (e.g. ${label}:example.com)` : 'empty term');
+  return { ...base, kind: 'text', field, value: value.toLowerCase(), end: s.pos };
+}
+
+function parseTerm(s: Scanner): FilterTerm {
+  const start = s.pos;
+  let negate = false;
+  if (s.peek() === '!') {
+    negate = true;
+    s.pos++;
+    if (s.done || s.atSpace()) throw new ParseFailure(start, '"!" must come right before a term (e.g. !from:root)');
+  }
+  const base: TermBase = { negate, start, end: start };
+  const rest = s.text.slice(s.pos);
+  const compare = /^(age|size)(>=|<=|>|<|=)/i.exec(rest);
+  if (compare) {
+    const field = compare[1]!.toLowerCase() as 'age' | 'size';
+    const op = compare[2]!;
+    if (op === '=') throw new ParseFailure(start, `${field} takes > < >= or <= (e.g. ${field}>${field === 'age' ? '2h' : '1M'})`);
+    s.pos += compare[0].length;
+    const at = s.pos;
+    const text = s.word();
+    if (text === '') throw new ParseFailure(at, `${field}${op} needs a value`);
+    const value = field === 'age' ? parseAge(text, at) : parseSize(text, at);
+    return { ...base, kind: 'compare', field, op: op as CompareOp, value, end: s.pos };
+  }
+  const prefix = /^([a-z]+):/i.exec(rest);
+  if (prefix) {
+    const name = prefix[1]!.toLowerCase();
+    s.pos += prefix[0].length;
+    if (name === 'queue') {
+      const at = s.pos;
+      const value = s.word().toLowerCase();
+      const names = QUEUE_NAMES.filter((q) => q.startsWith(value));
+      if (value === '' || names.length !== 1) {
+        throw new ParseFailure(at, `queue:${value} ${value && names.length ? 'is ambiguous' : 'is not a queue'}: one of ${QUEUE_NAMES.join(', ')}`);
+      }
+      return { ...base, kind: 'queue', queueName: names[0]!, end: s.pos };
+    }
+    if (!(TEXT_FIELDS as readonly string[]).includes(name)) {
+      throw new ParseFailure(
+        start + (negate ? 1 : 0),
+        `unknown field "${name}:": use ${TEXT_FIELDS.join(':, ')}:, queue:, age>, size> (quote a word that has a colon)`,
+      );
+    }
+    return parseValue(s, name as TextField, base, name);
+  }
+  return parseValue(s, 'any', base, '');
+}
+
+/** Parse filter text into terms; an empty or blank text is no terms (matches everything). */
+export function parseFilter(text: string): ParseResult {
+  const s = new Scanner(text);
+  const terms: FilterTerm[] = [];
+  try {
+    for (s.skipSpace(); !s.done; s.skipSpace()) terms.push(parseTerm(s));
+  } catch (error) {
+    if (error instanceof ParseFailure) return { ok: false, error: { position: error.position, message: error.message } };
+    throw error;
+  }
+  return { ok: true, terms };
+}

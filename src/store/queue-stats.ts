@@ -1,0 +1,83 @@
+/**
+ * Per-queue figures for the header: count, total size and oldest arrival, for all six queues
+ * (an empty queue is { count: 0, totalSize: 0, oldestArrival: null }).
+ *
+ * Kept incrementally: a batch adds and subtracts only what it changed. The oldest arrival can
+ * only grow when the oldest entry leaves; then that queue's minimum is recomputed once for the
+ * batch (one pass over the entries), not per removal. Pure; returns new objects, never mutates.
+ */
+import type { QueueEntry } from '../domain/entry.js';
+import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
+
+export interface QueueStats {
+  count: number;
+  /** Sum of mailq's message sizes, bytes. */
+  totalSize: number;
+  /** Epoch seconds of the oldest arrival, null when the queue is empty. */
+  oldestArrival: number | null;
+}
+
+export type QueueStatsMap = Readonly<Record<QueueName, Readonly<QueueStats>>>;
+
+function zero(): QueueStats {
+  return { count: 0, totalSize: 0, oldestArrival: null };
+}
+
+export function emptyQueueStats(): QueueStatsMap {
+  return Object.fromEntries(QUEUE_NAMES.map((q) => [q, zero()])) as Record<QueueName, QueueStats>;
+}
+
+/** Stats from scratch: one pass over all entries. */
+export function computeQueueStats(entries: Iterable<QueueEntry>): QueueStatsMap {
+  const stats = Object.fromEntries(QUEUE_NAMES.map((q) => [q, zero()])) as Record<QueueName, QueueStats>;
+  for (const e of entries) {
+    const s = stats[e.queueName];
+    s.count++;
+    s.totalSize += e.messageSize;
+    if (s.oldestArrival === null || e.arrivalTime < s.oldestArrival) s.oldestArrival = e.arrivalTime;
+  }
+  return stats;
+}
+
+/**
+ * Apply one batch's changes: `removed` are the entries that left (including the old version
+ * of a moved or changed entry), `added` the ones that arrived (including the new version).
+ * `entriesAfter` is the map after the batch, read only when an oldest entry left.
+ */
+export function updateQueueStats(
+  prev: QueueStatsMap,
+  removed: readonly QueueEntry[],
+  added: readonly QueueEntry[],
+  entriesAfter: ReadonlyMap<string, QueueEntry>,
+): QueueStatsMap {
+  if (removed.length === 0 && added.length === 0) return prev;
+  const next: Partial<Record<QueueName, QueueStats>> = {};
+  const get = (q: QueueName): QueueStats => (next[q] ??= { ...prev[q] });
+  const stale = new Set<QueueName>();
+  for (const e of removed) {
+    const s = get(e.queueName);
+    s.count--;
+    s.totalSize -= e.messageSize;
+    if (s.oldestArrival !== null && e.arrivalTime <= s.oldestArrival) stale.add(e.queueName);
+  }
+  for (const e of added) {
+    const s = get(e.queueName);
+    s.count++;
+    s.totalSize += e.messageSize;
+    if (!stale.has(e.queueName) && (s.oldestArrival === null || e.arrivalTime < s.oldestArrival)) {
+      s.oldestArrival = e.arrivalTime;
+    }
+  }
+  if (stale.size > 0) {
+    for (const q of stale) next[q]!.oldestArrival = null;
+    for (const e of entriesAfter.values()) {
+      if (!stale.has(e.queueName)) continue;
+      const s = next[e.queueName]!;
+      if (s.oldestArrival === null || e.arrivalTime < s.oldestArrival) s.oldestArrival = e.arrivalTime;
+    }
+  }
+  for (const q of Object.keys(next) as QueueName[]) {
+    if (next[q]!.count === 0) next[q] = zero();
+  }
+  return { ...prev, ...next };
+}

@@ -1,0 +1,208 @@
+/**
+ * Memoised selectors over ConsoleState. Each returns the same object (===) until one of its
+ * inputs changes identity, so `useStore(store, (s) => selectWindow(s, 15))` is safe in React
+ * (no fresh objects) and a key press costs only what it changed:
+ *
+ * - selectVisibleIds: the ids of the current queue view + filter, in sort order. Recomputed
+ *   only when entries, queue view, filter, sort (or the clock, for an age filter) change,
+ *   never on cursor moves or marks. After a small batch it merges the changed ids into the
+ *   previous order (O(n + k log k)) instead of re-sorting.
+ * - selectWindow(height): the rows around the cursor: O(height) per cursor move.
+ * - selectCursorIndex / selectCursorEntry, selectCounts, selectMarkedHidden.
+ *
+ * Pure (they only fill state.cache). Never throw.
+ */
+import type { QueueEntry } from '../domain/entry.js';
+import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
+import type { ConsoleData, PendingOp } from './console-state.js';
+import type { QueueStats } from './queue-stats.js';
+import { memoLru, memoSlot } from './selector-cache.js';
+import { mergeSorted, sortEntries } from './sort.js';
+
+/** Above this share of changed ids a full sort is cheaper than a merge. */
+const MERGE_MAX_SHARE = 1 / 8;
+
+function viewMatcher(state: ConsoleData): (e: QueueEntry) => boolean {
+  const { queueFilter, filter, clock } = state;
+  if (filter.empty) return queueFilter === 'all' ? () => true : (e) => e.queueName === queueFilter;
+  return (e) => (queueFilter === 'all' || e.queueName === queueFilter) && filter.match(e, clock);
+}
+
+export function selectVisibleIds(state: ConsoleData): readonly string[] {
+  const cache = state.cache;
+  const prev = cache.visible;
+  const clock = state.filter.usesNow ? state.clock : 0;
+  const sameView =
+    prev !== null &&
+    prev.queueFilter === state.queueFilter &&
+    prev.filter === state.filter &&
+    prev.sortKey === state.sortKey &&
+    prev.sortReverse === state.sortReverse &&
+    prev.clock === clock;
+  if (sameView && prev.entries === state.entries) return prev.ids;
+
+  const matches = viewMatcher(state);
+  const entries = state.entries;
+  const change = state.lastChange;
+  let ids: string[];
+  if (
+    sameView &&
+    change !== null &&
+    change.before === prev.entries &&
+    change.after === entries &&
+    change.touched.length <= prev.ids.length * MERGE_MAX_SHARE
+  ) {
+    const touched = new Set(change.touched);
+    const kept = prev.ids.filter((id) => !touched.has(id));
+    const added: QueueEntry[] = [];
+    for (const id of touched) {
+      const e = entries.get(id);
+      if (e && matches(e)) added.push(e);
+    }
+    ids = mergeSorted(kept, (id) => entries.get(id)!, added, state.sortKey, state.sortReverse);
+    cache.stats.merges++;
+  } else {
+    const shown: QueueEntry[] = [];
+    for (const e of entries.values()) if (matches(e)) shown.push(e);
+    ids = sortEntries(shown, state.sortKey, state.sortReverse);
+    cache.stats.fullSorts++;
+  }
+  cache.visible = {
+    entries,
+    queueFilter: state.queueFilter,
+    filter: state.filter,
+    sortKey: state.sortKey,
+    sortReverse: state.sortReverse,
+    clock,
+    ids,
+    index: null,
+  };
+  return ids;
+}
+
+/** id -> position in selectVisibleIds (built once per visible list, on first use). */
+export function selectVisibleIndex(state: ConsoleData): ReadonlyMap<string, number> {
+  const ids = selectVisibleIds(state);
+  const slot = state.cache.visible!;
+  if (slot.index === null) {
+    const index = new Map<string, number>();
+    for (let i = 0; i < ids.length; i++) index.set(ids[i]!, i);
+    slot.index = index;
+  }
+  return slot.index;
+}
+
+/** The cursor's row in the visible list; -1 when the list is empty. */
+export function selectCursorIndex(state: ConsoleData): number {
+  const ids = selectVisibleIds(state);
+  if (ids.length === 0) return -1;
+  const hint = Math.min(Math.max(state.cursorHint, 0), ids.length - 1);
+  const id = state.cursorId;
+  if (id === null || ids[hint] === id) return hint;
+  return selectVisibleIndex(state).get(id) ?? hint;
+}
+
+export function selectCursorEntry(state: ConsoleData): QueueEntry | null {
+  const index = selectCursorIndex(state);
+  if (index < 0) return null;
+  return state.entries.get(selectVisibleIds(state)[index]!) ?? null;
+}
+
+/** Keep the cursor inside [top, top + height): scroll only as far as needed. */
+export function scrollTopFor(top: number, cursor: number, height: number, total: number): number {
+  const h = Math.max(1, height);
+  let t = top;
+  if (cursor < t) t = cursor;
+  if (cursor >= t + h) t = cursor - h + 1;
+  return Math.max(0, Math.min(t, Math.max(0, total - h)));
+}
+
+export interface WindowRow {
+  entry: QueueEntry;
+  /** Position in the visible list. */
+  index: number;
+  cursor: boolean;
+  marked: boolean;
+  pending: PendingOp | null;
+}
+
+export interface ListWindow {
+  rows: readonly WindowRow[];
+  /** Index of the first row. */
+  start: number;
+  /** Rows in the whole visible list. */
+  total: number;
+  /** -1 when the list is empty. */
+  cursorIndex: number;
+  height: number;
+}
+
+/** The rows to render: `height` rows (fewer at the end) with the cursor among them. */
+export function selectWindow(state: ConsoleData, height: number = state.viewportHeight): ListWindow {
+  const ids = selectVisibleIds(state);
+  const cursorIndex = selectCursorIndex(state);
+  const start = scrollTopFor(state.scrollTop, Math.max(cursorIndex, 0), height, ids.length);
+  const key = [ids, state.entries, start, height, cursorIndex, state.marks, state.pending];
+  return memoLru(state.cache.windows, 4, key, () => {
+    const rows: WindowRow[] = [];
+    const end = Math.min(ids.length, start + Math.max(0, height));
+    for (let i = start; i < end; i++) {
+      const id = ids[i]!;
+      const entry = state.entries.get(id);
+      if (!entry) continue;
+      rows.push({
+        entry,
+        index: i,
+        cursor: i === cursorIndex,
+        marked: state.marks.has(id),
+        pending: state.pending.get(id) ?? null,
+      });
+    }
+    return { rows, start, total: ids.length, cursorIndex, height };
+  });
+}
+
+export interface QueueCount extends QueueStats {
+  /** Entries read so far; `count` is the listing's count while the initial index runs. */
+  indexed: number;
+}
+
+export interface CountsView {
+  queues: Readonly<Record<QueueName, QueueCount>>;
+  total: QueueCount;
+  /** True while the initial index is still reading files. */
+  indexing: boolean;
+}
+
+/** Per-queue counts for the header (all six, zeros included) and the total. */
+export function selectCounts(state: ConsoleData): CountsView {
+  return memoSlot(state.cache, 'counts', [state.queueStats, state.listedCounts], () => {
+    const listed = state.listedCounts;
+    const total: QueueCount = { count: 0, indexed: 0, totalSize: 0, oldestArrival: null };
+    const queues = {} as Record<QueueName, QueueCount>;
+    for (const q of QUEUE_NAMES) {
+      const s = state.queueStats[q];
+      const count = Math.max(s.count, listed?.[q] ?? 0);
+      queues[q] = { ...s, count, indexed: s.count };
+      total.count += count;
+      total.indexed += s.count;
+      total.totalSize += s.totalSize;
+      if (s.oldestArrival !== null && (total.oldestArrival === null || s.oldestArrival < total.oldestArrival)) {
+        total.oldestArrival = s.oldestArrival;
+      }
+    }
+    return { queues, total, indexing: listed !== null };
+  });
+}
+
+/** How many marked messages the current queue view or filter hides (still in the spool). */
+export function selectMarkedHidden(state: ConsoleData): number {
+  const ids = selectVisibleIds(state);
+  return memoSlot(state.cache, 'markedHidden', [state.marks, ids, state.entries], () => {
+    if (state.marks.size === 0) return 0;
+    const index = selectVisibleIndex(state);
+    let hidden = 0;
+    for (const id of state.marks) if (!index.has(id) && state.entries.has(id)) hidden++;
+    return hidden;
+  });
+}
