@@ -14,6 +14,7 @@ import type { QueueEntry } from '../domain/entry.js';
 import type { QueueName } from '../domain/queue.js';
 import type { ConsoleData } from './console-state.js';
 import { addressDomain } from './filter-match.js';
+import { isMessage } from './queue-stats.js';
 import { memoSlot } from './selector-cache.js';
 
 export interface ShapeOptions {
@@ -73,7 +74,7 @@ export function computeQueueShape(entries: Iterable<QueueEntry>, nowSec: number,
   const perDomain = new Map<string, number[]>();
   let messages = 0;
   for (const e of entries) {
-    if (!queues.has(e.queueName)) continue;
+    if (!queues.has(e.queueName) || !isMessage(e)) continue;
     messages++;
     const b = shapeBucket(nowSec - e.arrivalTime, bucketMinutes, buckets);
     const addresses = bySender ? [e.sender] : e.recipients.map((r) => r.address);

@@ -5,6 +5,10 @@
  * Kept incrementally: a batch adds and subtracts only what it changed. The oldest arrival can
  * only grow when the oldest entry leaves; then that queue's minimum is recomputed once for the
  * batch (one pass over the entries), not per removal. Pure; returns new objects, never mutates.
+ *
+ * Only messages count: a file whose owner bits are not rwx (state `incomplete`: still being
+ * written, or a stray file such as maildrop/README) is kept in the entry map but is not a
+ * message yet, as for showq and qshape; it counts once it turns 0700.
  */
 import type { QueueEntry } from '../domain/entry.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
@@ -15,6 +19,11 @@ export interface QueueStats {
   totalSize: number;
   /** Epoch seconds of the oldest arrival, null when the queue is empty. */
   oldestArrival: number | null;
+}
+
+/** Whether an entry is a message (counted, listed, actionable), not a file being written. */
+export function isMessage(entry: QueueEntry): boolean {
+  return entry.state !== 'incomplete';
 }
 
 export type QueueStatsMap = Readonly<Record<QueueName, Readonly<QueueStats>>>;
@@ -31,6 +40,7 @@ export function emptyQueueStats(): QueueStatsMap {
 export function computeQueueStats(entries: Iterable<QueueEntry>): QueueStatsMap {
   const stats = Object.fromEntries(QUEUE_NAMES.map((q) => [q, zero()])) as Record<QueueName, QueueStats>;
   for (const e of entries) {
+    if (!isMessage(e)) continue;
     const s = stats[e.queueName];
     s.count++;
     s.totalSize += e.messageSize;
@@ -55,12 +65,14 @@ export function updateQueueStats(
   const get = (q: QueueName): QueueStats => (next[q] ??= { ...prev[q] });
   const stale = new Set<QueueName>();
   for (const e of removed) {
+    if (!isMessage(e)) continue;
     const s = get(e.queueName);
     s.count--;
     s.totalSize -= e.messageSize;
     if (s.oldestArrival !== null && e.arrivalTime <= s.oldestArrival) stale.add(e.queueName);
   }
   for (const e of added) {
+    if (!isMessage(e)) continue;
     const s = get(e.queueName);
     s.count++;
     s.totalSize += e.messageSize;
@@ -71,7 +83,7 @@ export function updateQueueStats(
   if (stale.size > 0) {
     for (const q of stale) next[q]!.oldestArrival = null;
     for (const e of entriesAfter.values()) {
-      if (!stale.has(e.queueName)) continue;
+      if (!stale.has(e.queueName) || !isMessage(e)) continue;
       const s = next[e.queueName]!;
       if (s.oldestArrival === null || e.arrivalTime < s.oldestArrival) s.oldestArrival = e.arrivalTime;
     }

@@ -15,7 +15,7 @@
 import type { QueueEntry } from '../domain/entry.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 import type { ConsoleData, PendingOp } from './console-state.js';
-import type { QueueStats } from './queue-stats.js';
+import { isMessage, type QueueStats } from './queue-stats.js';
 import { memoLru, memoSlot } from './selector-cache.js';
 import { mergeSorted, sortEntries } from './sort.js';
 
@@ -24,8 +24,8 @@ const MERGE_MAX_SHARE = 1 / 8;
 
 function viewMatcher(state: ConsoleData): (e: QueueEntry) => boolean {
   const { queueFilter, filter, clock } = state;
-  if (filter.empty) return queueFilter === 'all' ? () => true : (e) => e.queueName === queueFilter;
-  return (e) => (queueFilter === 'all' || e.queueName === queueFilter) && filter.match(e, clock);
+  if (filter.empty) return queueFilter === 'all' ? isMessage : (e) => e.queueName === queueFilter && isMessage(e);
+  return (e) => (queueFilter === 'all' || e.queueName === queueFilter) && isMessage(e) && filter.match(e, clock);
 }
 
 export function selectVisibleIds(state: ConsoleData): readonly string[] {
