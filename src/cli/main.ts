@@ -7,13 +7,17 @@ import { SpoolAccessError, UsageError } from '../domain/errors.js';
 import { resolveSpoolConfig } from '../config/spool-config.js';
 import { runList, parseQueueList } from './list-command.js';
 import { runCat } from './cat-command.js';
+import { runDemoCommand } from './demo-command.js';
+import { runConsoleCommand } from './console-command.js';
 
 export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
 
 const USAGE = `usage:
-  postq [--spool DIR | -c CONFIG_DIR] [--read-only] [--theme NAME]   open the console
+  postq [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct] [--read-only] [--theme NAME] [--no-alt-screen]
+                                                                    open the console
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--spool DIR | -c CONFIG_DIR]
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
+  postq --demo [--rate N] [--messages N] [--theme NAME]              the console on a simulated mail system
 `;
 
 const SPOOL_OPTIONS = {
@@ -65,8 +69,35 @@ async function dispatch(argv: string[]): Promise<number> {
     const sections = { envelope: !!values.envelope, headers: !!values.headers, body: !!values.body };
     return runCat(config, positionals[0]!, sections, out, err);
   }
+  if (argv.includes('--demo')) {
+    const { values, positionals } = parse(argv, {
+      demo: { type: 'boolean' },
+      rate: { type: 'string' },
+      messages: { type: 'string' },
+      seed: { type: 'string' },
+      theme: { type: 'string' },
+      'read-only': { type: 'boolean' },
+      'no-alt-screen': { type: 'boolean' },
+      help: { type: 'boolean' },
+    });
+    if (values.help) return out(USAGE), EXIT.ok;
+    if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    return runDemoCommand(values);
+  }
   if (command === '--help' || command === 'help') return out(USAGE), EXIT.ok;
-  throw new UsageError(command ? `unknown command: ${command}` : 'the console is not built yet; use postq list');
+  if (command === undefined || command.startsWith('-')) {
+    const { values, positionals } = parse(argv, {
+      ...SPOOL_OPTIONS,
+      backend: { type: 'string' },
+      'read-only': { type: 'boolean' },
+      theme: { type: 'string' },
+      'no-alt-screen': { type: 'boolean' },
+    });
+    if (values.help) return out(USAGE), EXIT.ok;
+    if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    return runConsoleCommand(spoolConfig(values), values);
+  }
+  throw new UsageError(`unknown command: ${command}`);
 }
 
 export async function runMain(argv: string[]): Promise<number> {

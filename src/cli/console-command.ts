@@ -1,0 +1,144 @@
+/**
+ * `postq` with no subcommand: the console. Wiring only: terminal checks, theme, backend,
+ * store, spool feed, message reader, then renderConsole(). startConsole() is also what
+ * `postq --demo` calls with its own spool and backend.
+ *
+ * Refuses to start (exit 2) when stdout or stdin is not a terminal or TERM=dumb, pointing to
+ * `postq list`; a bad theme exits 2 naming the file and key. Returns 0 after `q`, 128+N after
+ * a signal.
+ */
+import { hostname } from 'node:os';
+import type { QueueBackend } from '../domain/backend.js';
+import type { QueueEntry } from '../domain/entry.js';
+import type { Diagnostic } from '../domain/entry.js';
+import { QUEUE_NAMES } from '../domain/queue.js';
+import { UsageError } from '../domain/errors.js';
+import type { SpoolConfig } from '../config/spool-config.js';
+import { loadTheme } from '../config/theme-load.js';
+import { ThemeError, type Theme } from '../config/theme.js';
+import { createConsoleStore } from '../store/console-store.js';
+import type { ConsoleStore } from '../store/console-state.js';
+import { createReadOnlyBackend } from '../actions/read-only-backend.js';
+import { createPostsuperBackend } from '../actions/postsuper-backend.js';
+import { createDirectBackend } from '../actions/direct-backend.js';
+import { withAuditLog } from '../actions/audit-log.js';
+import { readMessageBytes } from '../watch/read-message.js';
+import { scanQueues } from '../watch/scan.js';
+import { RecordReader } from '../spool/record.js';
+import { recordLabel } from '../spool/rec-type.js';
+import { printable } from '../spool/printable.js';
+import { buildMessageDocument, type MessageLoader, type RecordDumper } from '../ui/message-document.js';
+import { renderConsole } from '../ui/render-console.js';
+
+export type StopFeed = () => void | Promise<void>;
+
+export interface StartConsoleOptions {
+  config: SpoolConfig;
+  backend: QueueBackend;
+  readOnly?: boolean;
+  /** A theme name (or a loaded theme); null/undefined: $POSTQ_THEME, else default. */
+  theme?: string | Theme | null;
+  host?: string;
+  altScreen?: boolean;
+  env?: NodeJS.ProcessEnv;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  stderr?: NodeJS.WriteStream;
+  /** Feeds the store with batches; returns a stop function. Default: scan + rescan. */
+  feed?: (store: ConsoleStore, config: SpoolConfig) => StopFeed;
+  /** Record dump for damaged files (src/spool/record-dump.ts). */
+  dumpRecords?: RecordDumper;
+}
+
+/** Why the console cannot run on this terminal, or null. */
+export function terminalProblem(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream, env: NodeJS.ProcessEnv): string | null {
+  if (!stdout.isTTY || !stdin.isTTY) return 'the console needs a terminal (stdin and stdout are not both a TTY)';
+  if (env.TERM === 'dumb') return 'the console cannot draw on TERM=dumb';
+  return null;
+}
+
+/** A plain record walk (offset, type, length, data) until the lead's dumpRecords is wired. */
+export const simpleRecordDump: RecordDumper = (bytes) => {
+  const reader = new RecordReader(bytes, 0, { raw: true, followPointers: false });
+  const lines: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (let rec = reader.next(); rec; rec = reader.next()) {
+    const data = printable(rec.data.subarray(0, 200).toString('latin1'));
+    lines.push(`${String(rec.offset).padStart(8)} ${String.fromCharCode(rec.type)} ${recordLabel(rec.type).padEnd(18)} ${String(rec.data.length).padStart(6)} ${data}`);
+  }
+  if (reader.error) {
+    diagnostics.push(reader.error);
+    lines.push(`${String(reader.error.offset).padStart(8)} ** ${reader.error.problem} **`);
+  }
+  return { lines, diagnostics };
+};
+
+/** Initial full scan, then a full rescan every few seconds (until the watcher is wired). */
+export function scanFeed(store: ConsoleStore, config: SpoolConfig): StopFeed {
+  const scan = () => {
+    const upserts: QueueEntry[] = scanQueues(config, QUEUE_NAMES);
+    store.getState().applySpoolBatch({ upserts, removals: [], full: true, firstEventAt: null });
+  };
+  scan();
+  store.getState().setWatcherStatus({ mode: 'polling', message: 'rescanning every 2 s' });
+  const timer = setInterval(scan, 2000);
+  return () => clearInterval(timer);
+}
+
+export async function startConsole(options: StartConsoleOptions): Promise<number> {
+  const env = options.env ?? process.env;
+  const stdout = options.stdout ?? process.stdout;
+  const stdin = options.stdin ?? process.stdin;
+  const stderr = options.stderr ?? process.stderr;
+  const problem = terminalProblem(stdout, stdin, env);
+  if (problem) {
+    stderr.write(`postq: ${problem}; use \`postq list\` (or \`postq list --json\`) instead\n`);
+    return 2;
+  }
+  let theme: Theme;
+  try {
+    theme = typeof options.theme === 'object' && options.theme !== null ? options.theme : loadTheme({ name: options.theme ?? null, env });
+  } catch (error) {
+    if (error instanceof ThemeError) {
+      stderr.write(`postq: theme: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const backend = options.readOnly ? createReadOnlyBackend() : options.backend;
+  const store = createConsoleStore({ backend });
+  const config = options.config;
+  const dump = options.dumpRecords ?? simpleRecordDump;
+  const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dump);
+  const stop = (options.feed ?? scanFeed)(store, config);
+  try {
+    return await renderConsole({
+      app: { store, theme, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, supports: (a) => backend.supports(a) },
+      stdout,
+      stdin,
+      stderr,
+      altScreen: options.altScreen ?? true,
+    });
+  } finally {
+    await stop();
+  }
+}
+
+export interface ConsoleFlags {
+  backend?: string | undefined;
+  'read-only'?: boolean | undefined;
+  theme?: string | undefined;
+  'no-alt-screen'?: boolean | undefined;
+}
+
+/** The backend --backend names; postsuper by default. */
+export function chooseBackend(name: string | undefined, config: SpoolConfig): QueueBackend {
+  if (name === undefined || name === 'postsuper') return withAuditLog(createPostsuperBackend({ configDir: config.configDir }));
+  if (name === 'direct') return withAuditLog(createDirectBackend({ config }));
+  throw new UsageError(`unknown backend "${name}": expected postsuper or direct`);
+}
+
+export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags): Promise<number> {
+  const backend = chooseBackend(flags.backend, config);
+  return startConsole({ config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'] });
+}

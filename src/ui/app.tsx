@@ -1,0 +1,144 @@
+/**
+ * The console screen: header, crumbs, the list or an overlay (help, message pane, qshape,
+ * confirmation), flash and hints. Always exactly rows-1 lines (layout.ts), re-laid out on
+ * resize. One input handler (key-handler.ts); state lives in the console store and the
+ * small UI store; this file only wires them to components.
+ */
+import React, { useEffect, useMemo, useState } from 'react';
+import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { useStore } from 'zustand';
+import type { ActionName } from '../domain/backend.js';
+import type { Theme } from '../config/theme.js';
+import type { ConsoleStore } from '../store/console-state.js';
+import { selectCounts, selectMarkedHidden, selectWindow } from '../store/selectors.js';
+import { selectQueueShape } from '../store/qshape.js';
+import { QUEUE_NAMES } from '../domain/queue.js';
+import { layoutColumns } from './columns.js';
+import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
+import { handleKey, currentMode } from './key-handler.js';
+import { keyNamesOf, type BindingContext } from './keymap.js';
+import type { MessageLoader } from './message-document.js';
+import { ThemeContext } from './theme-context.js';
+import { createUiStore, type UiStore } from './ui-state.js';
+import { useTerminalSize } from './use-terminal-size.js';
+import { Header } from './components/header.js';
+import { Crumbs } from './components/crumbs.js';
+import { QueueList } from './components/queue-list.js';
+import { BottomLines, type HintSet } from './components/bottom-lines.js';
+import { HelpView, helpPageCount } from './components/help-view.js';
+import { ConfirmView } from './components/confirm-view.js';
+import { MessagePane } from './components/message-pane.js';
+import { ShapeView } from './components/shape-view.js';
+
+export interface AppProps {
+  store: ConsoleStore;
+  theme: Theme;
+  host: string;
+  spool: string;
+  loadMessage: MessageLoader;
+  supports: (action: ActionName) => boolean;
+  /** Called when the user quits (after Ink exits). */
+  onQuit?: () => void;
+  ui?: UiStore;
+  /** Refresh the store's clock (ages) this often; 0 turns it off. Minutes: no ticking clock. */
+  tickMs?: number;
+}
+
+const LIST_HINTS: HintSet = [['?', 'help'], ['/', 'filter'], ['Space', 'mark'], ['Enter', 'open'], ['H', 'hold'], ['L', 'release'], ['R', 'requeue'], ['D', 'delete'], ['q', 'quit']];
+
+function hintsFor(mode: string, readOnly: boolean): HintSet {
+  if (mode === 'filter') return [['Enter', 'keep'], ['Esc', 'cancel'], ['from: to: domain: reason: queue: age> size> /re/ !', '']];
+  if (mode === 'pane') return [['j/k', 'scroll'], ['Space', 'page'], ['r', 'records'], ['Esc', 'close']];
+  if (mode === 'help') return [['j/k', 'scroll'], ['Esc', 'close']];
+  if (mode === 'shape') return [['s', 'sender/recipient'], ['0-6', 'queue'], ['Esc', 'back']];
+  if (mode === 'confirm') return [['y', 'confirm'], ['n Esc', 'cancel']];
+  return LIST_HINTS.map(([k, w]) => [k, w, readOnly && 'HLRD'.includes(k)]);
+}
+
+export function App(props: AppProps): React.ReactElement {
+  const { store, theme } = props;
+  const ui = useMemo(() => props.ui ?? createUiStore(), [props.ui]);
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const { columns, rows } = useTerminalSize();
+  const layout = computeLayout(columns, rows);
+  const width = columns;
+
+  const state = useStore(store, (s) => s);
+  const uiState = useStore(ui, (s) => s);
+  const window = useStore(store, (s) => selectWindow(s, layout.listHeight));
+  const counts = useStore(store, selectCounts);
+  const markedHidden = useStore(store, selectMarkedHidden);
+  const colLayout = useMemo(() => layoutColumns(width), [width]);
+  const ctx: BindingContext = { actionsDisabled: state.readOnlyReason, supports: props.supports };
+  const mode = currentMode(store, ui);
+
+  useEffect(() => {
+    if (store.getState().viewportHeight !== layout.listHeight) store.getState().setViewportHeight(layout.listHeight);
+  }, [layout.listHeight, store]);
+  useEffect(() => {
+    const ms = props.tickMs ?? 60_000;
+    if (!ms) return;
+    const timer = setInterval(() => store.getState().tick(), ms);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }, [store, props.tickMs]);
+  // ctrl-l: one blank frame makes Ink rewrite every line of the next one.
+  const [blank, setBlank] = useState(false);
+  useEffect(() => {
+    if (uiState.repaint === 0) return;
+    setBlank(true);
+    const t = setTimeout(() => setBlank(false), 20);
+    return () => clearTimeout(t);
+  }, [uiState.repaint]);
+
+  useInput(
+    (input, key) => {
+      const deps = {
+        store, ui, loadMessage: props.loadMessage,
+        bodyHeight: () => computeLayout(columns, rows).bodyHeight,
+        helpPages: () => helpPageCount(ctx, columns, computeLayout(columns, rows).bodyHeight),
+        quit: () => { exit(); props.onQuit?.(); },
+      };
+      // A paste in the filter line arrives as one string: keep it whole (spaces included).
+      for (const name of keyNamesOf(input, key)) handleKey(name, deps);
+    },
+    { isActive: isRawModeSupported === true },
+  );
+
+  if (layout.tooSmall) {
+    return <Text>{`terminal too small (${columns}x${rows}): postq needs ${MIN_COLUMNS}x${MIN_ROWS}`.slice(0, Math.max(1, columns - 1))}</Text>;
+  }
+  const now = state.clock / 1000;
+  let body: React.ReactElement;
+  if (blank) body = <Box height={layout.bodyHeight} />;
+  else if (state.confirmation) {
+    body = <ConfirmView confirmation={state.confirmation} typed={uiState.typed} running={false} width={width} height={layout.bodyHeight} />;
+  } else if (uiState.overlay === 'help') {
+    body = <HelpView ctx={ctx} width={width} height={layout.bodyHeight} offset={uiState.helpOffset} />;
+  } else if (uiState.overlay === 'pane' && uiState.pane) {
+    body = <MessagePane doc={uiState.pane} offset={uiState.paneOffset} width={width} height={layout.bodyHeight} />;
+  } else if (uiState.overlay === 'shape') {
+    const queues = state.queueFilter === 'all' ? QUEUE_NAMES.filter((q) => q !== 'corrupt') : [state.queueFilter];
+    const shape = selectQueueShape(state, { queues, by: uiState.shapeBy });
+    const title = `qshape ${state.queueFilter === 'all' ? 'all queues' : state.queueFilter} by ${uiState.shapeBy} domain`;
+    body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} />;
+  } else {
+    const emptyText = state.entries.size === 0 ? 'no messages in the spool' : 'no messages match this view (0-6 queue, Esc clears the filter)';
+    body = <QueueList window={window} layout={colLayout} height={layout.listHeight} now={now} emptyText={emptyText} />;
+  }
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={width} height={layout.frameHeight} overflow="hidden">
+        <Header host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
+          readOnly={state.readOnlyReason !== null} now={now} width={width} compact={layout.compact} />
+        <Crumbs queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
+          draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
+          sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} />
+        {body}
+        <BottomLines flash={state.flash} hints={hintsFor(mode, state.readOnlyReason !== null)} width={width} compact={layout.compact} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}
+

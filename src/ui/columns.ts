@@ -1,0 +1,150 @@
+/**
+ * The list's columns: which fit at a width (by priority: ID, REASON, RCPT, AGE, SENDER, NEXT,
+ * SIZE, ARRIVAL), how wide each is, and one entry formatted as an exact-width string.
+ * Every text cell from the message goes through printable(). Pure.
+ */
+import type { QueueEntry } from '../domain/entry.js';
+import { queueMarker } from '../domain/queue.js';
+import { printable } from '../spool/printable.js';
+import { fitCells } from './text-cells.js';
+import { formatAge, formatArrival, formatRetry, formatSize } from './format.js';
+
+export type ColumnId = 'id' | 'age' | 'arrival' | 'size' | 'next' | 'sender' | 'rcpt' | 'reason';
+
+interface ColumnSpec {
+  id: ColumnId;
+  title: string;
+  min: number;
+  /** Flexible columns share what is left, by weight, up to max. */
+  weight: number;
+  max: number;
+  alignRight?: boolean;
+}
+
+const SPECS: Record<ColumnId, ColumnSpec> = {
+  id: { id: 'id', title: 'QUEUE ID', min: 12, weight: 0, max: 12 },
+  age: { id: 'age', title: 'AGE', min: 5, weight: 0, max: 5, alignRight: true },
+  arrival: { id: 'arrival', title: 'ARRIVAL', min: 12, weight: 0, max: 12 },
+  size: { id: 'size', title: 'SIZE', min: 6, weight: 0, max: 6, alignRight: true },
+  next: { id: 'next', title: 'NEXT', min: 6, weight: 0, max: 6, alignRight: true },
+  sender: { id: 'sender', title: 'SENDER', min: 14, weight: 2, max: 32 },
+  rcpt: { id: 'rcpt', title: 'RECIPIENT', min: 16, weight: 2, max: 36 },
+  reason: { id: 'reason', title: 'REASON', min: 18, weight: 3, max: 400 },
+};
+
+/** Which columns stay as the width shrinks, most important first. */
+const PRIORITY: ColumnId[] = ['id', 'reason', 'rcpt', 'age', 'sender', 'next', 'size', 'arrival'];
+const ORDER: ColumnId[] = ['id', 'age', 'arrival', 'size', 'next', 'sender', 'rcpt', 'reason'];
+/** Two cells in front of every row: the cursor glyph and the mark glyph. */
+export const GUTTER = 2;
+
+export interface ColumnLayout {
+  width: number;
+  columns: Array<{ id: ColumnId; title: string; width: number; alignRight: boolean }>;
+}
+
+export function layoutColumns(width: number, idWidth = 12): ColumnLayout {
+  const min = (id: ColumnId) => (id === 'id' ? idWidth : SPECS[id].min);
+  const chosen: ColumnId[] = [];
+  let used = GUTTER;
+  for (const id of PRIORITY) {
+    const need = min(id) + (chosen.length > 0 ? 1 : 0);
+    if (used + need > width && chosen.length > 0) continue;
+    chosen.push(id);
+    used += need;
+  }
+  const widths = new Map<ColumnId, number>(chosen.map((id) => [id, min(id)]));
+  let spare = Math.max(0, width - used);
+  // Hand out the spare cells to the flexible columns, by weight, up to their max.
+  while (spare > 0) {
+    const open = chosen.filter((id) => SPECS[id].weight > 0 && widths.get(id)! < SPECS[id].max);
+    if (open.length === 0) break;
+    const total = open.reduce((s, id) => s + SPECS[id].weight, 0);
+    let given = 0;
+    for (const id of open) {
+      const share = Math.max(1, Math.floor((spare * SPECS[id].weight) / total));
+      const add = Math.min(share, SPECS[id].max - widths.get(id)!, spare - given);
+      widths.set(id, widths.get(id)! + add);
+      given += add;
+      if (given >= spare) break;
+    }
+    spare -= given;
+    if (given === 0) break;
+  }
+  const columns = ORDER.filter((id) => widths.has(id)).map((id) => ({
+    id,
+    title: SPECS[id].title,
+    width: widths.get(id)!,
+    alignRight: !!SPECS[id].alignRight,
+  }));
+  return { width, columns };
+}
+
+/** A delay reason in a few words (the full text is in the message pane). */
+export function reasonClass(reason: string): string {
+  const r = reason.toLowerCase();
+  if (/greylist|try again later|4\.7\.1/.test(r)) return 'greylisted';
+  if (/timed out|timeout/.test(r)) return 'conn timed out';
+  if (/connection refused/.test(r)) return 'conn refused';
+  if (/host not found|name service|dns|nxdomain|no mx/.test(r)) return 'DNS';
+  if (/tls|certificate|starttls/.test(r)) return 'TLS';
+  if (/quota|mailbox full|over ?quota/.test(r)) return 'quota';
+  if (/user unknown|does not exist|unknown user/.test(r)) return 'user unknown';
+  const code = /\b([45]\d\d)[ -]/.exec(r);
+  return code ? `${code[1]} reply` : reason;
+}
+
+/** What the REASON column says for an entry: its state when it is not a plain message. */
+export function reasonText(entry: QueueEntry, short: boolean): string {
+  if (entry.state === 'corrupt') return `corrupt${entry.diagnostics[0] ? `: ${entry.diagnostics[0].problem}` : ''}`;
+  if (entry.state === 'incomplete') return 'incomplete (being written?)';
+  if (entry.state === 'damaged' || entry.state === 'unlisted') {
+    return `${entry.state}${entry.diagnostics[0] ? `: ${entry.diagnostics[0].problem}` : ''}`;
+  }
+  const reason = entry.recipients.find((r) => r.delayReason)?.delayReason ?? '';
+  if (!reason) return entry.queueName === 'hold' ? 'on hold' : '';
+  return short ? reasonClass(reason) : reason;
+}
+
+export function queueIdCell(entry: QueueEntry): string {
+  const marker = entry.forcedExpire ? '#' : queueMarker(entry.queueName) || (entry.state === 'corrupt' ? '?' : '');
+  return entry.queueId + marker;
+}
+
+function cellText(id: ColumnId, entry: QueueEntry, now: number, width: number): string {
+  switch (id) {
+    case 'id': return queueIdCell(entry);
+    case 'age': return formatAge(now - entry.arrivalTime);
+    case 'arrival': return formatArrival(entry.arrivalTime);
+    case 'size': return formatSize(entry.messageSize);
+    case 'next': return entry.queueName === 'deferred' ? formatRetry(entry.mtime, now) : '';
+    case 'sender': return entry.sender;
+    case 'rcpt': {
+      const first = entry.recipients[0]?.address ?? '';
+      return entry.recipients.length > 1 ? `${first} +${entry.recipients.length - 1}` : first;
+    }
+    case 'reason': return reasonText(entry, width < 40);
+  }
+}
+
+/** One row without the gutter: exactly layout.width - GUTTER cells, sanitized. */
+export function formatRow(entry: QueueEntry, layout: ColumnLayout, now: number): string {
+  let out = '';
+  for (const [i, col] of layout.columns.entries()) {
+    if (i > 0) out += ' ';
+    let text = printable(cellText(col.id, entry, now, col.width));
+    if (col.id === 'rcpt' && entry.recipients.length > 1) {
+      // Keep the "+N" visible when the address is cut.
+      const plus = ` +${entry.recipients.length - 1}`;
+      const addr = printable(entry.recipients[0]?.address ?? '');
+      text = fitCells(addr, Math.max(1, col.width - plus.length)).trimEnd() + plus;
+    }
+    out += fitCells(text, col.width, col.alignRight);
+  }
+  return fitCells(out, layout.width - GUTTER);
+}
+
+export function formatHeaderRow(layout: ColumnLayout): string {
+  const text = layout.columns.map((c) => fitCells(c.title, c.width, c.alignRight)).join(' ');
+  return fitCells(text, layout.width - GUTTER);
+}

@@ -1,0 +1,45 @@
+/**
+ * The crumbs line under the header: queue view, rows shown of total, the filter (always
+ * visible while it applies, or the line being edited with its parse error), marks (and how
+ * many the view hides), sort.
+ */
+import React from 'react';
+import type { QueueFilter } from '../../store/console-state.js';
+import type { FilterParseError } from '../../store/filter-parse.js';
+import { SORT_LABELS, type SortKey } from '../../store/sort.js';
+import { printable } from '../../spool/printable.js';
+import { formatCount } from '../format.js';
+import { Line, type Segment } from '../theme-context.js';
+
+export interface CrumbsProps {
+  queueFilter: QueueFilter;
+  shown: number;
+  total: number;
+  filterText: string;
+  /** The text being typed after `/`, or null when not editing. */
+  draft: string | null;
+  filterError: FilterParseError | null;
+  marked: number;
+  markedHidden: number;
+  sortKey: SortKey;
+  sortReverse: boolean;
+  width: number;
+}
+
+export function Crumbs(p: CrumbsProps): React.ReactElement {
+  const segs: Segment[] = [{ text: p.queueFilter === 'all' ? 'all queues' : p.queueFilter, token: 'accent' }];
+  segs.push({ text: ` ${formatCount(p.shown)}${p.shown !== p.total ? ` of ${formatCount(p.total)}` : ''}`, token: 'text' });
+  if (p.draft !== null) {
+    segs.push({ text: '  /', token: 'key' }, { text: printable(p.draft), token: 'filter' }, { text: '▏', token: 'key' });
+    if (p.filterError) segs.push({ text: `  ✗ col ${p.filterError.position + 1}: ${printable(p.filterError.message)}`, token: 'status.error' });
+  } else if (p.filterText) {
+    segs.push({ text: '  filter ', token: 'muted' }, { text: printable(p.filterText), token: 'filter' });
+    if (p.filterError) segs.push({ text: ' ✗', token: 'status.error' });
+  }
+  if (p.marked > 0) {
+    segs.push({ text: `  marked ${formatCount(p.marked)}`, token: 'marked' });
+    if (p.markedHidden > 0) segs.push({ text: ` (${formatCount(p.markedHidden)} hidden)`, token: 'status.warn' });
+  }
+  segs.push({ text: `  sort ${SORT_LABELS[p.sortKey]}${p.sortReverse ? ' ↓' : ' ↑'}`, token: 'muted' });
+  return <Line segments={segs} width={p.width} />;
+}

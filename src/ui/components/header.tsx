@@ -1,0 +1,100 @@
+/**
+ * The header: host, spool, the live/paused/polling state and [RO] on one line; the counts of
+ * all six queues (zeros shown), total size and oldest age on the next. Compact layouts get
+ * one line with short queue names. No clock: nothing here changes unless the spool does.
+ */
+import React from 'react';
+import { Box } from 'ink';
+import { QUEUE_NAMES, type QueueName } from '../../domain/queue.js';
+import type { CountsView } from '../../store/selectors.js';
+import type { WatcherStatus } from '../../store/console-state.js';
+import type { ThemeToken } from '../../config/theme.js';
+import { printable } from '../../spool/printable.js';
+import { formatAge, formatCount, formatSize } from '../format.js';
+import { cellWidth, truncateCells } from '../text-cells.js';
+import { Line, type Segment } from '../theme-context.js';
+
+const SHORT: Record<QueueName, string> = { maildrop: 'drop', incoming: 'inc', active: 'act', deferred: 'def', hold: 'hold', corrupt: 'cor' };
+
+export interface HeaderProps {
+  host: string;
+  spool: string;
+  counts: CountsView;
+  watcher: WatcherStatus;
+  paused: boolean;
+  readOnly: boolean;
+  /** Epoch seconds, for the oldest age. */
+  now: number;
+  width: number;
+  compact: boolean;
+}
+
+function statusSegments(p: HeaderProps): Segment[] {
+  const out: Segment[] = [];
+  if (p.paused) out.push({ text: ' PAUSED ', token: 'paused' });
+  else if (p.watcher.mode === 'live') out.push({ text: '● live', token: 'live' });
+  else if (p.watcher.mode === 'polling') out.push({ text: '◌ polling', token: 'status.warn' });
+  else if (p.watcher.mode === 'error') out.push({ text: '✗ not watching', token: 'status.error' });
+  else out.push({ text: '… reading', token: 'muted' });
+  if (p.counts.indexing) out.push({ text: ` indexing ${formatCount(p.counts.total.indexed)}/${formatCount(p.counts.total.count)}`, token: 'muted' });
+  if (p.readOnly) out.push({ text: ' [RO]', token: 'readOnly' });
+  return out;
+}
+
+function countSegments(p: HeaderProps, short: boolean): Segment[] {
+  const out: Segment[] = [];
+  for (const q of QUEUE_NAMES) {
+    const c = p.counts.queues[q];
+    out.push({ text: short ? SHORT[q] : q, token: `queue.${q}` as ThemeToken });
+    out.push({ text: ` ${formatCount(c.count)}  `, token: c.count > 0 ? 'header' : 'muted' });
+  }
+  const total = p.counts.total;
+  out.push({ text: `│ ${formatCount(total.count)} msgs ${formatSize(total.totalSize)}`, token: 'text' });
+  if (total.oldestArrival !== null) {
+    const age = p.now - total.oldestArrival;
+    out.push({ text: ` oldest ${formatAge(age)}`, token: age > 86400 ? 'age.days' : age > 3600 ? 'age.hours' : 'text' });
+  }
+  return out;
+}
+
+const widthOf = (segs: Segment[]) => segs.reduce((n, s) => n + cellWidth(s.text), 0);
+
+/** Place `right` at the right edge of `width`, cutting `left` to make room. */
+function leftRight(left: Segment[], right: Segment[], width: number): Segment[] {
+  const rw = widthOf(right);
+  const room = Math.max(0, width - rw - 1);
+  const lw = widthOf(left);
+  const pad = Math.max(1, room - lw + 1);
+  if (lw <= room) return [...left, { text: ' '.repeat(pad) }, ...right];
+  const cut: Segment[] = [];
+  let used = 0;
+  for (const s of left) {
+    if (used >= room) break;
+    const text = cellWidth(s.text) + used > room ? truncateCells(s.text, room - used) : s.text;
+    cut.push({ ...s, text });
+    used += cellWidth(text);
+  }
+  return [...cut, { text: ' '.repeat(Math.max(1, width - used - rw)) }, ...right];
+}
+
+export function Header(props: HeaderProps): React.ReactElement {
+  const { width, compact } = props;
+  const full = countSegments(props, false);
+  const counts = widthOf(full) <= width - 1 ? full : countSegments(props, true);
+  const status = statusSegments(props);
+  if (compact) {
+    const line = [{ text: `${printable(props.host)} `, token: 'header' as const }, ...counts];
+    return <Line segments={leftRight(line, status, width)} width={width} />;
+  }
+  const title: Segment[] = [
+    { text: 'postq ', token: 'accent' },
+    { text: printable(props.host), token: 'header' },
+    { text: `  ${printable(props.spool)}`, token: 'muted' },
+  ];
+  return (
+    <Box flexDirection="column">
+      <Line segments={leftRight(title, status, width)} width={width} />
+      <Line segments={counts} width={width} />
+    </Box>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * One dispatcher for every key (no per-component useInput, so Ink's focus handling and Esc
+ * cannot strand the input): key name -> mode -> binding id -> store operation. Text modes
+ * (the `/` filter, a type-to-confirm word) take printable input before bindings do.
+ */
+import type { ConsoleStore } from '../store/console-state.js';
+import { selectCursorEntry } from '../store/selectors.js';
+import type { QueueName } from '../domain/queue.js';
+import { bindingFor, type KeyMode } from './keymap.js';
+import type { MessageLoader } from './message-document.js';
+import type { UiStore } from './ui-state.js';
+import { maxPaneOffset } from './components/message-pane.js';
+
+export interface KeyDeps {
+  store: ConsoleStore;
+  ui: UiStore;
+  loadMessage: MessageLoader;
+  /** Body lines available to overlays and the list (for page sizes). */
+  bodyHeight: () => number;
+  helpPages: () => number;
+  quit: () => void;
+}
+
+export function currentMode(store: ConsoleStore, ui: UiStore): KeyMode {
+  if (store.getState().confirmation) return 'confirm';
+  const u = ui.getState();
+  if (u.draft !== null) return 'filter';
+  if (u.overlay === 'help') return 'help';
+  if (u.overlay === 'pane') return 'pane';
+  if (u.overlay === 'shape') return 'shape';
+  return 'list';
+}
+
+const QUEUE_KEYS: Record<string, QueueName | 'all'> = {
+  'queue.all': 'all', 'queue.maildrop': 'maildrop', 'queue.incoming': 'incoming', 'queue.active': 'active',
+  'queue.deferred': 'deferred', 'queue.holdView': 'hold', 'queue.corrupt': 'corrupt',
+};
+
+const isText = (name: string) => name === 'space' || [...name].length === 1;
+const textOf = (name: string) => (name === 'space' ? ' ' : name);
+
+/** Handle one key press (a normalised key name). */
+export function handleKey(name: string, deps: KeyDeps): void {
+  const { store, ui } = deps;
+  const s = store.getState();
+  const u = ui.getState();
+  const mode = currentMode(store, ui);
+
+  if (mode === 'filter' && isText(name)) {
+    const draft = (u.draft ?? '') + textOf(name);
+    ui.setState({ draft });
+    s.setFilterText(draft);
+    return;
+  }
+  if (mode === 'confirm' && s.confirmation?.requireWord) {
+    if (isText(name) && name !== 'space') return void ui.setState({ typed: u.typed + name });
+    if (name === 'backspace') return void ui.setState({ typed: u.typed.slice(0, -1) });
+    if (name === 'enter') {
+      const typed = u.typed;
+      ui.setState({ typed: '' });
+      void s.confirmAction(typed);
+      return;
+    }
+  }
+
+  const binding = bindingFor(mode, name);
+  if (!binding) return;
+  const half = Math.max(1, Math.floor(deps.bodyHeight() / 2));
+  const page = Math.max(1, deps.bodyHeight() - 2);
+  const pane = (offset: number) => {
+    const doc = ui.getState().pane;
+    if (doc) ui.setState({ paneOffset: Math.max(0, Math.min(offset, maxPaneOffset(doc, deps.bodyHeight()))) });
+  };
+  const help = (offset: number) => ui.setState({ helpOffset: Math.max(0, Math.min(offset, Math.max(0, deps.helpPages()))) });
+
+  if (binding.id in QUEUE_KEYS) return s.setQueueFilter(QUEUE_KEYS[binding.id]!);
+  if (binding.action) return s.requestAction(binding.action);
+  switch (binding.id) {
+    case 'list.down': return s.moveCursor(1);
+    case 'list.up': return s.moveCursor(-1);
+    case 'list.halfPageDown': return s.moveCursor(half);
+    case 'list.halfPageUp': return s.moveCursor(-half);
+    case 'list.pageDown': return s.pageDown();
+    case 'list.pageUp': return s.pageUp();
+    case 'list.top': return s.cursorTop();
+    case 'list.bottom': return s.cursorBottom();
+    case 'view.sort': return s.cycleSort();
+    case 'view.sortReverse': return s.toggleSortReverse();
+    case 'view.filter': return void ui.setState({ draft: s.filterText, draftBefore: s.filterText });
+    case 'view.clearFilter': return void (s.filterText ? s.setFilterText('') : undefined);
+    case 'view.shape': return void ui.setState({ overlay: 'shape' });
+    case 'view.pause': return s.togglePaused();
+    case 'view.repaint': return void ui.setState({ repaint: u.repaint + 1 });
+    case 'mark.toggle': return s.toggleMark(true);
+    case 'mark.range': return s.markRange();
+    case 'mark.allMatching': return s.markAllMatching();
+    case 'mark.clear': return s.clearMarks();
+    case 'pane.open': {
+      const entry = selectCursorEntry(s);
+      if (!entry) return;
+      ui.setState({ overlay: 'pane', pane: deps.loadMessage(entry, 'postcat'), paneOffset: 0 });
+      return;
+    }
+    case 'pane.down': return pane(u.paneOffset + 1);
+    case 'pane.up': return pane(u.paneOffset - 1);
+    case 'pane.pageDown': return pane(u.paneOffset + page);
+    case 'pane.pageUp': return pane(u.paneOffset - page);
+    case 'pane.top': return pane(0);
+    case 'pane.bottom': return pane(Number.MAX_SAFE_INTEGER);
+    case 'pane.records': {
+      const doc = u.pane;
+      const entry = doc ? s.entries.get(doc.queueId) : undefined;
+      if (!doc || !entry) return;
+      ui.setState({ pane: deps.loadMessage(entry, doc.view === 'records' ? 'postcat' : 'records'), paneOffset: 0 });
+      return;
+    }
+    case 'pane.close': return void ui.setState({ overlay: 'none', pane: null });
+    case 'help.open': return void ui.setState({ overlay: 'help', helpOffset: 0 });
+    case 'help.down': return help(u.helpOffset + (name === 'space' || name === 'pagedown' ? page : 1));
+    case 'help.up': return help(u.helpOffset - (name === 'pageup' ? page : 1));
+    case 'help.close': return void ui.setState({ overlay: 'none' });
+    case 'shape.sender': return void ui.setState({ shapeBy: u.shapeBy === 'sender' ? 'recipient' : 'sender' });
+    case 'shape.close': return void ui.setState({ overlay: 'none' });
+    case 'filter.apply': return void ui.setState({ draft: null });
+    case 'filter.cancel':
+      s.setFilterText(u.draftBefore);
+      return void ui.setState({ draft: null });
+    case 'filter.backspace': {
+      const draft = (u.draft ?? '').slice(0, -1);
+      ui.setState({ draft });
+      return s.setFilterText(draft);
+    }
+    case 'filter.clearLine':
+      ui.setState({ draft: '' });
+      return s.setFilterText('');
+    case 'confirm.yes': return void s.confirmAction();
+    case 'confirm.no':
+      ui.setState({ typed: '' });
+      return s.cancelAction();
+    case 'app.quit': return deps.quit();
+    default: return;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Screen geometry from the terminal size. The frame is always rows-1 lines: at the terminal's
+ * full height Ink 6.8 clears the whole screen on every frame (ux-research 6.1).
+ *   normal  (rows >= 16): header 2, crumbs 1, body (column header + list), flash 1, hints 1
+ *   compact (rows < 16, e.g. a 100x12 tmux pane): header 1, crumbs 1, body, one bottom line
+ *   tooSmall (< 40x8): one line saying so.
+ * Pure.
+ */
+export const MIN_COLUMNS = 40;
+export const MIN_ROWS = 8;
+
+export interface ScreenLayout {
+  columns: number;
+  rows: number;
+  tooSmall: boolean;
+  compact: boolean;
+  /** Lines Ink renders: rows - 1. */
+  frameHeight: number;
+  headerLines: number;
+  /** The area for the list (column header included) or an overlay (help, pane, dialog). */
+  bodyHeight: number;
+  /** List rows under the column header. */
+  listHeight: number;
+  /** Separate flash and hints lines (normal), or one shared bottom line (compact). */
+  bottomLines: number;
+}
+
+export function computeLayout(columns: number, rows: number): ScreenLayout {
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
+  const compact = rows < 16;
+  const frameHeight = Math.max(1, rows - 1);
+  const headerLines = compact ? 1 : 2;
+  const bottomLines = compact ? 1 : 2;
+  const bodyHeight = Math.max(1, frameHeight - headerLines - 1 - bottomLines);
+  return { columns, rows, tooSmall, compact, frameHeight, headerLines, bodyHeight, listHeight: Math.max(1, bodyHeight - 1), bottomLines };
+}

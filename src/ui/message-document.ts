@@ -1,0 +1,83 @@
+/**
+ * What the message pane shows, built from a queue file's bytes: postcat's text (envelope,
+ * headers, body; already sanitized by formatPostcat), and where the file is damaged or
+ * unreadable, where postcat stops (offset, record, problem) followed by a record dump. The
+ * `records` view is the dump alone. Pure: the bytes are read by the composition root
+ * (src/watch/read-message.ts), so the UI never touches fs.
+ */
+import type { Diagnostic, QueueEntry } from '../domain/entry.js';
+import { formatPostcat } from '../spool/postcat-format.js';
+import { printable } from '../spool/printable.js';
+
+export type MessageView = 'postcat' | 'records';
+
+export interface DocLine {
+  text: string;
+  kind: 'marker' | 'text' | 'dump';
+  problem?: boolean;
+}
+
+export interface MessageDocument {
+  queueId: string;
+  title: string;
+  view: MessageView;
+  lines: DocLine[];
+  /** The first problem found, for the pane's title ("offset 123: truncated record"). */
+  problem: string | null;
+}
+
+/** A file found by id (path relative to the queue directory), or null when it is gone. */
+export type FoundMessage = { path: string; bytes: Buffer } | null;
+/** Reads a message's bytes; may throw (permission denied): the pane shows the error. */
+export type MessageReader = (entry: QueueEntry) => FoundMessage;
+/** Record dump of a queue file (src/spool/record-dump.ts dumpRecords). */
+export type RecordDumper = (bytes: Buffer) => { lines: string[]; diagnostics: Diagnostic[] };
+/** What the UI is given: entry + view -> document. */
+export type MessageLoader = (entry: QueueEntry, view: MessageView) => MessageDocument;
+
+const describe = (d: Diagnostic) =>
+  `offset ${d.offset}${d.recordType !== null ? ` record ${d.recordType}` : ''}: ${printable(d.problem)}`;
+
+function splitLines(text: string, kind: DocLine['kind']): DocLine[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((t) => ({ text: printable(t, { keepTab: true }), kind: kind === 'text' && /^\*\*\* .* \*\*\*$/.test(t) ? 'marker' : kind }));
+}
+
+export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage, view: MessageView, dump: RecordDumper): MessageDocument {
+  const id = printable(entry.queueId);
+  let found: FoundMessage;
+  try {
+    found = read();
+  } catch (error) {
+    const why = printable((error as Error).message);
+    return { queueId: entry.queueId, title: `${id} (${entry.queueName})`, view, lines: [{ text: `cannot read the file: ${why}`, kind: 'text', problem: true }], problem: why };
+  }
+  if (!found) {
+    const why = 'gone: the file left every queue (delivered, deleted or moved) since it was listed';
+    return { queueId: entry.queueId, title: `${id} (${entry.queueName})`, view, lines: [{ text: why, kind: 'text', problem: true }], problem: 'gone' };
+  }
+  const title = `${id}  ${printable(found.path)}  ${found.bytes.length} bytes`;
+  const dumped = () => {
+    const d = dump(found.bytes);
+    return { lines: splitLines(d.lines.join('\n'), 'dump'), problem: d.diagnostics[0] ? describe(d.diagnostics[0]) : null };
+  };
+  if (view === 'records') {
+    const d = dumped();
+    return { queueId: entry.queueId, title, view, lines: d.lines, problem: d.problem };
+  }
+  const out = formatPostcat(found.bytes, { path: found.path });
+  const lines = splitLines(out.text, 'text');
+  for (const warning of out.warnings) lines.push({ text: `warning: ${printable(warning)}`, kind: 'marker', problem: true });
+  let problem: string | null = null;
+  if (out.error || entry.state === 'corrupt' || entry.state === 'damaged') {
+    if (out.error) {
+      problem = describe(out.error);
+      lines.push({ text: `*** postcat stops here: ${problem} ***`, kind: 'marker', problem: true });
+    }
+    const d = dumped();
+    problem ??= d.problem;
+    lines.push({ text: '*** RECORD DUMP (offset type length data) ***', kind: 'marker' }, ...d.lines);
+  }
+  return { queueId: entry.queueId, title, view, lines, problem };
+}

@@ -1,0 +1,93 @@
+/**
+ * Mounting the console on a terminal: Ink with incremental rendering and a modest frame rate,
+ * the alternate screen entered once and left on every exit path (quit, SIGINT, SIGTERM,
+ * SIGHUP when the ssh session drops, an uncaught error, process exit), the cursor shown again.
+ * Resolves with an exit code: 0 after `q`, 128+N after a signal. An uncaught error restores
+ * the terminal, prints the error and exits 70 (a bug, per the house's error tiers).
+ */
+import React from 'react';
+import { render } from 'ink';
+import { App, type AppProps } from './app.js';
+import { anchorFrames } from './frame-anchor.js';
+
+export const ALT_SCREEN_ON = '\x1b[?1049h';
+export const ALT_SCREEN_OFF = '\x1b[?1049l';
+const SHOW_CURSOR = '\x1b[?25h';
+
+export interface RenderConsoleOptions {
+  app: Omit<AppProps, 'onQuit'>;
+  stdout: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  stderr: NodeJS.WriteStream;
+  altScreen: boolean;
+  maxFps?: number;
+  /** Install SIGINT/SIGTERM/SIGHUP/uncaughtException handlers (off in component tests). */
+  handleSignals?: boolean;
+}
+
+const SIGNALS: Array<[NodeJS.Signals, number]> = [['SIGHUP', 1], ['SIGINT', 2], ['SIGTERM', 15]];
+
+export function renderConsole(options: RenderConsoleOptions): Promise<number> {
+  const { stdout, altScreen } = options;
+  let restored = !altScreen;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      stdout.write(ALT_SCREEN_OFF + SHOW_CURSOR);
+    } catch {
+      // The terminal may be gone (SIGHUP): nothing left to restore.
+    }
+  };
+  if (altScreen) stdout.write(ALT_SCREEN_ON);
+
+  return new Promise<number>((resolve) => {
+    let code = 0;
+    const instance = render(<App {...options.app} />, {
+      stdout: anchorFrames(stdout).stream,
+      stdin: options.stdin,
+      stderr: options.stderr,
+      incrementalRendering: true,
+      maxFps: options.maxFps ?? 20,
+      exitOnCtrlC: false,
+      patchConsole: true,
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const handlers: Array<[string, (...args: any[]) => void]> = [];
+    const finish = () => {
+      for (const [event, handler] of handlers) process.off(event, handler);
+      restore();
+      resolve(code);
+    };
+    if (options.handleSignals !== false) {
+      for (const [signal, number] of SIGNALS) {
+        const onSignal = () => {
+          code = 128 + number;
+          instance.unmount();
+        };
+        handlers.push([signal, onSignal]);
+        process.on(signal, onSignal);
+      }
+      const onCrash = (error: unknown) => {
+        try {
+          instance.unmount();
+        } catch {
+          // Already broken; the terminal still gets restored below.
+        }
+        restore();
+        options.stderr.write(`postq: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.exit(70);
+      };
+      handlers.push(['uncaughtException', onCrash], ['unhandledRejection', onCrash], ['exit', restore]);
+      process.on('uncaughtException', onCrash);
+      process.on('unhandledRejection', onCrash);
+      process.on('exit', restore);
+    }
+    instance.waitUntilExit().then(finish, (error: unknown) => {
+      restore();
+      options.stderr.write(`postq: ${(error as Error).message}\n`);
+      code = 70;
+      finish();
+    });
+  });
+}

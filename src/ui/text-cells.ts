@@ -1,0 +1,47 @@
+/**
+ * Terminal cell arithmetic for pre-formatted rows: width as Ink measures it (string-width),
+ * truncation with an ellipsis, padding, tab expansion. Rows are built as exact-width strings
+ * so Ink never wraps (a wrapped row would push the frame to the terminal's height).
+ * Input must already be printable() text: no control characters reach here.
+ */
+import stringWidth from 'string-width';
+
+const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
+
+export function cellWidth(text: string): number {
+  return ASCII_PRINTABLE.test(text) ? text.length : stringWidth(text);
+}
+
+/** Cut to at most `width` cells, ending in `…` when something was cut. */
+export function truncateCells(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (ASCII_PRINTABLE.test(text)) return text.length <= width ? text : text.slice(0, width - 1) + '…';
+  if (stringWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = stringWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return out + '…';
+}
+
+/** Exactly `width` cells: truncated, then padded on the right (or left with `alignRight`). */
+export function fitCells(text: string, width: number, alignRight = false): string {
+  const cut = truncateCells(text, width);
+  const pad = ' '.repeat(Math.max(0, width - cellWidth(cut)));
+  return alignRight ? pad + cut : cut + pad;
+}
+
+/** Expand tabs to 8-column stops (postcat output keeps tabs; a terminal would jump). */
+export function expandTabs(line: string, tabSize = 8): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  for (const ch of line) {
+    if (ch === '\t') out += ' '.repeat(tabSize - (cellWidth(out) % tabSize));
+    else out += ch;
+  }
+  return out;
+}

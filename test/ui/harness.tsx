@@ -1,0 +1,108 @@
+/**
+ * Mount the console App on a fake terminal (real Ink, incremental rendering, raw bytes
+ * recorded) with a store fed from a corpus spool copy, for layout, byte and key tests.
+ */
+import React from 'react';
+import { render, type Instance } from 'ink';
+import type { QueueBackend } from '../../src/domain/backend.js';
+import { QUEUE_NAMES } from '../../src/domain/queue.js';
+import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
+import { loadTheme } from '../../src/config/theme-load.js';
+import type { Theme } from '../../src/config/theme.js';
+import { createConsoleStore } from '../../src/store/console-store.js';
+import type { ConsoleStore } from '../../src/store/console-state.js';
+import { createReadOnlyBackend } from '../../src/actions/read-only-backend.js';
+import { scanQueues } from '../../src/watch/scan.js';
+import { readMessageBytes } from '../../src/watch/read-message.js';
+import { App } from '../../src/ui/app.js';
+import { anchorFrames } from '../../src/ui/frame-anchor.js';
+import { buildMessageDocument } from '../../src/ui/message-document.js';
+import { pressSequence } from '../../src/ui/keymap.js';
+import { createUiStore, type UiStore } from '../../src/ui/ui-state.js';
+import { simpleRecordDump } from '../../src/cli/console-command.js';
+import { createFakeTerminal, waitForCondition, type FakeTerminal } from '../helpers/fake-terminal.js';
+
+export interface Harness {
+  term: FakeTerminal;
+  store: ConsoleStore;
+  ui: UiStore;
+  config: SpoolConfig;
+  instance: Instance;
+  /** Press a binding by id; resolves after the next frame was written (or nothing changed). */
+  press(id: string): Promise<void>;
+  /** Write raw keys (text for the filter line). */
+  type(text: string): Promise<void>;
+  screen(): string;
+  unmount(): void;
+}
+
+export interface HarnessOptions {
+  columns?: number;
+  rows?: number;
+  backend?: QueueBackend;
+  theme?: Theme;
+  /** Render without the frame-anchor fix (to show Ink's bug). */
+  unanchored?: boolean;
+  /** Epoch ms for the store clock. */
+  now?: number;
+}
+
+/** Let Ink's microtask render and input handling run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+}
+
+export async function mountConsole(spool: string, options: HarnessOptions = {}): Promise<Harness> {
+  const config = resolveSpoolConfig({ spool });
+  const backend = options.backend ?? createReadOnlyBackend();
+  const now = options.now;
+  const store = createConsoleStore({ backend, ...(now !== undefined ? { now: () => now } : {}) });
+  store.getState().applySpoolBatch({ upserts: scanQueues(config, QUEUE_NAMES), removals: [], full: true, firstEventAt: null });
+  store.getState().setWatcherStatus({ mode: 'live' });
+  const ui = createUiStore();
+  const term = createFakeTerminal(options.columns ?? 80, options.rows ?? 24);
+  const theme = options.theme ?? loadTheme({ name: 'default', env: { HOME: '/nonexistent' } });
+  const instance = render(
+    <App
+      store={store}
+      ui={ui}
+      theme={theme}
+      host="mx.test"
+      spool={spool}
+      loadMessage={(entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, simpleRecordDump)}
+      supports={(a) => backend.supports(a)}
+      tickMs={0}
+    />,
+    {
+      stdout: options.unanchored ? (term.stdout as unknown as NodeJS.WriteStream) : anchorFrames(term.stdout as unknown as NodeJS.WriteStream).stream,
+      stdin: term.stdin as unknown as NodeJS.ReadStream,
+      stderr: term.stderr as unknown as NodeJS.WriteStream,
+      incrementalRendering: true,
+      maxFps: 1000,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
+  await waitForCondition(() => term.screen.text().includes('QUEUE ID') || term.screen.text().includes('too small'), 'first frame');
+  const typeRaw = async (text: string) => {
+    term.stdin.write(text);
+    await settle();
+    // A lone ESC is held by Ink's parser until the next macrotask.
+    await new Promise((r) => setTimeout(r, 2));
+    await settle();
+  };
+  return {
+    term,
+    store,
+    ui,
+    config,
+    instance,
+    press: (id) => typeRaw(pressSequence(id)),
+    type: typeRaw,
+    screen: () => term.screen.text(),
+    unmount: () => {
+      instance.unmount();
+      instance.cleanup();
+    },
+  };
+}
