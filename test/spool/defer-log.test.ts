@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseBounceLog } from '../../src/spool/defer-log.js';
+import { listRecipients } from '../../src/spool/showq.js';
+import { parseQueueFile } from '../../src/spool/queue-file.js';
+import { rec } from '../helpers/records.js';
+
+const entry = (rcpt: string, reason: string, extra = '') =>
+  `\n<${rcpt}>: ${reason}\nrecipient=${rcpt}\noffset=100\n${extra}status=4.4.1\naction=delayed\nreason=${reason}\n\n`;
+
+describe('parseBounceLog', () => {
+  it('reads entries in file order, keeping duplicates', () => {
+    const log = Buffer.from(entry('a@x', 'refused') + entry('b@y', 'timeout') + entry('a@x', 'refused'));
+    expect(parseBounceLog(log).map((e) => [e.recipient, e.reason])).toEqual([
+      ['a@x', 'refused'],
+      ['b@y', 'timeout'],
+      ['a@x', 'refused'],
+    ]);
+  });
+
+  it('later lines override earlier ones; the old-style line alone is enough', () => {
+    const log = Buffer.from('\n<old@x>: old reason\nreason=new reason\n\n\n<only@old>: just this\n\n');
+    expect(parseBounceLog(log)).toMatchObject([
+      { recipient: 'old@x', reason: 'new reason' },
+      { recipient: 'only@old', reason: 'just this', status: '4.0.0', action: 'delayed' },
+    ]);
+  });
+
+  it('sanitizes control bytes to ? as Postfix does, and fills defaults', () => {
+    const log = Buffer.from('\nreason=grey \x1b[31mlisted\x07\n\n');
+    expect(parseBounceLog(log)).toEqual([
+      { recipient: '(recipient address unavailable)', reason: 'grey ?[31mlisted?', status: '4.0.0', action: 'delayed', offset: -1 },
+    ]);
+    expect(parseBounceLog(Buffer.from('\nrecipient=x@y\n\n'), 'bounce')[0]).toMatchObject({ reason: '(description unavailable)', status: '5.0.0', action: 'failed' });
+  });
+
+  it('an entry cut off by the end of the file still counts', () => {
+    expect(parseBounceLog(Buffer.from('\nrecipient=x@y\nreason=r'))).toMatchObject([{ recipient: 'x@y', reason: 'r' }]);
+  });
+});
+
+describe('showq recipient order', () => {
+  const file = Buffer.concat([
+    rec('T', '1795895002 1'),
+    rec('S', 's@x'),
+    rec('R', 'bob@b'),
+    rec('D', 'done@d'),
+    rec('R', 'carol@c'),
+    rec('/', 'canceled@c'),
+    rec('R', 'dave@d'),
+    rec('M'),
+    rec('X'),
+    rec('E'),
+  ]);
+  const parsed = parseQueueFile(file, { queueName: 'deferred', skipContent: false });
+
+  it('logged recipients first in log order, then pending R records not logged; D and / never', () => {
+    const log = parseBounceLog(Buffer.from(entry('carol@c', 'late') + entry('bob@b', 'late')));
+    expect(listRecipients(parsed, log)).toEqual([
+      { address: 'carol@c', delayReason: 'late' },
+      { address: 'bob@b', delayReason: 'late' },
+      { address: 'dave@d', delayReason: '' },
+    ]);
+  });
+
+  it('past duplicate_filter_limit, logged addresses are listed again from the queue file', () => {
+    const log = parseBounceLog(Buffer.from(entry('bob@b', 'x') + entry('carol@c', 'y')));
+    expect(listRecipients(parsed, log, 1).map((r) => r.address)).toEqual(['bob@b', 'carol@c', 'carol@c', 'dave@d']);
+  });
+});
