@@ -1,15 +1,20 @@
 /**
  * The demo entry point: a temporary spool in the real Postfix format, an initial queue, and
- * the simulated MTA running beside whatever shows it. startDemo() returns a handle whose
- * stop() halts the MTA and whose remove() deletes the spool; removeOnExit() makes sure the
- * spool goes on every way out of the process (normal exit, process.exit, SIGINT, SIGTERM,
- * SIGHUP), whoever else listens for those signals.
+ * the simulated MTA running beside whatever shows it.
  *
- * Throws when the temp directory cannot be made or seeded.
+ * startDemo() makes the spool, registers its removal on every way out of the process (normal
+ * exit, process.exit, SIGINT, SIGTERM, SIGHUP) before writing anything, seeds the queue in
+ * small steps (so a signal during a large seed is handled at once), and starts the MTA.
+ * The handle's stop() halts the MTA; remove() also deletes the spool and unregisters the
+ * handlers. A signal nobody else handles removes the spool and ends the process with
+ * 128 + the signal number; when the console handles it too, the MTA stops and the console
+ * decides (its return leads to remove(), and the 'exit' hook is the backstop).
+ *
+ * Throws (after removing the spool) when the temp directory cannot be made or seeded.
  */
 import type { SpoolConfig } from '../config/spool-config.js';
 import { Random } from './random.js';
-import { seedQueue, type SeedCounts } from './seed.js';
+import { seedSteps, type SeedCounts } from './seed.js';
 import { SimulatedMta, type MtaOptions } from './simulated-mta.js';
 import { createDemoSpool, removeDemoSpool } from './spool-skeleton.js';
 
@@ -21,6 +26,8 @@ export interface DemoOptions {
   /** Parent of the temp spool (default os.tmpdir()). */
   parent?: string;
   seed?: number;
+  /** Register exit and signal handlers (default true). */
+  handleExit?: boolean;
   /** Passed to the MTA (tests turn bursts and damage off, or speed up the deferred scans). */
   mta?: Partial<Omit<MtaOptions, 'config' | 'rnd'>>;
 }
@@ -37,54 +44,63 @@ export interface Demo {
 export const DEFAULT_RATE = 3;
 export const DEFAULT_MESSAGES = 200;
 
-export function startDemo(options: DemoOptions = {}): Demo {
-  const config = createDemoSpool(options.parent);
-  const rnd = new Random(options.seed);
-  let seeded: SeedCounts;
-  try {
-    seeded = seedQueue(config, rnd, options.messages ?? DEFAULT_MESSAGES);
-  } catch (error) {
-    removeDemoSpool(config.queueDirectory);
-    throw error;
-  }
-  const mta = new SimulatedMta({ config, rnd, rate: options.rate ?? DEFAULT_RATE, ...options.mta });
-  mta.start();
-  let removed = false;
-  return {
-    config,
-    mta,
-    seeded,
-    stop: () => mta.stop(),
-    remove() {
-      mta.stop();
-      if (removed) return;
-      removed = true;
-      removeDemoSpool(config.queueDirectory);
-    },
-  };
-}
-
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+type SignalName = keyof typeof SIGNALS;
 
-/**
- * Remove the demo's spool on every exit path. A signal nobody else handles ends the process
- * with the conventional status (128 + signal number) after the removal; when the console has
- * its own handler for it, that handler decides, and the 'exit' hook removes the spool.
- * Returns a function that unregisters everything.
- */
-export function removeOnExit(demo: Demo): () => void {
-  const onExit = () => demo.remove();
-  process.on('exit', onExit);
-  const handlers = Object.entries(SIGNALS).map(([signal, number]) => {
+/** Exit and signal hooks; returns the function that unregisters them. */
+function installExitHooks(stop: () => void, remove: () => void): () => void {
+  process.on('exit', remove);
+  const handlers = (Object.keys(SIGNALS) as SignalName[]).map((signal) => {
     const handler = () => {
-      demo.remove();
-      if (process.listenerCount(signal) <= 1) process.exit(128 + number);
+      stop();
+      // Alone on this signal: finish the job the default action would have done.
+      if (process.listenerCount(signal) <= 1) {
+        remove();
+        process.exit(128 + SIGNALS[signal]);
+      }
     };
-    process.on(signal as NodeJS.Signals, handler);
+    process.on(signal, handler);
     return [signal, handler] as const;
   });
   return () => {
-    process.off('exit', onExit);
-    for (const [signal, handler] of handlers) process.off(signal as NodeJS.Signals, handler);
+    process.off('exit', remove);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   };
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const config = createDemoSpool(options.parent);
+  const rnd = new Random(options.seed);
+  const mta = new SimulatedMta({ config, rnd, rate: options.rate ?? DEFAULT_RATE, ...options.mta });
+  let removed = false;
+  let unregister = () => {};
+  const remove = () => {
+    mta.stop();
+    if (removed) return;
+    removed = true;
+    unregister();
+    removeDemoSpool(config.queueDirectory);
+  };
+  let stopped = false;
+  if (options.handleExit !== false) unregister = installExitHooks(() => ((stopped = true), mta.stop()), remove);
+  let seeded: SeedCounts;
+  try {
+    const steps = seedSteps(config, rnd, options.messages ?? DEFAULT_MESSAGES);
+    for (let n = 1; ; n++) {
+      const step = steps.next();
+      if (step.done) {
+        seeded = step.value;
+        break;
+      }
+      if (n % 100 === 0) await yieldToEventLoop();
+      if (removed || stopped) throw new Error('the demo was interrupted while writing its queue');
+    }
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  mta.start();
+  return { config, mta, seeded, stop: () => mta.stop(), remove };
 }

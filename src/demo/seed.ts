@@ -94,16 +94,20 @@ function writeDeferred(config: SpoolConfig, rnd: Random, msg: DemoMessage, now: 
   appendLog(config, 'defer', file.id, log);
 }
 
-export function seedQueue(config: SpoolConfig, rnd: Random, total: number, now: number = Date.now() / 1000): SeedCounts {
+/**
+ * The initial queue as a sequence of steps (one file each), so a caller can yield to the
+ * event loop between them and stay responsive to signals while a large queue is written.
+ */
+export function* seedSteps(config: SpoolConfig, rnd: Random, total: number, now: number = Date.now() / 1000): Generator<void, SeedCounts> {
   const counts = seedCounts(total);
   const burstSender = pickBulkSender(rnd);
   for (let i = 0; i < counts.deferred; i++) {
     const bulk = rnd.chance(0.1) ? burstSender : null;
-    writeDeferred(config, rnd, deferredMessage(rnd, now, bulk), now, 'deferred');
+    yield writeDeferred(config, rnd, deferredMessage(rnd, now, bulk), now, 'deferred');
   }
   // What the admin already put on hold: mostly the burst.
   for (let i = 0; i < counts.hold; i++) {
-    writeDeferred(config, rnd, deferredMessage(rnd, now, rnd.chance(0.7) ? burstSender : null), now, 'hold');
+    yield writeDeferred(config, rnd, deferredMessage(rnd, now, rnd.chance(0.7) ? burstSender : null), now, 'hold');
   }
   for (let i = 0; i < counts.incoming; i++) {
     const msg = composeMessage(rnd, { now: now - rnd.int(0, 5) });
@@ -117,10 +121,12 @@ export function seedQueue(config: SpoolConfig, rnd: Random, total: number, now: 
       ...(msg.client ? { prefix: (id: string) => smtpReceived(msg, id), attributes: smtpAttributes(msg, rnd.int(40000, 65000)) } : {}),
       rewriteContext: 'remote',
     });
+    yield;
   }
   for (let i = 0; i < counts.maildrop; i++) {
     const msg = composeMessage(rnd, { now: now - rnd.int(0, 5) });
     postdropEnter(config, { arrival: msg.arrival, sender: msg.sender, fullName: msg.fullName ?? msg.sender.split('@')[0]!, recipients: msg.recipients, text: msg.text });
+    yield;
   }
   for (let i = 0; i < counts.corrupt; i++) {
     const msg = composeMessage(rnd, { now: now - rnd.int(600, 86400) });
@@ -133,6 +139,16 @@ export function seedQueue(config: SpoolConfig, rnd: Random, total: number, now: 
       text: msg.text,
       rewriteContext: 'remote',
     }, { queue: 'corrupt', damage: (bytes) => damageFile(bytes, rnd, i % 2 === 0 ? 'truncated' : 'bad-record-type') });
+    yield;
   }
   return counts;
+}
+
+/** Write the whole initial queue at once. */
+export function seedQueue(config: SpoolConfig, rnd: Random, total: number, now?: number): SeedCounts {
+  const steps = seedSteps(config, rnd, total, now);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
