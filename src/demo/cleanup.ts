@@ -25,7 +25,8 @@ export interface CleanupInput {
   prefix?: (id: string) => string;
   /** Applied to prefix + text once the id is known (cleanup's missing-header fixes). */
   finish?: (text: string, id: string) => string;
-  attributes?: Array<[string, string]>;
+  /** smtpd's client attributes (written after the sender, with log_ident before). */
+  clientAttributes?: Array<[string, string]>;
   rewriteContext: 'local' | 'remote';
 }
 
@@ -63,7 +64,8 @@ export function cleanupEnter(config: SpoolConfig, input: CleanupInput, options: 
       const built = buildQueueFile({
         arrival: input.arrival,
         createTime: input.createTime,
-        attributes: input.attributes ?? [],
+        attributes: input.clientAttributes ? [['log_ident', id]] : [],
+        senderAttributes: input.clientAttributes ?? [],
         rewriteContext: input.rewriteContext,
         fullName: input.fullName,
         sender: input.sender,

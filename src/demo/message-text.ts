@@ -118,15 +118,17 @@ export function pickBulkSender(rnd: Random): SenderProfile {
   return rnd.pick(BULK_SENDERS);
 }
 
-/** The A records smtpd hands cleanup for a message received over SMTP. */
+/** The A records smtpd hands cleanup after the sender, in the order cleanup stores them. */
 export function smtpAttributes(msg: DemoMessage, port: number): Array<[string, string]> {
   const c = msg.client;
   if (!c) return [];
+  const proto = c.login ? 'ESMTPSA' : 'ESMTP';
   const attrs: Array<[string, string]> = [
     ['log_client_name', c.name], ['log_client_address', c.address], ['log_client_port', String(port)],
-    ['log_message_origin', `${c.name}[${c.address}]`], ['log_helo_name', c.helo], ['log_protocol_name', c.login ? 'ESMTPSA' : 'ESMTP'],
+    ['log_message_origin', `${c.name}[${c.address}]`], ['log_helo_name', c.helo], ['log_protocol_name', proto],
     ['client_name', c.name], ['reverse_client_name', c.name], ['client_address', c.address], ['client_port', String(port)],
-    ['client_address_type', '2'], ['helo_name', c.helo], ['protocol_name', c.login ? 'ESMTPSA' : 'ESMTP'],
+    ['server_address', '203.0.113.5'], ['server_port', c.login ? '587' : '25'],
+    ['helo_name', c.helo], ['protocol_name', proto], ['client_address_type', '2'],
   ];
   if (c.login) attrs.push(['sasl_method', 'PLAIN'], ['sasl_username', c.login]);
   return attrs;

@@ -74,7 +74,7 @@ function writeDeferred(config: SpoolConfig, rnd: Random, msg: DemoMessage, now: 
     recipients: msg.recipients.map((address) => ({ address })),
     text: msg.text,
     ...(msg.client
-      ? { prefix: (id: string) => smtpReceived(msg, id), attributes: smtpAttributes(msg, rnd.int(40000, 65000)) }
+      ? { prefix: (id: string) => smtpReceived(msg, id), clientAttributes: smtpAttributes(msg, rnd.int(40000, 65000)) }
       : { prefix: (id: string) => pickupReceived(id, 33, createTime), finish: (text: string, id: string) => addMissingHeaders(text, id, createTime) }),
     rewriteContext: msg.local ? 'local' : 'remote',
   }, { queue, mtime: Math.floor(retryAt), done });
@@ -118,7 +118,7 @@ export function* seedSteps(config: SpoolConfig, rnd: Random, total: number, now:
       fullName: null,
       recipients: msg.recipients.map((address) => ({ address })),
       text: msg.text,
-      ...(msg.client ? { prefix: (id: string) => smtpReceived(msg, id), attributes: smtpAttributes(msg, rnd.int(40000, 65000)) } : {}),
+      ...(msg.client ? { prefix: (id: string) => smtpReceived(msg, id), clientAttributes: smtpAttributes(msg, rnd.int(40000, 65000)) } : {}),
       rewriteContext: 'remote',
     });
     yield;

@@ -159,7 +159,7 @@ export class SimulatedMta {
       recipients: msg.recipients.map((address) => ({ address })),
       text: msg.text,
       prefix: (id) => smtpReceived(msg, id),
-      attributes: smtpAttributes(msg, port),
+      clientAttributes: smtpAttributes(msg, port),
       rewriteContext: 'remote',
     });
     this.after(0.05 + this.rnd.next() * 0.4, () => this.runIncoming());

@@ -3,8 +3,9 @@
  *
  * - encodeRecord(): type byte, little-endian base-128 length (minimal, at least one byte), data.
  * - buildQueueFile(): a complete file as cleanup leaves it in incoming/ (SIZE record first with
- *   six 15-wide fields, T, A create_time, attributes, A rewrite_context, F, S, recipient groups
- *   (A notify_flags, A dsn_orig_rcpt, O, R), M, content, X, extracted attributes, E), plus the
+ *   six 15-wide fields, T, A create_time, attributes, A rewrite_context, F, S, smtpd's client
+ *   attributes, recipient groups (A notify_flags, A dsn_orig_rcpt, O, R), M, content, X,
+ *   extracted attributes, E), plus the
  *   offsets callers need (each R record's offset, for `offset=` in defer logs and `D` marking).
  * - buildMaildropFile(): a file as postdrop writes it (no SIZE record; T first).
  * - formatDeferLogEntry(): one entry as the bounce service appends it to defer/ID.
@@ -95,8 +96,10 @@ export interface QueueFileSpec {
   arrival: { seconds: number; microseconds: number };
   /** A create_time= (seconds): the base for expiry. Defaults to the arrival seconds. */
   createTime?: number;
-  /** A records written after create_time and before rewrite_context (client info from smtpd). */
+  /** A records written after create_time and before rewrite_context (e.g. log_ident). */
   attributes?: ReadonlyArray<readonly [string, string]>;
+  /** A records written after the sender (smtpd's client information: log_client_name, ...). */
+  senderAttributes?: ReadonlyArray<readonly [string, string]>;
   rewriteContext?: 'local' | 'remote';
   /** F record (local submissions: the user's full name); null or absent to leave it out. */
   fullName?: string | null;
@@ -143,6 +146,7 @@ export function buildQueueFile(spec: QueueFileSpec): BuiltQueueFile {
   envelope.push(attribute('rewrite_context', spec.rewriteContext ?? 'local'));
   if (spec.fullName !== undefined && spec.fullName !== null) envelope.push(encodeRecord(REC.FULL, spec.fullName));
   envelope.push(encodeRecord(REC.FROM, spec.sender));
+  for (const [name, value] of spec.senderAttributes ?? []) envelope.push(attribute(name, value));
   const rcptIndexes = spec.recipients.map((r) => pushRecipient(envelope, r));
   envelope.push(encodeRecord(REC.MESG));
 
