@@ -5,6 +5,7 @@
  */
 import type { QueueEntry } from '../domain/entry.js';
 import { UsageError } from '../domain/errors.js';
+import { looksGenerated } from '../domain/queue-id.js';
 import { isQueueName, QUEUE_NAMES, SHOWQ_QUEUES, type QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { formatJsonEntry } from '../spool/json-format.js';
@@ -32,7 +33,10 @@ export function selectListed(config: SpoolConfig, options: ListOptions): QueueEn
   const order: QueueName[] = options.all ? [...SHOWQ_QUEUES, 'corrupt'] : [...SHOWQ_QUEUES];
   const queues = options.queues ? order.filter((q) => options.queues!.includes(q)) : order;
   const entries = scanQueues(config, queues);
-  return options.all ? entries : entries.filter((e) => e.listed);
+  if (!options.all) return entries.filter((e) => e.listed);
+  // Files showq skips as not ready are shown as in progress only when Postfix could have
+  // named them: a stray README or core file in a queue directory is not mail.
+  return entries.filter((e) => e.listed || e.state !== 'incomplete' || looksGenerated(e.queueId));
 }
 
 export function runList(config: SpoolConfig, options: ListOptions, write: (text: string) => void): number {

@@ -14,6 +14,17 @@ export function isQueueIdName(name: string): boolean {
   return name.length > 1 && QUEUE_ID_NAME.test(name);
 }
 
+const SHORT_GENERATED = /^[0-9A-F]{6,21}$/;
+const LONG_GENERATED = /^[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,}z[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-y]+$/;
+
+/**
+ * Could Postfix have generated this name (file_id.c)? Stricter than isQueueIdName: used to
+ * tell a file still being written from a stray README or core file that showq skips anyway.
+ */
+export function looksGenerated(name: string): boolean {
+  return SHORT_GENERATED.test(name) || LONG_GENERATED.test(name);
+}
+
 /** An id is long when its last `z` has at least 10 characters before it (mail_queue.h). */
 export function isLongQueueId(id: string): boolean {
   return id.lastIndexOf('z') >= 10;

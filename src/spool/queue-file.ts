@@ -132,6 +132,7 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
   const headers = new HeaderScan();
   let segment: Segment = 'envelope';
   let contentStart = -1;
+  let skipped = false;
   let originalRecipient: string | null = null;
   const warn = (rec: QueueRecord, problem: string) =>
     result.diagnostics.push({ offset: rec.offset, recordType: rec.type, problem });
@@ -143,7 +144,9 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
     if (segment === 'content') {
       if (rec.type === REC.XTRA) {
         segment = 'extracted';
-      } else if (!headers.feed(rec) && skipContent && result.size?.valid) {
+      } else if (!headers.feed(rec) && skipContent && !skipped && result.size?.valid && result.size.dataSize > 0) {
+        // Once: an all-zero size record (a file still being written) must not loop us.
+        skipped = true;
         reader.seek(contentStart + result.size.dataSize);
       }
       continue;
@@ -207,10 +210,12 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
     result.needMore = true;
   } else if (reader.error) {
     result.diagnostics.push({ ...reader.error });
+  } else if (bytes.length === 0) {
+    result.diagnostics.push({ offset: 0, recordType: null, problem: 'empty file: no records' });
   } else if (!result.complete) {
     result.diagnostics.push({ offset: reader.pos, recordType: null, problem: 'missing end record' });
   }
-  if (result.sender === null) result.diagnostics.push({ offset: 0, recordType: null, problem: 'missing sender record' });
+  if (result.sender === null && bytes.length > 0) result.diagnostics.push({ offset: 0, recordType: null, problem: 'missing sender record' });
   if (result.complete && !inMaildrop && result.size === null) {
     result.diagnostics.push({ offset: 0, recordType: null, problem: 'missing size record' });
   }
