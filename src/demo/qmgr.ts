@@ -33,6 +33,8 @@ export interface Returned {
 }
 
 export interface QmgrHooks {
+  /** A file was taken into active/ (a retry when it came from deferred/). */
+  activated(from: 'incoming' | 'deferred'): void;
   delivered(count: number): void;
   deferred(count: number): void;
   corrupt(id: string): void;
@@ -72,6 +74,7 @@ export class Qmgr {
     if (this.inFlight.has(id) || this.inFlight.size >= this.activeLimit) return;
     const activePath = absPath(this.config, 'active', id);
     if (!moveQueueFile(this.config, file.path, 'active', id)) return;
+    this.hooks.activated(from);
     let fd: number;
     try {
       fd = openSync(activePath, 'r+');

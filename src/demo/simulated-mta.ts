@@ -39,6 +39,12 @@ export interface MtaOptions {
 
 export interface MtaStats {
   arrived: number;
+  /** Maildrop files pickup turned into incoming files. */
+  pickedUp: number;
+  /** Deferred messages taken back into active/ for another attempt. */
+  retried: number;
+  /** Messages sent by a burst sender. */
+  bulk: number;
   delivered: number;
   deferred: number;
   returned: number;
@@ -47,7 +53,7 @@ export interface MtaStats {
 }
 
 export class SimulatedMta {
-  readonly stats: MtaStats = { arrived: 0, delivered: 0, deferred: 0, returned: 0, corrupt: 0, errors: 0 };
+  readonly stats: MtaStats = { arrived: 0, pickedUp: 0, retried: 0, bulk: 0, delivered: 0, deferred: 0, returned: 0, corrupt: 0, errors: 0 };
   lastError: unknown = null;
   private readonly config: SpoolConfig;
   private readonly rnd: Random;
@@ -62,6 +68,7 @@ export class SimulatedMta {
     this.rnd = options.rnd;
     this.now = options.now ?? (() => Date.now() / 1000);
     this.qmgr = new Qmgr(this.config, this.rnd, {
+      activated: (from) => from === 'deferred' && this.stats.retried++,
       delivered: (n) => (this.stats.delivered += n),
       deferred: (n) => (this.stats.deferred += n),
       corrupt: () => this.stats.corrupt++,
@@ -145,6 +152,7 @@ export class SimulatedMta {
   /** One new message: over SMTP into incoming/, or with sendmail into maildrop/. */
   receive(msg: DemoMessage): void {
     this.stats.arrived++;
+    if (msg.bulk) this.stats.bulk++;
     if (msg.local) {
       postdropEnter(this.config, { arrival: msg.arrival, sender: msg.sender, fullName: msg.fullName, recipients: msg.recipients, text: msg.text });
       this.after(0.3 + this.rnd.next() * 1.5, () => this.runPickup());
@@ -192,6 +200,7 @@ export class SimulatedMta {
           finish: (text, id) => addMissingHeaders(text, id, mtime),
           rewriteContext: 'local',
         });
+        this.stats.pickedUp++;
       }
       // pickup removes what it took, and deletes what it cannot read.
       unlinkIfPresent(file.path);
