@@ -1,12 +1,15 @@
 /**
  * Read one queue file (and its defer log) from disk into a QueueEntry, the way showq would:
- * lstat, a regular file, open read-only without a lock, read a prefix (the whole file when the
- * envelope needs it), parse, join the defer log.
+ * a regular file (O_NOFOLLOW + fstat: what an lstat first said, one system call less), opened
+ * read-only without a lock, read a prefix (the whole file when the envelope needs it), parse,
+ * join the defer log.
  *
  * Contract: returns null when the file is gone or not a regular file (files move and vanish
  * while Postfix runs; that is normal). Permission errors throw a SpoolAccessError.
+ * readEntryWithStats() is the same read, also returning the stats it took (the watcher compares
+ * them later to tell what changed) at no extra system call.
  */
-import { closeSync, fstatSync, lstatSync, openSync, readSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic, QueueEntry } from '../domain/entry.js';
 import { describeSpoolError } from '../domain/errors.js';
@@ -31,19 +34,39 @@ function rethrow(path: string, error: unknown): never {
   throw error;
 }
 
-/** Read a file's first bytes (or all of it); null when it vanished. */
-function readHead(absPath: string, limit: number): { bytes: Buffer; stats: Stats } | null {
+/** Read exactly `length` bytes from the start (fewer if the file shrank). */
+function readExact(fd: number, length: number): Buffer {
+  const bytes = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, bytes, got, length - got, got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === length ? bytes : bytes.subarray(0, got);
+}
+
+/** O_NOFOLLOW|O_NONBLOCK: a symlink fails (ELOOP) and a FIFO cannot block; fstat then tells. */
+const OPEN_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/**
+ * Read a file's first bytes (or all of it, as large as fstat says); null when it vanished, or,
+ * with `regularOnly`, when it is not a regular file (what an lstat first would have said,
+ * in one system call less).
+ */
+function readHead(absPath: string, limit: number, regularOnly = false): { bytes: Buffer; stats: Stats } | null {
   let fd: number;
   try {
-    fd = openSync(absPath, 'r');
+    fd = openSync(absPath, regularOnly ? OPEN_NOFOLLOW : 'r');
   } catch (error) {
-    if (isGone(error)) return null;
+    if (isGone(error) || (regularOnly && (error as NodeJS.ErrnoException).code === 'ELOOP')) return null;
     rethrow(absPath, error);
   }
   try {
     const stats = fstatSync(fd);
+    if (regularOnly && !stats.isFile()) return null;
     if (limit >= stats.size || limit > PREFIX_BYTES) {
-      return { bytes: readFileSync(fd), stats };
+      return { bytes: stats.isFile() ? readExact(fd, stats.size) : readFileSync(fd), stats };
     }
     const n = readSync(fd, prefix, 0, PREFIX_BYTES, 0);
     return { bytes: Buffer.from(prefix.subarray(0, n)), stats };
@@ -54,31 +77,46 @@ function readHead(absPath: string, limit: number): { bytes: Buffer; stats: Stats
 
 /** The defer log for an id, or an empty list when there is none. */
 export function readDeferLog(config: SpoolConfig, queueId: string): LogEntry[] {
+  return readDeferLogWithStats(config, queueId).log;
+}
+
+/** The defer log and its stats (null when there is none). */
+function readDeferLogWithStats(config: SpoolConfig, queueId: string): { log: LogEntry[]; stats: Stats | null } {
   const path = join(config.queueDirectory, queuePath(config, 'defer', queueId));
-  try {
-    return parseBounceLog(readFileSync(path), 'defer');
-  } catch (error) {
-    if (isGone(error)) return [];
-    rethrow(path, error);
-  }
+  const head = (() => {
+    try {
+      return readHead(path, Number.MAX_SAFE_INTEGER);
+    } catch (error) {
+      if (isGone(error)) return null;
+      rethrow(path, error);
+    }
+  })();
+  if (!head) return { log: [], stats: null };
+  return { log: parseBounceLog(head.bytes, 'defer'), stats: head.stats };
 }
 
 export function readEntry(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string): QueueEntry | null {
+  return readEntryWithStats(config, queueName, relPath, queueId)?.entry ?? null;
+}
+
+export interface EntryRead {
+  entry: QueueEntry;
+  /** fstat of the queue file as read. */
+  stats: Stats;
+  /** Whether the defer log was looked for (not for corrupt/ or a file without a sender). */
+  deferRead: boolean;
+  /** fstat of its defer log; null when there is none or it was not read. */
+  deferStats: Stats | null;
+}
+
+export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string): EntryRead | null {
   const absPath = join(config.queueDirectory, relPath);
-  let lstats: Stats;
-  try {
-    lstats = lstatSync(absPath);
-  } catch (error) {
-    if (isGone(error)) return null;
-    rethrow(absPath, error);
-  }
-  if (!lstats.isFile()) return null;
-  let head = readHead(absPath, PREFIX_BYTES);
+  let head = readHead(absPath, PREFIX_BYTES, true);
   if (!head) return null;
   const options = { queueName, fileSize: head.stats.size, emptyAddress: config.emptyAddress };
   let parsed = parseQueueFile(head.bytes, options);
   if (parsed.needMore) {
-    head = readHead(absPath, Number.MAX_SAFE_INTEGER);
+    head = readHead(absPath, Number.MAX_SAFE_INTEGER, true);
     if (!head) return null;
     parsed = parseQueueFile(head.bytes, { ...options, fileSize: head.bytes.length });
   }
@@ -87,7 +125,9 @@ export function readEntry(config: SpoolConfig, queueName: QueueName, relPath: st
   if (queueName !== 'maildrop' && queueName !== 'corrupt' && expected !== relPath) {
     extra.push({ offset: 0, recordType: null, problem: `not at its hashed path ${expected}: Postfix does not see it` });
   }
-  const deferLog = parsed.sender !== null && queueName !== 'corrupt' ? readDeferLog(config, queueId) : [];
+  const deferRead = parsed.sender !== null && queueName !== 'corrupt';
+  const defer = deferRead ? readDeferLogWithStats(config, queueId) : { log: [], stats: null };
+  const deferLog = defer.log;
   const entry = buildEntry(
     {
       queueName,
@@ -102,6 +142,6 @@ export function readEntry(config: SpoolConfig, queueName: QueueName, relPath: st
     { duplicateFilterLimit: config.duplicateFilterLimit, extraDiagnostics: extra },
   );
   // showq only finds a file at the path it computes from the id.
-  if (extra.length > 0 && entry.listed) return { ...entry, listed: false, state: 'unlisted' };
-  return entry;
+  const shown: QueueEntry = extra.length > 0 && entry.listed ? { ...entry, listed: false, state: 'unlisted' } : entry;
+  return { entry: shown, stats: head.stats, deferRead, deferStats: defer.stats };
 }

@@ -1,0 +1,23 @@
+/**
+ * A file's signature: the stat fields that change whenever Postfix touches a queue file
+ * (rename and chmod change ctime; writes change mtime and size; postsuper -e changes the mode).
+ * Two equal signatures mean the file need not be read again. Pure, nothing throws.
+ */
+import type { Stats } from 'node:fs';
+
+export interface FileSig {
+  ino: number;
+  size: number;
+  mode: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+export function sigOf(stats: Stats): FileSig {
+  return { ino: stats.ino, size: stats.size, mode: stats.mode, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
+}
+
+export function sameSig(a: FileSig | null | undefined, b: FileSig | null | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  return a.ino === b.ino && a.size === b.size && a.mode === b.mode && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}

@@ -1,0 +1,86 @@
+/**
+ * Fast listing of one queue's tree the way showq walks it: maildrop flat, the others down every
+ * one-character subdirectory; only queue-id names count. Uses plain readdirSync (names only),
+ * which is 3-4x faster than withFileTypes at 100k files; only the rare one-character names are
+ * lstat'ed to see whether they are directories.
+ *
+ * Contract: a missing directory lists as empty; EACCES/EPERM throw SpoolAccessError (as
+ * scan.ts does). `onDir` is called for every directory BEFORE it is read, so a caller can set a
+ * watch first and miss no file created during the listing.
+ */
+import { lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeSpoolError } from '../domain/errors.js';
+import { isQueueIdName } from '../domain/queue-id.js';
+
+export interface ListedName {
+  /** Relative to the queue directory, e.g. `deferred/A/A1B2C3D4E5`. */
+  rel: string;
+  queueId: string;
+}
+
+export interface TreeListing {
+  files: ListedName[];
+  /** Every directory read, relative (the top one first). */
+  dirs: string[];
+}
+
+function readNames(abs: string): string[] | null {
+  try {
+    return readdirSync(abs);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw describeSpoolError(abs, error as NodeJS.ErrnoException);
+  }
+}
+
+function isDirectory(abs: string): boolean {
+  try {
+    return lstatSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export interface DirListing {
+  rel: string;
+  /** The queue-id names in it (file `${rel}/${id}`); objects are made only when asked for. */
+  ids: string[];
+}
+
+/** Walk `topRel` (a queue or log directory) one directory at a time; `descend` for hashed trees. */
+export function* walkTree(root: string, topRel: string, descend: boolean, onDir?: (rel: string) => void): Generator<DirListing> {
+  const stack = [topRel];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    onDir?.(rel);
+    const names = readNames(join(root, rel));
+    if (names === null) continue;
+    const ids: string[] = [];
+    for (const name of names) {
+      if (name.length === 1) {
+        if (descend && isDirectory(join(root, rel, name))) stack.push(`${rel}/${name}`);
+      } else if (isQueueIdName(name)) {
+        ids.push(name);
+      }
+    }
+    yield { rel, ids };
+  }
+}
+
+/** List a whole tree at once. */
+export function listTree(root: string, topRel: string, descend: boolean, onDir?: (rel: string) => void): TreeListing {
+  const listing: TreeListing = { files: [], dirs: [] };
+  for (const dir of walkTree(root, topRel, descend, onDir)) {
+    listing.dirs.push(dir.rel);
+    for (const queueId of dir.ids) listing.files.push({ rel: `${dir.rel}/${queueId}`, queueId });
+  }
+  return listing;
+}
+
+/** The queue name (or log directory name) a relative path belongs to. */
+export function topOf(rel: string): string {
+  const slash = rel.indexOf('/');
+  return slash < 0 ? rel : rel.slice(0, slash);
+}

@@ -1,0 +1,89 @@
+/**
+ * The watcher's own view of the spool: every queue file it has read (by path relative to the
+ * queue directory, with the signature it had when read), the paths each queue id occupies, the
+ * defer logs' signatures, and the entry last handed to the sink for each id. It is what a
+ * reconcile compares the disk against and what a full batch is built from. No I/O.
+ *
+ * Contract: one entry per queue id goes to the sink. Should an id sit in two queues at once
+ * (a hand-made spool; Postfix never does this), the entry from the queue earliest in
+ * QUEUE_NAMES order wins and the other file stays tracked. Nothing here throws.
+ */
+import type { QueueEntry } from '../domain/entry.js';
+import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
+import type { FileSig } from './file-sig.js';
+
+export interface TrackedFile {
+  queueId: string;
+  queueName: QueueName;
+  sig: FileSig;
+  entry: QueueEntry;
+}
+
+const rank = new Map<QueueName, number>(QUEUE_NAMES.map((q, i) => [q, i]));
+
+export class SpoolIndex {
+  /** Every tracked queue file, by relative path. */
+  readonly files = new Map<string, TrackedFile>();
+  /** Defer log signatures by queue id (null: looked for, absent); no key: never looked for. */
+  readonly deferSigs = new Map<string, FileSig | null>();
+  /** What the sink holds, by queue id. */
+  readonly emitted = new Map<string, QueueEntry>();
+  private readonly byId = new Map<string, string[]>();
+
+  pathsOf(queueId: string): readonly string[] {
+    return this.byId.get(queueId) ?? [];
+  }
+
+  setFile(relPath: string, tracked: TrackedFile): void {
+    if (!this.files.has(relPath)) {
+      const paths = this.byId.get(tracked.queueId);
+      if (paths) paths.push(relPath);
+      else this.byId.set(tracked.queueId, [relPath]);
+    }
+    this.files.set(relPath, tracked);
+  }
+
+  deleteFile(relPath: string): void {
+    const tracked = this.files.get(relPath);
+    if (!tracked) return;
+    this.files.delete(relPath);
+    const paths = (this.byId.get(tracked.queueId) ?? []).filter((p) => p !== relPath);
+    if (paths.length > 0) this.byId.set(tracked.queueId, paths);
+    else this.byId.delete(tracked.queueId);
+  }
+
+  /** The entry the sink should hold for an id now, or null when no file has it. */
+  primary(queueId: string): QueueEntry | null {
+    let best: TrackedFile | null = null;
+    for (const path of this.pathsOf(queueId)) {
+      const tracked = this.files.get(path)!;
+      if (!best || rank.get(tracked.queueName)! < rank.get(best.queueName)!) best = tracked;
+    }
+    return best?.entry ?? null;
+  }
+
+  /**
+   * Bring `emitted` in line with the files for one id. Returns 'upsert' with the entry when the
+   * sink must learn something, 'removal' when the id is gone, null when nothing changed.
+   */
+  settle(queueId: string): { kind: 'upsert'; entry: QueueEntry } | { kind: 'removal' } | null {
+    const next = this.primary(queueId);
+    const prev = this.emitted.get(queueId);
+    if (next === null) {
+      if (prev === undefined) return null;
+      this.emitted.delete(queueId);
+      this.deferSigs.delete(queueId);
+      return { kind: 'removal' };
+    }
+    if (next === prev) return null;
+    this.emitted.set(queueId, next);
+    return { kind: 'upsert', entry: next };
+  }
+
+  clear(): void {
+    this.files.clear();
+    this.deferSigs.clear();
+    this.emitted.clear();
+    this.byId.clear();
+  }
+}

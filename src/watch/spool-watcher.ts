@@ -1,0 +1,261 @@
+/**
+ * The live spool: initial index, then fs.watch on every spool DIRECTORY, coalesced into one
+ * SpoolBatch per window, plus a cheap reconcile (listing + lstat, re-reading only what changed)
+ * after bursts and at a slow adaptive interval. Every event means only "this name may have
+ * changed": the file is lstat'ed and re-read in every queue it was or now is in.
+ *
+ * Contract: `start()` resolves when the initial index is complete and rejects with a
+ * SpoolAccessError when the spool is missing or unreadable (status `failed`, one message) -
+ * unless the postqueue fallback applies (non-root on a Postfix host), which polls
+ * `postqueue -j` read-only (status `polling`). The inotify limit (ENOSPC) switches to adaptive
+ * rescans with a warning (status `polling`). Batches go to `sink` in order; the sink's state
+ * equals a fresh scan once the spool is quiet and the next reconcile has run.
+ */
+import type { SpoolBatch } from '../domain/spool-batch.js';
+import { SpoolAccessError } from '../domain/errors.js';
+import type { SpoolConfig } from '../config/spool-config.js';
+import { DirWatchers, type WatchFn } from './dir-watchers.js';
+import { routeEvent } from './route-event.js';
+import { buildInitialIndex } from './initial-index.js';
+import { createPostqueuePoller, type PostqueuePoller } from './postqueue-poller.js';
+import { ReconcileClock } from './reconcile-clock.js';
+import { refreshDirty, type DirtySet } from './refresh.js';
+import { sweepSpool } from './reconcile.js';
+import { checkSpool } from './scan.js';
+import { SpoolIndex } from './spool-index.js';
+import { createSlicer } from './time-slice.js';
+import type { WatchStats, WatchStatus } from './watch-status.js';
+
+export interface SpoolWatcherOptions {
+  /** Collect event names this long before one batch (ms). */
+  coalesceMs?: number;
+  /** Longest synchronous slice (ms). */
+  sliceMs?: number;
+  /** While indexing or refreshing thousands of files, emit at least this often (ms). */
+  batchEveryMs?: number;
+  /** Reconcile bounds in live mode (ms); the interval adapts to the sweep's cost. */
+  reconcileMinMs?: number;
+  reconcileMaxMs?: number;
+  /** Rescan bounds when inotify is unavailable (ms). */
+  pollMinMs?: number;
+  pollMaxMs?: number;
+  /** A window with this many names is a burst: reconcile once it has been quiet burstQuietMs. */
+  burstNames?: number;
+  burstQuietMs?: number;
+  /** Poll `postqueue -j` when the spool is unreadable; default: a Postfix host and not root. */
+  postqueueFallback?: boolean;
+  onStatus?(status: WatchStatus): void;
+  /** The fs.watch edge, replaceable in tests (e.g. to simulate ENOSPC). */
+  watch?: WatchFn;
+}
+
+export interface SpoolWatcher {
+  start(): Promise<void>;
+  stop(): void;
+  readonly status: WatchStatus;
+  readonly stats: WatchStats;
+}
+
+export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch) => void, options: SpoolWatcherOptions = {}): SpoolWatcher {
+  const coalesceMs = options.coalesceMs ?? 25;
+  const batchEveryMs = options.batchEveryMs ?? 100;
+  const burstNames = options.burstNames ?? 200;
+  const burstQuietMs = options.burstQuietMs ?? 1000;
+  const index = new SpoolIndex();
+  const slicer = createSlicer(options.sliceMs ?? 8);
+  const clock = new ReconcileClock(options);
+  let status: WatchStatus = { mode: 'starting', message: null };
+  let dirty: DirtySet = new Map();
+  let firstEventAt: number | null = null;
+  let busy = false;
+  let stopped = false;
+  let indexed = false;
+  let reconcileWanted = false;
+  let flushTimer: NodeJS.Timeout | null = null;
+  let burstTimer: NodeJS.Timeout | null = null;
+  let poller: PostqueuePoller | null = null;
+  let startedAt = 0;
+  const stats: Omit<WatchStats, 'watches' | 'longestSliceMs' | 'files' | 'nextReconcileMs'> = {
+    events: 0, batches: 0, upserts: 0, removals: 0, reconciles: 0, reconcileDifferences: 0,
+    lastReconcileMs: 0, firstCountsMs: null, indexMs: null,
+  };
+
+  const setStatus = (next: WatchStatus) => {
+    if (next.mode === status.mode && next.message === status.message) return;
+    status = next;
+    options.onStatus?.(status);
+  };
+  const emit = (batch: SpoolBatch) => {
+    if (stopped) return;
+    stats.batches++;
+    stats.upserts += batch.upserts.length;
+    stats.removals += batch.removals.length;
+    sink(batch);
+  };
+  const onAccessError = (error: SpoolAccessError) => setStatus({ mode: status.mode, message: error.message });
+
+  const watchers = new DirWatchers(
+    config.queueDirectory,
+    {
+      onEvent(relDir, name) {
+        if (stopped) return;
+        stats.events++;
+        const routed = routeEvent(config.queueDirectory, relDir, name, dirty, watchers, index);
+        if (routed === 'rescan') requestReconcile(coalesceMs);
+        else if (routed === 'dirty') {
+          firstEventAt ??= Date.now();
+          if (!flushTimer && indexed) flushTimer = setTimeout(pump, coalesceMs);
+        }
+      },
+      onLimit(error) {
+        watchers.closeAll();
+        clock.polling = true;
+        setStatus({
+          mode: 'polling',
+          message: `inotify watch limit reached (${error.code}; raise fs.inotify.max_user_watches): rescanning the spool every few seconds instead of watching it`,
+        });
+        requestReconcile(clock.minMs);
+      },
+      onLost: () => requestReconcile(coalesceMs),
+    },
+    options.watch,
+  );
+
+  function requestReconcile(delayMs: number) {
+    clock.arm(delayMs, () => {
+      reconcileWanted = true;
+      void pump();
+    });
+  }
+
+  async function flushDirty() {
+    const work = dirty;
+    const eventAt = firstEventAt;
+    dirty = new Map();
+    firstEventAt = null;
+    const result = await refreshDirty(config, index, work, slicer, onAccessError);
+    if (result.upserts.length > 0 || result.removals.length > 0) {
+      emit({ ...result, full: false, firstEventAt: eventAt });
+    }
+    if (work.size >= burstNames && !clock.polling) {
+      // After a burst, check nothing was lost once things are quiet again.
+      if (burstTimer) clearTimeout(burstTimer);
+      burstTimer = setTimeout(() => requestReconcile(0), burstQuietMs);
+    }
+  }
+
+  async function reconcile() {
+    const t0 = performance.now();
+    const sweep = await sweepSpool(config, index, slicer, (rel) => {
+      if (!clock.polling) watchers.add(rel);
+    });
+    // Ids an event already announced are not differences; refresh them together.
+    const announced = new Set(dirty.keys());
+    for (const [queueId, mark] of dirty) {
+      const own = sweep.dirty.get(queueId);
+      if (own) {
+        for (const p of mark.paths) own.paths.add(p);
+        own.defer ||= mark.defer;
+      } else sweep.dirty.set(queueId, mark);
+    }
+    const eventAt = firstEventAt;
+    dirty = new Map();
+    firstEventAt = null;
+    const result = await refreshDirty(config, index, sweep.dirty, slicer, onAccessError);
+    const changedIds = [...result.upserts.map((e) => e.queueId), ...result.removals];
+    const lost = changedIds.some((id) => !announced.has(id));
+    stats.reconciles++;
+    stats.lastReconcileMs = performance.now() - t0;
+    if (lost && !clock.polling) {
+      stats.reconcileDifferences++;
+      emit({ upserts: [...index.emitted.values()], removals: [], full: true, firstEventAt: eventAt });
+    } else if (changedIds.length > 0) {
+      emit({ ...result, full: false, firstEventAt: eventAt });
+    }
+    clock.completed(stats.lastReconcileMs, changedIds.length > 0);
+    requestReconcile(clock.nextMs);
+  }
+
+  async function pump() {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (busy || stopped || !indexed) return;
+    busy = true;
+    try {
+      while (!stopped) {
+        if (dirty.size > 0) await flushDirty();
+        else if (reconcileWanted) {
+          reconcileWanted = false;
+          await reconcile();
+        } else break;
+      }
+    } catch (error) {
+      if (!(error instanceof SpoolAccessError)) throw error;
+      setStatus({ mode: 'failed', message: error.message });
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function start() {
+    startedAt = performance.now();
+    try {
+      checkSpool(config);
+    } catch (error) {
+      if (!(error instanceof SpoolAccessError)) throw error;
+      const fallback = options.postqueueFallback ?? (config.fromPostconf && process.getuid?.() !== 0);
+      if (fallback && (error.code === 'EACCES' || error.code === 'EPERM')) {
+        poller = createPostqueuePoller(config, emit, { minMs: options.pollMinMs, maxMs: options.pollMaxMs, onError: onAccessError });
+        setStatus({ mode: 'polling', message: `${error.message}. Showing \`postqueue -j\` instead, read-only, refreshed every few seconds.` });
+        await poller.start();
+        return;
+      }
+      setStatus({ mode: 'failed', message: error.message });
+      throw error;
+    }
+    watchers.add('');
+    try {
+      const read = await buildInitialIndex(config, index, slicer, emit, {
+        batchEveryMs,
+        onDir: (rel) => watchers.add(rel),
+        onListed: (_counts, at) => (stats.firstCountsMs = at - startedAt),
+      });
+      void read;
+    } catch (error) {
+      if (error instanceof SpoolAccessError) setStatus({ mode: 'failed', message: error.message });
+      throw error;
+    }
+    stats.indexMs = performance.now() - startedAt;
+    indexed = true;
+    if (!clock.polling) setStatus({ mode: 'live', message: status.message });
+    requestReconcile(clock.polling ? clock.minMs : clock.nextMs);
+    await pump();
+  }
+
+  function stop() {
+    stopped = true;
+    if (flushTimer) clearTimeout(flushTimer);
+    if (burstTimer) clearTimeout(burstTimer);
+    clock.disarm();
+    watchers.closeAll();
+    poller?.stop();
+    setStatus({ mode: 'stopped', message: null });
+  }
+
+  return {
+    start,
+    stop,
+    get status() {
+      return status;
+    },
+    get stats(): WatchStats {
+      return {
+        ...stats,
+        watches: watchers.count,
+        longestSliceMs: slicer.longestSliceMs,
+        files: index.files.size,
+        nextReconcileMs: clock.nextMs,
+      };
+    },
+  };
+}

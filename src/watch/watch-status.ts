@@ -1,0 +1,34 @@
+/**
+ * What the watcher tells the console about itself: its mode and one message an admin can act
+ * on, plus figures for the benchmark and a debug line. Types only.
+ */
+
+export type WatchMode = 'starting' | 'live' | 'polling' | 'failed' | 'stopped';
+
+export interface WatchStatus {
+  /** live: fs.watch on directories + slow reconcile; polling: adaptive rescans (no inotify, or postqueue -j). */
+  mode: WatchMode;
+  /** One clear sentence when something is wrong or degraded; null when all is well. */
+  message: string | null;
+}
+
+export interface WatchStats {
+  /** inotify watches held (one per directory). */
+  watches: number;
+  events: number;
+  batches: number;
+  upserts: number;
+  removals: number;
+  reconciles: number;
+  /** Reconciles that found changes no event had announced (lost events). */
+  reconcileDifferences: number;
+  lastReconcileMs: number;
+  nextReconcileMs: number;
+  /** start() to the listedCounts batch, and to the end of the initial index (ms). */
+  firstCountsMs: number | null;
+  indexMs: number | null;
+  /** Longest synchronous slice so far (ms): how long keys could wait. */
+  longestSliceMs: number;
+  /** Queue files tracked. */
+  files: number;
+}
