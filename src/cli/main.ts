@@ -9,6 +9,7 @@ import { runList, parseQueueList } from './list-command.js';
 import { runCat } from './cat-command.js';
 import { runDemoCommand } from './demo-command.js';
 import { runConsoleCommand } from './console-command.js';
+import { ACTION_COMMANDS, parseBackendName, readAllStdin, runActionCommand } from './action-command.js';
 
 export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
 
@@ -17,6 +18,8 @@ const USAGE = `usage:
                                                                     open the console
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--spool DIR | -c CONFIG_DIR]
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
+  postq hold|release|requeue|delete|expire [--queue Q] [--filter EXPR] [ID...|-] [--dry-run] [--yes]
+        [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct]    change the queue (audited)
   postq --demo [--rate N] [--messages N] [--theme NAME]              the console on a simulated mail system
 `;
 
@@ -68,6 +71,28 @@ async function dispatch(argv: string[]): Promise<number> {
     const config = spoolConfig(values);
     const sections = { envelope: !!values.envelope, headers: !!values.headers, body: !!values.body };
     return runCat(config, positionals[0]!, sections, out, err);
+  }
+  if ((ACTION_COMMANDS as readonly string[]).includes(command ?? '')) {
+    const { values, positionals } = parse(rest, {
+      ...SPOOL_OPTIONS,
+      queue: { type: 'string' },
+      filter: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      yes: { type: 'boolean' },
+      backend: { type: 'string' },
+    });
+    if (values.help) return out(USAGE), EXIT.ok;
+    const options = {
+      action: command as (typeof ACTION_COMMANDS)[number],
+      queues: parseQueueList(values.queue),
+      filter: values.filter ?? null,
+      ids: positionals,
+      dryRun: !!values['dry-run'],
+      yes: !!values.yes,
+      backend: parseBackendName(values.backend),
+      bareSpool: !!values.spool && !values.config,
+    };
+    return runActionCommand(spoolConfig(values), options, { out, err, readStdin: readAllStdin });
   }
   if (argv.includes('--demo')) {
     const { values, positionals } = parse(argv, {

@@ -31,7 +31,7 @@ describe('direct backend: postsuper semantics on disk', () => {
   });
 
   it('expire adds g+x in place; an already expired file is not counted (as postsuper)', async () => {
-    const id = readyIds(config, 'deferred')[0]!;
+    const id = readyIds(config, 'deferred', { notExpired: true })[0]!;
     const before = statSync(abs('deferred', id)).mode & 0o7777;
     const result = await backend.run('expire', [{ queueId: id, queueName: 'deferred' }]);
     expect(result.outcomes).toEqual([{ queueId: id, status: 'done' }]);

@@ -1,0 +1,208 @@
+/**
+ * `postq hold|release|requeue|delete|expire [--queue Q] [--filter EXPR] [ID...|-] [--dry-run]
+ * [--yes] [--backend postsuper|direct]`: the console's actions for scripts and cron.
+ * Targets: ids (arguments, or `-` for one per line on stdin; mailq markers are stripped), each
+ * located in the queue it is in now; or every message in --queue Q; --filter narrows either
+ * with the console's filter language. Without --yes (or with --dry-run) it prints what it
+ * would do and changes nothing. With --yes it runs through the backend (audited) and prints
+ * counts, the ids not found and why any failed.
+ *
+ * Exit: 0 done (or nothing to do), 1 anything asked for failed or was not found, 2 usage,
+ * 3 spool not readable (SpoolAccessError from the scan).
+ */
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { withAuditLog } from '../actions/audit-log.js';
+import { actionRule } from '../actions/action-rules.js';
+import { createDirectBackend } from '../actions/direct-backend.js';
+import { createPostsuperBackend } from '../actions/postsuper-backend.js';
+import type { ActionName, ActionOutcome, ActionTarget, QueueBackend } from '../domain/backend.js';
+import { describeSpoolError, UsageError } from '../domain/errors.js';
+import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
+import { SHOWQ_QUEUES, type QueueName } from '../domain/queue.js';
+import { queuePath, type SpoolConfig } from '../config/spool-config.js';
+import { printable } from '../spool/printable.js';
+import { compileFilter, isFilterError } from '../store/filter-match.js';
+import { checkSpool, listQueueFiles, scanQueues } from '../watch/scan.js';
+
+export const ACTION_COMMANDS = ['hold', 'release', 'requeue', 'delete', 'expire'] as const;
+
+export interface ActionCommandOptions {
+  action: ActionName;
+  /** --queue (comma list allowed); null = every queue the action takes from. */
+  queues: QueueName[] | null;
+  filter: string | null;
+  /** Positional ids; `-` reads more from stdin. */
+  ids: string[];
+  dryRun: boolean;
+  yes: boolean;
+  backend: 'postsuper' | 'direct' | null;
+  /** True when --spool was given (and no -c). */
+  bareSpool: boolean;
+}
+
+export interface ActionCommandIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  readStdin: () => Promise<string>;
+  /** For tests: replaces the backend the options would choose. */
+  backend?: QueueBackend;
+}
+
+/** Pick the backend: postsuper where a Postfix config is in play, direct only when asked. */
+export function chooseBackend(config: SpoolConfig, options: ActionCommandOptions, warn: (t: string) => void): QueueBackend {
+  const kind = options.backend ?? (config.fromPostconf || config.configDir ? 'postsuper' : null);
+  if (kind === 'postsuper') {
+    if (options.bareSpool) {
+      throw new UsageError('--backend postsuper acts on the queue of a Postfix configuration: give -c CONFIG_DIR, not --spool');
+    }
+    return createPostsuperBackend({ configDir: config.configDir });
+  }
+  if (kind === 'direct') {
+    if (config.fromPostconf) {
+      warn(`postq: warning: a Postfix configuration describes ${config.queueDirectory}; direct renames bypass postsuper: stop Postfix first\n`);
+    }
+    return createDirectBackend({ config });
+  }
+  throw new UsageError(
+    options.bareSpool
+      ? `no Postfix configuration manages ${config.queueDirectory}: give --backend direct to change it by renames (only when no Postfix runs on it), or -c CONFIG_DIR to go through postsuper`
+      : 'postconf did not answer: give -c CONFIG_DIR for a Postfix instance, or --spool DIR --backend direct for a spool no Postfix manages',
+  );
+}
+
+/** Where an id's ready file is now: the first queue (in `queues`) with a file at its hashed path. */
+function locate(config: SpoolConfig, id: string, queues: readonly QueueName[]): QueueName | null {
+  for (const queueName of queues) {
+    const path = join(config.queueDirectory, queuePath(config, queueName, id));
+    try {
+      if (lstatSync(path).isFile()) return queueName;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw describeSpoolError(path, error as NodeJS.ErrnoException);
+    }
+  }
+  return null;
+}
+
+interface Selection {
+  targets: ActionTarget[];
+  /** Given ids that are invalid or in no queue: reported, never sent. */
+  early: ActionOutcome[];
+}
+
+async function selectTargets(config: SpoolConfig, options: ActionCommandOptions, io: ActionCommandIo): Promise<Selection> {
+  const rule = actionRule(options.action)!;
+  const filter = options.filter === null ? null : compileFilter(options.filter);
+  if (filter && isFilterError(filter)) {
+    const caret = ' '.repeat(filter.error.position) + '^';
+    throw new UsageError(`--filter: ${filter.error.message}\n  ${printable(options.filter!)}\n  ${caret}`);
+  }
+  const given = options.ids.filter((id) => id !== '-');
+  if (options.ids.includes('-')) given.push(...(await io.readStdin()).split(/\s+/).filter(Boolean));
+  const explicit = options.ids.length > 0;
+  if (!explicit && !options.queues && !filter) {
+    throw new UsageError(`${options.action}: give queue ids, - (ids on stdin), --queue Q or --filter EXPR`);
+  }
+  checkSpool(config);
+  const early: ActionOutcome[] = [];
+  let targets: ActionTarget[];
+  if (explicit) {
+    const searched = options.queues ?? [...SHOWQ_QUEUES, 'corrupt'];
+    targets = [];
+    const seen = new Set<string>();
+    for (const raw of given) {
+      const id = stripQueueIdMarkers(raw);
+      if (!isQueueIdName(id)) {
+        early.push({ queueId: raw, status: 'failed', reason: 'invalid queue id' });
+      } else if (!seen.has(id)) {
+        seen.add(id);
+        const queueName = locate(config, id, searched);
+        if (queueName) targets.push({ queueId: id, queueName });
+        else early.push({ queueId: id, status: 'not-found' });
+      }
+    }
+  } else {
+    const queues = (options.queues ?? SHOWQ_QUEUES).filter((q) => rule.from.includes(q));
+    if (queues.length === 0) {
+      throw new UsageError(`${options.action} takes messages from ${rule.from.join(', ')} only`);
+    }
+    targets = filter
+      ? [] // filled below from the entries
+      : queues.flatMap((q) => listQueueFiles(config, q).map((ref) => ({ queueId: ref.queueId, queueName: ref.queueName })));
+    if (filter) {
+      const now = Date.now();
+      targets = scanQueues(config, queues)
+        .filter((entry) => filter.match(entry, now))
+        .map((entry) => ({ queueId: entry.queueId, queueName: entry.queueName }));
+    }
+    return { targets, early };
+  }
+  if (filter) {
+    const wanted = new Set(targets.map((t) => t.queueId));
+    const queues = [...new Set(targets.map((t) => t.queueName))];
+    const matching = new Set(scanQueues(config, queues).filter((e) => wanted.has(e.queueId) && filter.match(e, Date.now())).map((e) => e.queueId));
+    targets = targets.filter((t) => matching.has(t.queueId));
+  }
+  return { targets, early };
+}
+
+const n = (count: number) => count.toLocaleString('en-US');
+const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
+
+function reportOutcomes(action: ActionName, asked: number, outcomes: ActionOutcome[], io: ActionCommandIo): boolean {
+  const done = outcomes.filter((o) => o.status === 'done').length;
+  const notFound = outcomes.filter((o) => o.status === 'not-found').map((o) => o.queueId);
+  const failed = outcomes.filter((o): o is Extract<ActionOutcome, { status: 'failed' }> => o.status === 'failed');
+  const parts = [`${actionRule(action)!.pastTense} ${n(done)} of ${plural(asked, 'message')}`];
+  if (notFound.length) parts.push(`${n(notFound.length)} not found (already gone)`);
+  if (failed.length) parts.push(`${n(failed.length)} failed`);
+  io.out(parts.join('; ') + '\n');
+  if (action === 'requeue' && done > 0) io.out('requeued messages get a new queue id when pickup reads them\n');
+  if (notFound.length) io.out(`not found: ${notFound.map((id) => printable(id)).join(' ')}\n`);
+  // One line per reason: a batch that failed for one cause (not root) says it once.
+  const byReason = new Map<string, string[]>();
+  for (const f of failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.queueId]);
+  for (const [reason, ids] of byReason) {
+    io.err(`postq: ${plural(ids.length, 'message')} failed: ${printable(reason)}: ${ids.map((id) => printable(id)).join(' ')}\n`);
+  }
+  return notFound.length === 0 && failed.length === 0;
+}
+
+export async function runActionCommand(config: SpoolConfig, options: ActionCommandOptions, io: ActionCommandIo): Promise<number> {
+  const backend = io.backend ?? chooseBackend(config, options, io.err);
+  const { targets, early } = await selectTargets(config, options, io);
+  const asked = targets.length + early.length;
+  if (asked === 0) {
+    io.out(`nothing to ${options.action}\n`);
+    return 0;
+  }
+  if (!options.yes || options.dryRun) {
+    io.out(`would ${options.action} ${plural(targets.length, 'message')}:\n`);
+    const description = backend.describe(options.action, targets);
+    if (description) io.out(description.replace(/^/gm, '  ') + '\n');
+    for (const t of targets) io.out(`${t.queueId}\t${t.queueName}\n`);
+    for (const o of early) io.out(`${printable(o.queueId)}\t${o.status === 'failed' ? o.reason : 'not found'}\n`);
+    io.out(options.dryRun ? 'dry run: nothing changed\n' : 'nothing changed: add --yes to do it\n');
+    return 0;
+  }
+  const audited = withAuditLog(backend, { onError: (message) => io.err(`postq: warning: ${message}\n`) });
+  const result = targets.length > 0 ? await audited.run(options.action, targets) : null;
+  if (result?.error) io.err(`postq: ${printable(result.error)}\n`);
+  const ok = reportOutcomes(options.action, asked, [...early, ...(result?.outcomes ?? [])], io);
+  return ok ? 0 : 1;
+}
+
+
+/** All of stdin as text (ids, one per line, for `-`). */
+export async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function parseBackendName(value: string | undefined): ActionCommandOptions['backend'] {
+  if (value === undefined) return null;
+  if (value === 'postsuper' || value === 'direct') return value;
+  throw new UsageError(`unknown backend "${value}": expected postsuper or direct`);
+}
