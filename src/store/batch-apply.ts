@@ -1,5 +1,6 @@
 /**
- * Applying a SpoolBatch to the entry map: a new Map (the old one is never mutated), plus what
+ * Applying a SpoolBatch to the entry map: a new map (the old one is never mutated; a
+ * LayeredMap, so a small batch costs O(batch), not a copy of 100k entries), plus what
  * changed, so stats, marks, pending operations and the sorted list can be updated for only
  * that. Also composes batches that arrive while the console is paused into one.
  *
@@ -8,9 +9,10 @@
  */
 import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
+import { LayeredMap } from './layered-map.js';
 
 export interface AppliedBatch {
-  entries: Map<string, QueueEntry>;
+  entries: LayeredMap<string, QueueEntry>;
   /** Entries that left, and old versions of entries that changed. */
   removed: QueueEntry[];
   /** New entries, and new versions of entries that changed. */
@@ -39,17 +41,14 @@ export function applyBatchToEntries(prev: ReadonlyMap<string, QueueEntry>, batch
       added.push(e);
       if (!old) touched.push(id);
     }
-    return { entries, removed, added, touched };
+    return { entries: LayeredMap.from(entries), removed, added, touched };
   }
-  const entries = new Map(prev);
-  const seen = new Set<string>();
-  for (const e of batch.upserts) {
-    entries.set(e.queueId, e);
-    seen.add(e.queueId);
-  }
-  for (const id of batch.removals) {
-    if (entries.delete(id)) seen.add(id);
-  }
+  const base = prev instanceof LayeredMap ? (prev as LayeredMap<string, QueueEntry>) : LayeredMap.from(new Map(prev));
+  const sets = new Map<string, QueueEntry>();
+  for (const e of batch.upserts) sets.set(e.queueId, e);
+  const entries = base.withChanges(sets, batch.removals);
+  const seen = new Set<string>(sets.keys());
+  for (const id of batch.removals) seen.add(id);
   // Net effect per id against the map before the batch, so an id changed twice or upserted
   // and removed in one batch counts once.
   for (const id of seen) {

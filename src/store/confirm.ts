@@ -76,9 +76,11 @@ export function buildConfirmation(
     targets.push({ queueId: id, queueName: entry.queueName });
     perQueue.set(entry.queueName, (perQueue.get(entry.queueName) ?? 0) + 1);
   }
-  const visible = selectVisibleIndex(state);
   let hiddenByFilter = 0;
-  if (used === 'marked') for (const t of targets) if (!visible.has(t.queueId)) hiddenByFilter++;
+  if (used === 'marked') {
+    const visible = selectVisibleIndex(state);
+    for (const t of targets) if (!visible.has(t.queueId)) hiddenByFilter++;
+  }
   const wholeQueue =
     targets.length >= 2 && [...perQueue].some(([q, n]) => n === state.queueStats[q].count);
   const onlyQueue = perQueue.size === 1 ? [...perQueue.keys()][0]! : null;

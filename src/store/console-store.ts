@@ -34,12 +34,14 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { QueueBackend } from '../domain/backend.js';
+import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import { applyBatchToEntries, composeBatches } from './batch-apply.js';
 import { buildConfirmation, describeResult, formatCount } from './confirm.js';
 import type { ConsoleData, ConsoleState, ConsoleStore, FlashLevel, PendingOp } from './console-state.js';
 import { compileFilter, isFilterError, MATCH_ALL } from './filter-match.js';
 import { computeQueueStats, emptyQueueStats, updateQueueStats } from './queue-stats.js';
+import { LayeredMap } from './layered-map.js';
 import { createSelectorCache } from './selector-cache.js';
 import { selectCursorEntry, selectCursorIndex, selectVisibleIds, selectVisibleIndex, scrollTopFor } from './selectors.js';
 import { SORT_KEYS, type SortKey } from './sort.js';
@@ -117,7 +119,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
     const newView = { cursorHint: 0, scrollTop: 0 };
 
     return {
-      entries: new Map(),
+      entries: LayeredMap.empty<string, QueueEntry>(),
       queueStats: emptyQueueStats(),
       listedCounts: null,
       batchCount: 0,

@@ -5,7 +5,7 @@
  */
 import type { QueueEntry } from '../domain/entry.js';
 import type { CompiledFilter } from './filter-match.js';
-import type { SortKey } from './sort.js';
+import type { SortKey, SortRow } from './sort.js';
 
 export interface VisibleSlot {
   entries: ReadonlyMap<string, QueueEntry>;
@@ -15,22 +15,33 @@ export interface VisibleSlot {
   sortReverse: boolean;
   /** The clock used, only when the filter reads it; else 0. */
   clock: number;
+  /** The sorted rows with their keys (for merges) and their ids (for everything else). */
+  rows: readonly SortRow[];
   ids: readonly string[];
   /** id -> index, built on first use. */
   index: Map<string, number> | null;
 }
 
+/** Every message sorted (no queue view, no filter): views are filtered from it, unsorted. */
+export interface MasterSlot {
+  entries: ReadonlyMap<string, QueueEntry>;
+  sortKey: SortKey;
+  sortReverse: boolean;
+  rows: readonly SortRow[];
+}
+
 export interface SelectorCache {
+  master: MasterSlot | null;
   visible: VisibleSlot | null;
   /** A few recent windows (different heights from different components). */
   windows: Array<{ key: readonly unknown[]; value: unknown }>;
   slots: Map<string, { key: readonly unknown[]; value: unknown }>;
-  /** How many times the visible list was computed, and how (tests and bench). */
-  stats: { fullSorts: number; merges: number };
+  /** How the sorted lists were computed (tests and bench): full sorts, merges, filterings. */
+  stats: { fullSorts: number; merges: number; filters: number };
 }
 
 export function createSelectorCache(): SelectorCache {
-  return { visible: null, windows: [], slots: new Map(), stats: { fullSorts: 0, merges: 0 } };
+  return { master: null, visible: null, windows: [], slots: new Map(), stats: { fullSorts: 0, merges: 0, filters: 0 } };
 }
 
 function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {

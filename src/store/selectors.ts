@@ -17,17 +17,67 @@ import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 import type { ConsoleData, PendingOp } from './console-state.js';
 import { isMessage, type QueueStats } from './queue-stats.js';
 import { memoLru, memoSlot } from './selector-cache.js';
-import { mergeSorted, sortEntries } from './sort.js';
+import { mergeRows, sortRows, type SortRow } from './sort.js';
 
 /** Above this share of changed ids a full sort is cheaper than a merge. */
 const MERGE_MAX_SHARE = 1 / 8;
 
-function viewMatcher(state: ConsoleData): (e: QueueEntry) => boolean {
+function viewMatcher(state: ConsoleData): ((e: QueueEntry) => boolean) | null {
   const { queueFilter, filter, clock } = state;
-  if (filter.empty) return queueFilter === 'all' ? isMessage : (e) => e.queueName === queueFilter && isMessage(e);
-  return (e) => (queueFilter === 'all' || e.queueName === queueFilter) && isMessage(e) && filter.match(e, clock);
+  if (filter.empty) return queueFilter === 'all' ? null : (e) => e.queueName === queueFilter;
+  return (e) => (queueFilter === 'all' || e.queueName === queueFilter) && filter.match(e, clock);
 }
 
+/** The last batch's ids, when it leads from `from` to the current entries and is small. */
+function smallChange(state: ConsoleData, from: ReadonlyMap<string, QueueEntry>, rows: number): readonly string[] | null {
+  const change = state.lastChange;
+  if (change === null || change.before !== from || change.after !== state.entries) return null;
+  return change.touched.length <= Math.max(64, rows * MERGE_MAX_SHARE) ? change.touched : null;
+}
+
+/** Rows minus the touched ids, plus the touched entries that (still) belong, in order. */
+function mergeTouched(
+  state: ConsoleData,
+  rows: readonly SortRow[],
+  touched: readonly string[],
+  belongs: (e: QueueEntry) => boolean,
+): SortRow[] {
+  const ids = new Set(touched);
+  const kept = rows.filter((r) => !ids.has(r.id));
+  const added: QueueEntry[] = [];
+  for (const id of ids) {
+    const e = state.entries.get(id);
+    if (e && belongs(e)) added.push(e);
+  }
+  state.cache.stats.merges++;
+  return mergeRows(kept, added, state.sortKey, state.sortReverse);
+}
+
+/** Every message in sort order: merged after small batches, sorted in full otherwise. */
+function selectMasterRows(state: ConsoleData): readonly SortRow[] {
+  const cache = state.cache;
+  const prev = cache.master;
+  const sameSort = prev !== null && prev.sortKey === state.sortKey && prev.sortReverse === state.sortReverse;
+  if (sameSort && prev.entries === state.entries) return prev.rows;
+  const touched = sameSort ? smallChange(state, prev.entries, prev.rows.length) : null;
+  let rows: readonly SortRow[];
+  if (sameSort && touched) {
+    rows = mergeTouched(state, prev.rows, touched, isMessage);
+  } else {
+    const all: QueueEntry[] = [];
+    for (const e of state.entries.values()) if (isMessage(e)) all.push(e);
+    rows = sortRows(all, state.sortKey, state.sortReverse);
+    cache.stats.fullSorts++;
+  }
+  cache.master = { entries: state.entries, sortKey: state.sortKey, sortReverse: state.sortReverse, rows };
+  return rows;
+}
+
+/**
+ * The ids of the current view in sort order. A batch merges into the previous list; a new
+ * queue view or filter filters the sorted master list (O(n), no sort); only a new sort key
+ * (or a big batch) sorts.
+ */
 export function selectVisibleIds(state: ConsoleData): readonly string[] {
   const cache = state.cache;
   const prev = cache.visible;
@@ -42,42 +92,33 @@ export function selectVisibleIds(state: ConsoleData): readonly string[] {
   if (sameView && prev.entries === state.entries) return prev.ids;
 
   const matches = viewMatcher(state);
-  const entries = state.entries;
-  const change = state.lastChange;
-  let ids: string[];
-  if (
-    sameView &&
-    change !== null &&
-    change.before === prev.entries &&
-    change.after === entries &&
-    change.touched.length <= prev.ids.length * MERGE_MAX_SHARE
-  ) {
-    const touched = new Set(change.touched);
-    const kept = prev.ids.filter((id) => !touched.has(id));
-    const added: QueueEntry[] = [];
-    for (const id of touched) {
-      const e = entries.get(id);
-      if (e && matches(e)) added.push(e);
-    }
-    ids = mergeSorted(kept, (id) => entries.get(id)!, added, state.sortKey, state.sortReverse);
-    cache.stats.merges++;
+  const touched = sameView ? smallChange(state, prev.entries, prev.rows.length) : null;
+  let rows: readonly SortRow[];
+  if (sameView && touched && matches !== null) {
+    rows = mergeTouched(state, prev.rows, touched, (e) => isMessage(e) && matches(e));
+    // Keep the master list in step, so a later view change needs no sort.
+    if (cache.master?.entries === prev.entries) selectMasterRows(state);
   } else {
-    const shown: QueueEntry[] = [];
-    for (const e of entries.values()) if (matches(e)) shown.push(e);
-    ids = sortEntries(shown, state.sortKey, state.sortReverse);
-    cache.stats.fullSorts++;
+    const master = selectMasterRows(state);
+    if (matches === null) {
+      rows = master;
+    } else {
+      rows = master.filter((r) => matches(r.entry));
+      cache.stats.filters++;
+    }
   }
   cache.visible = {
-    entries,
+    entries: state.entries,
     queueFilter: state.queueFilter,
     filter: state.filter,
     sortKey: state.sortKey,
     sortReverse: state.sortReverse,
     clock,
-    ids,
+    rows,
+    ids: rows === prev?.rows ? prev.ids : rows.map((r) => r.id),
     index: null,
   };
-  return ids;
+  return cache.visible.ids;
 }
 
 /** id -> position in selectVisibleIds (built once per visible list, on first use). */

@@ -58,60 +58,62 @@ export function sortKeyOf(entry: QueueEntry, key: SortKey): Key {
   }
 }
 
-interface Row {
-  id: string;
-  key: Key;
-  arrival: number;
+/** A sorted row: the entry with its precomputed keys (a merge or a filter needs no lookups). */
+export interface SortRow {
+  readonly id: string;
+  readonly key: Key;
+  readonly arrival: number;
+  readonly entry: QueueEntry;
 }
 
-function toRow(entry: QueueEntry, key: SortKey): Row {
-  return { id: entry.queueId, key: sortKeyOf(entry, key), arrival: entry.arrivalTime };
+export function toSortRow(entry: QueueEntry, key: SortKey): SortRow {
+  return { id: entry.queueId, key: sortKeyOf(entry, key), arrival: entry.arrivalTime, entry };
 }
 
-function compareRows(a: Row, b: Row): number {
+function compareRows(a: SortRow, b: SortRow): number {
   sortCounters.comparisons++;
   if (a.key !== b.key) return a.key < b.key ? -1 : 1;
   if (a.arrival !== b.arrival) return a.arrival - b.arrival;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+function comparator(reverse: boolean): (a: SortRow, b: SortRow) => number {
+  return reverse ? (a, b) => compareRows(b, a) : compareRows;
+}
+
+/** Sort entries into rows. */
+export function sortRows(entries: readonly QueueEntry[], key: SortKey, reverse: boolean): SortRow[] {
+  sortCounters.sorts++;
+  return entries.map((e) => toSortRow(e, key)).sort(comparator(reverse));
+}
+
 /** Sort entries; returns their queue ids in order. */
 export function sortEntries(entries: readonly QueueEntry[], key: SortKey, reverse: boolean): string[] {
-  sortCounters.sorts++;
-  const rows = entries.map((e) => toRow(e, key));
-  rows.sort(reverse ? (a, b) => compareRows(b, a) : compareRows);
-  return rows.map((r) => r.id);
+  return sortRows(entries, key, reverse).map((r) => r.id);
 }
 
 /**
- * Merge a small set of changed entries into an already sorted id list: `kept` is the previous
- * order minus the changed ids, `added` the changed entries that now belong. O(n + k log k).
+ * Insert a few entries into sorted rows (`kept`: the previous order minus the changed ids):
+ * each lands by binary search, so k changes cost O(n) copying and O(k log n) comparisons.
  */
-export function mergeSorted(
-  kept: readonly string[],
-  lookup: (id: string) => QueueEntry,
-  added: readonly QueueEntry[],
-  key: SortKey,
-  reverse: boolean,
-): string[] {
-  const cmp = reverse ? (a: Row, b: Row) => compareRows(b, a) : compareRows;
-  const addRows = added.map((e) => toRow(e, key)).sort(cmp);
-  const out: string[] = new Array(kept.length + addRows.length);
-  let i = 0;
-  let j = 0;
+export function mergeRows(kept: readonly SortRow[], added: readonly QueueEntry[], key: SortKey, reverse: boolean): SortRow[] {
+  const cmp = comparator(reverse);
+  const addRows = added.map((e) => toSortRow(e, key)).sort(cmp);
+  const out: SortRow[] = new Array(kept.length + addRows.length);
+  let from = 0;
   let o = 0;
-  let keptRow: Row | null = null;
-  while (i < kept.length && j < addRows.length) {
-    keptRow ??= toRow(lookup(kept[i]!), key);
-    if (cmp(keptRow, addRows[j]!) <= 0) {
-      out[o++] = keptRow.id;
-      i++;
-      keptRow = null;
-    } else {
-      out[o++] = addRows[j++]!.id;
+  for (const row of addRows) {
+    let lo = from;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(kept[mid]!, row) <= 0) lo = mid + 1;
+      else hi = mid;
     }
+    for (let i = from; i < lo; i++) out[o++] = kept[i]!;
+    out[o++] = row;
+    from = lo;
   }
-  while (i < kept.length) out[o++] = kept[i++]!;
-  while (j < addRows.length) out[o++] = addRows[j++]!.id;
+  for (let i = from; i < kept.length; i++) out[o++] = kept[i]!;
   return out;
 }

@@ -87,7 +87,7 @@ export function fakeBackend(options: FakeBackendOptions = {}): FakeBackend {
     disabledReason: options.disabledReason ?? null,
     calls,
     supports: (action) => !(options.unsupported ?? []).includes(action),
-    describe: (action, targets) => `fake-${action} ${targets.map((t) => t.queueId).join(' ')}`.slice(0, 60),
+    describe: (action, targets) => `fake-${action} ${targets.slice(0, 3).map((t) => t.queueId).join(' ')}`,
     finish: () => release?.(),
     async run(action, targets): Promise<ActionResult> {
       calls.push({ action, targets: [...targets] });

@@ -94,6 +94,30 @@ describe('memoised selectors at 100,000 entries', () => {
     expect(ids).toEqual(fromScratch(store.getState().entries.values(), 'age', false));
   });
 
+  it('a new filter or queue view filters the sorted list: no sort', () => {
+    const store = createConsoleStore({ backend: fakeBackend(), now: () => NOW_MS });
+    store.getState().applySpoolBatch(batch(big, [], { full: true }));
+    selectVisibleIds(store.getState());
+    const sorts = sortCounters.sorts;
+    store.getState().setQueueFilter('deferred');
+    const deferred = selectVisibleIds(store.getState());
+    store.getState().setFilterText('to:gmail !reason:/try later 1/ size>100k');
+    const filtered = selectVisibleIds(store.getState());
+    store.getState().setQueueFilter('all');
+    const all = selectVisibleIds(store.getState());
+    expect(sortCounters.sorts).toBe(sorts);
+    const f = store.getState().filter;
+    expect(deferred).toEqual(fromScratch(big.filter((e) => e.queueName === 'deferred'), 'age', false));
+    expect(filtered).toEqual(fromScratch(big.filter((e) => e.queueName === 'deferred' && f.match(e, NOW_MS)), 'age', false));
+    expect(all).toEqual(fromScratch(big.filter((e) => f.match(e, NOW_MS)), 'age', false));
+    expect(all.length).toBeGreaterThan(filtered.length);
+    // a new sort key sorts once
+    const before = sortCounters.sorts;
+    store.getState().setSort('sender');
+    selectVisibleIds(store.getState());
+    expect(sortCounters.sorts).toBe(before + 1);
+  });
+
   it('selectCounts equals a count by hand at 100k', () => {
     const store = createConsoleStore({ backend: fakeBackend(), now: () => NOW_MS });
     store.getState().applySpoolBatch(batch(big, [], { full: true }));
