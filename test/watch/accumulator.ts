@@ -28,12 +28,3 @@ export class SpoolAccumulator {
     return this.entries.get(id);
   }
 }
-
-/** Poll a condition until it holds or the deadline passes (no fixed sleeps). */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
