@@ -24,6 +24,9 @@ import { createDirectBackend } from '../actions/direct-backend.js';
 import { withAuditLog } from '../actions/audit-log.js';
 import { readMessageBytes } from '../watch/read-message.js';
 import { scanQueues } from '../watch/scan.js';
+import { createSpoolWatcher } from '../watch/spool-watcher.js';
+import type { WatchMode } from '../watch/watch-status.js';
+import type { WatcherMode } from '../store/console-state.js';
 import { RecordReader } from '../spool/record.js';
 import { recordLabel } from '../spool/rec-type.js';
 import { printable } from '../spool/printable.js';
@@ -44,8 +47,11 @@ export interface StartConsoleOptions {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   stderr?: NodeJS.WriteStream;
-  /** Feeds the store with batches; returns a stop function. Default: scan + rescan. */
-  feed?: (store: ConsoleStore, config: SpoolConfig) => StopFeed;
+  /**
+   * Feeds the store with batches; returns a stop function. `fail` ends the console with an
+   * error (e.g. the spool is unreadable). Default: the spool watcher.
+   */
+  feed?: (store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void) => StopFeed;
   /** Record dump for damaged files (src/spool/record-dump.ts). */
   dumpRecords?: RecordDumper;
 }
@@ -73,7 +79,18 @@ export const simpleRecordDump: RecordDumper = (bytes) => {
   return { lines, diagnostics };
 };
 
-/** Initial full scan, then a full rescan every few seconds (until the watcher is wired). */
+const WATCH_MODES: Record<WatchMode, WatcherMode> = { starting: 'starting', live: 'live', polling: 'polling', failed: 'error', stopped: 'error' };
+
+/** The spool watcher (src/watch/spool-watcher.ts) feeding the store; a start failure ends the console. */
+export function watcherFeed(store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void): StopFeed {
+  const watcher = createSpoolWatcher(config, (batch) => store.getState().applySpoolBatch(batch), {
+    onStatus: (status) => store.getState().setWatcherStatus({ mode: WATCH_MODES[status.mode], message: status.message }),
+  });
+  watcher.start().catch((error: unknown) => fail(error as Error));
+  return () => watcher.stop();
+}
+
+/** A full scan now and every two seconds: a simple feed for tests and tools. */
 export function scanFeed(store: ConsoleStore, config: SpoolConfig): StopFeed {
   const scan = () => {
     const upserts: QueueEntry[] = scanQueues(config, QUEUE_NAMES);
@@ -90,11 +107,6 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   const stderr = options.stderr ?? process.stderr;
-  const problem = terminalProblem(stdout, stdin, env);
-  if (problem) {
-    stderr.write(`postq: ${problem}; use \`postq list\` (or \`postq list --json\`) instead\n`);
-    return 2;
-  }
   let theme: Theme;
   try {
     theme = typeof options.theme === 'object' && options.theme !== null ? options.theme : loadTheme({ name: options.theme ?? null, env });
@@ -105,22 +117,33 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     }
     throw error;
   }
+  const problem = terminalProblem(stdout, stdin, env);
+  if (problem) {
+    stderr.write(`postq: ${problem}; use \`postq list\` (or \`postq list --json\`) instead\n`);
+    return 2;
+  }
   const backend = options.readOnly ? createReadOnlyBackend() : options.backend;
   const store = createConsoleStore({ backend });
   const config = options.config;
   const dump = options.dumpRecords ?? simpleRecordDump;
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dump);
-  const stop = (options.feed ?? scanFeed)(store, config);
+  const running = renderConsole({
+    app: { store, theme, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, supports: (a) => backend.supports(a) },
+    stdout,
+    stdin,
+    stderr,
+    altScreen: options.altScreen ?? true,
+  });
+  const stop = (options.feed ?? watcherFeed)(store, config, running.fail);
+  let code = 1;
   try {
-    return await renderConsole({
-      app: { store, theme, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, supports: (a) => backend.supports(a) },
-      stdout,
-      stdin,
-      stderr,
-      altScreen: options.altScreen ?? true,
-    });
+    code = await running.exited;
+    return code;
   } finally {
     await stop();
+    // After a signal nothing may keep the process alive (a scan in progress, a stuck child):
+    // the caller gets a moment for its own cleanup, then the process ends with 128+N.
+    if (code > 128) setTimeout(() => process.exit(code), 1000).unref();
   }
 }
 

@@ -10,7 +10,7 @@ import { useStore } from 'zustand';
 import type { ActionName } from '../domain/backend.js';
 import type { Theme } from '../config/theme.js';
 import type { ConsoleStore } from '../store/console-state.js';
-import { selectCounts, selectMarkedHidden, selectWindow } from '../store/selectors.js';
+import { selectCounts, selectCursorEntry, selectMarkedHidden, selectWindow } from '../store/selectors.js';
 import { selectQueueShape } from '../store/qshape.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { layoutColumns } from './columns.js';
@@ -29,6 +29,7 @@ import { HelpView, helpPageCount } from './components/help-view.js';
 import { ConfirmView } from './components/confirm-view.js';
 import { MessagePane } from './components/message-pane.js';
 import { ShapeView } from './components/shape-view.js';
+import { DetailLine } from './components/detail-line.js';
 
 export interface AppProps {
   store: ConsoleStore;
@@ -136,6 +137,7 @@ export function App(props: AppProps): React.ReactElement {
           draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
           sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} />
         {body}
+        {layout.detailLines > 0 ? <DetailLine entry={selectCursorEntry(state)} now={now} width={width} /> : null}
         <BottomLines flash={state.flash} hints={hintsFor(mode, state.readOnlyReason !== null)} width={width} compact={layout.compact} />
       </Box>
     </ThemeContext.Provider>

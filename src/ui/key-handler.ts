@@ -36,6 +36,7 @@ const QUEUE_KEYS: Record<string, QueueName | 'all'> = {
   'queue.deferred': 'deferred', 'queue.holdView': 'hold', 'queue.corrupt': 'corrupt',
 };
 
+// A key name of one character is a printable character (keyNamesOf drops controls).
 const isText = (name: string) => name === 'space' || [...name].length === 1;
 const textOf = (name: string) => (name === 'space' ? ' ' : name);
 

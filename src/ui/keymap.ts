@@ -103,13 +103,20 @@ export function keyNamesOf(input: string, key: Key): string[] {
   if (key.pageDown) return ['pagedown'];
   if (key.home) return ['home'];
   if (key.end) return ['end'];
-  if (key.return || input === '\r') return ['enter'];
+  // Keys typed before raw mode was on arrive as the tty cooked them: CR became LF.
+  if (key.return || input === '\r' || input === '\n') return ['enter'];
   if (key.escape) return ['escape'];
   if (key.tab) return [key.shift ? 'shift+tab' : 'tab'];
   if (key.backspace || key.delete) return ['backspace'];
   if (key.ctrl && input.length === 1) return [`ctrl+${input.toLowerCase()}`];
   if (key.meta) return [];
-  return [...input].map((ch) => (ch === ' ' ? 'space' : ch));
+  const names: string[] = [];
+  for (const ch of input) {
+    if (ch === '\r' || ch === '\n') names.push('enter');
+    else if (ch === ' ') names.push('space');
+    else if (ch >= ' ' && ch !== '\x7f') names.push(ch);
+  }
+  return names;
 }
 
 /** The binding a key name triggers in a mode (first in table order wins; app.quit last). */

@@ -1,7 +1,8 @@
 /**
  * Screen geometry from the terminal size. The frame is always rows-1 lines: at the terminal's
  * full height Ink 6.8 clears the whole screen on every frame (ux-research 6.1).
- *   normal  (rows >= 16): header 2, crumbs 1, body (column header + list), flash 1, hints 1
+ *   normal  (rows >= 16): header 2, crumbs 1, body (column header + list), detail 1 (the
+ *           cursor row's subject and full reason; from 20 rows), flash 1, hints 1
  *   compact (rows < 16, e.g. a 100x12 tmux pane): header 1, crumbs 1, body, one bottom line
  *   tooSmall (< 40x8): one line saying so.
  * Pure.
@@ -23,6 +24,8 @@ export interface ScreenLayout {
   listHeight: number;
   /** Separate flash and hints lines (normal), or one shared bottom line (compact). */
   bottomLines: number;
+  /** The cursor row's detail line (subject, full reason) under the list: 0 or 1. */
+  detailLines: number;
 }
 
 export function computeLayout(columns: number, rows: number): ScreenLayout {
@@ -31,6 +34,7 @@ export function computeLayout(columns: number, rows: number): ScreenLayout {
   const frameHeight = Math.max(1, rows - 1);
   const headerLines = compact ? 1 : 2;
   const bottomLines = compact ? 1 : 2;
-  const bodyHeight = Math.max(1, frameHeight - headerLines - 1 - bottomLines);
-  return { columns, rows, tooSmall, compact, frameHeight, headerLines, bodyHeight, listHeight: Math.max(1, bodyHeight - 1), bottomLines };
+  const detailLines = rows >= 20 ? 1 : 0;
+  const bodyHeight = Math.max(1, frameHeight - headerLines - 1 - bottomLines - detailLines);
+  return { columns, rows, tooSmall, compact, frameHeight, headerLines, bodyHeight, listHeight: Math.max(1, bodyHeight - 1), bottomLines, detailLines };
 }

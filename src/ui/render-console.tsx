@@ -27,7 +27,14 @@ export interface RenderConsoleOptions {
 
 const SIGNALS: Array<[NodeJS.Signals, number]> = [['SIGHUP', 1], ['SIGINT', 2], ['SIGTERM', 15]];
 
-export function renderConsole(options: RenderConsoleOptions): Promise<number> {
+export interface RunningConsole {
+  /** Settles when the console is gone: the exit code, or the error given to fail(). */
+  exited: Promise<number>;
+  /** Tear the console down (terminal restored) and make `exited` reject with `error`. */
+  fail(error: Error): void;
+}
+
+export function renderConsole(options: RenderConsoleOptions): RunningConsole {
   const { stdout, altScreen } = options;
   let restored = !altScreen;
   const restore = () => {
@@ -41,8 +48,10 @@ export function renderConsole(options: RenderConsoleOptions): Promise<number> {
   };
   if (altScreen) stdout.write(ALT_SCREEN_ON);
 
-  return new Promise<number>((resolve) => {
+  let failWith: (error: Error) => void = () => {};
+  const exited = new Promise<number>((resolve, reject) => {
     let code = 0;
+    let failure: Error | null = null;
     const instance = render(<App {...options.app} />, {
       stdout: anchorFrames(stdout).stream,
       stdin: options.stdin,
@@ -57,7 +66,12 @@ export function renderConsole(options: RenderConsoleOptions): Promise<number> {
     const finish = () => {
       for (const [event, handler] of handlers) process.off(event, handler);
       restore();
-      resolve(code);
+      if (failure) reject(failure);
+      else resolve(code);
+    };
+    failWith = (error) => {
+      failure = error;
+      instance.unmount();
     };
     if (options.handleSignals !== false) {
       for (const [signal, number] of SIGNALS) {
@@ -90,4 +104,5 @@ export function renderConsole(options: RenderConsoleOptions): Promise<number> {
       finish();
     });
   });
+  return { exited, fail: (error) => failWith(error) };
 }

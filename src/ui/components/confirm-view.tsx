@@ -18,7 +18,14 @@ export interface ConfirmViewProps {
   height: number;
 }
 
-export function confirmLines(c: Confirmation, typed: string, running: boolean): Segment[][] {
+/** Cut a long command into lines of `width` cells (commands are ASCII: ids, paths, flags). */
+function wrapCommand(command: string, width: number): string[] {
+  const out: string[] = [];
+  for (let rest = command; rest.length > 0; rest = rest.slice(width)) out.push(rest.slice(0, width));
+  return out.length > 0 ? out : [''];
+}
+
+export function confirmLines(c: Confirmation, typed: string, running: boolean, width = 80): Segment[][] {
   const lines: Segment[][] = [];
   lines.push([{ text: printable(c.title), token: 'danger' }]);
   const facts: string[] = [];
@@ -30,7 +37,8 @@ export function confirmLines(c: Confirmation, typed: string, running: boolean): 
   }
   if (c.gone > 0) lines.push([{ text: `${formatCount(c.gone)} marked message(s) already gone (left out)`, token: 'status.warn' }]);
   lines.push([{ text: 'ids: ', token: 'muted' }, { text: c.sampleIds.map((id) => printable(id)).join(' ') + (c.count > c.sampleIds.length ? ' …' : ''), token: 'text' }]);
-  lines.push([{ text: 'runs: ', token: 'muted' }, { text: printable(c.command), token: 'accent' }]);
+  const command = wrapCommand(printable(c.command), Math.max(10, width - 6)).slice(0, 3);
+  command.forEach((part, i) => lines.push([{ text: i === 0 ? 'runs: ' : '      ', token: 'muted' }, { text: part, token: 'accent' }]));
   if (running) lines.push([{ text: 'running…', token: 'status.info' }]);
   else if (c.requireWord) {
     lines.push([
@@ -46,9 +54,9 @@ export function confirmLines(c: Confirmation, typed: string, running: boolean): 
 }
 
 export function ConfirmView({ confirmation, typed, running, width, height }: ConfirmViewProps): React.ReactElement {
-  let lines = confirmLines(confirmation, typed, running);
-  // In a short pane keep the title, the command and the prompt.
-  if (lines.length > height) lines = [lines[0]!, ...lines.slice(-(height - 1))];
+  let lines = confirmLines(confirmation, typed, running, width);
+  // In a short pane keep the title, the count/filter line, the command and the prompt.
+  if (lines.length > height) lines = [lines[0]!, lines[1]!, ...lines.slice(-(height - 2))].slice(0, height);
   const out = lines.map((segs, i) => <Line key={i} segments={segs} width={width} />);
   for (let i = out.length; i < height; i++) out.push(<Text key={`pad${i}`}>{' '.repeat(width)}</Text>);
   return <Box flexDirection="column">{out}</Box>;

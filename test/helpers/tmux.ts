@@ -1,0 +1,106 @@
+/**
+ * Drive a real terminal: a private tmux server (its own -L socket, so parallel tests and the
+ * user's tmux never meet) with one pane of a fixed size running a command. The command waits
+ * for one line on stdin before exec, so `pipe-pane` records the program's output from its very
+ * first byte. Waits poll the screen with a deadline; nothing sleeps a fixed time.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let counter = 0;
+
+export interface TmuxPane {
+  socket: string;
+  /** Raw bytes the program wrote to the terminal (pipe-pane), so far. */
+  output(): Buffer;
+  /** The visible screen as text. */
+  capture(): string;
+  /** Send raw bytes (e.g. keySequence('down')). */
+  send(bytes: string): void;
+  /** Send tmux key names (Enter, Escape, C-c). */
+  keys(...names: string[]): void;
+  waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
+  /** Wait until `ok(screen)` holds. */
+  waitUntil(ok: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  /** Wait until the screen no longer matches `pattern`. */
+  waitGone(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
+  resize(columns: number, rows: number): void;
+  /** tmux format variables, e.g. '#{alternate_on}', '#{pane_dead}'. */
+  display(format: string): string;
+  /** The pane's process id. */
+  pid(): number;
+  close(): void;
+}
+
+export interface TmuxOptions {
+  columns: number;
+  rows: number;
+  /** argv of the program; run with `env -u CI` so Ink draws every frame. */
+  argv: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export function isMatch(text: string, pattern: string | RegExp): boolean {
+  return typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
+}
+
+export function startTmux(options: TmuxOptions): TmuxPane {
+  const socket = `postq-test-${process.pid}-${counter++}`;
+  const dir = mkdtempSync(join(tmpdir(), 'postq-tmux-'));
+  const log = join(dir, 'output.bin');
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  const envs = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
+  // After the program exits the pane stays (remain-on-exit) so its last screen can be read.
+  const script = `read _go; exec env -u CI TERM=xterm-256color ${envs} ${options.argv.map(quote).join(' ')}`;
+  tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd ?? process.cwd(), 'sh', '-c', script);
+  tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
+  tmux('set-option', '-t', 'main', 'status', 'off');
+  tmux('resize-window', '-t', 'main', '-x', String(options.columns), '-y', String(options.rows));
+  tmux('pipe-pane', '-t', 'main', '-o', `cat >> ${quote(log)}`);
+  tmux('send-keys', '-t', 'main', 'Enter');
+  const capture = () => tmux('capture-pane', '-p', '-t', 'main');
+  const waitUntil = async (ok: (screen: string) => boolean, what: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = capture();
+      if (ok(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`tmux: timed out waiting for ${what}; screen:\n${screen}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return {
+    socket,
+    output: () => {
+      try {
+        return readFileSync(log);
+      } catch {
+        return Buffer.alloc(0);
+      }
+    },
+    capture,
+    send: (bytes) => {
+      const hex = [...Buffer.from(bytes, 'utf8')].map((b) => b.toString(16).padStart(2, '0'));
+      tmux('send-keys', '-t', 'main', '-H', ...hex);
+    },
+    keys: (...names) => void tmux('send-keys', '-t', 'main', ...names),
+    waitFor: (pattern, timeoutMs = 20_000) => waitUntil((s) => isMatch(s, pattern), String(pattern), timeoutMs),
+    waitUntil: (ok, what, timeoutMs = 20_000) => waitUntil(ok, what, timeoutMs),
+    waitGone: (pattern, timeoutMs = 20_000) => waitUntil((s) => !isMatch(s, pattern), `not ${String(pattern)}`, timeoutMs),
+    resize: (columns, rows) => void tmux('resize-window', '-t', 'main', '-x', String(columns), '-y', String(rows)),
+    display: (format) => tmux('display-message', '-p', '-t', 'main', format).trim(),
+    pid: () => Number(tmux('display-message', '-p', '-t', 'main', '#{pane_pid}').trim()),
+    close: () => {
+      try {
+        tmux('kill-server');
+      } catch {
+        // Already gone.
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
