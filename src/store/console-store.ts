@@ -43,7 +43,7 @@ import { compileFilter, isFilterError, MATCH_ALL } from './filter-match.js';
 import { computeQueueStats, emptyQueueStats, updateQueueStats } from './queue-stats.js';
 import { LayeredMap } from './layered-map.js';
 import { createSelectorCache } from './selector-cache.js';
-import { selectCursorEntry, selectCursorIndex, selectVisibleIds, selectVisibleIndex, scrollTopFor } from './selectors.js';
+import { selectCursorEntry, selectCursorIndex, selectRowIndex, selectVisibleIds, scrollTopFor } from './selectors.js';
 import { SORT_KEYS, type SortKey } from './sort.js';
 
 export type * from './console-state.js';
@@ -211,8 +211,8 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       },
       setCursorId(queueId) {
         set((s) => {
-          const i = selectVisibleIndex(s).get(queueId);
-          return i === undefined ? {} : cursorTo(s, i);
+          const i = selectRowIndex(s, queueId);
+          return i < 0 ? {} : cursorTo(s, i);
         });
       },
       cursorTop() {
@@ -243,9 +243,10 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
           const ids = selectVisibleIds(s);
           const cursor = selectCursorIndex(s);
           if (cursor < 0) return {};
-          const anchor = s.markAnchor === null ? undefined : selectVisibleIndex(s).get(s.markAnchor);
-          const from = Math.min(anchor ?? cursor, cursor);
-          const to = Math.max(anchor ?? cursor, cursor);
+          const found = s.markAnchor === null ? -1 : selectRowIndex(s, s.markAnchor);
+          const anchor = found < 0 ? cursor : found;
+          const from = Math.min(anchor, cursor);
+          const to = Math.max(anchor, cursor);
           const marks = new Set(s.marks);
           for (let i = from; i <= to; i++) marks.add(ids[i]!);
           return { marks, markAnchor: ids[cursor]! };

@@ -17,7 +17,7 @@ import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 import type { ConsoleData, PendingOp } from './console-state.js';
 import { isMessage, type QueueStats } from './queue-stats.js';
 import { memoLru, memoSlot } from './selector-cache.js';
-import { mergeRows, sortRows, type SortRow } from './sort.js';
+import { findRow, mergeRows, sortRows, type SortRow } from './sort.js';
 
 /** Above this share of changed ids a full sort is cheaper than a merge. */
 const MERGE_MAX_SHARE = 1 / 8;
@@ -140,7 +140,16 @@ export function selectCursorIndex(state: ConsoleData): number {
   const hint = Math.min(Math.max(state.cursorHint, 0), ids.length - 1);
   const id = state.cursorId;
   if (id === null || ids[hint] === id) return hint;
-  return selectVisibleIndex(state).get(id) ?? hint;
+  const at = selectRowIndex(state, id);
+  return at < 0 ? hint : at;
+}
+
+/** The position of an id in the visible list, -1 when not shown: O(log n), no index map. */
+export function selectRowIndex(state: ConsoleData, queueId: string): number {
+  selectVisibleIds(state);
+  const entry = state.entries.get(queueId);
+  if (!entry) return -1;
+  return findRow(state.cache.visible!.rows, entry, state.sortKey, state.sortReverse);
 }
 
 export function selectCursorEntry(state: ConsoleData): QueueEntry | null {

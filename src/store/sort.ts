@@ -117,3 +117,17 @@ export function mergeRows(kept: readonly SortRow[], added: readonly QueueEntry[]
   for (let i = from; i < kept.length; i++) out[o++] = kept[i]!;
   return out;
 }
+
+/** Where an entry is in sorted rows (binary search, O(log n)); -1 when it is not there. */
+export function findRow(rows: readonly SortRow[], entry: QueueEntry, key: SortKey, reverse: boolean): number {
+  const cmp = comparator(reverse);
+  const probe = toSortRow(entry, key);
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(rows[mid]!, probe) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return rows[lo]?.id === entry.queueId ? lo : -1;
+}

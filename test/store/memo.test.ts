@@ -79,6 +79,8 @@ describe('memoised selectors at 100,000 entries', () => {
     const store = createConsoleStore({ backend: fakeBackend(), now: () => NOW_MS });
     store.getState().applySpoolBatch(batch(big, [], { full: true }));
     selectVisibleIds(store.getState());
+    store.getState().setCursorIndex(50_000);
+    const cursorId = store.getState().cursorId;
     const cache = store.getState().cache;
     const rand = rng(99);
     const fresh = synthetic(50, 1234).map((e, i) => ({ ...e, queueId: `NEW${i}` }));
@@ -92,6 +94,11 @@ describe('memoised selectors at 100,000 entries', () => {
     // a merge: about n + k log k comparisons, far below a sort's n log n (~1.6 million)
     expect(used).toBeLessThan(150_000);
     expect(ids).toEqual(fromScratch(store.getState().entries.values(), 'age', false));
+    // the cursor's row moved; it is found by binary search, without an id -> index map
+    const at = selectCursorIndex(store.getState());
+    expect(ids[at]).toBe(cursorId);
+    expect(at).not.toBe(50_000);
+    expect(cache.visible!.index).toBeNull();
   });
 
   it('a new filter or queue view filters the sorted list: no sort', () => {
