@@ -17,7 +17,7 @@ import { actionRule } from '../actions/action-rules.js';
 import { createDirectBackend } from '../actions/direct-backend.js';
 import { createPostsuperBackend } from '../actions/postsuper-backend.js';
 import type { ActionName, ActionOutcome, ActionTarget, QueueBackend } from '../domain/backend.js';
-import { describeSpoolError, UsageError } from '../domain/errors.js';
+import { describeSpoolError, SpoolAccessError, UsageError } from '../domain/errors.js';
 import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
 import { SHOWQ_QUEUES, type QueueName } from '../domain/queue.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
@@ -51,6 +51,14 @@ export interface ActionCommandIo {
 
 /** Pick the backend: postsuper where a Postfix config is in play, direct only when asked. */
 export function chooseBackend(config: SpoolConfig, options: ActionCommandOptions, warn: (t: string) => void): QueueBackend {
+  if (config.configDir && !config.fromPostconf) {
+    // Without postconf we would not know the queue directory: never guess on a live host.
+    throw new SpoolAccessError(
+      `postconf -c ${config.configDir} did not answer: is Postfix installed (postconf, postsuper in PATH) and is ${config.configDir} a Postfix configuration directory?`,
+      config.configDir,
+      undefined,
+    );
+  }
   const kind = options.backend ?? (config.fromPostconf || config.configDir ? 'postsuper' : null);
   if (kind === 'postsuper') {
     if (options.bareSpool) {
