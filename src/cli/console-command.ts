@@ -69,7 +69,7 @@ export const simpleRecordDump: RecordDumper = (bytes) => {
   const lines: string[] = [];
   const diagnostics: Diagnostic[] = [];
   for (let rec = reader.next(); rec; rec = reader.next()) {
-    const data = printable(rec.data.subarray(0, 200).toString('latin1'));
+    const data = printable(rec.data.subarray(0, 200).toString('utf8'));
     lines.push(`${String(rec.offset).padStart(8)} ${String.fromCharCode(rec.type)} ${recordLabel(rec.type).padEnd(18)} ${String(rec.data.length).padStart(6)} ${data}`);
   }
   if (reader.error) {

@@ -108,7 +108,7 @@ export function App(props: AppProps): React.ReactElement {
   );
 
   if (layout.tooSmall) {
-    return <Text>{`terminal too small (${columns}x${rows}): postq needs ${MIN_COLUMNS}x${MIN_ROWS}`.slice(0, Math.max(1, columns - 1))}</Text>;
+    return <Text>{`too small: ${columns}x${rows}, needs ${MIN_COLUMNS}x${MIN_ROWS}`.slice(0, Math.max(1, columns - 1))}</Text>;
   }
   const now = state.clock / 1000;
   let body: React.ReactElement;

@@ -5,7 +5,7 @@
  */
 import React from 'react';
 import { Box, Text } from 'ink';
-import { BINDINGS, disabledReason, type Binding, type BindingContext } from '../keymap.js';
+import { BINDINGS, disabledReason, type BindingContext } from '../keymap.js';
 import { fitCells } from '../text-cells.js';
 import { Line, Plain, type Segment } from '../theme-context.js';
 
@@ -16,25 +16,27 @@ export interface HelpLine {
 /** The help's lines at a column width (one binding per line, group headings between). */
 export function helpLines(ctx: BindingContext, columnWidth: number): HelpLine[] {
   const lines: HelpLine[] = [];
-  let group: Binding['group'] | null = null;
   const seen = new Set<string>();
-  for (const binding of BINDINGS) {
-    if (binding.group !== group) {
-      group = binding.group;
-      lines.push({ segments: [{ text: group, token: 'header' }] });
+  const groups = [...new Set(BINDINGS.map((x) => x.group))];
+  for (const group of groups) {
+    lines.push({ segments: [{ text: group, token: 'header' }] });
+    const members = BINDINGS.filter((x) => x.group === group);
+    // Say why once per group (read-only mode disables every action the same way).
+    const reasons = [...new Set(members.map((x) => disabledReason(x, ctx)).filter((r): r is string => r !== null))];
+    for (const why of reasons) lines.push({ segments: [{ text: ` ✗ disabled: ${why}`, token: 'disabled' }] });
+    for (const binding of members) {
+      const key = `${binding.label}|${binding.description}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const why = disabledReason(binding, ctx);
+      const label = fitCells(binding.label, 10);
+      lines.push({
+        segments: [
+          { text: ` ${label} `, token: why ? 'disabled' : binding.dangerous ? 'danger' : 'key' },
+          { text: fitCells(`${why ? '✗ ' : ''}${binding.description}`, Math.max(1, columnWidth - 12)), token: why ? 'disabled' : 'text' },
+        ],
+      });
     }
-    const key = `${binding.label}|${binding.description}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const why = disabledReason(binding, ctx);
-    const label = fitCells(binding.label, 10);
-    const desc = why ? `${binding.description} (disabled: ${why})` : binding.description;
-    lines.push({
-      segments: [
-        { text: ` ${label} `, token: why ? 'disabled' : binding.dangerous ? 'danger' : 'key' },
-        { text: fitCells(desc, Math.max(1, columnWidth - 12)), token: why ? 'disabled' : 'text' },
-      ],
-    });
   }
   return lines;
 }
