@@ -34,6 +34,8 @@ const SPECS: Record<ColumnId, ColumnSpec> = {
 
 /** Which columns stay as the width shrinks, most important first. */
 const PRIORITY: ColumnId[] = ['id', 'reason', 'rcpt', 'age', 'sender', 'next', 'size', 'arrival'];
+/** The optional columns only come in from these widths, so the text columns get room first. */
+const FROM_WIDTH: Partial<Record<ColumnId, number>> = { next: 90, size: 110, arrival: 130 };
 const ORDER: ColumnId[] = ['id', 'age', 'arrival', 'size', 'next', 'sender', 'rcpt', 'reason'];
 /** Two cells in front of every row: the cursor glyph and the mark glyph. */
 export const GUTTER = 2;
@@ -48,6 +50,7 @@ export function layoutColumns(width: number, idWidth = 12): ColumnLayout {
   const chosen: ColumnId[] = [];
   let used = GUTTER;
   for (const id of PRIORITY) {
+    if ((FROM_WIDTH[id] ?? 0) > width) continue;
     const need = min(id) + (chosen.length > 0 ? 1 : 0);
     if (used + need > width && chosen.length > 0) continue;
     chosen.push(id);

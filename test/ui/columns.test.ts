@@ -1,0 +1,73 @@
+/**
+ * Columns: what fits at each width (priority order), exact row widths for every corpus entry
+ * at many widths, sanitized cells, and the short human formats.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAMES } from '../../src/domain/queue.js';
+import { resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { scanQueues } from '../../src/watch/scan.js';
+import { GUTTER, formatHeaderRow, formatRow, layoutColumns, reasonClass } from '../../src/ui/columns.js';
+import { cellWidth, expandTabs, fitCells, truncateCells } from '../../src/ui/text-cells.js';
+import { formatAge, formatRetry, formatSize } from '../../src/ui/format.js';
+import { copyCorpusSpool } from '../helpers/corpus.js';
+
+const copy = copyCorpusSpool('basic');
+afterAll(() => copy.cleanup());
+const entries = scanQueues(resolveSpoolConfig({ spool: copy.spool }), QUEUE_NAMES);
+
+describe('layoutColumns', () => {
+  it('drops columns by priority as the width shrinks', () => {
+    const ids = (w: number) => layoutColumns(w).columns.map((c) => c.id);
+    expect(ids(160)).toEqual(['id', 'age', 'arrival', 'size', 'next', 'sender', 'rcpt', 'reason']);
+    expect(ids(100)).toEqual(['id', 'age', 'next', 'sender', 'rcpt', 'reason']);
+    expect(ids(80)).toEqual(['id', 'age', 'sender', 'rcpt', 'reason']);
+    expect(ids(60)).toEqual(['id', 'age', 'rcpt', 'reason']);
+    expect(ids(40)).toEqual(['id', 'age', 'reason']);
+  });
+
+  it('every row of every corpus entry is exactly the width, at every width from 40 to 200', () => {
+    for (let width = 40; width <= 200; width += 7) {
+      const layout = layoutColumns(width);
+      expect(cellWidth(formatHeaderRow(layout))).toBe(width - GUTTER);
+      for (const e of entries) {
+        const row = formatRow(e, layout, e.arrivalTime + 7200);
+        expect(cellWidth(row), `${e.queueId} at ${width}`).toBe(width - GUTTER);
+        expect(row).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      }
+    }
+  });
+
+  it('the row keeps +N for many recipients and the mailq markers', () => {
+    const layout = layoutColumns(120);
+    const many = entries.find((e) => e.queueId === '8A59A22C209')!;
+    expect(formatRow(many, layout, many.arrivalTime)).toContain('+299');
+    const held = entries.find((e) => e.queueName === 'hold' && !e.forcedExpire)!;
+    expect(formatRow(held, layout, held.arrivalTime)).toMatch(new RegExp(`^${held.queueId}!`));
+    const expired = entries.find((e) => e.forcedExpire)!;
+    expect(formatRow(expired, layout, expired.arrivalTime)).toMatch(new RegExp(`^${expired.queueId}#`));
+  });
+});
+
+describe('text cells and formats', () => {
+  it('measures, truncates and pads wide characters by cells', () => {
+    expect(cellWidth('日本')).toBe(4);
+    expect(truncateCells('日本語テキスト', 5)).toBe('日本…');
+    expect(cellWidth(fitCells('日本語', 5))).toBe(5);
+    expect(fitCells('abc', 5, true)).toBe('  abc');
+    expect(expandTabs('a\tb')).toBe('a       b');
+  });
+  it('formats ages, sizes, retries and reason classes', () => {
+    expect(formatAge(45)).toBe('45s');
+    expect(formatAge(125 * 60)).toBe('2h5m');
+    expect(formatAge(3 * 86400 + 7200)).toBe('3d2h');
+    expect(formatAge(20 * 86400)).toBe('20d');
+    expect(formatSize(900)).toBe('900');
+    expect(formatSize(1536)).toBe('1.5K');
+    expect(formatSize(3 * 1024 * 1024)).toBe('3.0M');
+    expect(formatRetry(1000 + 44 * 60, 1000)).toBe('+44m');
+    expect(formatRetry(900, 1000)).toBe('due');
+    expect(reasonClass('connect to x[1.2.3.4]:25: Connection timed out')).toBe('conn timed out');
+    expect(reasonClass('host x said: 450 4.7.1 greylisted, try again later')).toBe('greylisted');
+    expect(reasonClass('550 5.1.1 user unknown')).toBe('user unknown');
+  });
+});
