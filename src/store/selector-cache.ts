@@ -28,6 +28,8 @@ export interface MasterSlot {
   sortKey: SortKey;
   sortReverse: boolean;
   rows: readonly SortRow[];
+  /** rows' ids, built on first use by the all-messages view, then kept in step. */
+  ids: readonly string[] | null;
 }
 
 export interface SelectorCache {

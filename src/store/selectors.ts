@@ -16,8 +16,8 @@ import type { QueueEntry } from '../domain/entry.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 import type { ConsoleData, PendingOp } from './console-state.js';
 import { isMessage, type QueueStats } from './queue-stats.js';
-import { memoLru, memoSlot } from './selector-cache.js';
-import { findRow, mergeRows, sortRows, type SortRow } from './sort.js';
+import { memoLru, memoSlot, type MasterSlot } from './selector-cache.js';
+import { findRow, mergeRows, sortRows, spliceRows, type SortRow } from './sort.js';
 
 /** Above this share of changed ids a full sort is cheaper than a merge. */
 const MERGE_MAX_SHARE = 1 / 8;
@@ -35,42 +35,63 @@ function smallChange(state: ConsoleData, from: ReadonlyMap<string, QueueEntry>, 
   return change.touched.length <= Math.max(64, rows * MERGE_MAX_SHARE) ? change.touched : null;
 }
 
-/** Rows minus the touched ids, plus the touched entries that (still) belong, in order. */
-function mergeTouched(
+/** Up to this many changed ids are spliced in place; more are merged in one pass. */
+const SPLICE_MAX = 32;
+
+/**
+ * The sorted rows (and ids, when given) after the last batch: the touched ids leave, and
+ * those that (still) belong come back at their place. Never mutates its inputs.
+ */
+function applyTouched(
   state: ConsoleData,
   rows: readonly SortRow[],
+  ids: readonly string[] | null,
   touched: readonly string[],
   belongs: (e: QueueEntry) => boolean,
-): SortRow[] {
-  const ids = new Set(touched);
-  const kept = rows.filter((r) => !ids.has(r.id));
+): { rows: SortRow[]; ids: string[] | null } {
+  const before = state.lastChange!.before;
+  const unique = new Set(touched);
+  if (unique.size <= SPLICE_MAX) {
+    const outRows = rows.slice();
+    const outIds = ids ? ids.slice() : null;
+    const changes = [...unique].map((id) => {
+      const old = before.get(id);
+      const now = state.entries.get(id);
+      return { old, now: now && belongs(now) ? now : undefined };
+    });
+    spliceRows(outRows, outIds, changes, state.sortKey, state.sortReverse);
+    return { rows: outRows, ids: outIds };
+  }
+  const kept = rows.filter((r) => !unique.has(r.id));
   const added: QueueEntry[] = [];
-  for (const id of ids) {
+  for (const id of unique) {
     const e = state.entries.get(id);
     if (e && belongs(e)) added.push(e);
   }
-  state.cache.stats.merges++;
-  return mergeRows(kept, added, state.sortKey, state.sortReverse);
+  const merged = mergeRows(kept, added, state.sortKey, state.sortReverse);
+  return { rows: merged, ids: ids ? merged.map((r) => r.id) : null };
 }
 
 /** Every message in sort order: merged after small batches, sorted in full otherwise. */
-function selectMasterRows(state: ConsoleData): readonly SortRow[] {
+function selectMaster(state: ConsoleData): MasterSlot {
   const cache = state.cache;
   const prev = cache.master;
   const sameSort = prev !== null && prev.sortKey === state.sortKey && prev.sortReverse === state.sortReverse;
-  if (sameSort && prev.entries === state.entries) return prev.rows;
+  if (sameSort && prev.entries === state.entries) return prev;
   const touched = sameSort ? smallChange(state, prev.entries, prev.rows.length) : null;
   let rows: readonly SortRow[];
+  let ids: readonly string[] | null = null;
   if (sameSort && touched) {
-    rows = mergeTouched(state, prev.rows, touched, isMessage);
+    ({ rows, ids } = applyTouched(state, prev.rows, prev.ids, touched, isMessage));
+    cache.stats.merges++;
   } else {
     const all: QueueEntry[] = [];
     for (const e of state.entries.values()) if (isMessage(e)) all.push(e);
     rows = sortRows(all, state.sortKey, state.sortReverse);
     cache.stats.fullSorts++;
   }
-  cache.master = { entries: state.entries, sortKey: state.sortKey, sortReverse: state.sortReverse, rows };
-  return rows;
+  cache.master = { entries: state.entries, sortKey: state.sortKey, sortReverse: state.sortReverse, rows, ids };
+  return cache.master;
 }
 
 /**
@@ -94,16 +115,21 @@ export function selectVisibleIds(state: ConsoleData): readonly string[] {
   const matches = viewMatcher(state);
   const touched = sameView ? smallChange(state, prev.entries, prev.rows.length) : null;
   let rows: readonly SortRow[];
+  let ids: readonly string[] | null = null;
   if (sameView && touched && matches !== null) {
-    rows = mergeTouched(state, prev.rows, touched, (e) => isMessage(e) && matches(e));
+    ({ rows, ids } = applyTouched(state, prev.rows, prev.ids, touched, (e) => isMessage(e) && matches(e)));
+    cache.stats.merges++;
     // Keep the master list in step, so a later view change needs no sort.
-    if (cache.master?.entries === prev.entries) selectMasterRows(state);
+    if (cache.master?.entries === prev.entries) selectMaster(state);
   } else {
-    const master = selectMasterRows(state);
+    const master = selectMaster(state);
     if (matches === null) {
-      rows = master;
+      // The all-messages view is the master list itself.
+      rows = master.rows;
+      master.ids ??= rows.map((r) => r.id);
+      ids = master.ids;
     } else {
-      rows = master.filter((r) => matches(r.entry));
+      rows = master.rows.filter((r) => matches(r.entry));
       cache.stats.filters++;
     }
   }
@@ -115,7 +141,7 @@ export function selectVisibleIds(state: ConsoleData): readonly string[] {
     sortReverse: state.sortReverse,
     clock,
     rows,
-    ids: rows === prev?.rows ? prev.ids : rows.map((r) => r.id),
+    ids: ids ?? (rows === prev?.rows ? prev.ids : rows.map((r) => r.id)),
     index: null,
   };
   return cache.visible.ids;

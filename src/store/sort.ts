@@ -118,6 +118,18 @@ export function mergeRows(kept: readonly SortRow[], added: readonly QueueEntry[]
   return out;
 }
 
+/** The first index whose row sorts after `probe` (upper bound), by binary search. */
+function upperBound(rows: readonly SortRow[], probe: SortRow, cmp: (a: SortRow, b: SortRow) => number, from = 0): number {
+  let lo = from;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(rows[mid]!, probe) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Where an entry is in sorted rows (binary search, O(log n)); -1 when it is not there. */
 export function findRow(rows: readonly SortRow[], entry: QueueEntry, key: SortKey, reverse: boolean): number {
   const cmp = comparator(reverse);
@@ -130,4 +142,34 @@ export function findRow(rows: readonly SortRow[], entry: QueueEntry, key: SortKe
     else hi = mid;
   }
   return rows[lo]?.id === entry.queueId ? lo : -1;
+}
+
+/**
+ * A few changes in place on copies of rows (and their ids): each old version is found and
+ * each new one inserted by binary search, then spliced (native memmove). For a handful of
+ * changes this beats any O(n) pass in JavaScript.
+ */
+export function spliceRows(
+  rows: SortRow[],
+  ids: string[] | null,
+  changes: ReadonlyArray<{ old: QueueEntry | undefined; now: QueueEntry | undefined }>,
+  key: SortKey,
+  reverse: boolean,
+): void {
+  const cmp = comparator(reverse);
+  for (const { old, now } of changes) {
+    if (old) {
+      const i = findRow(rows, old, key, reverse);
+      if (i >= 0) {
+        rows.splice(i, 1);
+        ids?.splice(i, 1);
+      }
+    }
+    if (now) {
+      const row = toSortRow(now, key);
+      const i = upperBound(rows, row, cmp);
+      rows.splice(i, 0, row);
+      ids?.splice(i, 0, now.queueId);
+    }
+  }
 }
