@@ -10,7 +10,6 @@
 import { hostname } from 'node:os';
 import type { QueueBackend } from '../domain/backend.js';
 import type { QueueEntry } from '../domain/entry.js';
-import type { Diagnostic } from '../domain/entry.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { UsageError } from '../domain/errors.js';
 import type { SpoolConfig } from '../config/spool-config.js';
@@ -27,9 +26,7 @@ import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
 import type { WatchMode } from '../watch/watch-status.js';
 import type { WatcherMode } from '../store/console-state.js';
-import { RecordReader } from '../spool/record.js';
-import { recordLabel } from '../spool/rec-type.js';
-import { printable } from '../spool/printable.js';
+import { dumpRecords } from '../spool/record-dump.js';
 import { buildMessageDocument, type MessageLoader, type RecordDumper } from '../ui/message-document.js';
 import { renderConsole } from '../ui/render-console.js';
 
@@ -52,7 +49,7 @@ export interface StartConsoleOptions {
    * error (e.g. the spool is unreadable). Default: the spool watcher.
    */
   feed?: (store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void) => StopFeed;
-  /** Record dump for damaged files (src/spool/record-dump.ts). */
+  /** Record dump for damaged files; default src/spool/record-dump.ts. */
   dumpRecords?: RecordDumper;
 }
 
@@ -62,22 +59,6 @@ export function terminalProblem(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadSt
   if (env.TERM === 'dumb') return 'the console cannot draw on TERM=dumb';
   return null;
 }
-
-/** A plain record walk (offset, type, length, data) until the lead's dumpRecords is wired. */
-export const simpleRecordDump: RecordDumper = (bytes) => {
-  const reader = new RecordReader(bytes, 0, { raw: true, followPointers: false });
-  const lines: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (let rec = reader.next(); rec; rec = reader.next()) {
-    const data = printable(rec.data.subarray(0, 200).toString('utf8'));
-    lines.push(`${String(rec.offset).padStart(8)} ${String.fromCharCode(rec.type)} ${recordLabel(rec.type).padEnd(18)} ${String(rec.data.length).padStart(6)} ${data}`);
-  }
-  if (reader.error) {
-    diagnostics.push(reader.error);
-    lines.push(`${String(reader.error.offset).padStart(8)} ** ${reader.error.problem} **`);
-  }
-  return { lines, diagnostics };
-};
 
 const WATCH_MODES: Record<WatchMode, WatcherMode> = { starting: 'starting', live: 'live', polling: 'polling', failed: 'error', stopped: 'error' };
 
@@ -125,7 +106,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const backend = options.readOnly ? createReadOnlyBackend() : options.backend;
   const store = createConsoleStore({ backend });
   const config = options.config;
-  const dump = options.dumpRecords ?? simpleRecordDump;
+  const dump = options.dumpRecords ?? dumpRecords;
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dump);
   const running = renderConsole({
     app: { store, theme, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, supports: (a) => backend.supports(a) },

@@ -201,9 +201,9 @@ describe('keys', () => {
     await h.press('pane.open');
     expect(lines(h)[3]).toMatch(/F027622C261 {2}corrupt\/F027622C261 .*✗ offset \d+/);
     await h.press('pane.bottom');
-    expect(h.screen()).toMatch(/^\s+\d+ \*\* .+ \*\*$/m);
+    expect(h.screen()).toMatch(/^\s+97 !! damaged here: unexpected EOF/m);
     await h.press('pane.records');
-    expect(h.screen()).toMatch(/^\s+0 C /m);
+    expect(h.screen()).toMatch(/^\s+0 'C' \(67\)/m);
   });
 
   it('qshape view: TOTAL and domain rows; s flips to senders', async () => {

@@ -19,7 +19,7 @@ import { anchorFrames } from '../../src/ui/frame-anchor.js';
 import { buildMessageDocument } from '../../src/ui/message-document.js';
 import { pressSequence } from '../../src/ui/keymap.js';
 import { createUiStore, type UiStore } from '../../src/ui/ui-state.js';
-import { simpleRecordDump } from '../../src/cli/console-command.js';
+import { dumpRecords } from '../../src/spool/record-dump.js';
 import { createFakeTerminal, waitForCondition, type FakeTerminal } from '../helpers/fake-terminal.js';
 
 export interface Harness {
@@ -69,7 +69,7 @@ export async function mountConsole(spool: string, options: HarnessOptions = {}):
       theme={theme}
       host="mx.test"
       spool={spool}
-      loadMessage={(entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, simpleRecordDump)}
+      loadMessage={(entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dumpRecords)}
       supports={(a) => backend.supports(a)}
       tickMs={0}
     />,
