@@ -58,7 +58,7 @@ export interface ConsoleStoreOptions {
 }
 
 /** The state after one batch (pure; exported for the bench). */
-export function applyBatchState(s: ConsoleData, batch: SpoolBatch, nowMs: number): Partial<ConsoleData> {
+export function applyBatchState(s: ConsoleData, batch: SpoolBatch): Partial<ConsoleData> {
   const applied = applyBatchToEntries(s.entries, batch);
   const entries = applied.entries;
   const queueStats = batch.full
@@ -93,7 +93,6 @@ export function applyBatchState(s: ConsoleData, batch: SpoolBatch, nowMs: number
     listedCounts: batch.listedCounts ?? null,
     batchCount: s.batchCount + 1,
     lastEventAt: batch.firstEventAt,
-    clock: nowMs,
     lastChange: { before: s.entries, after: entries, touched: applied.touched },
     watcher: s.watcher.mode === 'starting' ? { ...s.watcher, mode: 'live' } : s.watcher,
   };
@@ -153,7 +152,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
           set({ heldBatch: s.heldBatch ? composeBatches(s.heldBatch, batch) : batch });
           return;
         }
-        set((st) => applyBatchState(st, batch, now()));
+        set((st) => applyBatchState(st, batch));
       },
       setWatcherStatus(status) {
         set((s) => ({ watcher: { ...s.watcher, ...status } }));
@@ -162,7 +161,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         set((s) => {
           if (paused === s.paused) return {};
           if (paused || !s.heldBatch) return { paused, heldBatch: null };
-          return { ...applyBatchState(s, s.heldBatch, now()), paused, heldBatch: null };
+          return { ...applyBatchState(s, s.heldBatch), paused, heldBatch: null };
         });
       },
       togglePaused() {

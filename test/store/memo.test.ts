@@ -125,6 +125,25 @@ describe('memoised selectors at 100,000 entries', () => {
     expect(sortCounters.sorts).toBe(before + 1);
   });
 
+  it('with an age filter a batch still merges (the clock moves only on tick)', () => {
+    const store = createConsoleStore({ backend: fakeBackend(), now: () => NOW_MS });
+    store.getState().applySpoolBatch(batch(big, [], { full: true }));
+    store.getState().setFilterText('age>2d');
+    selectVisibleIds(store.getState());
+    const { filters, merges } = store.getState().cache.stats;
+    const young = { ...big[1]!, arrivalTime: NOW_SEC - 60 };
+    const old = { ...big[2]!, arrivalTime: NOW_SEC - 5 * 86400 };
+    store.getState().applySpoolBatch(batch([young, old]));
+    const ids = selectVisibleIds(store.getState());
+    const stats = store.getState().cache.stats;
+    expect(stats.filters).toBe(filters);
+    expect(stats.merges).toBeGreaterThan(merges);
+    expect(ids).toContain(old.queueId);
+    expect(ids).not.toContain(young.queueId);
+    const f = store.getState().filter;
+    expect(ids).toEqual(fromScratch([...store.getState().entries.values()].filter((e) => f.match(e, NOW_MS)), 'age', false));
+  });
+
   it('selectCounts equals a count by hand at 100k', () => {
     const store = createConsoleStore({ backend: fakeBackend(), now: () => NOW_MS });
     store.getState().applySpoolBatch(batch(big, [], { full: true }));
