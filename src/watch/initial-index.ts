@@ -42,7 +42,12 @@ export async function buildInitialIndex(
   const listings = new Map<QueueName, DirListing[]>();
   const listedCounts: Partial<Record<QueueName, number>> = {};
   for (const queueName of READ_ORDER) {
-    const dirs = [...walkTree(root, queueName, queueName !== 'maildrop', options.onDir)];
+    const dirs: DirListing[] = [];
+    for (const dir of walkTree(root, queueName, queueName !== 'maildrop', options.onDir)) {
+      dirs.push(dir);
+      // ~6k names per hash directory at 100k: keys stay responsive even while listing.
+      if (slicer.due) await slicer.pause();
+    }
     listings.set(queueName, dirs);
     listedCounts[queueName] = dirs.reduce((n, dir) => n + dir.ids.length, 0);
   }

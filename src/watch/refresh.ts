@@ -7,16 +7,16 @@
  * Contract: ENOENT is normal (the file moved on). A permission error on one file is passed to
  * `onAccessError` and the id is skipped. Yields to the event loop whenever the slice is used up.
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { QueueEntry } from '../domain/entry.js';
 import { describeSpoolError, SpoolAccessError } from '../domain/errors.js';
-import { isQueueName } from '../domain/queue.js';
-import type { SpoolConfig } from '../config/spool-config.js';
+import { isQueueName, type QueueName } from '../domain/queue.js';
+import { queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { sameSig, sigOf } from './file-sig.js';
 import { topOf } from './list-tree.js';
 import { readEntryWithStats, type EntryRead } from './read-entry.js';
-import type { SpoolIndex } from './spool-index.js';
+import type { SpoolIndex, TrackedFile } from './spool-index.js';
 import type { Slicer } from './time-slice.js';
 
 export interface DirtyMark {
@@ -42,7 +42,8 @@ export interface RefreshResult {
 
 function lstatOrNull(abs: string) {
   try {
-    return lstatSync(abs);
+    // throwIfNoEntry: a vanished file (every move's old path) costs no Error object.
+    return lstatSync(abs, { throwIfNoEntry: false }) ?? null;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
@@ -56,37 +57,77 @@ export function trackRead(index: SpoolIndex, rel: string, queueId: string, read:
   if (read.deferRead) index.deferSigs.set(queueId, read.deferStats ? sigOf(read.deferStats) : null);
 }
 
+/**
+ * A pure rename (postsuper -h/-H, qmgr incoming -> active): the same inode with the same size,
+ * mtime and mode now at another path. The entry is the old one with the new queue and path, as
+ * long as neither queue changes how showq reads it (maildrop, corrupt) and the new path is the
+ * hashed one; otherwise null and the file is read again.
+ */
+function relocate(config: SpoolConfig, from: TrackedFile, queueName: QueueName, rel: string, queueId: string, stats: Stats): TrackedFile | null {
+  const sig = sigOf(stats);
+  const old = from.sig;
+  if (sig.ino !== old.ino || sig.size !== old.size || sig.mtimeMs !== old.mtimeMs || sig.mode !== old.mode) return null;
+  const plain = (q: QueueName) => q !== 'maildrop' && q !== 'corrupt';
+  if (!plain(queueName) || !plain(from.queueName) || from.entry.diagnostics.length > 0) return null;
+  if (queuePath(config, queueName, queueId) !== rel) return null;
+  return { queueId, queueName, sig, entry: { ...from.entry, queueName, path: rel } };
+}
+
 /** Bring one id up to date in the index. */
 export function refreshId(config: SpoolConfig, index: SpoolIndex, queueId: string, mark: DirtyMark): void {
   const paths = new Set(mark.paths);
   for (const rel of index.pathsOf(queueId)) paths.add(rel);
+  const present: Array<[string, QueueName, Stats]> = [];
+  const vanished: TrackedFile[] = [];
   for (const rel of paths) {
     const queueName = topOf(rel);
     if (!isQueueName(queueName)) continue;
     const stats = lstatOrNull(join(config.queueDirectory, rel));
-    if (!stats || !stats.isFile()) {
+    if (stats?.isFile()) present.push([rel, queueName, stats]);
+    else {
+      const tracked = index.files.get(rel);
+      if (tracked) vanished.push(tracked);
       index.deleteFile(rel);
-      continue;
     }
+  }
+  for (const [rel, queueName, stats] of present) {
     const tracked = index.files.get(rel);
     if (tracked && !mark.defer && sameSig(tracked.sig, sigOf(stats))) continue;
+    const moved = tracked || mark.defer ? null : vanished.map((v) => relocate(config, v, queueName, rel, queueId, stats)).find(Boolean);
+    if (moved) {
+      index.setFile(rel, moved);
+      continue;
+    }
     const read = readEntryWithStats(config, queueName, rel, queueId);
     if (read) trackRead(index, rel, queueId, read);
     else index.deleteFile(rel);
   }
 }
 
-/** Refresh every dirty id, time-sliced; returns what the sink must learn. */
+/**
+ * Refresh every dirty id, time-sliced; returns what the sink must learn. With `emitEveryMs`, a
+ * long refresh (thousands of ids) hands partial results to `onPartial` at least that often,
+ * so the first moves of a burst do not wait for the last.
+ */
 export async function refreshDirty(
   config: SpoolConfig,
   index: SpoolIndex,
   dirty: DirtySet,
   slicer: Slicer,
   onAccessError: (error: SpoolAccessError) => void,
+  partial?: { emitEveryMs: number; onPartial(result: RefreshResult): void },
 ): Promise<RefreshResult> {
-  const result: RefreshResult = { upserts: [], removals: [] };
+  let result: RefreshResult = { upserts: [], removals: [] };
+  let since = performance.now();
   for (const [queueId, mark] of dirty) {
-    if (slicer.due) await slicer.pause();
+    if (slicer.due) {
+      if (partial && performance.now() - since >= partial.emitEveryMs && (result.upserts.length > 0 || result.removals.length > 0)) {
+        partial.onPartial(result);
+        result = { upserts: [], removals: [] };
+        since = performance.now();
+      }
+      await slicer.pause();
+    }
     try {
       refreshId(config, index, queueId, mark);
     } catch (error) {

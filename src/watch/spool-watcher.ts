@@ -133,7 +133,10 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     const eventAt = firstEventAt;
     dirty = new Map();
     firstEventAt = null;
-    const result = await refreshDirty(config, index, work, slicer, onAccessError);
+    const result = await refreshDirty(config, index, work, slicer, onAccessError, {
+      emitEveryMs: batchEveryMs,
+      onPartial: (part) => emit({ ...part, full: false, firstEventAt: eventAt }),
+    });
     if (result.upserts.length > 0 || result.removals.length > 0) {
       emit({ ...result, full: false, firstEventAt: eventAt });
     }
@@ -183,6 +186,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     busy = true;
     try {
       while (!stopped) {
+        slicer.begin();
         if (dirty.size > 0) await flushDirty();
         else if (reconcileWanted) {
           reconcileWanted = false;
@@ -214,6 +218,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
       throw error;
     }
     watchers.add('');
+    slicer.begin();
     try {
       const read = await buildInitialIndex(config, index, slicer, emit, {
         batchEveryMs,

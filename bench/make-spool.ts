@@ -1,0 +1,85 @@
+/**
+ * A large spool for the benchmark. As root with Postfix installed: ../shared/tools/
+ * make-bigspool.sh (real Postfix template files cloned under valid new ids, with a config dir
+ * so `postqueue -c DIR -j` reads the same spool). Otherwise: our own generator, which copies the
+ * corpus's real queue files (and defer logs) under new short ids into their hashed paths.
+ * A spool of the right size from an earlier run is reused.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CORPUS_ROOT } from '../test/helpers/corpus.js';
+
+export interface BenchSpool {
+  spool: string;
+  /** A config dir for postqueue -c, when Postfix made it. */
+  configDir: string | null;
+  how: string;
+}
+
+const BIGSPOOL = resolve(CORPUS_ROOT, '../tools/make-bigspool.sh');
+
+function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+function countFiles(dir: string): number {
+  let n = 0;
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else n++;
+    }
+  };
+  for (const q of ['incoming', 'active', 'deferred', 'hold']) if (existsSync(join(dir, q))) walk(join(dir, q));
+  return n;
+}
+
+export function ensureSpool(workDir: string, messages: number, log: (s: string) => void): BenchSpool {
+  mkdirSync(workDir, { recursive: true });
+  const postfix = process.getuid?.() === 0 && hasCommand('postfix') && existsSync(BIGSPOOL);
+  const spool = join(workDir, `${postfix ? 'bigspool' : 'genspool'}-${messages}`);
+  const configDir = postfix ? `${spool}-etc` : null;
+  if (existsSync(spool) && countFiles(spool) === messages && (!configDir || existsSync(configDir))) {
+    return { spool, configDir, how: `reused ${spool}` };
+  }
+  if (postfix) {
+    log(`building ${messages} messages with make-bigspool.sh (real Postfix templates) ...`);
+    const r = spawnSync('bash', [BIGSPOOL, spool, String(messages)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) throw new Error(`make-bigspool.sh failed (${r.status})`);
+    return { spool, configDir, how: 'make-bigspool.sh (real Postfix templates)' };
+  }
+  log(`building ${messages} messages from the corpus's queue files (no root/Postfix) ...`);
+  generateSpool(spool, messages);
+  return { spool, configDir: null, how: 'corpus queue files cloned under new ids' };
+}
+
+/** Our own generator: real corpus queue files under new ids, 92 % deferred like make-bigspool. */
+function generateSpool(spool: string, messages: number): void {
+  rmSync(spool, { recursive: true, force: true });
+  for (const q of ['maildrop', 'incoming', 'active', 'deferred', 'hold', 'corrupt', 'defer']) mkdirSync(join(spool, q), { recursive: true });
+  const corpus = join(CORPUS_ROOT, 'basic/spool');
+  const templates: Array<{ bytes: Buffer; log: Buffer | null }> = [];
+  for (const h of readdirSync(join(corpus, 'deferred'))) {
+    for (const id of readdirSync(join(corpus, 'deferred', h))) {
+      const logPath = join(corpus, 'defer', h, id);
+      templates.push({ bytes: readFileSync(join(corpus, 'deferred', h, id)), log: existsSync(logPath) ? readFileSync(logPath) : null });
+    }
+  }
+  const now = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < messages; i++) {
+    const id = (0x100000000 + i * 7919 + Math.floor(Math.random() * 7000)).toString(16).toUpperCase().slice(1) + i.toString(16).toUpperCase();
+    const t = templates[i % templates.length]!;
+    const r = i % 100;
+    const queue = r < 92 ? 'deferred' : r < 97 ? 'hold' : r < 99 ? 'incoming' : 'active';
+    const rel = queue === 'deferred' ? `deferred/${id[0]}/${id}` : `${queue}/${id}`;
+    mkdirSync(join(spool, rel, '..'), { recursive: true });
+    writeFileSync(join(spool, rel), t.bytes, { mode: 0o600 });
+    chmodSync(join(spool, rel), 0o700);
+    utimesSync(join(spool, rel), now - (i % 86400), now - (i % 86400));
+    if (t.log && queue !== 'incoming') {
+      mkdirSync(join(spool, 'defer', id[0]!), { recursive: true });
+      writeFileSync(join(spool, 'defer', id[0]!, id), t.log);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: build (or reuse) a spool of BENCH_MESSAGES messages (default 100,000) and
+ * measure, side by side in the same run, postq's watcher against Postfix's own reader and the
+ * cost of reading every file: full index vs `postqueue -c DIR -j` and vs `find | xargs cat`,
+ * time to first counts, peak RSS, event->sink latency (single moves and a 5,000-move burst from
+ * another process) and idle CPU. BENCH_RUNS (default 3) index runs, medians reported.
+ * Prints a table; results are not committed.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSpool } from './make-spool.js';
+import { machineLines, mb, median, ms, pct, percentile, printTable, ratioOf, type Row } from './report.js';
+
+const messages = Number(process.env.BENCH_MESSAGES ?? 100_000);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const workDir = process.env.BENCH_DIR ?? join(tmpdir(), 'postq-bench');
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+const probe = fileURLToPath(new URL('./watch-probe.ts', import.meta.url));
+
+function wall(command: string, args: string[]): number {
+  const t = performance.now();
+  const r = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}`);
+  return performance.now() - t;
+}
+
+interface Probe {
+  indexMs: number;
+  firstCountsMs: number | null;
+  firstCountsSinceProcessStartMs: number | null;
+  indexCpuMs: number;
+  maxRssBytes: number;
+  entries: number;
+  watches: number;
+  longestSliceMs: number;
+  idleCpuPercent?: number;
+  reconcilesDuringIdle?: number;
+  singleLatencyMs?: number[];
+  burstLatencyMs?: number[];
+  burstMoves?: number;
+  burstSeen?: number;
+  burstCpuMs?: number;
+  stats?: Record<string, number>;
+  processWallMs: number;
+}
+
+function runProbe(spool: string, phase: 'index' | 'full'): Probe {
+  const t = performance.now();
+  const out = execFileSync(process.execPath, ['--import', 'tsx', probe, spool, phase], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = JSON.parse(out.trim().split('\n').at(-1)!) as Probe;
+  result.processWallMs = performance.now() - t;
+  return result;
+}
+
+for (const line of machineLines()) console.log(line);
+const spool = ensureSpool(workDir, messages, log);
+console.log(`spool: ${messages} messages, ${spool.how}${spool.configDir ? `; postqueue -c ${spool.configDir}` : '; no Postfix config (postqueue row n/a)'}`);
+
+const catArgs = ['-c', `find "$1"/maildrop "$1"/incoming "$1"/active "$1"/deferred "$1"/hold "$1"/defer -type f -print0 | xargs -0 cat > /dev/null`, 'sh', spool.spool];
+log('warming the page cache (one cat pass) ...');
+wall('sh', catArgs);
+const postq: Probe[] = [];
+const postqueue: number[] = [];
+const cat: number[] = [];
+for (let i = 0; i < runs; i++) {
+  log(`run ${i + 1}/${runs}: postqueue -j, cat, postq index ...`);
+  if (spool.configDir) postqueue.push(wall('postqueue', ['-c', spool.configDir, '-j']));
+  cat.push(wall('sh', catArgs));
+  postq.push(runProbe(spool.spool, 'index'));
+  if (postq.at(-1)!.entries !== messages) log(`warning: postq indexed ${postq.at(-1)!.entries} of ${messages}`);
+}
+log('latency and idle run (10 s idle, 20 single moves, a 5,000-move burst from another process) ...');
+const live = runProbe(spool.spool, 'full');
+
+const indexMs = median(postq.map((p) => p.indexMs));
+const postqueueMs = median(postqueue);
+const catMs = median(cat);
+const counts = median(postq.map((p) => p.firstCountsMs ?? Number.NaN));
+const rss = Math.max(...postq.map((p) => p.maxRssBytes), live.maxRssBytes);
+const single = live.singleLatencyMs ?? [];
+const burst = live.burstLatencyMs ?? [];
+const rows: Row[] = [
+  { metric: `full index, ${messages} msgs, vs postqueue -j`, value: ms(indexMs), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(indexMs, postqueueMs), goal: '<= 1.0', ok: postqueueMs == null ? undefined : (ratioOf(indexMs, postqueueMs) ?? 99) <= 1 },
+  { metric: 'full index vs reading every file (cat)', value: ms(indexMs), baseline: `${ms(catMs)} find|xargs cat`, ratio: ratioOf(indexMs, catMs) },
+  { metric: 'index CPU (user+sys)', value: ms(median(postq.map((p) => p.indexCpuMs))), baseline: '', ratio: null },
+  { metric: 'node start + index, process wall', value: ms(median(postq.map((p) => p.processWallMs))), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : '', ratio: ratioOf(median(postq.map((p) => p.processWallMs)), postqueueMs) },
+  { metric: 'time to first counts (from start())', value: ms(counts), baseline: `${ms(postqueueMs)} postqueue -j`, ratio: ratioOf(counts, postqueueMs), goal: '< 300 ms', ok: counts != null && counts < 300 },
+  { metric: 'first counts since process start', value: ms(median(postq.map((p) => p.firstCountsSinceProcessStartMs ?? Number.NaN))), baseline: '' },
+  { metric: 'longest main-thread slice while indexing', value: ms(median(postq.map((p) => p.longestSliceMs))), baseline: '' },
+  { metric: `peak RSS with ${messages} entries held`, value: mb(rss), goal: '<= 250 MiB', ok: rss <= 250 * 2 ** 20 },
+  { metric: 'inotify watches (one per directory)', value: String(live.watches), baseline: `${messages} files`, ratio: ratioOf(live.watches, messages) },
+  { metric: 'latency single move p50 / p99', value: `${ms(percentile(single, 50))} / ${ms(percentile(single, 99))}`, baseline: `${single.length} moves`, goal: 'p99 <= 250 ms', ok: (percentile(single, 99) ?? 1e9) <= 250 },
+  { metric: `latency, burst of ${live.burstMoves} moves in 1 s, p50 / p99`, value: `${ms(percentile(burst, 50))} / ${ms(percentile(burst, 99))}`, baseline: `${live.burstSeen}/${live.burstMoves} seen`, goal: 'p99 <= 250 ms', ok: live.burstSeen === live.burstMoves && (percentile(burst, 99) ?? 1e9) <= 250 },
+  { metric: 'watcher CPU for the burst', value: ms(live.burstCpuMs), baseline: '' },
+  { metric: 'idle CPU over 10 s, nothing moving', value: pct(live.idleCpuPercent), baseline: `${live.reconcilesDuringIdle} reconciles`, goal: '< 1 %', ok: (live.idleCpuPercent ?? 100) < 1 },
+];
+printTable(`postq watcher, ${messages} messages, ${runs} index runs (medians)`, rows);
+console.log('');
+console.log(`raw: postq index ms ${postq.map((p) => p.indexMs.toFixed(0)).join(', ')}; postqueue -j ms ${postqueue.map((v) => v.toFixed(0)).join(', ') || 'n/a'}; cat ms ${cat.map((v) => v.toFixed(0)).join(', ')}`);
+console.log(`watcher stats after the burst: ${JSON.stringify(live.stats)}`);
