@@ -1,0 +1,69 @@
+/**
+ * The message pane's document from real corpus files: postcat's text (the oracle is Postfix's
+ * own postcat output), sanitized hostile bytes, damaged and corrupt files with the offset and
+ * the problem, gone and unreadable files.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAMES } from '../../src/domain/queue.js';
+import { SpoolAccessError } from '../../src/domain/errors.js';
+import { resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { scanQueues } from '../../src/watch/scan.js';
+import { readMessageBytes } from '../../src/watch/read-message.js';
+import { dumpRecords } from '../../src/spool/record-dump.js';
+import { buildMessageDocument } from '../../src/ui/message-document.js';
+import { copyCorpusSpool } from '../helpers/corpus.js';
+
+const copy = copyCorpusSpool('basic');
+afterAll(() => copy.cleanup());
+const config = resolveSpoolConfig({ spool: copy.spool });
+const entries = new Map(scanQueues(config, QUEUE_NAMES).map((e) => [e.queueId, e]));
+const doc = (id: string, view: 'postcat' | 'records' = 'postcat') => {
+  const entry = entries.get(id)!;
+  return buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dumpRecords);
+};
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+describe('buildMessageDocument', () => {
+  it('a plain message is postcat -q, line for line', () => {
+    const d = doc('749A822C202');
+    const oracle = readFileSync(join(copy.oracle, 'postcat', '749A822C202.txt'), 'utf8').split('\n');
+    if (oracle[oracle.length - 1] === '') oracle.pop();
+    expect(d.lines.map((l) => l.text)).toEqual(oracle);
+    expect(d.problem).toBeNull();
+    expect(d.title).toContain('deferred/7/749A822C202');
+  });
+
+  it('hostile messages: every control byte becomes visible text, in every line', () => {
+    for (const id of ['0558022C217', '0D61522C218', 'F346F22C270']) {
+      const d = doc(id);
+      const all = d.lines.map((l) => l.text).join('\n');
+      expect(all).not.toMatch(CONTROL);
+      expect(all).toContain('^[');
+    }
+  });
+
+  it('corrupt and damaged files: where postcat stops, then the record dump', () => {
+    const d = doc('F027622C261');
+    expect(d.problem).toMatch(/^offset 97 record 84: unexpected EOF/);
+    const text = d.lines.map((l) => l.text);
+    expect(text).toContain('*** postcat stops here: offset 97 record 84: unexpected EOF in data, record type 84 length 268435455 ***');
+    expect(text.some((l) => /^\s+97 !! damaged here/.test(l))).toBe(true);
+    const records = doc('F027622C261', 'records');
+    expect(records.lines[0]!.text).toMatch(/^\s+0 'C' \(67\)/);
+    const empty = doc('10A5722C264');
+    expect(empty.lines.length).toBeGreaterThan(0);
+    expect(empty.problem).not.toBeNull();
+  });
+
+  it('a message that left the spool says so; an unreadable one says why', () => {
+    const entry = entries.get('749A822C202')!;
+    const gone = buildMessageDocument(entry, () => null, 'postcat', dumpRecords);
+    expect(gone.lines[0]!.text).toMatch(/^gone: /);
+    const denied = buildMessageDocument(entry, () => {
+      throw new SpoolAccessError('permission denied reading /x\x1b[2J', '/x', 'EACCES');
+    }, 'postcat', dumpRecords);
+    expect(denied.lines[0]!.text).toBe('cannot read the file: permission denied reading /x^[[2J');
+  });
+});
