@@ -1,0 +1,79 @@
+/**
+ * `npm run bundle`: the single file runs with plain Node and no node_modules anywhere above
+ * it. Copied alone into an empty directory it prints the usage, lists a corpus spool exactly
+ * as the normal build does, and runs the console (Ink, yoga's WebAssembly, the embedded
+ * themes) in tmux: the demo comes up with a built-in theme and q ends it cleanly.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
+import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
+import { startTmux } from '../helpers/tmux.js';
+import { pressSequence } from '../../src/ui/keymap.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let dir: string;
+let bundle: string;
+let copy: CorpusCopy;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'postq-bundle-'));
+  const built = join(dir, 'build', 'postq.mjs');
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle.mjs'), '--outfile', built], { cwd: REPO_ROOT, stdio: 'pipe' });
+  // Alone in an empty directory: nothing to resolve packages from.
+  bundle = join(dir, 'alone', 'postq.mjs');
+  execFileSync('mkdir', ['-p', join(dir, 'alone')]);
+  copyFileSync(built, bundle);
+  expect(readdirSync(join(dir, 'alone'))).toEqual(['postq.mjs']);
+  copy = copyCorpusSpool('basic');
+}, 180_000);
+
+afterAll(() => {
+  copy?.cleanup();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const env = { ...process.env, TZ: 'UTC', NODE_PATH: '' };
+const runBundle = (args: string[]) => spawnSync(process.execPath, [bundle, ...args], { cwd: join(dir, 'alone'), env, encoding: 'utf8' });
+
+describe('the single-file bundle', () => {
+  it('prints the usage', () => {
+    const r = runBundle(['--help']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('postq list');
+    expect(r.stdout).toContain('--demo');
+  });
+
+  it('lists a spool exactly as the normal build does (mailq text and JSON with --all)', () => {
+    for (const args of [['list'], ['list', '--json', '--all']]) {
+      const mine = runBundle([...args, '--spool', copy.spool]);
+      const reference = runPostq([...args, '--spool', copy.spool], env);
+      expect(mine.status, mine.stderr).toBe(reference.status);
+      expect(mine.stdout.length).toBeGreaterThan(1000);
+      expect(mine.stdout).toBe(reference.stdout);
+    }
+  });
+
+  it('runs the console: the demo with an embedded theme comes up, and q leaves nothing behind', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'postq-bundle-demo-'));
+    const pane = startTmux({ columns: 100, rows: 20, argv: [process.execPath, bundle, '--demo', '--theme', 'gruvbox-truecolor'], cwd: join(dir, 'alone'), env: { TMPDIR: tmp, COLORTERM: 'truecolor' } });
+    try {
+      await pane.waitFor(/deferred \d+/, 30_000);
+      await pane.waitFor(/^> [0-9A-F]{6,}/m, 30_000);
+      // The truecolor theme's colours reach the terminal (24-bit SGR sequences).
+      expect(pane.output().toString('latin1')).toMatch(/\x1b\[(?:38|48);2;\d+;\d+;\d+m/);
+      pane.send(pressSequence('app.quit'));
+      await waitFor(() => pane.display('#{pane_dead}') === '1', { what: 'the bundled demo to exit', timeoutMs: 40_000, describe: () => pane.capture() });
+      expect(await pane.waitFor(/Pane is dead/)).toMatch(/Pane is dead \(status 0\b/);
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      pane.close();
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    }
+    expect(existsSync(bundle)).toBe(true);
+  });
+});
