@@ -6,10 +6,13 @@
  *
  * Pure; never throws. An upsert for an id is a change (a move is an upsert with a new queue
  * name); a removal of an unknown id is ignored; in a full batch, ids absent from it are gone.
+ * applyBatchState() is the whole store update for one batch: entries, stats, marks, pending.
  */
 import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
+import type { ConsoleData } from './console-state.js';
 import { LayeredMap } from './layered-map.js';
+import { computeQueueStats, updateQueueStats } from './queue-stats.js';
 
 export interface AppliedBatch {
   entries: LayeredMap<string, QueueEntry>;
@@ -88,4 +91,45 @@ export function composeBatches(a: SpoolBatch, b: SpoolBatch): SpoolBatch {
 
 function minTime(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+/** The state after one batch (pure; exported for the bench). */
+export function applyBatchState(s: ConsoleData, batch: SpoolBatch): Partial<ConsoleData> {
+  const applied = applyBatchToEntries(s.entries, batch);
+  const entries = applied.entries;
+  const queueStats = batch.full
+    ? computeQueueStats(entries.values())
+    : updateQueueStats(s.queueStats, applied.removed, applied.added, entries);
+  let marks = s.marks;
+  let pending = s.pending;
+  if (s.marks.size > 0) {
+    const gone = applied.touched.filter((id) => s.marks.has(id) && !entries.has(id));
+    if (gone.length > 0) {
+      const next = new Set(s.marks);
+      for (const id of gone) next.delete(id);
+      marks = next;
+    }
+  }
+  if (s.pending.size > 0) {
+    const next = new Map(s.pending);
+    for (const [id, op] of s.pending) if (batch.full && op.phase === 'settling') next.delete(id);
+    for (const id of applied.touched) {
+      const op = next.get(id);
+      if (!op) continue;
+      if (op.phase === 'settling') next.delete(id);
+      else if (!op.seen) next.set(id, { ...op, seen: true });
+    }
+    pending = next;
+  }
+  return {
+    entries,
+    queueStats,
+    marks,
+    pending,
+    listedCounts: batch.listedCounts ?? null,
+    batchCount: s.batchCount + 1,
+    lastEventAt: batch.firstEventAt,
+    lastChange: { before: s.entries, after: entries, touched: applied.touched },
+    watcher: s.watcher.mode === 'starting' ? { ...s.watcher, mode: 'live' } : s.watcher,
+  };
 }

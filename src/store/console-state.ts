@@ -77,7 +77,10 @@ export interface Confirmation {
 }
 
 export interface ConsoleData {
-  /** Every queue file known, by queue id. Replaced, never mutated. */
+  /**
+   * Every queue file known, by queue id (files still being written included: see isMessage).
+   * Replaced, never mutated: each batch makes a new version (a LayeredMap).
+   */
   entries: ReadonlyMap<string, QueueEntry>;
   /** Count, total size and oldest arrival per queue, all six (zeros included). */
   queueStats: QueueStatsMap;
