@@ -68,13 +68,17 @@ export function describeBackendContract(name: string, makeFixture: () => Promise
       expect(existsSync(abs('defer', id))).toBe(true);
     });
 
-    it('release moves hold -> deferred at the hashed path, mode bits kept', async () => {
+    it('expire adds g+x (even on hold); release then moves it to deferred, mode kept', async () => {
       const id = take(held);
-      const mode = statSync(abs('hold', id)).mode & 0o7777;
+      const expired = await f.backend.run('expire', [{ queueId: id, queueName: 'hold' }]);
+      expect(expired.outcomes).toEqual([{ queueId: id, status: 'done' }]);
+      expect(statSync(abs('hold', id)).mode & 0o7777).toBe(0o710);
+      const again = await f.backend.run('expire', [{ queueId: id, queueName: 'hold' }]);
+      expect(again.outcomes).toEqual([{ queueId: id, status: 'not-found' }]); // postsuper does not count it twice
       const result = await f.backend.run('release', [{ queueId: id, queueName: 'hold' }]);
       expect(result.outcomes).toEqual([{ queueId: id, status: 'done' }]);
       expect(whereAll(f.config).get(id)).toEqual(['deferred']);
-      expect(statSync(abs('deferred', id)).mode & 0o7777).toBe(mode);
+      expect(statSync(abs('deferred', id)).mode & 0o7777).toBe(0o710);
     });
 
     it('requeue takes the message out of deferred into maildrop (pickup gives it a new id)', async () => {

@@ -11,7 +11,7 @@ describeBackendContract('direct backend on a copy of the basic corpus', async ()
     backend: createDirectBackend({ config }),
     config,
     deferred: readyIds(config, 'deferred', { withDeferLog: true }),
-    held: readyIds(config, 'hold'),
+    held: readyIds(config, 'hold', { notExpired: true }),
     cleanup: copy.cleanup,
   };
 });

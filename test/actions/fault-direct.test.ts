@@ -24,8 +24,10 @@ describe('bulk hold through the direct backend, killed midway', () => {
     copy = copyCorpusSpool('basic');
     config = resolveSpoolConfig({ spool: copy.spool });
     others = whereAll(config).size;
-    // A ready deferred file from the corpus (0700), cloned under fresh ids.
-    ids = cloneIntoDeferred(config, join(copy.spool, 'deferred/0/0558022C217'), COUNT);
+    // A ready deferred file from the corpus (0700), hard-linked under fresh ids: only names
+    // matter to this backend and to the walk that checks it.
+    ids = cloneIntoDeferred(config, join(copy.spool, 'deferred/0/0558022C217'), COUNT, 'link');
+    expect(new Set(ids).size).toBe(COUNT);
   });
   afterAll(() => copy?.cleanup());
 

@@ -7,7 +7,7 @@ import { queueDeferred } from './postfix-fixtures.js';
 
 describeBackendContract('postsuper backend on a real Postfix', async () => {
   const pf = await createPostfixInstance({ label: 'contract' });
-  const bySender = await queueDeferred(pf, 10, 'c');
+  const bySender = await queueDeferred(pf, 12, 'c');
   const ids = [...bySender.values()];
   const held = ids.slice(0, 3);
   pf.postsuper(['-h', '-', 'deferred'], held.join('\n') + '\n');
