@@ -24,13 +24,58 @@ export interface AppliedBatch {
   touched: string[];
 }
 
+/**
+ * Whether two versions of an entry show the same facts. A watcher re-reads a file on any
+ * hint and a poller re-reads everything; an unchanged entry keeps its old object, so nothing
+ * downstream (sorted lists, windows, renders) sees a change that is not one.
+ */
+export function sameEntry(a: QueueEntry, b: QueueEntry): boolean {
+  if (a === b) return true;
+  if (
+    a.queueName !== b.queueName ||
+    a.path !== b.path ||
+    a.arrivalTime !== b.arrivalTime ||
+    a.messageSize !== b.messageSize ||
+    a.forcedExpire !== b.forcedExpire ||
+    a.sender !== b.sender ||
+    a.listed !== b.listed ||
+    a.state !== b.state ||
+    a.mtime !== b.mtime ||
+    a.fileSize !== b.fileSize ||
+    a.mode !== b.mode ||
+    a.subject !== b.subject ||
+    a.recipients.length !== b.recipients.length ||
+    a.diagnostics.length !== b.diagnostics.length
+  ) {
+    return false;
+  }
+  for (let i = 0; i < a.recipients.length; i++) {
+    const x = a.recipients[i]!;
+    const y = b.recipients[i]!;
+    if (x.address !== y.address || x.delayReason !== y.delayReason) return false;
+  }
+  for (let i = 0; i < a.diagnostics.length; i++) {
+    const x = a.diagnostics[i]!;
+    const y = b.diagnostics[i]!;
+    if (x.offset !== y.offset || x.recordType !== y.recordType || x.problem !== y.problem) return false;
+  }
+  return true;
+}
+
+function asLayered(map: ReadonlyMap<string, QueueEntry>): LayeredMap<string, QueueEntry> {
+  return map instanceof LayeredMap ? (map as LayeredMap<string, QueueEntry>) : LayeredMap.from(new Map(map));
+}
+
 export function applyBatchToEntries(prev: ReadonlyMap<string, QueueEntry>, batch: SpoolBatch): AppliedBatch {
   const removed: QueueEntry[] = [];
   const added: QueueEntry[] = [];
   const touched: string[] = [];
   if (batch.full) {
     const entries = new Map<string, QueueEntry>();
-    for (const e of batch.upserts) entries.set(e.queueId, e);
+    for (const e of batch.upserts) {
+      const old = prev.get(e.queueId);
+      entries.set(e.queueId, old && sameEntry(old, e) ? old : e);
+    }
     for (const id of batch.removals) entries.delete(id);
     for (const [id, old] of prev) {
       const now = entries.get(id);
@@ -44,14 +89,21 @@ export function applyBatchToEntries(prev: ReadonlyMap<string, QueueEntry>, batch
       added.push(e);
       if (!old) touched.push(id);
     }
+    // Nothing changed (a rescan of a quiet spool): keep the very same map.
+    if (touched.length === 0) return { entries: asLayered(prev), removed, added, touched };
     return { entries: LayeredMap.from(entries), removed, added, touched };
   }
-  const base = prev instanceof LayeredMap ? (prev as LayeredMap<string, QueueEntry>) : LayeredMap.from(new Map(prev));
   const sets = new Map<string, QueueEntry>();
   for (const e of batch.upserts) sets.set(e.queueId, e);
-  const entries = base.withChanges(sets, batch.removals);
+  for (const [id, e] of sets) {
+    const old = prev.get(id);
+    if (old && sameEntry(old, e)) sets.delete(id);
+  }
+  const removals = batch.removals.filter((id) => prev.has(id) || sets.has(id));
+  if (sets.size === 0 && removals.length === 0) return { entries: asLayered(prev), removed, added, touched };
+  const entries = asLayered(prev).withChanges(sets, removals);
   const seen = new Set<string>(sets.keys());
-  for (const id of batch.removals) seen.add(id);
+  for (const id of removals) seen.add(id);
   // Net effect per id against the map before the batch, so an id changed twice or upserted
   // and removed in one batch counts once.
   for (const id of seen) {

@@ -4,7 +4,7 @@ import { QUEUE_NAMES, type QueueName } from '../../src/domain/queue.js';
 import type { SpoolBatch } from '../../src/domain/spool-batch.js';
 import { createConsoleStore } from '../../src/store/console-store.js';
 import { computeQueueStats } from '../../src/store/queue-stats.js';
-import { selectCounts, selectVisibleIds } from '../../src/store/selectors.js';
+import { selectCounts, selectVisibleIds, selectWindow } from '../../src/store/selectors.js';
 import { batch, corpusEntries, fakeBackend, makeEntry, moved, NOW_MS, NOW_SEC } from './fixtures.js';
 
 function freshStore() {
@@ -139,6 +139,29 @@ describe('applySpoolBatch', () => {
     expect(selectVisibleIds(store.getState())).toEqual(['INCOMING01']);
     store.getState().applySpoolBatch(batch([], ['INCOMING01']));
     expect(store.getState().queueStats.incoming).toEqual({ count: 0, totalSize: 0, oldestArrival: null });
+  });
+
+  it('a rescan of a quiet spool changes nothing downstream (same map, list and window)', () => {
+    const store = freshStore();
+    const corpus = corpusEntries();
+    store.getState().applySpoolBatch(batch(corpus, [], { full: true }));
+    const entries = store.getState().entries;
+    const ids = selectVisibleIds(store.getState());
+    const window = selectWindow(store.getState());
+    // new objects with the same facts, as a poller or a re-read produces them
+    const copies = corpus.map((e) => structuredClone(e));
+    store.getState().applySpoolBatch(batch(copies, [], { full: true }));
+    store.getState().applySpoolBatch(batch(copies.slice(0, 5)));
+    expect(store.getState().entries).toBe(entries);
+    expect(selectVisibleIds(store.getState())).toBe(ids);
+    expect(selectWindow(store.getState())).toBe(window);
+    // a new delay reason is a change
+    const first = copies.find((e) => e.recipients.length > 0 && e.state === 'ok')!;
+    const changed = { ...first, recipients: first.recipients.map((r) => ({ ...r, delayReason: 'new reason' })) };
+    store.getState().applySpoolBatch(batch([changed]));
+    expect(store.getState().entries).not.toBe(entries);
+    expect(store.getState().entries.get(first.queueId)!.recipients[0]!.delayReason).toBe('new reason');
+    expect(store.getState().lastChange!.touched).toEqual([first.queueId]);
   });
 
   it('one set() per batch, however big', () => {
