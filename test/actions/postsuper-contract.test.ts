@@ -12,6 +12,10 @@ describeBackendContract('postsuper backend on a real Postfix', async () => {
   const held = ids.slice(0, 3);
   pf.postsuper(['-h', '-', 'deferred'], held.join('\n') + '\n');
   const config = resolveSpoolConfig({ configDir: pf.configDir });
-  return { backend: createPostsuperBackend({ configDir: pf.configDir }), config, deferred: ids.slice(3), held, cleanup: () => pf.stop() };
+  return { backend: createPostsuperBackend({ configDir: pf.configDir }), config, deferred: ids.slice(3),
+    held,
+    listed: () => new Map(pf.postqueueJson().map((e) => [e.queue_id, e.queue_name])),
+    cleanup: () => pf.stop(),
+  };
 });
 
