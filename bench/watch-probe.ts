@@ -2,10 +2,10 @@
  * The watcher under measurement, in its own process (so peak RSS is the watcher's): index the
  * spool into a Map (as the store would hold it), then optionally measure idle CPU, single-move
  * and burst latency (event -> sink), and restore the spool. Prints one JSON line.
- * Usage: node --import tsx bench/watch-probe.ts SPOOL index|full
+ * Usage: node --import tsx bench/watch-probe.ts SPOOL index|full [MOVER.mjs] (run.ts runs it bundled)
  */
 import { spawn } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import type { QueueEntry } from '../src/domain/entry.js';
 import type { SpoolBatch } from '../src/domain/spool-batch.js';
 import { createSpoolWatcher } from '../src/watch/spool-watcher.js';
 
-const [spoolArg, phase = 'index'] = process.argv.slice(2);
+const [spoolArg, phase = 'index', moverArg] = process.argv.slice(2);
 const config = resolveSpoolConfig({ spool: resolve(spoolArg!) });
 const entries = new Map<string, QueueEntry>();
 /** id -> hrtime ns when the sink first saw it in hold. */
@@ -36,6 +36,14 @@ function sink(batch: SpoolBatch) {
   for (const id of batch.removals) entries.delete(id);
 }
 
+/** Time this process spent runnable but waiting for a CPU (ns), from /proc/self/schedstat. */
+const runQueueWaitMs = () => {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -85,7 +93,9 @@ if (phase === 'full') {
   const list = join(tmpdir(), `postq-bench-moves-${process.pid}.tsv`);
   writeFileSync(list, burst.map((m) => m.join('\t')).join('\n') + '\n');
   const burstCpu0 = cpuMs();
-  const mover = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./mover.ts', import.meta.url)), list, config.queueDirectory, '1000'], {
+  const burstWait0 = runQueueWaitMs();
+  const moverArgs = moverArg ? [moverArg] : ['--import', 'tsx', fileURLToPath(new URL('./mover.ts', import.meta.url))];
+  const mover = spawn(process.execPath, [...moverArgs, list, config.queueDirectory, '1000'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -99,6 +109,7 @@ if (phase === 'full') {
   result.burstMoves = burst.length;
   result.burstSeen = ids.filter((id) => seenInHold.has(id)).length;
   result.burstCpuMs = cpuMs() - burstCpu0;
+  result.burstRunQueueWaitMs = runQueueWaitMs() - burstWait0;
   result.stats = watcher.stats;
   watcher.stop();
   // Put the spool back as it was for the next run.

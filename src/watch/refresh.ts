@@ -53,6 +53,8 @@ function lstatOrNull(abs: string) {
 
 /** Record a fresh read in the index. */
 export function trackRead(index: SpoolIndex, rel: string, queueId: string, read: EntryRead): void {
+  // A queue in trouble repeats a handful of reasons 100k times: keep one copy of each.
+  for (const r of read.entry.recipients) r.delayReason = index.intern(r.delayReason);
   index.setFile(rel, { queueId, queueName: read.entry.queueName, sig: sigOf(read.stats), entry: read.entry });
   if (read.deferRead) index.deferSigs.set(queueId, read.deferStats ? sigOf(read.deferStats) : null);
 }

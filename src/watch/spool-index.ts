@@ -29,6 +29,20 @@ export class SpoolIndex {
   /** What the sink holds, by queue id. */
   readonly emitted = new Map<string, QueueEntry>();
   private readonly byId = new Map<string, string[]>();
+  private readonly strings = new Map<string, string>();
+
+  /**
+   * One flat copy per distinct string (bounded): defer reasons repeat across thousands of
+   * messages, and each parsed copy would also keep its whole log line alive (a sliced string).
+   */
+  intern(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    if (this.strings.size >= 100_000) return text;
+    const flat = Buffer.from(text, 'utf8').toString('utf8');
+    this.strings.set(flat, flat);
+    return flat;
+  }
 
   pathsOf(queueId: string): readonly string[] {
     return this.byId.get(queueId) ?? [];
