@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { withAuditLog } from '../actions/audit-log.js';
 import { actionRule } from '../actions/action-rules.js';
 import { createDirectBackend } from '../actions/direct-backend.js';
-import { createPostsuperBackend } from '../actions/postsuper-backend.js';
+import { createPostsuperBackend, NOT_ROOT_REASON } from '../actions/postsuper-backend.js';
 import type { ActionName, ActionOutcome, ActionTarget, QueueBackend } from '../domain/backend.js';
 import { describeSpoolError, SpoolAccessError, UsageError } from '../domain/errors.js';
 import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
@@ -47,7 +47,10 @@ export interface ActionCommandIo {
   readStdin: () => Promise<string>;
   /** For tests: replaces the backend the options would choose. */
   backend?: QueueBackend;
+  isRoot?: () => boolean;
 }
+
+const isRoot = () => process.getuid?.() === 0;
 
 /** Pick the backend: postsuper where a Postfix config is in play, direct only when asked. */
 export function chooseBackend(config: SpoolConfig, options: ActionCommandOptions, warn: (t: string) => void): QueueBackend {
@@ -179,6 +182,11 @@ function reportOutcomes(action: ActionName, asked: number, outcomes: ActionOutco
 
 export async function runActionCommand(config: SpoolConfig, options: ActionCommandOptions, io: ActionCommandIo): Promise<number> {
   const backend = io.backend ?? chooseBackend(config, options, io.err);
+  if (backend.kind === 'postsuper' && options.yes && !options.dryRun && !(io.isRoot ?? isRoot)()) {
+    // Say it before reading a spool only root can read (and postsuper would refuse anyway).
+    io.err(`postq: ${NOT_ROOT_REASON}\n`);
+    return 1;
+  }
   const { targets, early } = await selectTargets(config, options, io);
   const asked = targets.length + early.length;
   if (asked === 0) {

@@ -130,6 +130,19 @@ describe('postq ACTION (built CLI) on a real Postfix', () => {
     expect(pf.postqueueJson()).toEqual(before);
   });
 
+  it('postq --yes as a non-root user says root is needed before touching anything (exit 1)', () => {
+    const before = pf.postqueueJson();
+    const id = ids.get('m4@sender.example')!;
+    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, join(REPO_ROOT, 'dist/cli.js'), 'hold', id, '--yes', '-c', pf.configDir], {
+      encoding: 'utf8',
+      env: { ...pf.env, POSTQ_AUDIT_LOG: join(state, 'nobody-audit.log') },
+      timeout: 60_000,
+    });
+    expect(r.stderr).toBe('postq: postsuper is reserved for the superuser: run postq as root (sudo postq ...) to change the queue\n');
+    expect(r.status).toBe(1);
+    expect(pf.postqueueJson()).toEqual(before);
+  });
+
   it('a real non-root postsuper refuses; the backend explains', async () => {
     const id = ids.get('m4@sender.example')!;
     const before = pf.postqueueJson();
