@@ -29,6 +29,8 @@ import type { WatcherMode } from '../store/console-state.js';
 import { dumpRecords } from '../spool/record-dump.js';
 import { buildMessageDocument, type MessageLoader, type RecordDumper } from '../ui/message-document.js';
 import { renderConsole } from '../ui/render-console.js';
+import { createBatchGate, type BatchGate } from '../ui/batch-gate.js';
+import type { SpoolBatch } from '../domain/spool-batch.js';
 
 export type StopFeed = () => void | Promise<void>;
 
@@ -48,7 +50,7 @@ export interface StartConsoleOptions {
    * Feeds the store with batches; returns a stop function. `fail` ends the console with an
    * error (e.g. the spool is unreadable). Default: the spool watcher.
    */
-  feed?: (store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void) => StopFeed;
+  feed?: (store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate: BatchGate) => StopFeed;
   /** Record dump for damaged files; default src/spool/record-dump.ts. */
   dumpRecords?: RecordDumper;
 }
@@ -63,12 +65,16 @@ export function terminalProblem(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadSt
 const WATCH_MODES: Record<WatchMode, WatcherMode> = { starting: 'starting', live: 'live', polling: 'polling', failed: 'error', stopped: 'error' };
 
 /** The spool watcher (src/watch/spool-watcher.ts) feeding the store; a start failure ends the console. */
-export function watcherFeed(store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void): StopFeed {
-  const watcher = createSpoolWatcher(config, (batch) => store.getState().applySpoolBatch(batch), {
+export function watcherFeed(store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate?: BatchGate): StopFeed {
+  const sink = gate ? (batch: SpoolBatch) => gate.push(batch) : (batch: SpoolBatch) => store.getState().applySpoolBatch(batch);
+  const watcher = createSpoolWatcher(config, sink, {
     onStatus: (status) => store.getState().setWatcherStatus({ mode: WATCH_MODES[status.mode], message: status.message }),
   });
   watcher.start().catch((error: unknown) => fail(error as Error));
-  return () => watcher.stop();
+  return () => {
+    watcher.stop();
+    gate?.stop();
+  };
 }
 
 /** A full scan now and every two seconds: a simple feed for tests and tools. */
@@ -108,14 +114,16 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const config = options.config;
   const dump = options.dumpRecords ?? dumpRecords;
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dump);
+  // Watcher batches wait for a pause in typing (at most 750 ms): keys stay fast in a burst.
+  const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
   const running = renderConsole({
-    app: { store, theme, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, supports: (a) => backend.supports(a) },
+    app: { onKey: gate.noteKey, store, theme, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, supports: (a) => backend.supports(a) },
     stdout,
     stdin,
     stderr,
     altScreen: options.altScreen ?? true,
   });
-  const stop = (options.feed ?? watcherFeed)(store, config, running.fail);
+  const stop = (options.feed ?? watcherFeed)(store, config, running.fail, gate);
   let code = 1;
   try {
     code = await running.exited;

@@ -4,7 +4,7 @@
  * resize. One input handler (key-handler.ts); state lives in the console store and the
  * small UI store; this file only wires them to components.
  */
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { memo, useEffect, useMemo, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { useStore } from 'zustand';
 import type { ActionName } from '../domain/backend.js';
@@ -41,6 +41,8 @@ export interface AppProps {
   /** Called when the user quits (after Ink exits). */
   onQuit?: () => void;
   ui?: UiStore;
+  /** Called on every key press (the batch gate holds watcher batches back while typing). */
+  onKey?: () => void;
   /** Refresh the store's clock (ages) this often; 0 turns it off. Minutes: no ticking clock. */
   tickMs?: number;
 }
@@ -55,6 +57,12 @@ function hintsFor(mode: string, readOnly: boolean): HintSet {
   if (mode === 'confirm') return [['y', 'confirm'], ['n Esc', 'cancel']];
   return LIST_HINTS.map(([k, w]) => [k, w, readOnly && 'HLRD'.includes(k)]);
 }
+
+// Memoised: a cursor move re-renders the two rows that changed, not the header and hints.
+const HeaderM = memo(Header);
+const CrumbsM = memo(Crumbs);
+const DetailM = memo(DetailLine);
+const BottomM = memo(BottomLines);
 
 export function App(props: AppProps): React.ReactElement {
   const { store, theme } = props;
@@ -73,6 +81,8 @@ export function App(props: AppProps): React.ReactElement {
   const colLayout = useMemo(() => layoutColumns(width), [width]);
   const ctx: BindingContext = { actionsDisabled: state.readOnlyReason, supports: props.supports };
   const mode = currentMode(store, ui);
+  const readOnly = state.readOnlyReason !== null;
+  const hints = useMemo(() => hintsFor(mode, readOnly), [mode, readOnly]);
 
   useEffect(() => {
     if (store.getState().viewportHeight !== layout.listHeight) store.getState().setViewportHeight(layout.listHeight);
@@ -95,6 +105,7 @@ export function App(props: AppProps): React.ReactElement {
 
   useInput(
     (input, key) => {
+      props.onKey?.();
       const deps = {
         store, ui, loadMessage: props.loadMessage,
         bodyHeight: () => computeLayout(columns, rows).bodyHeight,
@@ -131,14 +142,14 @@ export function App(props: AppProps): React.ReactElement {
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={layout.frameHeight} overflow="hidden">
-        <Header host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
+        <HeaderM host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
           readOnly={state.readOnlyReason !== null} now={now} width={width} compact={layout.compact} />
-        <Crumbs queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
+        <CrumbsM queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
           draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
           sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} />
         {body}
-        {layout.detailLines > 0 ? <DetailLine entry={selectCursorEntry(state)} now={now} width={width} /> : null}
-        <BottomLines flash={state.flash} hints={hintsFor(mode, state.readOnlyReason !== null)} width={width} compact={layout.compact} />
+        {layout.detailLines > 0 ? <DetailM entry={selectCursorEntry(state)} now={now} width={width} /> : null}
+        <BottomM flash={state.flash} hints={hints} width={width} compact={layout.compact} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -35,7 +35,7 @@ export function Line({ segments, width }: { segments: readonly Segment[]; width:
   const theme = useTheme();
   const fitted = fitSegments(segments, width);
   return (
-    <Text wrap="truncate-end">
+    <Text>
       {fitted.map((seg, i) => (
         <Text key={i} {...(seg.token ? theme.tokens[seg.token] : {})}>
           {seg.text}

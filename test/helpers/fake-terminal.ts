@@ -10,8 +10,9 @@ import stringWidth from 'string-width';
 
 export class FakeStdout extends EventEmitter {
   isTTY = true;
-  /** Every chunk written, in order. */
+  /** Every chunk written, in order, and when (performance.now()). */
   readonly chunks: string[] = [];
+  readonly times: number[] = [];
   constructor(
     public columns: number,
     public rows: number,
@@ -22,6 +23,7 @@ export class FakeStdout extends EventEmitter {
   write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     this.chunks.push(text);
+    this.times.push(performance.now());
     this.screen.feed(text);
     const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
     callback?.();

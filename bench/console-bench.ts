@@ -1,0 +1,182 @@
+/**
+ * Console rendering at scale (`node --import tsx bench/console-bench.ts`, or from bench/run.ts):
+ * the real App with the production render options (incremental, maxFps, frame anchoring) on a
+ * fake 80x24 terminal, a store holding BENCH_MESSAGES synthetic entries (default 100,000).
+ *
+ *   key press -> frame: stdin write to the frame's write, keys paced like auto-repeat, p50/p99
+ *   bytes per cursor move inside the page, and per scroll / half page, at 80x24
+ *   keys during a burst: 5,000 watcher events (deferred -> hold moves) in ~1 s as the watcher
+ *   batches them, with keys pressed throughout; p99 key -> frame while the burst lands
+ *
+ * Baseline in the same run: the time to render a frame of the same App with an empty store.
+ * Prints a table (bench/report.ts); exports runConsoleBench() for bench/run.ts.
+ */
+import React from 'react';
+import { render } from 'ink';
+import type { QueueEntry } from '../src/domain/entry.js';
+import type { QueueName } from '../src/domain/queue.js';
+import { createConsoleStore } from '../src/store/console-store.js';
+import { createReadOnlyBackend } from '../src/actions/read-only-backend.js';
+import { loadTheme } from '../src/config/theme-load.js';
+import { App } from '../src/ui/app.js';
+import { anchorFrames } from '../src/ui/frame-anchor.js';
+import { keySequence } from '../src/ui/keymap.js';
+import { createBatchGate, type BatchGate } from '../src/ui/batch-gate.js';
+import { createFakeTerminal, type FakeTerminal } from '../test/helpers/fake-terminal.js';
+import { machineLines, median, ms, percentile, printTable, ratioOf, type Row } from './report.js';
+
+const NOW = 1_800_000_000;
+const DOMAINS = ['gmail.com', 'outlook.com', 'example.org', 'shop.example', 'lists.example.net', 'yahoo.co.jp'];
+const REASONS = ['connect to mx.example[192.0.2.1]:25: Connection timed out', 'host mx said: 450 4.7.1 greylisted, try again later', 'connect to x: Connection refused', '550 5.1.1 user unknown'];
+
+export function syntheticEntries(n: number): QueueEntry[] {
+  const out: QueueEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = i % 100;
+    const queueName: QueueName = r < 80 ? 'deferred' : r < 85 ? 'active' : r < 90 ? 'incoming' : r < 95 ? 'hold' : r < 98 ? 'maildrop' : 'corrupt';
+    const id = (0x100000000 + i * 7919).toString(16).toUpperCase().slice(-11).padStart(11, '0');
+    const rcpts = 1 + (i % 3);
+    out.push({
+      queueName, queueId: id, path: `${queueName}/${id}`, arrivalTime: NOW - ((i * 37) % 864_000), messageSize: 1000 + (i % 50_000),
+      forcedExpire: false, sender: `user${i % 997}@${DOMAINS[i % DOMAINS.length]}`,
+      recipients: Array.from({ length: rcpts }, (_, k) => ({ address: `rcpt${(i + k) % 5003}@${DOMAINS[(i + k + 1) % DOMAINS.length]}`, delayReason: queueName === 'deferred' ? REASONS[i % REASONS.length]! : '' })),
+      listed: queueName !== 'corrupt', state: queueName === 'corrupt' ? 'corrupt' : 'ok', diagnostics: [], mtime: NOW + 600, fileSize: 2000, mode: 0o700, subject: `Invoice ${i}`,
+    });
+  }
+  return out;
+}
+
+interface Mounted {
+  term: FakeTerminal;
+  store: ReturnType<typeof createConsoleStore>;
+  /** Watcher batches go through the same gate as in `postq` (keys before data). */
+  gate: BatchGate;
+  unmount(): void;
+}
+
+function mount(entries: QueueEntry[], maxFps: number): Mounted {
+  const store = createConsoleStore({ backend: createReadOnlyBackend(), now: () => NOW * 1000 });
+  store.getState().applySpoolBatch({ upserts: entries, removals: [], full: true, firstEventAt: null });
+  store.getState().setWatcherStatus({ mode: 'live' });
+  const term = createFakeTerminal(80, 24);
+  const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
+  const instance = render(
+    React.createElement(App, {
+      store, onKey: gate.noteKey, theme: loadTheme({ name: 'default', env: { HOME: '/nonexistent' } }), host: 'bench', spool: '/var/spool/postfix',
+      loadMessage: () => ({ queueId: '', title: '', view: 'postcat' as const, lines: [], problem: null }), supports: () => false, tickMs: 0,
+    }),
+    { stdout: anchorFrames(term.stdout as unknown as NodeJS.WriteStream).stream, stdin: term.stdin as unknown as NodeJS.ReadStream, stderr: term.stderr as unknown as NodeJS.WriteStream, incrementalRendering: true, maxFps, exitOnCtrlC: false, patchConsole: false },
+  );
+  return { term, store, gate, unmount: () => (gate.stop(), instance.unmount()) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const isFrame = (chunk: string) => chunk.replace(/\x1b\[\?2026[hl]/g, '') !== '';
+
+/** Write a key; resolve with ms until the next frame write and the bytes of that frame. */
+async function press(term: FakeTerminal, key: string): Promise<{ latency: number; bytes: number; cpu: number } | null> {
+  const from = term.stdout.chunks.length;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  term.stdin.write(keySequence(key));
+  const deadline = t0 + 2000;
+  while (performance.now() < deadline) {
+    for (let i = from; i < term.stdout.chunks.length; i++) {
+      if (isFrame(term.stdout.chunks[i]!)) {
+        await new Promise((r) => setImmediate(r)); // let the closing sync marker land
+        const bytes = term.stdout.chunks.slice(from).reduce((n, c) => n + Buffer.byteLength(c), 0);
+        const cpu = process.cpuUsage(cpu0);
+        return { latency: term.stdout.times[i]! - t0, bytes, cpu: (cpu.user + cpu.system) / 1000 };
+      }
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  return null;
+}
+
+export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAGES ?? 100_000)): Promise<Row[]> {
+  const maxFps = 20;
+  const gap = Math.ceil(1000 / maxFps) + 5;
+  const entries = syntheticEntries(messages);
+
+  // Baseline: the same frame with an empty store.
+  const empty = mount([], maxFps);
+  await sleep(200);
+  const baseline: number[] = [];
+  const baselineCpu: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const r = await press(empty.term, i % 2 ? 's' : 'S');
+    if (r) (baseline.push(r.latency), baselineCpu.push(r.cpu));
+    await sleep(gap);
+  }
+  empty.unmount();
+
+  const m = mount(entries, maxFps);
+  await sleep(500);
+  const inPage: number[] = [];
+  const inPageBytes: number[] = [];
+  const inPageCpu: number[] = [];
+  const scroll: number[] = [];
+  const scrollBytes: number[] = [];
+  const half: number[] = [];
+  const listRows = m.store.getState().viewportHeight;
+  for (let round = 0; round < 6; round++) {
+    await press(m.term, 'g');
+    await sleep(gap);
+    for (let i = 0; i < listRows - 1; i++) {
+      const r = await press(m.term, 'j');
+      if (r) (inPage.push(r.latency), inPageBytes.push(r.bytes), inPageCpu.push(r.cpu));
+      await sleep(gap);
+    }
+    for (let i = 0; i < 5; i++) {
+      const r = await press(m.term, 'j');
+      if (r) (scroll.push(r.latency), scrollBytes.push(r.bytes));
+      await sleep(gap);
+    }
+    const h = await press(m.term, 'ctrl+d');
+    if (h) half.push(h.latency);
+    await sleep(gap);
+  }
+
+  // The burst: 5,000 moves deferred -> hold, as the watcher batches them (~25 ms windows).
+  const deferred = entries.filter((e) => e.queueName === 'deferred').slice(0, 5000);
+  const during: number[] = [];
+  let landed = 0;
+  const burst = (async () => {
+    for (let i = 0; i < deferred.length; i += 125) {
+      const upserts = deferred.slice(i, i + 125).map((e) => ({ ...e, queueName: 'hold' as const, path: `hold/${e.queueId}` }));
+      m.gate.push({ upserts, removals: [], full: false, firstEventAt: Date.now() });
+      landed += upserts.length;
+      await sleep(25);
+    }
+  })();
+  await press(m.term, 'g');
+  while (landed < deferred.length) {
+    const r = await press(m.term, during.length % 7 === 6 ? 'k' : 'j');
+    if (r) during.push(r.latency);
+    await sleep(gap);
+  }
+  await burst;
+  m.gate.flush();
+  const holdCount = m.store.getState().queueStats.hold.count;
+  m.unmount();
+
+  const all = [...inPage, ...scroll, ...half];
+  const p99 = percentile(all, 99);
+  const burstP99 = percentile(during, 99);
+  const maxBytes = Math.max(...inPageBytes);
+  return [
+    { metric: `key -> frame p50 / p99, ${messages} msgs, 80x24 (${all.length} keys)`, value: `${ms(percentile(all, 50))} / ${ms(p99)}`, baseline: `${ms(median(baseline))} empty store`, ratio: ratioOf(median(all), median(baseline)), goal: 'p99 <= 30 ms', ok: p99 !== null && p99 <= 30 },
+    { metric: 'CPU per in-page cursor move (p50 / p99)', value: `${ms(median(inPageCpu))} / ${ms(percentile(inPageCpu, 99))}`, baseline: `${ms(median(baselineCpu))} empty store`, ratio: ratioOf(median(inPageCpu), median(baselineCpu)) },
+    { metric: 'key -> frame: cursor in page / scroll / half page (p50)', value: `${ms(median(inPage))} / ${ms(median(scroll))} / ${ms(median(half))}`, baseline: '' },
+    { metric: 'bytes per cursor move in the page, 80x24 (median / max)', value: `${median(inPageBytes)} / ${maxBytes} B`, baseline: `${median(scrollBytes)} B per scrolling move`, goal: '<= 600 B', ok: maxBytes <= 600 },
+    { metric: `keys during a burst of ${deferred.length} events, p50 / p99`, value: `${ms(percentile(during, 50))} / ${ms(burstP99)}`, baseline: `${during.length} keys, hold count ${holdCount}`, goal: 'p99 <= 30 ms', ok: burstP99 !== null && burstP99 <= 30 },
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const line of machineLines()) console.log(line);
+  console.log(`NODE_ENV=${process.env.NODE_ENV ?? '(unset: React development build)'}`);
+  printTable('postq console rendering', await runConsoleBench());
+  process.exit(0);
+}
