@@ -75,7 +75,7 @@ export interface PostfixInstance {
   postsuper(args: string[], stdin?: string): CommandResult;
   /** Run any command with this instance's env; never throws on exit status. */
   run(command: string, args: string[], stdin?: string): CommandResult;
-  /** Poll postqueue -j until pred holds; resolves with the listing. */
+  /** Poll postqueue -j until pred holds (default deadline 90 s); resolves with the listing. */
   waitForQueue(pred: (entries: PostqueueEntry[]) => boolean, options?: WaitOptions): Promise<PostqueueEntry[]>;
   /** Poll until COUNT messages are listed, all deferred (or hold) with a delay reason for every recipient. */
   waitForDeferred(count: number, options?: WaitOptions): Promise<PostqueueEntry[]>;
@@ -242,7 +242,7 @@ export async function createPostfixInstance(options: PostfixInstanceOptions = {}
       return waitFor(() => {
         last = instance.postqueueJson();
         return pred(last) ? last : undefined;
-      }, { what: 'queue condition', ...waitOptions, describe: () => JSON.stringify(last, null, 1) });
+      }, { what: 'queue condition', timeoutMs: 90_000, ...waitOptions, describe: () => JSON.stringify(last, null, 1) });
     },
     waitForDeferred(count, waitOptions) {
       return instance.waitForQueue(

@@ -61,7 +61,7 @@ beforeAll(async () => {
   pf.postsuper(['-h', idOf('grace@example.org')]);
   pf.postsuper(['-e', idOf('grace@example.org')]);
   listing = pf.postqueueJson();
-});
+}, 240_000);
 
 afterAll(() => pf?.stop());
 

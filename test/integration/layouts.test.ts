@@ -1,0 +1,115 @@
+/**
+ * Queue layouts on REAL Postfix instances: long queue ids (enable_long_queue_ids = yes) and
+ * hash_queue_depth = 2 must work as well as the default. For each layout: postq list --json
+ * equals postqueue -j, postq list equals postqueue -p (including the long layout's header and
+ * wider columns and the status markers), and postq cat equals postcat -q for every message
+ * and every section flag, with --spool (layout inferred from the files) and with -c.
+ * The instances run in a zone with a half-hour offset so local-time formatting is exercised.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { printable } from '../../src/spool/printable.js';
+import { createPostfixInstance, type PostfixInstance, type PostqueueEntry } from '../helpers/postfix-instance.js';
+import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
+import { expectJsonMatches, expectMailqMatches } from '../helpers/queue-compare.js';
+
+const TZ = 'Asia/Kolkata';
+/** Each postq run is a fresh node process; on a busy shared machine that takes seconds. */
+const SLOW = { timeout: 180_000 };
+const LAYOUTS = [
+  { name: 'default (short ids, hash depth 1)', longQueueIds: false, hashQueueDepth: 1 },
+  { name: 'long queue ids', longQueueIds: true, hashQueueDepth: 1 },
+  { name: 'hash_queue_depth = 2', longQueueIds: false, hashQueueDepth: 2 },
+  { name: 'long queue ids and hash_queue_depth = 2', longQueueIds: true, hashQueueDepth: 2 },
+];
+
+const body = (n: number) =>
+  `Subject: layout test ${n}\nFrom: Layout Tester <tester@example.org>\nX-Tab:\tvalue\n\nLine one of message ${n}.\n\nLast line.\n`;
+
+/** Queue files under deferred/, relative to the queue directory. */
+function deferredPaths(queueDirectory: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push(relative(queueDirectory, path));
+    }
+  };
+  walk(join(queueDirectory, 'deferred'));
+  return out;
+}
+
+describe.each(LAYOUTS)('layout: $name', (layout) => {
+  let pf: PostfixInstance;
+  let listing: PostqueueEntry[];
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    pf = await createPostfixInstance({ label: 'layout', tz: TZ, longQueueIds: layout.longQueueIds, hashQueueDepth: layout.hashQueueDepth });
+    pf.sendmail('alice@example.org', ['bob@remote.example', 'carol@other.example'], body(1));
+    pf.sendmail('', ['postmaster@remote.example'], body(2));
+    pf.sendmail('dave@example.org', ['held@remote.example'], body(3));
+    pf.sendmail('erin@example.org', ['expired@remote.example'], body(4));
+    listing = await pf.waitForDeferred(4);
+    const id = (sender: string) => listing.find((e) => e.sender === sender)!.queue_id;
+    pf.postsuper(['-h', id('dave@example.org')]);
+    pf.postsuper(['-e', id('dave@example.org')]);
+    pf.postsuper(['-e', id('erin@example.org')]);
+    listing = pf.postqueueJson();
+  }, 240_000);
+
+  afterAll(() => pf?.stop());
+
+  const postq = (...args: string[]) => {
+    const r = runPostq(args, pf.env);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    return r.stdout;
+  };
+
+  test('the instance really uses this layout', () => {
+    for (const e of listing) expect(e.queue_id).toMatch(layout.longQueueIds ? /^[0-9A-Za-z]{10,}z[0-9A-Za-y]+$/ : /^[0-9A-F]{6,}$/);
+    const paths = deferredPaths(pf.queueDirectory);
+    expect(paths).toHaveLength(3);
+    // deferred/ plus one single-character directory per hash level, then the id.
+    for (const path of paths) expect(path.split('/').slice(1, -1).map((d) => d.length)).toEqual(Array(layout.hashQueueDepth).fill(1));
+    const text = pf.postqueueText();
+    expect(text.split('\n')[0]).toMatch(layout.longQueueIds ? /^----Queue ID----- / : /^-Queue ID-  /);
+    expect(text).toMatch(/!# /);
+  });
+
+  test('list --json equals postqueue -j (--spool and -c)', SLOW, () => {
+    const expected = pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout;
+    expectJsonMatches(postq('list', '--json', '--spool', pf.queueDirectory), expected);
+    expectJsonMatches(postq('list', '--json', '-c', pf.configDir), expected);
+  });
+
+  test(`list equals postqueue -p in local time (${TZ}) (--spool and -c)`, SLOW, () => {
+    const expected = pf.postqueueText();
+    // The zone is really applied: postqueue's dates are not the UTC ones.
+    const alice = listing.find((e) => e.sender === 'alice@example.org')!;
+    const utc = new Date(alice.arrival_time * 1000).toUTCString().slice(17, 25);
+    expect(expected).not.toContain(utc);
+    expectMailqMatches(postq('list', '--spool', pf.queueDirectory), expected);
+    expectMailqMatches(postq('list', '-c', pf.configDir), expected);
+  });
+
+  const postcat = (flags: string[], id: string) => {
+    const r = pf.run('postcat', ['-c', pf.configDir, ...flags, '-q', id]);
+    expect(r.status).toBe(0);
+    return printable(r.stdout, { keepTab: true, keepNewline: true });
+  };
+
+  test('cat equals postcat -q for every message (--spool)', SLOW, () => {
+    for (const { queue_id: id } of listing) expect(postq('cat', '--spool', pf.queueDirectory, id), `postq cat ${id}`).toBe(postcat([], id));
+  });
+
+  test('cat -e / -h / -b / -e -h equal postcat\'s sections (-c)', SLOW, () => {
+    const id = listing.find((e) => e.sender === 'alice@example.org')!.queue_id;
+    for (const flags of [['-e'], ['-h'], ['-b'], ['-e', '-h']]) {
+      expect(postq('cat', ...flags, '-c', pf.configDir, id), `postq cat ${flags.join(' ')} ${id}`).toBe(postcat(flags, id));
+    }
+  });
+});
