@@ -201,33 +201,37 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     }
   }
 
+  /** The spool cannot be read: poll postqueue -j when allowed (read-only), else fail. */
+  async function unreadable(error: SpoolAccessError): Promise<void> {
+    watchers.closeAll();
+    index.clear();
+    const fallback = options.postqueueFallback ?? (config.fromPostconf && process.getuid?.() !== 0);
+    if (fallback && (error.code === 'EACCES' || error.code === 'EPERM')) {
+      const why = `${error.message}. Showing \`postqueue -j\` instead, read-only, refreshed every few seconds.`;
+      const onError = (failure: SpoolAccessError) => setStatus({ mode: 'polling', message: `${why} But ${failure.message}` });
+      poller = createPostqueuePoller(config, emit, { minMs: options.pollMinMs, maxMs: options.pollMaxMs, onError });
+      setStatus({ mode: 'polling', message: why });
+      await poller.start();
+      return;
+    }
+    setStatus({ mode: 'failed', message: error.message });
+    throw error;
+  }
+
   async function start() {
     startedAt = performance.now();
     try {
       checkSpool(config);
-    } catch (error) {
-      if (!(error instanceof SpoolAccessError)) throw error;
-      const fallback = options.postqueueFallback ?? (config.fromPostconf && process.getuid?.() !== 0);
-      if (fallback && (error.code === 'EACCES' || error.code === 'EPERM')) {
-        poller = createPostqueuePoller(config, emit, { minMs: options.pollMinMs, maxMs: options.pollMaxMs, onError: onAccessError });
-        setStatus({ mode: 'polling', message: `${error.message}. Showing \`postqueue -j\` instead, read-only, refreshed every few seconds.` });
-        await poller.start();
-        return;
-      }
-      setStatus({ mode: 'failed', message: error.message });
-      throw error;
-    }
-    watchers.add('');
-    slicer.begin();
-    try {
-      const read = await buildInitialIndex(config, index, slicer, emit, {
+      watchers.add('');
+      slicer.begin();
+      await buildInitialIndex(config, index, slicer, emit, {
         batchEveryMs,
         onDir: (rel) => watchers.add(rel),
         onListed: (_counts, at) => (stats.firstCountsMs = at - startedAt),
       });
-      void read;
     } catch (error) {
-      if (error instanceof SpoolAccessError) setStatus({ mode: 'failed', message: error.message });
+      // The root may be readable (0755) while the queues are not (0700 postfix): same fallback.
+      if (error instanceof SpoolAccessError) return unreadable(error);
       throw error;
     }
     stats.indexMs = performance.now() - startedAt;
