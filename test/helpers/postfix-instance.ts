@@ -16,10 +16,10 @@
  * and the tail of the instance's own mail log.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { closedPort, mainCf, MASTER_CF, reapOrphans } from './postfix-config.js';
 import { waitFor, type WaitOptions } from './wait-for.js';
 
 export { waitFor, type WaitOptions } from './wait-for.js';
@@ -91,99 +91,9 @@ process.once('exit', () => {
   for (const instance of live) instance.stop();
 });
 
-/** Services the tests need; no inet listener, nothing chrooted (the spool has no etc/ copy). */
-const MASTER_CF = `# service type private unpriv chroot wakeup maxproc command
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-`;
-
-/** A loopback port nothing listens on: bind an ephemeral one, then let it go. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Stop and remove instances whose creating process is gone (a killed test run). */
-function reapOrphans(): void {
-  if (!existsSync(BASE)) return;
-  for (const name of readdirSync(BASE)) {
-    const dir = join(BASE, name);
-    const owner = Number.parseInt(existsSync(join(dir, 'owner.pid')) ? readFileSync(join(dir, 'owner.pid'), 'utf8') : '', 10);
-    if (Number.isFinite(owner) && pidAlive(owner)) continue;
-    spawnSync('postfix', ['-c', join(dir, 'etc'), 'stop'], { stdio: 'ignore', timeout: 30_000 });
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function mainCf(root: string, port: number, label: string, options: PostfixInstanceOptions): string {
-  const params: Record<string, string> = {
-    compatibility_level: '3.6',
-    queue_directory: join(root, 'spool'),
-    data_directory: join(root, 'data'),
-    syslog_name: `postfix-${label}`,
-    maillog_file: join(root, 'maillog'),
-    maillog_file_prefixes: root,
-    myhostname: 'mx.postq-test.test',
-    mydomain: 'postq-test.test',
-    myorigin: '$myhostname',
-    mydestination: '',
-    inet_interfaces: 'loopback-only',
-    inet_protocols: 'ipv4',
-    relayhost: `[127.0.0.1]:${port}`,
-    smtp_connect_timeout: '5s',
-    alias_maps: '',
-    alias_database: '',
-    local_recipient_maps: '',
-    notify_classes: '',
-    biff: 'no',
-    readme_directory: 'no',
-    queue_run_delay: '3600s',
-    minimal_backoff_time: '3600s',
-    maximal_backoff_time: '7200s',
-    enable_long_queue_ids: options.longQueueIds ? 'yes' : 'no',
-    hash_queue_depth: String(options.hashQueueDepth ?? 1),
-    ...options.config,
-  };
-  return Object.entries(params).map(([k, v]) => `${k} = ${v}\n`).join('');
-}
-
 export async function createPostfixInstance(options: PostfixInstanceOptions = {}): Promise<PostfixInstance> {
   if (process.getuid?.() !== 0) throw new Error('a private Postfix instance needs root (CI runs as root)');
-  reapOrphans();
+  reapOrphans(BASE);
   mkdirSync(BASE, { recursive: true, mode: 0o755 });
   chmodSync(BASE, 0o755);
   const label = (options.label ?? 'postq').replace(/[^a-z0-9-]/gi, '');
@@ -205,7 +115,7 @@ export async function createPostfixInstance(options: PostfixInstanceOptions = {}
 
   let stopped = false;
   const run = (command: string, args: string[], stdin?: string): CommandResult => {
-    const r = spawnSync(command, args, { env, input: stdin ?? '', encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(command, args, { env, input: stdin ?? '', encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
     if (r.error) throw new Error(`${command} ${args.join(' ')}: ${r.error.message}`);
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
