@@ -12,7 +12,7 @@ import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
 import type { QueueName } from '../domain/queue.js';
 
 export interface ActionRule {
-  /** postsuper's option letter. */
+  /** postsuper's option letter (postqueue's for deliver). */
   flag: string;
   /** Queues a message can be taken from (by id, postsuper's default lists minus what it skips). */
   from: readonly QueueName[];
@@ -33,6 +33,9 @@ export const ACTION_RULES: Partial<Record<ActionName, ActionRule>> = {
   delete: { flag: '-d', from: ['maildrop', 'incoming', 'active', 'deferred', 'hold'], verb: 'removed', pastTense: 'deleted' },
   // -e adds g+x; qmgr returns the message at its next attempt (not while on hold).
   expire: { flag: '-e', from: ['incoming', 'active', 'deferred', 'hold'], verb: 'expired', pastTense: 'expired' },
+  // Not postsuper: `postqueue -i ID` asks the flush service to retry now (deferred/incoming
+  // only); it reports nothing per id, so "done" means the request was accepted.
+  deliver: { flag: '-i', from: ['deferred', 'incoming'], verb: '', pastTense: 'scheduled' },
 };
 
 export function actionRule(action: ActionName): ActionRule | undefined {

@@ -6,6 +6,8 @@
  *   requeue hold|incoming|active|deferred -> maildrop/ID, then mtime = now
  *   delete  bounce/ID, defer/ID, trace/ID removed first, then the message file
  *   expire  chmod g+x on the file where it is
+ *   deliver what the flush service does for `postqueue -i`: mtime = now, g+r ("unthrottle"),
+ *           deferred -> incoming/ID (a file already in incoming/ stays there)
  * A message is found only at the path Postfix computes for it in the queue it was seen in, and
  * only when ready (regular file, owner rwx), as postsuper's mail_open_ok() does.
  *
@@ -29,7 +31,7 @@ export interface DirectBackendOptions {
   now?: () => Date;
 }
 
-const DESTINATION: Partial<Record<ActionName, QueueName>> = { hold: 'hold', release: 'deferred', requeue: 'maildrop' };
+const DESTINATION: Partial<Record<ActionName, QueueName>> = { hold: 'hold', release: 'deferred', requeue: 'maildrop', deliver: 'incoming' };
 
 function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException).code;
@@ -64,6 +66,12 @@ export function createDirectBackend(options: DirectBackendOptions): QueueBackend
       if (stats.mode & 0o010) return { queueId, status: 'not-found' };
       await chmod(source, (stats.mode & 0o7777) | 0o010);
       return { queueId, status: 'done' };
+    }
+    if (action === 'deliver') {
+      const t = now();
+      await utimes(source, t, t);
+      await chmod(source, (stats.mode & 0o7777) | 0o040);
+      if (queueName === 'incoming') return { queueId, status: 'done' };
     }
     if (action === 'delete') {
       for (const log of LOG_QUEUES) {

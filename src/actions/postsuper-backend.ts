@@ -6,7 +6,9 @@
  * Contract: run() never throws for environment problems (not root, postsuper missing, a fatal,
  * a timeout): every id gets an outcome - done, not-found (asked for, not reported: already
  * gone), or failed with why - and `error` says what stopped the batch. Requeue is "done" when
- * postsuper moved the file to maildrop/; pickup gives it a new id later.
+ * postsuper moved the file to maildrop/; pickup gives it a new id later. Deliver runs
+ * `postqueue [-c DIR] -i ID` once per id (it takes one id, needs no root, reports nothing on
+ * success): "done" there means the flush service accepted the request.
  */
 import type { ActionName, ActionOutcome, ActionResult, ActionTarget, QueueBackend } from '../domain/backend.js';
 import { actionRule, orderOutcomes, prepareTargets } from './action-rules.js';
@@ -19,6 +21,8 @@ export interface PostsuperBackendOptions {
   runner?: ProcessRunner;
   /** Program to run; `postsuper` from PATH unless a test says otherwise. */
   command?: string;
+  /** postqueue, for deliver; from PATH unless a test says otherwise. */
+  postqueueCommand?: string;
   /** Per process; default 60 s plus 5 ms per id (postsuper needs well under 1 ms an id). */
   timeoutMs?: number;
   /** Whether we run as root (postsuper refuses everyone else). */
@@ -54,6 +58,25 @@ export function createPostsuperBackend(options: PostsuperBackendOptions): QueueB
   const timeoutFor = (count: number) => options.timeoutMs ?? 60_000 + 5 * count;
   const isRoot = options.isRoot ?? (() => process.getuid?.() === 0);
   const configArgs = options.configDir ? ['-c', options.configDir] : [];
+  const postqueue = options.postqueueCommand ?? 'postqueue';
+
+  /** `postqueue -i ID` per id; stderr's last line is the reason when it fails. */
+  async function deliver(ids: readonly string[], outcomes: ActionOutcome[], commands: string[][], errors: string[]) {
+    for (const queueId of ids) {
+      const argv = [postqueue, ...configArgs, '-i', queueId];
+      commands.push(argv);
+      const result = await runner.run({ file: postqueue, args: argv.slice(1), stdin: '', timeoutMs: timeoutFor(1) });
+      const said = result.stderr.trim().split('\n').pop()?.replace(/^\S*postqueue(?:\[\d+\])?: (?:fatal: )?/, '') ?? '';
+      const failure = runFailure(postqueue, result, null, timeoutFor(1));
+      if (failure) {
+        const reason = said && !result.spawnError && !result.timedOut ? `${postqueue}: ${said}` : failure;
+        errors.push(reason);
+        outcomes.push({ queueId, status: 'failed', reason });
+      } else {
+        outcomes.push({ queueId, status: 'done' });
+      }
+    }
+  }
 
   const argvFor = (action: ActionName, queueName: string): string[] => [
     command,
@@ -70,6 +93,10 @@ export function createPostsuperBackend(options: PostsuperBackendOptions): QueueB
 
     describe(action, targets) {
       const { byQueue } = prepareTargets(action, targets);
+      if (action === 'deliver') {
+        const count = [...byQueue.values()].reduce((sum, ids) => sum + ids.length, 0);
+        return `${[postqueue, ...configArgs, '-i', 'ID'].join(' ')}  (once for each of ${count} id${count === 1 ? '' : 's'})`;
+      }
       return [...byQueue]
         .map(([queueName, ids]) => `${argvFor(action, queueName).join(' ')}  (${ids.length} id${ids.length === 1 ? '' : 's'} on stdin)`)
         .join('\n');
@@ -81,6 +108,12 @@ export function createPostsuperBackend(options: PostsuperBackendOptions): QueueB
       const commands: string[][] = [];
       const errors: string[] = [];
       const rule = actionRule(action);
+      if (action === 'deliver') {
+        for (const ids of byQueue.values()) await deliver(ids, outcomes, commands, errors);
+        const result: ActionResult = { action, outcomes: orderOutcomes(targets, outcomes), commands };
+        if (errors.length > 0) result.error = [...new Set(errors)].join('; ');
+        return result;
+      }
       if (rule && byQueue.size > 0 && !isRoot()) {
         for (const ids of byQueue.values()) {
           for (const queueId of ids) outcomes.push({ queueId, status: 'failed', reason: NOT_ROOT_REASON });

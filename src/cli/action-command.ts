@@ -1,5 +1,5 @@
 /**
- * `postq hold|release|requeue|delete|expire [--queue Q] [--filter EXPR] [ID...|-] [--dry-run]
+ * `postq hold|release|requeue|delete|expire|deliver [--queue Q] [--filter EXPR] [ID...|-] [--dry-run]
  * [--yes] [--backend postsuper|direct]`: the console's actions for scripts and cron.
  * Targets: ids (arguments, or `-` for one per line on stdin; mailq markers are stripped), each
  * located in the queue it is in now; or every message in --queue Q; --filter narrows either
@@ -25,7 +25,7 @@ import { printable } from '../spool/printable.js';
 import { compileFilter, isFilterError } from '../store/filter-match.js';
 import { checkSpool, listQueueFiles, scanQueues } from '../watch/scan.js';
 
-export const ACTION_COMMANDS = ['hold', 'release', 'requeue', 'delete', 'expire'] as const;
+export const ACTION_COMMANDS = ['hold', 'release', 'requeue', 'delete', 'expire', 'deliver'] as const;
 
 export interface ActionCommandOptions {
   action: ActionName;
@@ -182,7 +182,7 @@ function reportOutcomes(action: ActionName, asked: number, outcomes: ActionOutco
 
 export async function runActionCommand(config: SpoolConfig, options: ActionCommandOptions, io: ActionCommandIo): Promise<number> {
   const backend = io.backend ?? chooseBackend(config, options, io.err);
-  if (backend.kind === 'postsuper' && options.yes && !options.dryRun && !(io.isRoot ?? isRoot)()) {
+  if (backend.kind === 'postsuper' && options.action !== 'deliver' && options.yes && !options.dryRun && !(io.isRoot ?? isRoot)()) {
     // Say it before reading a spool only root can read (and postsuper would refuse anyway).
     io.err(`postq: ${NOT_ROOT_REASON}\n`);
     return 1;

@@ -18,7 +18,7 @@ const USAGE = `usage:
                                                                     open the console
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--spool DIR | -c CONFIG_DIR]
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
-  postq hold|release|requeue|delete|expire [--queue Q] [--filter EXPR] [ID...|-] [--dry-run] [--yes]
+  postq hold|release|requeue|delete|expire|deliver [--queue Q] [--filter EXPR] [ID...|-] [--dry-run] [--yes]
         [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct]    change the queue (audited)
   postq --demo [--rate N] [--messages N] [--theme NAME]              the console on a simulated mail system
 `;

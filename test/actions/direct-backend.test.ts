@@ -40,6 +40,17 @@ describe('direct backend: postsuper semantics on disk', () => {
     expect(again.outcomes).toEqual([{ queueId: id, status: 'not-found' }]);
   });
 
+  it('deliver does what the flush service does: mtime now, g+r, deferred -> incoming', async () => {
+    const id = readyIds(config, 'deferred', { notExpired: true })[0]!;
+    const mode = statSync(abs('deferred', id)).mode & 0o7777;
+    const result = await backend.run('deliver', [{ queueId: id, queueName: 'deferred' }]);
+    expect(result.outcomes).toEqual([{ queueId: id, status: 'done' }]);
+    expect(whereAll(config).get(id)).toEqual(['incoming']);
+    const stats = statSync(abs('incoming', id));
+    expect(stats.mtimeMs).toBe(NOW.getTime());
+    expect(stats.mode & 0o7777).toBe(mode | 0o040);
+  });
+
   it('delete removes bounce, defer and trace logs, then the message', async () => {
     const id = readyIds(config, 'deferred', { withDeferLog: true })[0]!;
     for (const log of ['bounce', 'trace']) {

@@ -180,9 +180,30 @@ describe('postsuper backend: what comes back', () => {
     ]);
   });
 
-  it('deliver is not supported (no postsuper letter for it)', () => {
-    const backend = backendWith([]);
-    expect(backend.supports('deliver')).toBe(false);
-    expect(backend.supports('hold')).toBe(true);
+  it('deliver: postqueue -c DIR -i ID once per id, no stdin, no root needed; its fatal is the reason', async () => {
+    const backend = backendWith(
+      [
+        { file: 'postqueue', args: ['-c', '/etc/postfix-out', '-i', 'AAAAA11'], stdin: '' },
+        {
+          file: 'postqueue',
+          args: ['-c', '/etc/postfix-out', '-i', 'BBBBB22'],
+          stdin: '',
+          result: { exitCode: 69, stderr: 'postqueue: fatal: Cannot flush mail queue - mail system is down\n' },
+        },
+      ],
+      '/etc/postfix-out',
+      false,
+    );
+    expect(backend.supports('deliver')).toBe(true);
+    const result = await backend.run('deliver', [t('AAAAA11'), t('BBBBB22', 'incoming'), t('CCCCC33', 'hold')]);
+    expect(result.outcomes).toEqual([
+      { queueId: 'AAAAA11', status: 'done' },
+      { queueId: 'BBBBB22', status: 'failed', reason: 'postqueue: Cannot flush mail queue - mail system is down' },
+      { queueId: 'CCCCC33', status: 'failed', reason: 'deliver does not take messages from hold/' },
+    ]);
+    expect(result.commands).toEqual([
+      ['postqueue', '-c', '/etc/postfix-out', '-i', 'AAAAA11'],
+      ['postqueue', '-c', '/etc/postfix-out', '-i', 'BBBBB22'],
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  * `postqueue -j` and the files on disk, never with postq's own word.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { createPostsuperBackend } from '../../src/actions/postsuper-backend.js';
 import { createSpawnRunner } from '../../src/actions/process-runner.js';
 import { queuePath, resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
 import { REPO_ROOT } from '../helpers/corpus.js';
-import { createPostfixInstance, type PostfixInstance } from '../helpers/postfix-instance.js';
+import { createPostfixInstance, waitFor, type PostfixInstance } from '../helpers/postfix-instance.js';
 import { whereAll } from './backend-contract.js';
 import { queueDeferred } from './postfix-fixtures.js';
 
@@ -70,6 +70,18 @@ describe('postq ACTION (built CLI) on a real Postfix', () => {
       ['postsuper', 'hold', [['postsuper', '-c', pf.configDir, '-h', '-', 'deferred']]],
       ['postsuper', 'release', [['postsuper', '-c', pf.configDir, '-H', '-', 'hold']]],
     ]);
+  });
+
+  it('deliver asks Postfix to retry now (before any flush in this file): the message is tried again and deferred with a new retry time', async () => {
+    const id = ids.get('m5@sender.example')!;
+    const path = join(pf.queueDirectory, queuePath(config, 'deferred', id));
+    const retryBefore = statSync(path).mtimeMs;
+    const attemptsBefore = pf.maillog().split('\n').filter((l) => l.includes(`${id}: to=<`)).length;
+    const r = cli(['deliver', id, '--yes']);
+    expect(r.stdout).toBe('scheduled 1 of 1 message\n');
+    expect(r.status).toBe(0);
+    await waitFor(() => pf.maillog().split('\n').filter((l) => l.includes(`${id}: to=<`)).length > attemptsBefore, { what: 'a new delivery attempt in the mail log' });
+    await waitFor(() => existsSync(path) && statSync(path).mtimeMs > retryBefore && queueOf(id) === 'deferred', { what: 'deferred again with a later retry time' });
   });
 
   it('requeue: the old id leaves the queue and the message comes back under a new id', async () => {
