@@ -6,6 +6,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { ConsoleActions, ConsoleData, ConsoleState } from './console-state.js';
 import { scrollTopFor, selectCursorEntry, selectCursorIndex, selectRowIndex, selectVisibleIds } from './selectors.js';
+import { selectVisibleRows } from './visible-list.js';
 
 type SelectionOps = Pick<
   ConsoleActions,
@@ -25,10 +26,10 @@ type SelectionOps = Pick<
 
 /** Cursor to a row of the visible list (clamped), scrolling only as needed. */
 export function cursorTo(s: ConsoleData, index: number): Partial<ConsoleData> {
-  const ids = selectVisibleIds(s);
-  if (ids.length === 0) return { cursorId: null, cursorHint: 0, scrollTop: 0 };
-  const i = Math.min(Math.max(index, 0), ids.length - 1);
-  return { cursorId: ids[i]!, cursorHint: i, scrollTop: scrollTopFor(s.scrollTop, i, s.viewportHeight, ids.length) };
+  const rows = selectVisibleRows(s);
+  if (rows.length === 0) return { cursorId: null, cursorHint: 0, scrollTop: 0 };
+  const i = Math.min(Math.max(index, 0), rows.length - 1);
+  return { cursorId: rows[i]!.id, cursorHint: i, scrollTop: scrollTopFor(s.scrollTop, i, s.viewportHeight, rows.length) };
 }
 
 export function createSelectionOps(set: StoreApi<ConsoleState>['setState']): SelectionOps {
@@ -74,7 +75,7 @@ export function createSelectionOps(set: StoreApi<ConsoleState>['setState']): Sel
     },
     markRange() {
       set((s) => {
-        const ids = selectVisibleIds(s);
+        const rows = selectVisibleRows(s);
         const cursor = selectCursorIndex(s);
         if (cursor < 0) return {};
         const found = s.markAnchor === null ? -1 : selectRowIndex(s, s.markAnchor);
@@ -82,8 +83,8 @@ export function createSelectionOps(set: StoreApi<ConsoleState>['setState']): Sel
         const from = Math.min(anchor, cursor);
         const to = Math.max(anchor, cursor);
         const marks = new Set(s.marks);
-        for (let i = from; i <= to; i++) marks.add(ids[i]!);
-        return { marks, markAnchor: ids[cursor]! };
+        for (let i = from; i <= to; i++) marks.add(rows[i]!.id);
+        return { marks, markAnchor: rows[cursor]!.id };
       });
     },
     markAllMatching() {

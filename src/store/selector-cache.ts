@@ -17,7 +17,8 @@ export interface VisibleSlot {
   clock: number;
   /** The sorted rows with their keys (for merges) and their ids (for everything else). */
   rows: readonly SortRow[];
-  ids: readonly string[];
+  /** rows' ids, derived on first use. */
+  ids: readonly string[] | null;
   /** id -> index, built on first use. */
   index: Map<string, number> | null;
 }
@@ -28,8 +29,6 @@ export interface MasterSlot {
   sortKey: SortKey;
   sortReverse: boolean;
   rows: readonly SortRow[];
-  /** rows' ids, built on first use by the all-messages view, then kept in step. */
-  ids: readonly string[] | null;
 }
 
 export interface SelectorCache {

@@ -92,32 +92,6 @@ export function sortEntries(entries: readonly QueueEntry[], key: SortKey, revers
   return sortRows(entries, key, reverse).map((r) => r.id);
 }
 
-/**
- * Insert a few entries into sorted rows (`kept`: the previous order minus the changed ids):
- * each lands by binary search, so k changes cost O(n) copying and O(k log n) comparisons.
- */
-export function mergeRows(kept: readonly SortRow[], added: readonly QueueEntry[], key: SortKey, reverse: boolean): SortRow[] {
-  const cmp = comparator(reverse);
-  const addRows = added.map((e) => toSortRow(e, key)).sort(cmp);
-  const out: SortRow[] = new Array(kept.length + addRows.length);
-  let from = 0;
-  let o = 0;
-  for (const row of addRows) {
-    let lo = from;
-    let hi = kept.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cmp(kept[mid]!, row) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = from; i < lo; i++) out[o++] = kept[i]!;
-    out[o++] = row;
-    from = lo;
-  }
-  for (let i = from; i < kept.length; i++) out[o++] = kept[i]!;
-  return out;
-}
-
 /** The first index whose row sorts after `probe` (upper bound), by binary search. */
 function upperBound(rows: readonly SortRow[], probe: SortRow, cmp: (a: SortRow, b: SortRow) => number, from = 0): number {
   let lo = from;
@@ -145,31 +119,62 @@ export function findRow(rows: readonly SortRow[], entry: QueueEntry, key: SortKe
 }
 
 /**
- * A few changes in place on copies of rows (and their ids): each old version is found and
- * each new one inserted by binary search, then spliced (native memmove). For a handful of
- * changes this beats any O(n) pass in JavaScript.
+ * Sorted rows after some entries changed: each old version is found and each new one placed
+ * by binary search (O(k log n) comparisons), then the result is assembled from slices of
+ * the old array (native copies, no per-row JavaScript). The input is not mutated; when no
+ * change touches it, it is returned as is (same array). `now` is undefined for an entry
+ * that left (or no longer belongs to the view).
  */
-export function spliceRows(
-  rows: SortRow[],
-  ids: string[] | null,
+export function patchRows(
+  rows: readonly SortRow[],
   changes: ReadonlyArray<{ old: QueueEntry | undefined; now: QueueEntry | undefined }>,
   key: SortKey,
   reverse: boolean,
-): void {
+): readonly SortRow[] {
   const cmp = comparator(reverse);
+  const removals: number[] = [];
+  const inserts: Array<{ at: number; row: SortRow }> = [];
   for (const { old, now } of changes) {
     if (old) {
       const i = findRow(rows, old, key, reverse);
-      if (i >= 0) {
-        rows.splice(i, 1);
-        ids?.splice(i, 1);
-      }
+      if (i >= 0) removals.push(i);
     }
     if (now) {
       const row = toSortRow(now, key);
-      const i = upperBound(rows, row, cmp);
-      rows.splice(i, 0, row);
-      ids?.splice(i, 0, now.queueId);
+      inserts.push({ at: upperBound(rows, row, cmp), row });
     }
   }
+  if (removals.length === 0 && inserts.length === 0) return rows;
+  removals.sort((a, b) => a - b);
+  inserts.sort((a, b) => a.at - b.at || cmp(a.row, b.row));
+  const parts: SortRow[][] = [];
+  let from = 0;
+  const copyTo = (end: number) => {
+    if (end > from) parts.push(rows.slice(from, end));
+    from = Math.max(from, end);
+  };
+  let r = 0;
+  let a = 0;
+  while (r < removals.length || a < inserts.length) {
+    // At the same index an insert goes first: it sorts before the row that was there.
+    if (a < inserts.length && (r >= removals.length || inserts[a]!.at <= removals[r]!)) {
+      const { at, row } = inserts[a++]!;
+      copyTo(at);
+      parts.push([row]);
+    } else {
+      copyTo(removals[r]!);
+      from = removals[r++]! + 1;
+    }
+  }
+  copyTo(rows.length);
+  return concatAll(parts);
+}
+
+/** Concatenate many arrays natively, in chunks (a spread of too many arguments overflows). */
+function concatAll<T>(parts: T[][]): T[] {
+  const CHUNK = 4096;
+  if (parts.length <= CHUNK) return ([] as T[]).concat(...parts);
+  const chunks: T[][] = [];
+  for (let i = 0; i < parts.length; i += CHUNK) chunks.push(([] as T[]).concat(...parts.slice(i, i + CHUNK)));
+  return concatAll(chunks);
 }
