@@ -104,6 +104,18 @@ describe('cursor', () => {
     expect(selectWindow(store.getState()).rows).toEqual([]);
   });
 
+  it('a batch outside the queue view keeps the same window object (no re-render)', () => {
+    const store = storeWith(ten());
+    store.getState().setQueueFilter('hold');
+    const w = selectWindow(store.getState());
+    store.getState().applySpoolBatch(batch([{ ...ten()[1]!, messageSize: 12345 }], [id(2)]));
+    expect(selectWindow(store.getState())).toBe(w);
+    store.getState().applySpoolBatch(batch([{ ...ten()[6]!, messageSize: 12345 }]));
+    const w2 = selectWindow(store.getState());
+    expect(w2).not.toBe(w);
+    expect(w2.rows.find((r) => r.entry.queueId === id(6))!.entry.messageSize).toBe(12345);
+  });
+
   it('the window scrolls like less: only when the cursor leaves it', () => {
     const store = storeWith(ten(), 4);
     const rows = () => selectWindow(store.getState()).rows.map((r) => r.index);
