@@ -17,21 +17,25 @@
  *   level, at}, pending Map<queueId, {action, phase, seen}>, readOnlyReason, queueFilter
  *   ('all' | queue), cursorId (+ cursorHint, scrollTop, viewportHeight), marks Set,
  *   markAnchor, sortKey/sortReverse, filterText/filter/filterError, confirmation, clock.
+ *   Files still being written (state `incomplete`: not 0700 yet, or a stray like
+ *   maildrop/README) stay in `entries` but are not messages: not counted, listed or acted on.
  *
- * Selectors (selectors.ts, qshape.ts; memoised, return the same object until inputs change):
- *   selectVisibleIds, selectVisibleIndex, selectCursorIndex, selectCursorEntry,
- *   selectWindow(state, height?), selectCounts, selectMarkedHidden, selectQueueShape.
+ * Selectors (selectors.ts, visible-list.ts, qshape.ts; memoised, return the same object
+ *   until inputs change): selectWindow(state, height?), selectCounts, selectCursorEntry,
+ *   selectCursorIndex, selectMarkedHidden, selectVisibleIds, selectVisibleRows,
+ *   selectVisibleIndex, selectRowIndex, selectQueueShape(state, { queues, by }).
  * Filter language (filter-parse.ts, filter-match.ts): compileFilter(text) -> { match(entry,
  *   nowMs) } | { error: { position, message } }, shared with the CLI's --filter.
  *
  * Modules: console-state.ts (types), batch-apply.ts (a batch -> new state), selection-ops.ts
- *   (cursor, marks), action-ops.ts + confirm.ts (actions), sort.ts, queue-stats.ts,
- *   layered-map.ts (entries: an immutable map whose new version costs O(batch), not O(n)).
+ *   (cursor, marks), action-ops.ts + confirm.ts (actions), visible-list.ts + sort.ts (the
+ *   sorted lists), queue-stats.ts, selector-cache.ts, layered-map.ts (entries: an immutable
+ *   map whose new version costs O(batch), not O(n)).
  *
  * Cost at 100k entries: a cursor move is O(window) (no sort, no index map); a batch of k
- * changes is O(k) for the map and stats, plus O(k log n) + one array copy for the sorted
- * list; a new filter or queue view filters the sorted list in O(n) without sorting; only a
- * new sort key sorts (O(n log n)). Measured figures: see the store's report / README.
+ * changes is O(k) for the map and stats (an unchanged re-read is no change at all), plus
+ * O(k log n) comparisons and one native array copy per sorted list; a new filter or queue
+ * view filters the sorted list in O(n) without sorting; only a new sort key sorts.
  *
  * Rules: Maps and Sets in state are replaced, never mutated. The list never changes
  * optimistically: an action marks its ids pending; the watcher's next batch touching an id
