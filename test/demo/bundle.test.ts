@@ -58,7 +58,7 @@ describe('the single-file bundle', () => {
     }
   });
 
-  it('runs the console: the demo with an embedded theme comes up, and q leaves nothing behind', async () => {
+  it('runs the console: the demo with an embedded theme comes up, and q leaves nothing behind', { timeout: 150_000 }, async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'postq-bundle-demo-'));
     const pane = startTmux({ columns: 100, rows: 20, argv: [process.execPath, bundle, '--demo', '--theme', 'gruvbox-truecolor'], cwd: join(dir, 'alone'), env: { TMPDIR: tmp, COLORTERM: 'truecolor' } });
     try {

@@ -58,7 +58,7 @@ const header = (screen: string) => screen.split('\n')[1] ?? '';
 const counts = (screen: string) => Object.fromEntries([...header(screen).matchAll(/([a-z]+) (\d+)/g)].map((m) => [m[1], Number(m[2])]));
 
 describe('postq --demo in tmux', () => {
-  it('counts move; H y holds and L y releases a message; q quits and leaves nothing behind', async () => {
+  it('counts move; H y holds and L y releases a message; q quits and leaves nothing behind', { timeout: 150_000 }, async () => {
     const { pane, tmp, spool } = await launchDemo(100, 30);
     // Wait for the initial index to finish ("indexing n/m" gone): later changes are the MTA's.
     const first = await waitFor(() => {
@@ -110,7 +110,7 @@ describe('postq --demo in tmux', () => {
     expect(readdirSync(tmp).filter((n) => n.startsWith('postq-demo-'))).toEqual([]);
   });
 
-  it('removes its spool when the terminal goes away (SIGHUP)', async () => {
+  it('removes its spool when the terminal goes away (SIGHUP)', { timeout: 90_000 }, async () => {
     const { pane, spool } = await launchDemo(80, 24);
     const pid = pane.pid();
     process.kill(pid, 'SIGHUP');
