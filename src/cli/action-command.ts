@@ -138,18 +138,18 @@ async function selectTargets(config: SpoolConfig, options: ActionCommandOptions,
     if (queues.length === 0) {
       throw new UsageError(`${options.action} takes messages from ${rule.from.join(', ')} only`);
     }
-    targets = filter
-      ? [] // filled below from the entries
-      : queues.flatMap((q) => listQueueFiles(config, q).map((ref) => ({ queueId: ref.queueId, queueName: ref.queueName })));
     if (filter) {
       const now = Date.now();
       targets = scanQueues(config, queues)
         .filter((entry) => filter.match(entry, now))
         .map((entry) => ({ queueId: entry.queueId, queueName: entry.queueName }));
+    } else {
+      targets = queues.flatMap((q) => listQueueFiles(config, q).map((ref) => ({ queueId: ref.queueId, queueName: ref.queueName })));
     }
     return { targets, early };
   }
   if (filter) {
+    // Explicit ids narrowed by the filter: read just the queues they are in.
     const wanted = new Set(targets.map((t) => t.queueId));
     const queues = [...new Set(targets.map((t) => t.queueName))];
     const matching = new Set(scanQueues(config, queues).filter((e) => wanted.has(e.queueId) && filter.match(e, Date.now())).map((e) => e.queueId));

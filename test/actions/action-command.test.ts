@@ -96,6 +96,16 @@ describe('postq ACTION (in process, direct backend on a corpus copy)', () => {
     expect(whereAll(config).size).toBe(before.size - 1);
   });
 
+  it('--filter narrows explicit ids too (dry run lists only the matches)', async () => {
+    expect(await run({ action: 'delete', ids: ['E978822C214', '9C68622C229'], filter: 'size>1M', dryRun: true, yes: true })).toBe(0);
+    const text = out.join('');
+    expect(text).toContain('would delete 1 message:\n');
+    expect(text).toContain('E978822C214\tdeferred\n');
+    expect(text).not.toContain('9C68622C229');
+    expect(text).toContain('dry run: nothing changed\n');
+    expect(whereAll(config).has('E978822C214')).toBe(true);
+  });
+
   it('bad input: invalid ids are refused, unknown queue for the action is a usage error', async () => {
     const before = snapshot();
     expect(await run({ ids: ['../../x', 'a b'], yes: true })).toBe(1);
@@ -112,9 +122,10 @@ describe('postq ACTION (in process, direct backend on a corpus copy)', () => {
   });
 });
 
-describe('the built CLI (dist/cli.js)', () => {
+// Several node start-ups per test: generous limits for a loaded CI machine (no timed assertion).
+describe('the built CLI (dist/cli.js)', { timeout: 300_000 }, () => {
   const cli = (args: string[], input = '') =>
-    spawnSync(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), ...args], { input, encoding: 'utf8', env: { ...process.env }, timeout: 30_000 });
+    spawnSync(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), ...args], { input, encoding: 'utf8', env: { ...process.env }, timeout: 120_000 });
 
   it('hold - --yes reads ids from stdin; exit 0; unknown queue name is exit 2', () => {
     const [a] = readyIds(config, 'deferred');

@@ -64,7 +64,7 @@ export function describeBackendContract(name: string, makeFixture: () => Promise
       held = [...f.held];
       expect(deferred.length).toBeGreaterThanOrEqual(6);
       expect(held.length).toBeGreaterThanOrEqual(2);
-    });
+    }, 300_000);
     afterAll(() => f?.cleanup());
 
     it('hold moves deferred -> hold/ID and keeps the defer log', async () => {

@@ -14,7 +14,7 @@ import { cloneIntoDeferred, groupAlive, runAndKillAtFirstMove } from './bulk-que
 
 const COUNT = 5000;
 
-describe('bulk hold through the direct backend, killed midway', () => {
+describe('bulk hold through the direct backend, killed midway', { timeout: 300_000 }, () => {
   let copy: CorpusCopy;
   let config: SpoolConfig;
   let ids: string[];
@@ -28,14 +28,14 @@ describe('bulk hold through the direct backend, killed midway', () => {
     // matter to this backend and to the walk that checks it.
     ids = cloneIntoDeferred(config, join(copy.spool, 'deferred/0/0558022C217'), COUNT, 'link');
     expect(new Set(ids).size).toBe(COUNT);
-  });
+  }, 300_000);
   afterAll(() => copy?.cleanup());
 
   it('every message is in exactly one queue after the kill, and a re-run completes the hold', async () => {
     const argv = [process.execPath, join(REPO_ROOT, 'dist/cli.js'), 'hold', '--queue', 'deferred', '--yes', '--spool', copy.spool, '--backend', 'direct'];
     const env = { ...process.env, POSTQ_AUDIT_LOG: join(copy.spool, '..', 'audit.log') };
     const run = await runAndKillAtFirstMove(argv, env, join(copy.spool, 'hold'));
-    await waitFor(() => !groupAlive(run.pgid), { what: 'postq gone' });
+    await waitFor(() => !groupAlive(run.pgid), { what: 'postq gone', timeoutMs: 60_000 });
     expect(run.signal, run.stderr).toBe('SIGKILL');
 
     const places = whereAll(config);

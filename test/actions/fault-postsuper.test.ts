@@ -16,7 +16,7 @@ import { postqueueJsonBig, queueDeferred } from './postfix-fixtures.js';
 
 const COUNT = 5000;
 
-describe('bulk hold through postsuper, killed midway', () => {
+describe('bulk hold through postsuper, killed midway', { timeout: 300_000 }, () => {
   let pf: PostfixInstance;
   let config: SpoolConfig;
   let ids: string[];
@@ -31,15 +31,15 @@ describe('bulk hold through postsuper, killed midway', () => {
     expect(ref?.[1]).toEqual(['deferred']);
     ids = [seed!, ...cloneIntoDeferred(config, join(config.queueDirectory, 'deferred', seed![0]!, seed!), COUNT - 1)];
     execFileSync('postfix', ['-c', pf.configDir, 'start'], { env: pf.env, stdio: 'ignore' });
-    await waitFor(() => postqueueJsonBig(pf).length === COUNT, { what: `${COUNT} messages listed` });
-  });
+    await waitFor(() => postqueueJsonBig(pf).length === COUNT, { what: `${COUNT} messages listed`, timeoutMs: 120_000 });
+  }, 300_000);
   afterAll(() => pf?.stop());
 
   it('every message is in exactly one queue after the kill, and a re-run completes the hold', async () => {
     const argv = [process.execPath, join(REPO_ROOT, 'dist/cli.js'), 'hold', '--queue', 'deferred', '--yes', '-c', pf.configDir];
     const env = { ...pf.env, POSTQ_AUDIT_LOG: join(pf.root, 'audit.log') };
     const run = await runAndKillAtFirstMove(argv, env, join(config.queueDirectory, 'hold'));
-    await waitFor(() => !groupAlive(run.pgid), { what: 'postq and postsuper gone' });
+    await waitFor(() => !groupAlive(run.pgid), { what: 'postq and postsuper gone', timeoutMs: 60_000 });
     expect(run.signal, run.stderr).toBe('SIGKILL');
 
     const places = whereAll(config);

@@ -10,7 +10,7 @@ export async function queueDeferred(pf: PostfixInstance, count: number, tag: str
   for (let i = 0; i < count; i++) {
     pf.sendmail(`${tag}${i}@sender.example`, [`rcpt${i}@far.example`], `Subject: ${tag} ${i}\n\nbody ${i}\n`);
   }
-  const entries = await pf.waitForDeferred(count);
+  const entries = await pf.waitForDeferred(count, { timeoutMs: 120_000 });
   return new Map(entries.map((e) => [e.sender, e.queue_id]));
 }
 

@@ -16,7 +16,8 @@ import { createPostfixInstance, waitFor, type PostfixInstance } from '../helpers
 import { whereAll } from './backend-contract.js';
 import { queueDeferred } from './postfix-fixtures.js';
 
-describe('postq ACTION (built CLI) on a real Postfix', () => {
+// Each test starts the built CLI once or twice: generous limits for a loaded CI machine.
+describe('postq ACTION (built CLI) on a real Postfix', { timeout: 300_000 }, () => {
   let pf: PostfixInstance;
   let config: SpoolConfig;
   let ids: Map<string, string>;
@@ -26,7 +27,7 @@ describe('postq ACTION (built CLI) on a real Postfix', () => {
       input,
       encoding: 'utf8',
       env: { ...pf.env, POSTQ_AUDIT_LOG: join(state, 'audit.log'), ...env },
-      timeout: 60_000,
+      timeout: 120_000,
     });
   const queueOf = (id: string) => pf.postqueueJson().find((e) => e.queue_id === id)?.queue_name ?? null;
   const onDisk = (queueName: string, id: string) => existsSync(join(pf.queueDirectory, queuePath(config, queueName, id)));
@@ -36,7 +37,7 @@ describe('postq ACTION (built CLI) on a real Postfix', () => {
     pf = await createPostfixInstance({ label: 'cli' });
     ids = await queueDeferred(pf, 6, 'm');
     config = resolveSpoolConfig({ configDir: pf.configDir });
-  });
+  }, 300_000);
   afterAll(() => {
     pf?.stop();
     rmSync(state, { recursive: true, force: true });
@@ -80,8 +81,8 @@ describe('postq ACTION (built CLI) on a real Postfix', () => {
     const r = cli(['deliver', id, '--yes']);
     expect(r.stdout).toBe('scheduled 1 of 1 message\n');
     expect(r.status).toBe(0);
-    await waitFor(() => pf.maillog().split('\n').filter((l) => l.includes(`${id}: to=<`)).length > attemptsBefore, { what: 'a new delivery attempt in the mail log' });
-    await waitFor(() => existsSync(path) && statSync(path).mtimeMs > retryBefore && queueOf(id) === 'deferred', { what: 'deferred again with a later retry time' });
+    await waitFor(() => pf.maillog().split('\n').filter((l) => l.includes(`${id}: to=<`)).length > attemptsBefore, { what: 'a new delivery attempt in the mail log', timeoutMs: 120_000 });
+    await waitFor(() => existsSync(path) && statSync(path).mtimeMs > retryBefore && queueOf(id) === 'deferred', { what: 'deferred again with a later retry time', timeoutMs: 120_000 });
   });
 
   it('requeue: the old id leaves the queue and the message comes back under a new id', async () => {
@@ -93,6 +94,7 @@ describe('postq ACTION (built CLI) on a real Postfix', () => {
     pf.run('postqueue', ['-c', pf.configDir, '-f']);
     const entries = await pf.waitForQueue((list) =>
       list.some((e) => e.sender === 'm2@sender.example' && e.queue_id !== id && e.queue_name === 'deferred'),
+      { what: 'the requeued message back under a new id', timeoutMs: 120_000 },
     );
     expect(entries.some((e) => e.queue_id === id)).toBe(false);
     expect(entries.filter((e) => e.sender === 'm2@sender.example')).toHaveLength(1);
