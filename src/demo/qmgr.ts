@@ -44,6 +44,8 @@ export interface QmgrHooks {
 
 interface InFlight {
   fd: number;
+  /** The envelope sender ('' for the null sender). */
+  sender: string;
   recipients: EnvelopeRecipient[];
   createTime: number;
   retry: boolean;
@@ -107,7 +109,7 @@ export class Qmgr {
         return this.rnd.int(min, max);
       }),
     );
-    this.inFlight.set(id, { fd, recipients, createTime, retry: from === 'deferred', bulk: BULK.has(sender) });
+    this.inFlight.set(id, { fd, sender, recipients, createTime, retry: from === 'deferred', bulk: BULK.has(sender) });
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       this.finish(id);
@@ -158,8 +160,7 @@ export class Qmgr {
     appendLog(this.config, 'defer', id, log);
     const now = this.now();
     if (now >= job.createTime + MAX_QUEUE_LIFETIME) {
-      const parsed = parseQueueFile(readFileSync(job.fd), { queueName: 'active' });
-      this.returnToSender(id, parsed.nullSender ? '' : (parsed.sender ?? ''), activePath);
+      this.returnToSender(id, job.sender, activePath);
       return;
     }
     const retryAt = now + backoff(now, job.createTime);
