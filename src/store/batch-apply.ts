@@ -150,8 +150,8 @@ export function applyBatchState(s: ConsoleData, batch: SpoolBatch): Partial<Cons
   const applied = applyBatchToEntries(s.entries, batch);
   const entries = applied.entries;
   const queueStats = batch.full
-    ? computeQueueStats(entries.values())
-    : updateQueueStats(s.queueStats, applied.removed, applied.added, entries);
+    ? computeQueueStats(entries.values(), s.oldest)
+    : updateQueueStats(s.queueStats, applied.removed, applied.added, entries, s.oldest);
   let marks = s.marks;
   let pending = s.pending;
   if (s.marks.size > 0) {

@@ -9,6 +9,7 @@ import type { QueueName } from '../domain/queue.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { CompiledFilter } from './filter-match.js';
 import type { FilterParseError } from './filter-parse.js';
+import type { OldestTracker } from './oldest-tracker.js';
 import type { QueueStatsMap } from './queue-stats.js';
 import type { SelectorCache } from './selector-cache.js';
 import type { SortKey } from './sort.js';
@@ -129,6 +130,8 @@ export interface ConsoleData {
   clock: number;
   /** The last batch's change, for an incremental re-sort. Internal. */
   lastChange: { before: ReadonlyMap<string, QueueEntry>; after: ReadonlyMap<string, QueueEntry>; touched: readonly string[] } | null;
+  /** Per-queue oldest-arrival heaps for queueStats. Internal; never changes identity. */
+  oldest: OldestTracker;
   /** Memo storage of the selectors, one per store. Internal; never changes identity. */
   cache: SelectorCache;
 }

@@ -53,6 +53,7 @@ import { applyBatchState, composeBatches } from './batch-apply.js';
 import type { ConsoleState, ConsoleStore, FlashLevel } from './console-state.js';
 import { compileFilter, isFilterError, MATCH_ALL } from './filter-match.js';
 import { LayeredMap } from './layered-map.js';
+import { OldestTracker } from './oldest-tracker.js';
 import { emptyQueueStats } from './queue-stats.js';
 import { createSelectorCache } from './selector-cache.js';
 import { createSelectionOps } from './selection-ops.js';
@@ -106,6 +107,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       confirmation: null,
       clock: now(),
       lastChange: null,
+      oldest: new OldestTracker(),
       cache: createSelectorCache(),
 
       applySpoolBatch(batch) {
