@@ -130,9 +130,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     return code;
   } finally {
     await stop();
-    // After a signal nothing may keep the process alive (a scan in progress, a stuck child):
-    // the caller gets a moment for its own cleanup, then the process ends with 128+N.
-    if (code > 128) setTimeout(() => process.exit(code), 1000).unref();
+    // Once the console is gone nothing may keep the process alive (a scan still in progress,
+    // a stuck child): the caller gets two seconds for its own cleanup, then the process ends.
+    setTimeout(() => process.exit(code), 2000).unref();
   }
 }
 

@@ -110,11 +110,16 @@ export function keyNamesOf(input: string, key: Key): string[] {
   if (key.backspace || key.delete) return ['backspace'];
   if (key.ctrl && input.length === 1) return [`ctrl+${input.toLowerCase()}`];
   if (key.meta) return [];
+  // Keys sent quickly arrive in one chunk ("/\x15id:x"): control bytes in it are still keys.
   const names: string[] = [];
   for (const ch of input) {
+    const code = ch.charCodeAt(0);
     if (ch === '\r' || ch === '\n') names.push('enter');
     else if (ch === ' ') names.push('space');
-    else if (ch >= ' ' && ch !== '\x7f') names.push(ch);
+    else if (ch === '\t') names.push('tab');
+    else if (ch === '\x7f' || ch === '\b') names.push('backspace');
+    else if (code >= 1 && code <= 26) names.push(`ctrl+${String.fromCharCode(code + 96)}`);
+    else if (ch >= ' ' && !(code >= 0x80 && code < 0xa0)) names.push(ch);
   }
   return names;
 }

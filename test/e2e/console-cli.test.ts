@@ -37,8 +37,8 @@ describe('postq (console) refuses cleanly', () => {
     try {
       const screen = await pane.waitFor('postq list');
       expect(screen).toContain('cannot draw on TERM=dumb');
-      await pane.waitUntil(() => pane.display('#{pane_dead}') === '1', 'exit');
-      expect(pane.display('#{pane_dead_status}')).toBe('2');
+      await pane.waitUntil(() => pane.exitCode() !== null, 'exit');
+      expect(pane.exitCode()).toBe(2);
     } finally {
       pane.close();
     }

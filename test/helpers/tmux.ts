@@ -29,8 +29,10 @@ export interface TmuxPane {
   resize(columns: number, rows: number): void;
   /** tmux format variables, e.g. '#{alternate_on}', '#{pane_dead}'. */
   display(format: string): string;
-  /** The pane's process id. */
+  /** The program's process id (the child of the pane's shell). */
   pid(): number;
+  /** The program's exit status once it has ended (128+N after signal N), else null. */
+  exitCode(): number | null;
   close(): void;
 }
 
@@ -53,12 +55,14 @@ export function startTmux(options: TmuxOptions): TmuxPane {
   const socket = `postq-test-${process.pid}-${counter++}`;
   const dir = mkdtempSync(join(tmpdir(), 'postq-tmux-'));
   const log = join(dir, 'output.bin');
+  const statusFile = join(dir, 'status');
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const envs = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
-  // After the program exits the pane stays (remain-on-exit) so its last screen can be read.
-  const script = `read _go; exec env -u CI TERM=xterm-256color ${envs} ${options.argv.map(quote).join(' ')}`;
+  // The shell waits for the program and records its exit status (tmux 3.3 does not always
+  // report pane_dead_status); the pane then stays (remain-on-exit) so its screen can be read.
+  const script = `read _go; env -u CI TERM=xterm-256color ${envs} ${options.argv.map(quote).join(' ')}; echo $? > ${quote(statusFile)}`;
   tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd ?? process.cwd(), 'sh', '-c', script);
-  tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
+  tmux('set-option', '-w', '-t', 'main', 'remain-on-exit', 'on');
   tmux('set-option', '-t', 'main', 'status', 'off');
   tmux('resize-window', '-t', 'main', '-x', String(options.columns), '-y', String(options.rows));
   tmux('pipe-pane', '-t', 'main', '-o', `cat >> ${quote(log)}`);
@@ -93,7 +97,17 @@ export function startTmux(options: TmuxOptions): TmuxPane {
     waitGone: (pattern, timeoutMs = 20_000) => waitUntil((s) => !isMatch(s, pattern), `not ${String(pattern)}`, timeoutMs),
     resize: (columns, rows) => void tmux('resize-window', '-t', 'main', '-x', String(columns), '-y', String(rows)),
     display: (format) => tmux('display-message', '-p', '-t', 'main', format).trim(),
-    pid: () => Number(tmux('display-message', '-p', '-t', 'main', '#{pane_pid}').trim()),
+    pid: () => {
+      const shell = tmux('display-message', '-p', '-t', 'main', '#{pane_pid}').trim();
+      return Number(execFileSync('ps', ['-o', 'pid=', '--ppid', shell], { encoding: 'utf8' }).trim().split('\n')[0]);
+    },
+    exitCode: () => {
+      try {
+        return Number(readFileSync(statusFile, 'utf8').trim());
+      } catch {
+        return null;
+      }
+    },
     close: () => {
       try {
         tmux('kill-server');

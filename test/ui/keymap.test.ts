@@ -74,10 +74,11 @@ describe('keyNamesOf / keySequence', () => {
     expect(keyNamesOf(' ', noKey)).toEqual(['space']);
     expect(keyNamesOf('', { ...noKey, delete: true })).toEqual(['backspace']);
   });
-  it('a run of characters (key repeat, paste) is one name each; control bytes are dropped', () => {
+  it('a run of characters (key repeat, paste, fast typing) is one name each, control bytes too', () => {
     expect(keyNamesOf('jjj', noKey)).toEqual(['j', 'j', 'j']);
     expect(keyNamesOf('a b', noKey)).toEqual(['a', 'space', 'b']);
-    expect(keyNamesOf('x\x1b[31my\x07', noKey)).toEqual(['x', '[', '3', '1', 'm', 'y']);
+    expect(keyNamesOf('/\x15id', noKey)).toEqual(['/', 'ctrl+u', 'i', 'd']);
+    expect(keyNamesOf('x\x1b[31my\x07\u009b', noKey)).toEqual(['x', '[', '3', '1', 'm', 'y', 'ctrl+g']);
   });
   it('keySequence gives the bytes a terminal sends', () => {
     expect(keySequence('down')).toBe('\x1b[B');
