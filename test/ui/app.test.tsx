@@ -219,6 +219,19 @@ describe('keys', () => {
     expect(h.screen()).toContain('QUEUE ID');
   });
 
+  it('p pauses live updates (PAUSED in the header) and resumes; ctrl-l repaints the same screen', async () => {
+    const h = await mount();
+    const before = h.screen();
+    await h.press('view.pause');
+    expect(lines(h)[0]).toContain('PAUSED');
+    expect(h.store.getState().paused).toBe(true);
+    await h.press('view.pause');
+    expect(lines(h)[0]).toContain('● live');
+    const bytes = h.term.stdout.bytes;
+    await h.press('view.repaint');
+    await waitForCondition(() => h.screen() === before && h.term.stdout.bytes - bytes > 1000, 'a full repaint');
+  });
+
   it('read-only: an action key explains itself in the flash, nothing changes', async () => {
     const h = await mount();
     await h.press('queue.delete');
