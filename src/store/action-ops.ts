@@ -51,7 +51,7 @@ export function createActionOps(
         result = await backend.run(c.action, c.targets);
       } catch (error) {
         get().settlePending(ids);
-        flash(`${c.action} failed: ${(error as Error).message}`, 'error');
+        flash(`${c.action} failed: ${(error as Error).message}`, 'error'); // flash() sanitises
         return null;
       }
       const outcomes = new Map(result.outcomes.map((o) => [o.queueId, o.status]));

@@ -19,7 +19,7 @@ export type QueueFilter = QueueName | 'all';
 
 export type FlashLevel = 'info' | 'ok' | 'warn' | 'error';
 export interface Flash {
-  /** Plain text made by postq (ids and counts); sanitise anything else before setting it. */
+  /** One line; control characters are made visible (printable()) when it is set. */
   text: string;
   level: FlashLevel;
   /** Epoch ms when it was set (from the injected clock). */

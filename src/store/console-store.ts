@@ -47,6 +47,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { QueueBackend } from '../domain/backend.js';
+import { printable } from '../spool/printable.js';
 import type { QueueEntry } from '../domain/entry.js';
 import { createActionOps } from './action-ops.js';
 import { applyBatchState, composeBatches } from './batch-apply.js';
@@ -75,7 +76,8 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
   const now = options.now ?? Date.now;
 
   return createStore<ConsoleState>()((set, get) => {
-    const flash = (text: string, level: FlashLevel = 'info') => set({ flash: { text, level, at: now() } });
+    // Flash text may carry tool output (a backend's error): sanitised here, once for all.
+    const flash = (text: string, level: FlashLevel = 'info') => set({ flash: { text: printable(text), level, at: now() } });
 
     /** A new view (queue, filter, sort): keep the cursor's id if shown there, else the top. */
     const newView = { cursorHint: 0, scrollTop: 0 };

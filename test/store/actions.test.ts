@@ -159,10 +159,10 @@ describe('confirmAction: pending, flash, settling', () => {
   });
 
   it('a backend that throws becomes an error flash and clears pending', async () => {
-    const { store } = setup(entries(2), { reject: 'spawn postsuper ENOENT' });
+    const { store } = setup(entries(2), { reject: 'spawn postsuper ENOENT \u001b]0;pwned\u0007' });
     store.getState().requestAction('hold');
     expect(await store.getState().confirmAction()).toBeNull();
-    expect(store.getState().flash).toMatchObject({ text: 'hold failed: spawn postsuper ENOENT', level: 'error' });
+    expect(store.getState().flash).toMatchObject({ text: 'hold failed: spawn postsuper ENOENT ^[]0;pwned^G', level: 'error' });
     expect(store.getState().pending.size).toBe(0);
   });
 
