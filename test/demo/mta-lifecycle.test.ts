@@ -5,7 +5,7 @@
  * a new id, qmgr's backoff, expiry (maximal_queue_lifetime and postsuper -e's g+x) returning
  * the message to its sender with the logged reasons, and a damaged file saved in corrupt/.
  */
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupEnter, postdropEnter } from '../../src/demo/cleanup.js';
@@ -124,6 +124,33 @@ describe('Postfix write sequences', () => {
     expect(text).toContain(`id ${incoming!.id};`);
     expect(text).toMatch(/Message-Id: <\d{14}\.[0-9A-F]+@mx\.demo\.example>/);
     expect(mta.stats.pickedUp).toBe(1);
+  });
+  it('pickup takes a file postsuper -r put in maildrop/: a new id, done recipients dropped, no second Received header', () => {
+    const config = spool();
+    const created = now() - 7200;
+    const file = cleanupEnter(config, {
+      arrival: { seconds: created, microseconds: 3 },
+      createTime: created,
+      sender: 'alice@corp.example',
+      fullName: null,
+      recipients: [{ address: 'done@example.com' }, { address: 'todo@greylist.example' }],
+      text: 'Received: by mx.demo.example (Postfix)\n\tid X; date\nSubject: again\n\nbody\n',
+      rewriteContext: 'remote',
+    }, { queue: 'deferred', done: new Set([0]) });
+    // What the direct backend's requeue does: rename into maildrop/ (mode stays 0700).
+    const requeued = join(config.queueDirectory, 'maildrop', file.id);
+    renameSync(file.path, requeued);
+    quietMta(config).runPickup();
+    expect(existsSync(requeued)).toBe(false);
+    const [picked] = [...listQueue(config, 'incoming'), ...listQueue(config, 'active')];
+    expect(picked?.id).toBeDefined();
+    expect(picked!.id).not.toBe(file.id);
+    const bytes = readFileSync(picked!.path);
+    const parsed = parseQueueFile(bytes, { queueName: 'incoming' });
+    expect(parsed.recipients.map((r) => [r.address, r.status])).toEqual([['todo@greylist.example', 'pending']]);
+    expect(parsed.arrivalTime).toBe(created);
+    expect(parsed.createTime).toBeGreaterThanOrEqual(now() - 5);
+    expect(bytes.toString('utf8').match(/Received:/g)).toHaveLength(1);
   });
 });
 
