@@ -51,7 +51,7 @@ import { printable } from '../spool/printable.js';
 import type { QueueEntry } from '../domain/entry.js';
 import { createActionOps } from './action-ops.js';
 import { applyBatchState, composeBatches } from './batch-apply.js';
-import type { ConsoleState, ConsoleStore, FlashLevel } from './console-state.js';
+import type { ConsoleState, ConsoleStore, FlashLevel, WatcherStatus } from './console-state.js';
 import { compileFilter, isFilterError, MATCH_ALL } from './filter-match.js';
 import { LayeredMap } from './layered-map.js';
 import { OldestTracker } from './oldest-tracker.js';
@@ -121,7 +121,10 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         set((st) => applyBatchState(st, batch));
       },
       setWatcherStatus(status) {
-        set((s) => ({ watcher: { ...s.watcher, ...status } }));
+        const clean: Partial<WatcherStatus> = { ...status };
+        if (status.message) clean.message = printable(status.message);
+        if (status.warnings) clean.warnings = status.warnings.map((w) => printable(w));
+        set((s) => ({ watcher: { ...s.watcher, ...clean } }));
       },
       setPaused(paused) {
         set((s) => {
