@@ -220,6 +220,8 @@ describe('applySpoolBatch', () => {
     expect(store.getState().watcher.mode).toBe('live');
     store.getState().setWatcherStatus({ mode: 'polling', message: 'inotify watch limit reached: rescanning every 2 s' });
     expect(store.getState().watcher).toEqual({ mode: 'polling', message: 'inotify watch limit reached: rescanning every 2 s', warnings: [] });
+    store.getState().setWatcherStatus({ mode: 'error', message: 'cannot read /tmp/\u001b[2Jspool', warnings: ['w\u0007'] });
+    expect(store.getState().watcher).toEqual({ mode: 'error', message: 'cannot read /tmp/^[[2Jspool', warnings: ['w^G'] });
   });
 
   it('paused: batches are held back and land as one on resume, equal to applying them in turn', () => {
