@@ -92,9 +92,12 @@ export function createDirectBackend(options: DirectBackendOptions): QueueBackend
     }
     await rename(source, target);
     if (action === 'requeue') {
-      // postsuper -r sets the time stamps to now so pickup takes it at once.
+      // postsuper -r sets the time stamps to now so pickup takes it at once. The move is done:
+      // a pickup that already took the file is no failure.
       const t = now();
-      await utimes(target, t, t);
+      await utimes(target, t, t).catch((error: unknown) => {
+        if (!isGone(error)) throw error;
+      });
     }
     return { queueId, status: 'done' };
   }
