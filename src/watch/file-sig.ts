@@ -17,7 +17,15 @@ export function sigOf(stats: Stats): FileSig {
   return { ino: stats.ino, size: stats.size, mode: stats.mode, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
 }
 
-export function sameSig(a: FileSig | null | undefined, b: FileSig | null | undefined): boolean {
-  if (!a || !b) return !a && !b;
+/** Compare a tracked signature (any object holding the fields) with fresh stats. */
+export function sameSig(a: FileSig, b: Stats): boolean {
   return a.ino === b.ino && a.size === b.size && a.mode === b.mode && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+}
+
+/**
+ * A defer log's signature, as one number: its ctime, which every write, truncate, rename and
+ * chmod moves forward (one Map value instead of an object per log: 92k logs at 100k messages).
+ */
+export function deferSigOf(stats: Stats): number {
+  return stats.ctimeMs;
 }

@@ -13,7 +13,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
-import { sameSig, sigOf } from './file-sig.js';
+import { deferSigOf, sameSig } from './file-sig.js';
 import { walkTree } from './list-tree.js';
 import { markDirty, type DirtySet } from './refresh.js';
 import type { SpoolIndex } from './spool-index.js';
@@ -47,7 +47,7 @@ export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer:
         if (!stats) continue;
         seen.add(rel);
         const tracked = index.files.get(rel);
-        if (!tracked || !sameSig(tracked.sig, sigOf(stats))) markDirty(dirty, queueId, rel);
+        if (!tracked || !sameSig(tracked, stats)) markDirty(dirty, queueId, rel);
       }
       if (slicer.due) await slicer.pause();
     }
@@ -65,7 +65,7 @@ export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer:
       const stats = lstatFile(join(root, rel));
       if (!stats) continue;
       deferSeen.add(queueId);
-      if (!sameSig(index.deferSigs.get(queueId), sigOf(stats))) markDirty(dirty, queueId, null, true);
+      if (index.deferSigs.get(queueId) !== deferSigOf(stats)) markDirty(dirty, queueId, null, true);
     }
   }
   for (const [queueId, sig] of index.deferSigs) {

@@ -13,7 +13,7 @@ import type { QueueEntry } from '../domain/entry.js';
 import { describeSpoolError, SpoolAccessError } from '../domain/errors.js';
 import { isQueueName, type QueueName } from '../domain/queue.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
-import { sameSig, sigOf } from './file-sig.js';
+import { deferSigOf, sameSig } from './file-sig.js';
 import { topOf } from './list-tree.js';
 import { readEntryWithStats, type EntryRead } from './read-entry.js';
 import type { SpoolIndex, TrackedFile } from './spool-index.js';
@@ -51,12 +51,16 @@ function lstatOrNull(abs: string) {
   }
 }
 
+function trackedOf(queueId: string, queueName: QueueName, entry: QueueEntry, stats: Stats): TrackedFile {
+  return { queueId, queueName, entry, ino: stats.ino, size: stats.size, mode: stats.mode, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
+}
+
 /** Record a fresh read in the index. */
 export function trackRead(index: SpoolIndex, rel: string, queueId: string, read: EntryRead): void {
   // A queue in trouble repeats a handful of reasons 100k times: keep one copy of each.
   for (const r of read.entry.recipients) r.delayReason = index.intern(r.delayReason);
-  index.setFile(rel, { queueId, queueName: read.entry.queueName, sig: sigOf(read.stats), entry: read.entry });
-  if (read.deferRead) index.deferSigs.set(queueId, read.deferStats ? sigOf(read.deferStats) : null);
+  index.setFile(rel, trackedOf(queueId, read.entry.queueName, read.entry, read.stats));
+  if (read.deferRead) index.deferSigs.set(queueId, read.deferStats ? deferSigOf(read.deferStats) : null);
 }
 
 /**
@@ -66,13 +70,11 @@ export function trackRead(index: SpoolIndex, rel: string, queueId: string, read:
  * hashed one; otherwise null and the file is read again.
  */
 function relocate(config: SpoolConfig, from: TrackedFile, queueName: QueueName, rel: string, queueId: string, stats: Stats): TrackedFile | null {
-  const sig = sigOf(stats);
-  const old = from.sig;
-  if (sig.ino !== old.ino || sig.size !== old.size || sig.mtimeMs !== old.mtimeMs || sig.mode !== old.mode) return null;
+  if (stats.ino !== from.ino || stats.size !== from.size || stats.mtimeMs !== from.mtimeMs || stats.mode !== from.mode) return null;
   const plain = (q: QueueName) => q !== 'maildrop' && q !== 'corrupt';
   if (!plain(queueName) || !plain(from.queueName) || from.entry.diagnostics.length > 0) return null;
   if (queuePath(config, queueName, queueId) !== rel) return null;
-  return { queueId, queueName, sig, entry: { ...from.entry, queueName, path: rel } };
+  return trackedOf(queueId, queueName, { ...from.entry, queueName, path: rel }, stats);
 }
 
 /** Bring one id up to date in the index. */
@@ -94,7 +96,7 @@ export function refreshId(config: SpoolConfig, index: SpoolIndex, queueId: strin
   }
   for (const [rel, queueName, stats] of present) {
     const tracked = index.files.get(rel);
-    if (tracked && !mark.defer && sameSig(tracked.sig, sigOf(stats))) continue;
+    if (tracked && !mark.defer && sameSig(tracked, stats)) continue;
     const moved = tracked || mark.defer ? null : vanished.map((v) => relocate(config, v, queueName, rel, queueId, stats)).find(Boolean);
     if (moved) {
       index.setFile(rel, moved);

@@ -12,10 +12,10 @@ import type { QueueEntry } from '../domain/entry.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 import type { FileSig } from './file-sig.js';
 
-export interface TrackedFile {
+/** A read queue file: its signature fields flat in the same object (one object per file). */
+export interface TrackedFile extends FileSig {
   queueId: string;
   queueName: QueueName;
-  sig: FileSig;
   entry: QueueEntry;
 }
 
@@ -24,11 +24,12 @@ const rank = new Map<QueueName, number>(QUEUE_NAMES.map((q, i) => [q, i]));
 export class SpoolIndex {
   /** Every tracked queue file, by relative path. */
   readonly files = new Map<string, TrackedFile>();
-  /** Defer log signatures by queue id (null: looked for, absent); no key: never looked for. */
-  readonly deferSigs = new Map<string, FileSig | null>();
+  /** Defer log signatures (deferSigOf) by queue id (null: looked for, absent); no key: never looked for. */
+  readonly deferSigs = new Map<string, number | null>();
   /** What the sink holds, by queue id. */
   readonly emitted = new Map<string, QueueEntry>();
-  private readonly byId = new Map<string, string[]>();
+  /** Paths by id: a plain string for the usual one path (no array per id). */
+  private readonly byId = new Map<string, string | string[]>();
   private readonly strings = new Map<string, string>();
 
   /**
@@ -45,14 +46,14 @@ export class SpoolIndex {
   }
 
   pathsOf(queueId: string): readonly string[] {
-    return this.byId.get(queueId) ?? [];
+    const paths = this.byId.get(queueId);
+    return paths === undefined ? [] : typeof paths === 'string' ? [paths] : paths;
   }
 
   setFile(relPath: string, tracked: TrackedFile): void {
     if (!this.files.has(relPath)) {
       const paths = this.byId.get(tracked.queueId);
-      if (paths) paths.push(relPath);
-      else this.byId.set(tracked.queueId, [relPath]);
+      this.byId.set(tracked.queueId, paths === undefined ? relPath : [...this.pathsOf(tracked.queueId), relPath]);
     }
     this.files.set(relPath, tracked);
   }
@@ -61,9 +62,9 @@ export class SpoolIndex {
     const tracked = this.files.get(relPath);
     if (!tracked) return;
     this.files.delete(relPath);
-    const paths = (this.byId.get(tracked.queueId) ?? []).filter((p) => p !== relPath);
-    if (paths.length > 0) this.byId.set(tracked.queueId, paths);
-    else this.byId.delete(tracked.queueId);
+    const paths = this.pathsOf(tracked.queueId).filter((p) => p !== relPath);
+    if (paths.length === 0) this.byId.delete(tracked.queueId);
+    else this.byId.set(tracked.queueId, paths.length === 1 ? paths[0]! : paths);
   }
 
   /** The entry the sink should hold for an id now, or null when no file has it. */
