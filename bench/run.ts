@@ -7,7 +7,7 @@
  * Prints a table; results are not committed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';
@@ -27,11 +27,19 @@ for (const [entry, outfile] of [['watch-probe.ts', probe], ['mover.ts', mover]] 
   buildSync({ entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error' });
 }
 
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+/** CPU (user+sys) of the last wall() command and its children, when /usr/bin/time exists. */
+let lastCpuMs: number | null = null;
+
 function wall(command: string, args: string[]): number {
   const t = performance.now();
-  const r = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}`);
-  return performance.now() - t;
+  const argv = TIME ? ['-f', 'postq-bench-cpu %U %S', command, ...args] : args;
+  const r = spawnSync(TIME ?? command, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30, encoding: 'utf8' });
+  const elapsed = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const m = /postq-bench-cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  lastCpuMs = m ? (Number(m[1]) + Number(m[2])) * 1000 : null;
+  return elapsed;
 }
 
 interface Probe {
@@ -39,6 +47,8 @@ interface Probe {
   firstCountsMs: number | null;
   firstCountsSinceProcessStartMs: number | null;
   indexCpuMs: number;
+  indexRunQueueWaitMs: number;
+  firstCountsCpuMs: number | null;
   maxRssBytes: number;
   entries: number;
   watches: number;
@@ -72,10 +82,14 @@ log('warming the page cache (one cat pass) ...');
 wall('sh', catArgs);
 const postq: Probe[] = [];
 const postqueue: number[] = [];
+const postqueueCpu: number[] = [];
 const cat: number[] = [];
 for (let i = 0; i < runs; i++) {
   log(`run ${i + 1}/${runs}: postqueue -j, cat, postq index ...`);
-  if (spool.configDir) postqueue.push(wall('postqueue', ['-c', spool.configDir, '-j']));
+  if (spool.configDir) {
+    postqueue.push(wall('postqueue', ['-c', spool.configDir, '-j']));
+    if (lastCpuMs !== null) postqueueCpu.push(lastCpuMs);
+  }
   cat.push(wall('sh', catArgs));
   postq.push(runProbe(spool.spool, 'index'));
   if (postq.at(-1)!.entries !== messages) log(`warning: postq indexed ${postq.at(-1)!.entries} of ${messages}`);
@@ -93,9 +107,11 @@ const burst = live.burstLatencyMs ?? [];
 const rows: Row[] = [
   { metric: `full index, ${messages} msgs, vs postqueue -j`, value: ms(indexMs), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(indexMs, postqueueMs), goal: '<= 1.0', ok: postqueueMs == null ? undefined : (ratioOf(indexMs, postqueueMs) ?? 99) <= 1 },
   { metric: 'full index vs reading every file (cat)', value: ms(indexMs), baseline: `${ms(catMs)} find|xargs cat`, ratio: ratioOf(indexMs, catMs) },
-  { metric: 'index CPU (user+sys)', value: ms(median(postq.map((p) => p.indexCpuMs))), baseline: '', ratio: null },
+  { metric: 'index CPU (user+sys) vs postqueue -j CPU', value: ms(median(postq.map((p) => p.indexCpuMs))), baseline: postqueueCpu.length ? `${ms(median(postqueueCpu))} postqueue -j` : 'n/a', ratio: ratioOf(median(postq.map((p) => p.indexCpuMs)), median(postqueueCpu)) },
+  { metric: 'index: runnable but waiting for a CPU', value: ms(median(postq.map((p) => p.indexRunQueueWaitMs))), baseline: '(machine load, /proc/self/schedstat)' },
   { metric: 'node start + index, process wall', value: ms(median(postq.map((p) => p.processWallMs))), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : '', ratio: ratioOf(median(postq.map((p) => p.processWallMs)), postqueueMs) },
   { metric: 'time to first counts (from start())', value: ms(counts), baseline: `${ms(postqueueMs)} postqueue -j`, ratio: ratioOf(counts, postqueueMs), goal: '< 300 ms', ok: counts != null && counts < 300 },
+  { metric: 'CPU used until the first counts', value: ms(median(postq.map((p) => p.firstCountsCpuMs ?? Number.NaN))), baseline: '' },
   { metric: 'first counts since process start', value: ms(median(postq.map((p) => p.firstCountsSinceProcessStartMs ?? Number.NaN))), baseline: '' },
   { metric: 'longest main-thread slice while indexing', value: ms(median(postq.map((p) => p.longestSliceMs))), baseline: '' },
   { metric: `peak RSS with ${messages} entries held`, value: mb(rss), goal: '<= 250 MiB', ok: rss <= 250 * 2 ** 20 },

@@ -21,9 +21,26 @@ const entries = new Map<string, QueueEntry>();
 const seenInHold = new Map<string, bigint>();
 let waiter: { id: string; resolve: () => void } | null = null;
 let countsAt: number | null = null;
+let countsCpuMs: number | null = null;
+
+/** Time this process spent runnable but waiting for a CPU (ns), from /proc/self/schedstat. */
+const runQueueWaitMs = () => {
+  try {
+    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+};
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 function sink(batch: SpoolBatch) {
-  if (batch.listedCounts && countsAt === null) countsAt = performance.now();
+  if (batch.listedCounts && countsAt === null) {
+    countsAt = performance.now();
+    countsCpuMs = cpuMs() - cpu0;
+  }
   const now = process.hrtime.bigint();
   if (batch.full) entries.clear();
   for (const e of batch.upserts) {
@@ -36,29 +53,20 @@ function sink(batch: SpoolBatch) {
   for (const id of batch.removals) entries.delete(id);
 }
 
-/** Time this process spent runnable but waiting for a CPU (ns), from /proc/self/schedstat. */
-const runQueueWaitMs = () => {
-  try {
-    return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6;
-  } catch {
-    return Number.NaN;
-  }
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 const watcher = createSpoolWatcher(config, sink);
 const t0 = performance.now();
 const cpu0 = cpuMs();
+const wait0 = runQueueWaitMs();
 await watcher.start();
 const result: Record<string, unknown> = {
   indexMs: performance.now() - t0,
   firstCountsMs: countsAt === null ? null : countsAt - t0,
   firstCountsSinceProcessStartMs: countsAt,
   indexCpuMs: cpuMs() - cpu0,
+  indexRunQueueWaitMs: runQueueWaitMs() - wait0,
+  firstCountsCpuMs: countsCpuMs,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
   entries: entries.size,
   watches: watcher.stats.watches,
