@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    setupFiles: ['test/setup/terminal-env.ts'],
     // Integration tests start real Postfix instances and tmux sessions; they are slow, not flaky.
     testTimeout: 60_000,
     hookTimeout: 120_000,
