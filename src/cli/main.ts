@@ -7,8 +7,6 @@ import { SpoolAccessError, UsageError } from '../domain/errors.js';
 import { resolveSpoolConfig } from '../config/spool-config.js';
 import { runList, parseQueueList } from './list-command.js';
 import { runCat } from './cat-command.js';
-import { runDemoCommand } from './demo-command.js';
-import { runConsoleCommand } from './console-command.js';
 import { ACTION_COMMANDS, parseBackendName, readAllStdin, runActionCommand } from './action-command.js';
 
 export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
@@ -107,6 +105,8 @@ async function dispatch(argv: string[]): Promise<number> {
     });
     if (values.help) return out(USAGE), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    // Loaded on demand: list, cat and the actions must not pay for Ink and React at start-up.
+    const { runDemoCommand } = await import('./demo-command.js');
     return runDemoCommand(values);
   }
   if (command === '--help' || command === 'help') return out(USAGE), EXIT.ok;
@@ -120,6 +120,7 @@ async function dispatch(argv: string[]): Promise<number> {
     });
     if (values.help) return out(USAGE), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const { runConsoleCommand } = await import('./console-command.js');
     return runConsoleCommand(spoolConfig(values), values);
   }
   throw new UsageError(`unknown command: ${command}`);
