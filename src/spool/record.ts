@@ -63,8 +63,9 @@ export class RecordReader {
     this.pos = start;
     this.raw = options.raw ?? false;
     this.follow = options.followPointers ?? true;
-    // Legitimate pointer chains visit each byte about once; four passes plus slack is generous.
-    this.walkLimit = buf.length * 4 + (1 << 20);
+    // Legitimate pointer chains visit each byte about once; four passes plus slack is
+    // generous, and keeps what a looping file can make postcat-style output print small.
+    this.walkLimit = buf.length * 4 + (1 << 16);
   }
 
   /** True when the reader stopped at the end of the buffer on a record boundary. */
