@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCorpusSpool, corpusNames, type CorpusCopy } from '../helpers/corpus.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/postq-cli.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { runCat } from '../../src/cli/cat-command.js';
 import { postcatOracles, readJsonLines, splitMailq } from '../helpers/oracle.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
-import { CLI, runCli } from '../helpers/cli.js';
+import { CLI_PATH as CLI, runCli } from '../helpers/postq-cli.js';
 
 let corpus: CorpusCopy;
 beforeAll(() => {

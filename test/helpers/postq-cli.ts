@@ -18,6 +18,8 @@ export interface PostqResult {
   status: number;
   stdout: string;
   stderr: string;
+  /** stdout as written, for checks on raw bytes (escape sequences). */
+  stdoutBytes: Buffer;
 }
 
 function newestMtime(dir: string): number {
@@ -59,14 +61,19 @@ export async function ensureBuilt(): Promise<void> {
   built = true;
 }
 
-export function runPostq(args: string[], env: NodeJS.ProcessEnv = process.env): PostqResult {
+export function runPostq(args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): PostqResult {
   const r = spawnSync(process.execPath, [CLI_PATH, ...args], {
     cwd: REPO_ROOT,
     env,
-    encoding: 'utf8',
+    input,
     maxBuffer: 256 * 1024 * 1024,
     timeout: 120_000,
   });
   if (r.error) throw r.error;
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status ?? -1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), stdoutBytes: r.stdout };
+}
+
+/** runPostq with a few variables added to this process's environment. */
+export function runCli(args: string[], extraEnv: Record<string, string> = {}): PostqResult {
+  return runPostq(args, { ...process.env, ...extraEnv });
 }
