@@ -1,35 +1,11 @@
 /**
- * Reading Postfix's own outputs in a corpus's oracle/ directory: mailq blocks, postqueue -j
- * lines, postcat outputs and their .err notes.
+ * Reading postcat's outputs in a corpus's oracle/ directory, with their .err notes (mailq and
+ * postqueue -j comparisons are in queue-compare.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { printable } from '../../src/spool/printable.js';
-
-export interface MailqText {
-  header: string;
-  footer: string;
-  blocks: string[];
-}
-
-/** Split mailq output into header line, message blocks (sorted: directory order may differ) and footer. */
-export function splitMailq(text: string): MailqText {
-  if (!text.includes('\n\n')) return { header: '', footer: text, blocks: [] };
-  const parts = text.split('\n\n');
-  const first = parts[0]!;
-  const newline = first.indexOf('\n');
-  const footer = parts[parts.length - 1]!;
-  const blocks = [first.slice(newline + 1), ...parts.slice(1, -1)];
-  return { header: first.slice(0, newline), footer, blocks: blocks.sort() };
-}
-
-export function readJsonLines(path: string): Array<Record<string, unknown>> {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 export interface PostcatOracle {
   id: string;
