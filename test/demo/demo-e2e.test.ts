@@ -5,7 +5,8 @@
  * no temporary file is left behind. A signal (SIGHUP, as when an ssh session drops) cleans
  * up too.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,8 @@ async function launchDemo(columns: number, rows: number): Promise<Running> {
   const pane = startTmux({
     columns,
     rows,
-    argv: ['node', CLI, '--demo', '--seed', '4242', '--rate', '6'],
+    // The shell records the exit status in a file once node is gone.
+    argv: ['sh', '-c', `node "$0" --demo --seed 4242 --rate 6; echo $? > "${join(tmp, 'status')}"`, CLI],
     cwd: REPO_ROOT,
     env: { TZ: 'UTC', TMPDIR: tmp, POSTQ_AUDIT_LOG: join(tmp, 'audit.log') },
   });
@@ -103,18 +105,19 @@ describe('postq --demo in tmux', () => {
     expect(existsSync(deferredPath)).toBe(true);
 
     press(pane, 'app.quit');
-    await waitFor(() => pane.display('#{pane_dead}') === '1', { what: 'the demo to exit', timeoutMs: 20_000 });
-    // tmux leaves "Pane is dead (status N, ...)" on a remain-on-exit pane.
-    expect(await pane.waitFor(/Pane is dead/)).toMatch(/Pane is dead \(status 0\b/);
+    const status = await waitFor(() => existsSync(join(tmp, 'status')) && readFileSync(join(tmp, 'status'), 'utf8').trim(), { what: 'the demo to exit', timeoutMs: 40_000 });
+    expect(status).toBe('0');
     expect(existsSync(spool)).toBe(false);
     expect(readdirSync(tmp).filter((n) => n.startsWith('postq-demo-'))).toEqual([]);
   });
 
   it('removes its spool when the terminal goes away (SIGHUP)', { timeout: 90_000 }, async () => {
-    const { pane, spool } = await launchDemo(80, 24);
-    const pid = pane.pid();
+    const { pane, tmp, spool } = await launchDemo(80, 24);
+    // The node process: the only child of the pane's shell.
+    const pid = Number(execFileSync('pgrep', ['-P', String(pane.pid())], { encoding: 'utf8' }).trim());
     process.kill(pid, 'SIGHUP');
     await waitFor(() => !existsSync(spool), { what: 'the demo spool to be removed', timeoutMs: 20_000 });
-    await waitFor(() => pane.display('#{pane_dead}') === '1', { what: 'the demo to exit', timeoutMs: 20_000 });
+    const status = await waitFor(() => existsSync(join(tmp, 'status')) && readFileSync(join(tmp, 'status'), 'utf8').trim(), { what: 'the demo to exit', timeoutMs: 40_000 });
+    expect(status).toBe('129');
   });
 });
