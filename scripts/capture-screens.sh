@@ -87,11 +87,14 @@ key n
 key '?'
 wait_for '^Keys'
 shot demo-help-80x24
+# After Escape wait for the list: a key right behind it would read as Alt+key.
 key Escape
+wait_for 'QUEUE ID'
 key t
 wait_for 'TOTAL'
 shot demo-qshape-80x24
 key Escape
+wait_for 'QUEUE ID'
 quit
 
 # The compact layout of a small tmux pane.
@@ -121,6 +124,7 @@ key Enter
 wait_for 'offset|record'
 shot corpus-corrupt-message-80x24
 key Escape
+wait_for 'QUEUE ID'
 quit
 start 100 12 "--spool '$CORPUS' --read-only"
 shot corpus-100x12
