@@ -34,6 +34,12 @@ export interface RunningConsole {
   fail(error: Error): void;
 }
 
+const TERMINAL_GONE = new Set(['EIO', 'EPIPE', 'ENXIO', 'EBADF']);
+
+function isTerminalGone(error: unknown): boolean {
+  return TERMINAL_GONE.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+}
+
 export function renderConsole(options: RenderConsoleOptions): RunningConsole {
   const { stdout, altScreen } = options;
   let restored = !altScreen;
@@ -89,7 +95,14 @@ export function renderConsole(options: RenderConsoleOptions): RunningConsole {
           // Already broken; the terminal still gets restored below.
         }
         restore();
-        options.stderr.write(`postq: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        // A write to a terminal that went away (ssh dropped, tmux pane killed) is a hang-up,
+        // not a bug: leave as after SIGHUP, without a report nobody can read.
+        if (isTerminalGone(error)) process.exit(128 + 1);
+        try {
+          options.stderr.write(`postq: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        } catch {
+          // stderr is the same lost terminal.
+        }
         process.exit(70);
       };
       handlers.push(['uncaughtException', onCrash], ['unhandledRejection', onCrash], ['exit', restore]);
