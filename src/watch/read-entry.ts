@@ -21,7 +21,24 @@ import { buildEntry } from '../spool/showq.js';
 
 /** Most queue files are a few KiB; one read of this size gets the whole envelope. */
 const PREFIX_BYTES = 64 * 1024;
-const prefix = Buffer.allocUnsafe(PREFIX_BYTES);
+/** Files larger than this get a buffer of their own rather than growing a scratch buffer. */
+const SCRATCH_MAX = 1024 * 1024;
+
+/**
+ * A reusable read buffer. The parsers turn bytes into strings and keep no Buffer, and each read
+ * is parsed before the next one, so reusing one buffer per kind of file (queue file, defer
+ * log) saves ~1.4 GB of short-lived allocations per 100k messages, and the peak RSS they cause.
+ */
+class Scratch {
+  private buffer = Buffer.allocUnsafe(16 * 1024);
+  get(length: number): Buffer {
+    if (length > SCRATCH_MAX) return Buffer.allocUnsafe(length);
+    if (length > this.buffer.length) this.buffer = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(length)));
+    return this.buffer;
+  }
+}
+const queueScratch = new Scratch();
+const deferScratch = new Scratch();
 
 function isGone(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
@@ -34,16 +51,16 @@ function rethrow(path: string, error: unknown): never {
   throw error;
 }
 
-/** Read exactly `length` bytes from the start (fewer if the file shrank). */
-function readExact(fd: number, length: number): Buffer {
-  const bytes = Buffer.allocUnsafe(length);
+/** Read `length` bytes from the start (fewer if the file shrank): a view valid until the next read. */
+function readExact(fd: number, length: number, scratch: Scratch): Buffer {
+  const bytes = scratch.get(length);
   let got = 0;
   while (got < length) {
     const n = readSync(fd, bytes, got, length - got, got);
     if (n === 0) break;
     got += n;
   }
-  return got === length ? bytes : bytes.subarray(0, got);
+  return bytes.subarray(0, got);
 }
 
 /** O_NOFOLLOW|O_NONBLOCK: a symlink fails (ELOOP) and a FIFO cannot block; fstat then tells. */
@@ -54,7 +71,7 @@ const OPEN_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NO
  * with `regularOnly`, when it is not a regular file (what an lstat first would have said,
  * in one system call less).
  */
-function readHead(absPath: string, limit: number, regularOnly = false): { bytes: Buffer; stats: Stats } | null {
+function readHead(absPath: string, limit: number, scratch: Scratch, regularOnly = false): { bytes: Buffer; stats: Stats } | null {
   let fd: number;
   try {
     fd = openSync(absPath, regularOnly ? OPEN_NOFOLLOW : 'r');
@@ -66,10 +83,9 @@ function readHead(absPath: string, limit: number, regularOnly = false): { bytes:
     const stats = fstatSync(fd);
     if (regularOnly && !stats.isFile()) return null;
     if (limit >= stats.size || limit > PREFIX_BYTES) {
-      return { bytes: stats.isFile() ? readExact(fd, stats.size) : readFileSync(fd), stats };
+      return { bytes: stats.isFile() ? readExact(fd, stats.size, scratch) : readFileSync(fd), stats };
     }
-    const n = readSync(fd, prefix, 0, PREFIX_BYTES, 0);
-    return { bytes: Buffer.from(prefix.subarray(0, n)), stats };
+    return { bytes: readExact(fd, PREFIX_BYTES, scratch), stats };
   } finally {
     closeSync(fd);
   }
@@ -85,7 +101,7 @@ function readDeferLogWithStats(config: SpoolConfig, queueId: string): { log: Log
   const path = join(config.queueDirectory, queuePath(config, 'defer', queueId));
   const head = (() => {
     try {
-      return readHead(path, Number.MAX_SAFE_INTEGER);
+      return readHead(path, Number.MAX_SAFE_INTEGER, deferScratch);
     } catch (error) {
       if (isGone(error)) return null;
       rethrow(path, error);
@@ -111,12 +127,12 @@ export interface EntryRead {
 
 export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string): EntryRead | null {
   const absPath = join(config.queueDirectory, relPath);
-  let head = readHead(absPath, PREFIX_BYTES, true);
+  let head = readHead(absPath, PREFIX_BYTES, queueScratch, true);
   if (!head) return null;
   const options = { queueName, fileSize: head.stats.size, emptyAddress: config.emptyAddress };
   let parsed = parseQueueFile(head.bytes, options);
   if (parsed.needMore) {
-    head = readHead(absPath, Number.MAX_SAFE_INTEGER, true);
+    head = readHead(absPath, Number.MAX_SAFE_INTEGER, queueScratch, true);
     if (!head) return null;
     parsed = parseQueueFile(head.bytes, { ...options, fileSize: head.bytes.length });
   }
