@@ -5,15 +5,16 @@
  *
  * Refuses to start (exit 2) when stdout or stdin is not a terminal or TERM=dumb, pointing to
  * `postq list`; a bad theme exits 2 naming the file and key. Returns 0 after `q`, 128+N after
- * a signal.
+ * a signal. A theme read from a file on disk is reloaded live when the file changes.
  */
 import { hostname } from 'node:os';
+import { basename } from 'node:path';
 import type { QueueBackend } from '../domain/backend.js';
 import type { QueueEntry } from '../domain/entry.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { UsageError } from '../domain/errors.js';
 import type { SpoolConfig } from '../config/spool-config.js';
-import { loadTheme } from '../config/theme-load.js';
+import { findThemeFile, loadTheme, loadThemeFile } from '../config/theme-load.js';
 import { ThemeError, type Theme } from '../config/theme.js';
 import { createConsoleStore } from '../store/console-store.js';
 import type { ConsoleStore } from '../store/console-state.js';
@@ -24,11 +25,13 @@ import { withAuditLog } from '../actions/audit-log.js';
 import { readMessageBytes } from '../watch/read-message.js';
 import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
+import { watchThemeFile, type ThemeWatcher, type ThemeWatchOptions } from '../watch/theme-watcher.js';
 import type { WatchMode } from '../watch/watch-status.js';
 import type { WatcherMode } from '../store/console-state.js';
 import { dumpRecords } from '../spool/record-dump.js';
 import { buildMessageDocument, type MessageLoader, type RecordDumper } from '../ui/message-document.js';
 import { renderConsole } from '../ui/render-console.js';
+import { createThemeSource, type ThemeSource } from '../ui/theme-context.js';
 import { createBatchGate, type BatchGate } from '../ui/batch-gate.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 
@@ -89,14 +92,43 @@ export function scanFeed(store: ConsoleStore, config: SpoolConfig): StopFeed {
   return () => clearInterval(timer);
 }
 
+/** A theme error for the one-line flash: file name first, then key and problem (80 columns). */
+function themeFlash(error: ThemeError): string {
+  const detail = error.message.startsWith(`${error.file}: `) ? error.message.slice(error.file.length + 2) : error.message;
+  return `theme ${basename(error.file)} not applied: ${detail}`;
+}
+
+/**
+ * Live theme: watch the file the theme came from. A valid new version is applied at once; an
+ * invalid one keeps the current theme and the flash line names the file and key at fault.
+ * Null when there is no file on disk to watch (NO_COLOR, default/mono without a file, the
+ * bundle's embedded themes).
+ */
+export function themeReloadFeed(store: ConsoleStore, source: ThemeSource, path: string | null, options: ThemeWatchOptions = {}): ThemeWatcher | null {
+  if (!path) return null;
+  return watchThemeFile(path, (p) => loadThemeFile(p), (reload) => {
+    if (reload.ok) {
+      source.set(reload.theme);
+      store.getState().setFlash(`theme "${reload.theme.name}" reloaded from ${basename(reload.path)}`, 'ok');
+    } else {
+      store.getState().setFlash(themeFlash(reload.error), 'error');
+    }
+  }, options);
+}
+
 export async function startConsole(options: StartConsoleOptions): Promise<number> {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   const stderr = options.stderr ?? process.stderr;
   let theme: Theme;
+  let themePath: string | null = null;
   try {
-    theme = typeof options.theme === 'object' && options.theme !== null ? options.theme : loadTheme({ name: options.theme ?? null, env });
+    if (typeof options.theme === 'object' && options.theme !== null) theme = options.theme;
+    else {
+      theme = loadTheme({ name: options.theme ?? null, env });
+      themePath = findThemeFile({ name: options.theme ?? null, env });
+    }
   } catch (error) {
     if (error instanceof ThemeError) {
       stderr.write(`postq: theme: ${error.message}\n`);
@@ -116,19 +148,22 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dump);
   // Watcher batches wait for a pause in typing (at most 750 ms): keys stay fast in a burst.
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
+  const themeSource = createThemeSource(theme);
   const running = renderConsole({
-    app: { onKey: gate.noteKey, store, theme, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, supports: (a) => backend.supports(a) },
+    app: { onKey: gate.noteKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, supports: (a) => backend.supports(a) },
     stdout,
     stdin,
     stderr,
     altScreen: options.altScreen ?? true,
   });
   const stop = (options.feed ?? watcherFeed)(store, config, running.fail, gate);
+  const themeWatcher = themeReloadFeed(store, themeSource, themePath);
   let code = 1;
   try {
     code = await running.exited;
     return code;
   } finally {
+    await themeWatcher?.stop();
     await stop();
     // Once the console is gone nothing may keep the process alive (a scan still in progress,
     // a stuck child): the caller gets two seconds for its own cleanup, then the process ends.

@@ -3,7 +3,8 @@
  * ($XDG_CONFIG_HOME/postq/themes, else ~/.config/postq/themes) first, then the themes/ shipped
  * with postq. NO_COLOR (set and not empty) forces the attributes-only `mono` theme whatever
  * was asked for, because chalk inside Ink ignores NO_COLOR. Throws ThemeError (file + key) for
- * a bad file or an unknown name; reads files and nothing else.
+ * a bad file or an unknown name; reads files and nothing else. findThemeFile() and
+ * loadThemeFile() serve the console's live reload (src/watch/theme-watcher.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -53,21 +54,52 @@ export function listThemes(lookup: ThemeLookup = {}): string[] {
   return [...new Set(names)].sort();
 }
 
+function defaultFallback(builtinDir: string): Theme {
+  const defaultPath = join(builtinDir, 'default.json');
+  return existsSync(defaultPath) ? readThemeFile(defaultPath, null) : monoTheme();
+}
+
+function checkName(name: string): void {
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) {
+    throw new ThemeError(name, '', 'a theme name is a file name without .json (letters, digits, ., _, -)');
+  }
+}
+
+/**
+ * The file loadTheme() reads for this lookup, or null when it reads none: NO_COLOR (mono is
+ * forced), a bad name, or a name answered without a file (default, mono).
+ */
+export function findThemeFile(lookup: ThemeLookup = {}): string | null {
+  const env = lookup.env ?? process.env;
+  if (env.NO_COLOR) return null;
+  const name = lookup.name || env.POSTQ_THEME || 'default';
+  try {
+    checkName(name);
+  } catch {
+    return null;
+  }
+  for (const dir of [lookup.userDir ?? userThemeDir(env), lookup.builtinDir ?? builtinThemeDir()]) {
+    const path = join(dir, `${name}.json`);
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+/** Read one theme file again (live reload); the built-in default fills what it leaves out. */
+export function loadThemeFile(path: string, lookup: ThemeLookup = {}): Theme {
+  return readThemeFile(path, defaultFallback(lookup.builtinDir ?? builtinThemeDir()));
+}
+
 export function loadTheme(lookup: ThemeLookup = {}): Theme {
   const env = lookup.env ?? process.env;
   if (env.NO_COLOR) return monoTheme();
   const name = lookup.name || env.POSTQ_THEME || 'default';
-  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) {
-    throw new ThemeError(name, '', 'a theme name is a file name without .json (letters, digits, ., _, -)');
-  }
+  checkName(name);
   const builtinDir = lookup.builtinDir ?? builtinThemeDir();
   const userDir = lookup.userDir ?? userThemeDir(env);
-  const defaultPath = join(builtinDir, 'default.json');
-  const fallback = existsSync(defaultPath) ? readThemeFile(defaultPath, null) : monoTheme();
-  for (const dir of [userDir, builtinDir]) {
-    const path = join(dir, `${name}.json`);
-    if (existsSync(path)) return readThemeFile(path, fallback);
-  }
+  const fallback = defaultFallback(builtinDir);
+  const path = findThemeFile({ name, env, userDir, builtinDir });
+  if (path) return readThemeFile(path, fallback);
   if (name === 'default') return fallback;
   if (name === 'mono') return monoTheme();
   const known = listThemes({ env, userDir, builtinDir });

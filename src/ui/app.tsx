@@ -4,7 +4,7 @@
  * resize. One input handler (key-handler.ts); state lives in the console store and the
  * small UI store; this file only wires them to components.
  */
-import React, { memo, useEffect, useMemo, useState } from 'react';
+import React, { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { useStore } from 'zustand';
 import type { ActionName } from '../domain/backend.js';
@@ -18,7 +18,7 @@ import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { handleKey, currentMode } from './key-handler.js';
 import { keyNamesOf, type BindingContext } from './keymap.js';
 import type { MessageLoader } from './message-document.js';
-import { ThemeContext } from './theme-context.js';
+import { createThemeSource, ThemeContext, type ThemeSource } from './theme-context.js';
 import { createUiStore, type UiStore } from './ui-state.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { Header } from './components/header.js';
@@ -34,6 +34,8 @@ import { DetailLine } from './components/detail-line.js';
 export interface AppProps {
   store: ConsoleStore;
   theme: Theme;
+  /** The live theme (reloaded when its file changes); `theme` is then only the first one. */
+  themeSource?: ThemeSource;
   host: string;
   spool: string;
   loadMessage: MessageLoader;
@@ -65,7 +67,9 @@ const DetailM = memo(DetailLine);
 const BottomM = memo(BottomLines);
 
 export function App(props: AppProps): React.ReactElement {
-  const { store, theme } = props;
+  const { store } = props;
+  const themeSource = useMemo(() => props.themeSource ?? createThemeSource(props.theme), [props.themeSource, props.theme]);
+  const theme = useSyncExternalStore(themeSource.subscribe, themeSource.get);
   const ui = useMemo(() => props.ui ?? createUiStore(), [props.ui]);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();

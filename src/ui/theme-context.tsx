@@ -1,6 +1,8 @@
 /**
  * The theme as React context, and <Line>: one terminal row built from styled segments, cut
  * and padded to an exact width so Ink never wraps it. Segments carry semantic tokens.
+ * ThemeSource: the current theme plus change notification, so a theme reloaded from its file
+ * (src/watch/theme-watcher.ts) re-renders the running console.
  */
 import React, { createContext, useContext } from 'react';
 import { Text } from 'ink';
@@ -10,6 +12,29 @@ import { cellWidth, truncateCells } from './text-cells.js';
 
 export const ThemeContext = createContext<Theme>(monoTheme());
 export const useTheme = (): Theme => useContext(ThemeContext);
+
+export interface ThemeSource {
+  get(): Theme;
+  set(theme: Theme): void;
+  subscribe(listener: () => void): () => void;
+}
+
+export function createThemeSource(initial: Theme): ThemeSource {
+  let current = initial;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => current,
+    set(theme) {
+      if (theme === current) return;
+      current = theme;
+      for (const listener of [...listeners]) listener();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
 
 export interface Segment {
   text: string;

@@ -9,6 +9,7 @@ import { QUEUE_NAMES } from '../../src/domain/queue.js';
 import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
 import { loadTheme } from '../../src/config/theme-load.js';
 import type { Theme } from '../../src/config/theme.js';
+import type { ThemeSource } from '../../src/ui/theme-context.js';
 import { createConsoleStore } from '../../src/store/console-store.js';
 import type { ConsoleStore } from '../../src/store/console-state.js';
 import { createReadOnlyBackend } from '../../src/actions/read-only-backend.js';
@@ -41,6 +42,8 @@ export interface HarnessOptions {
   rows?: number;
   backend?: QueueBackend;
   theme?: Theme;
+  /** A live theme (overrides `theme` once mounted): what the console's theme reload drives. */
+  themeSource?: ThemeSource;
   /** Render without the frame-anchor fix (to show Ink's bug). */
   unanchored?: boolean;
   /** Epoch ms for the store clock. */
@@ -67,6 +70,7 @@ export async function mountConsole(spool: string, options: HarnessOptions = {}):
       store={store}
       ui={ui}
       theme={theme}
+      {...(options.themeSource ? { themeSource: options.themeSource } : {})}
       host="mx.test"
       spool={spool}
       loadMessage={(entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dumpRecords)}
