@@ -4,11 +4,11 @@
  * step waits for its reload by condition; the full sequence is compared at the end, so a lost
  * or duplicated reload fails.
  */
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadThemeFile } from '../../src/config/theme-load.js';
+import { builtinThemeDir, findThemeFile, loadThemeFile } from '../../src/config/theme-load.js';
 import { watchThemeFile, type ThemeReload, type ThemeWatcher } from '../../src/watch/theme-watcher.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -84,5 +84,22 @@ describe('watchThemeFile', () => {
 
   it('a file that is not on disk (the bundle\'s embedded themes) gives no watcher', () => {
     expect(watchThemeFile('/postq-bundle/themes/default.json', () => { throw new Error('not called'); }, () => {})).toBeNull();
+  });
+});
+
+describe('findThemeFile: what the console watches', () => {
+  it('the user file first, else the shipped one; nothing under NO_COLOR or without a file', () => {
+    const xdg = mkdtempSync(join(tmpdir(), 'postq-theme-find-'));
+    cleanups.push(() => rmSync(xdg, { recursive: true, force: true }));
+    const userDir = join(xdg, 'postq', 'themes');
+    mkdirSync(userDir, { recursive: true });
+    writeFileSync(join(userDir, 'default.json'), themeText('#123456'));
+    const env = { HOME: '/nonexistent', XDG_CONFIG_HOME: xdg } as NodeJS.ProcessEnv;
+    expect(findThemeFile({ name: 'default', env })).toBe(join(userDir, 'default.json'));
+    expect(findThemeFile({ name: 'high-contrast', env })).toBe(join(builtinThemeDir(), 'high-contrast.json'));
+    expect(findThemeFile({ name: 'high-contrast', env: { ...env, NO_COLOR: '1' } })).toBeNull();
+    expect(findThemeFile({ name: 'no-such-theme', env })).toBeNull();
+    expect(findThemeFile({ name: '../etc/passwd', env })).toBeNull();
+    expect(findThemeFile({ name: 'default', env, builtinDir: '/nonexistent', userDir: '/nonexistent' })).toBeNull();
   });
 });
