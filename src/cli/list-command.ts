@@ -42,8 +42,12 @@ export function selectListed(config: SpoolConfig, options: ListOptions): QueueEn
 export function runList(config: SpoolConfig, options: ListOptions, write: (text: string) => void): number {
   const entries = selectListed(config, options);
   if (options.json) {
-    // postqueue -j prints nothing at all for an empty queue.
-    for (const entry of entries) write(formatJsonEntry(entry) + '\n');
+    // postqueue -j prints nothing at all for an empty queue. Lines go out in chunks: one
+    // write per message costs more than formatting it at 100k messages.
+    const CHUNK = 512;
+    for (let i = 0; i < entries.length; i += CHUNK) {
+      write(entries.slice(i, i + CHUNK).map((entry) => formatJsonEntry(entry) + '\n').join(''));
+    }
   } else {
     write(printable(formatMailq(entries, { longQueueIds: config.longQueueIds }), { keepNewline: true }));
   }
