@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { buildSync } from 'esbuild';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runConsoleBench } from './console-bench.js';
 import { ensureSpool } from './make-spool.js';
 import { machineLines, mb, median, ms, pct, percentile, printTable, ratioOf, type Row } from './report.js';
 
@@ -125,3 +126,8 @@ printTable(`postq watcher, ${messages} messages, ${runs} index runs (medians)`, 
 console.log('');
 console.log(`raw: postq index ms ${postq.map((p) => p.indexMs.toFixed(0)).join(', ')}; postqueue -j ms ${postqueue.map((v) => v.toFixed(0)).join(', ') || 'n/a'}; cat ms ${cat.map((v) => v.toFixed(0)).join(', ')}`);
 console.log(`watcher stats after the burst: ${JSON.stringify(live.stats)}`);
+
+// The console's rows (key press to frame, bytes per cursor move, keys during a burst), in the
+// same run and on the same machine.
+console.log('');
+printTable(`postq console rendering, ${messages} messages`, await runConsoleBench(messages));
