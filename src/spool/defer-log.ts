@@ -44,16 +44,37 @@ function finish(draft: Draft, kind: LogKind): LogEntry {
   };
 }
 
+/** Bytes 0x20-0x7e and LF only: every line is already printable and decodes as latin1. */
+function isPlainText(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const ch = bytes[i]!;
+    if ((ch < 0x20 && ch !== 0x0a) || ch >= 0x7f) return false;
+  }
+  return true;
+}
+
+/** The printable lines, as bounce_log.c reads them (no line after a final LF). */
+function printableLines(bytes: Buffer): string[] {
+  // Fast path: printable() would change nothing; decode each line straight from the buffer
+  // (a line of its own, not a slice of the whole log that every reason would keep alive).
+  const plain = isPlainText(bytes);
+  const lines: string[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    lines.push(plain ? bytes.toString('latin1', start, end) : showqPrintable(bytes.subarray(start, end)));
+    start = end + 1;
+  }
+  return lines;
+}
+
+const NAME_START = /^[A-Za-z0-9]/;
+
 export function parseBounceLog(bytes: Buffer, kind: LogKind = 'defer'): LogEntry[] {
   const entries: LogEntry[] = [];
   let draft: Draft | null = null;
-  let start = 0;
-  while (start <= bytes.length) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end < 0) end = bytes.length;
-    if (start === bytes.length) break;
-    const line = showqPrintable(bytes.subarray(start, end));
-    start = end + 1;
+  for (const line of printableLines(bytes)) {
     if (line === '') {
       if (draft) entries.push(finish(draft, kind));
       draft = null;
@@ -65,7 +86,7 @@ export function parseBounceLog(bytes: Buffer, kind: LogKind = 'defer'): LogEntry
       if (split < 0) continue;
       draft.recipient = line.slice(1, split);
       draft.reason = line.slice(split + 3);
-    } else if (/^[A-Za-z0-9]/.test(line)) {
+    } else if (NAME_START.test(line)) {
       const eq = line.indexOf('=');
       if (eq < 0) continue;
       const name = line.slice(0, eq).trim();

@@ -26,8 +26,24 @@ export function showqPrintableBytes(bytes: Uint8Array): Buffer {
   return out;
 }
 
+/** True when every byte is a printable ASCII character (0x20-0x7e): printable() keeps it as is. */
+export function isPlainAscii(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  for (let i = start; i < end; i++) {
+    const ch = bytes[i]!;
+    if (ch < 0x20 || ch >= 0x7f) return false;
+  }
+  return true;
+}
+
+/** Bytes below 0x80 decode the same as latin1 and UTF-8; latin1 is the cheaper decoder. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.isBuffer(bytes) ? bytes.toString('latin1') : Buffer.from(bytes).toString('latin1');
+}
+
 /** Postfix printable() on a string of bytes, decoded as UTF-8. */
 export function showqPrintable(bytes: Uint8Array): string {
+  // The common case (plain ASCII) needs no copy and no UTF-8 decoder.
+  if (isPlainAscii(bytes)) return latin1(bytes);
   return showqPrintableBytes(bytes).toString('utf8');
 }
 
@@ -61,6 +77,11 @@ export function quote822Local(address: Uint8Array): Buffer {
 
 /** An envelope address as showq reports it; empty becomes empty_address_recipient. */
 export function showqAddress(raw: Uint8Array, emptyAddress = 'MAILER-DAEMON'): string {
+  // Fast path: plain ASCII whose local part needs no quotes is printed as it is.
+  if (raw.length > 0 && isPlainAscii(raw)) {
+    const at = raw.lastIndexOf(0x40);
+    if (isDotString(at < 0 ? raw : raw.subarray(0, at))) return latin1(raw);
+  }
   const bytes = raw.length === 0 ? Buffer.from(emptyAddress, 'utf8') : raw;
   return showqPrintable(quote822Local(bytes));
 }

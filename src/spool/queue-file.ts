@@ -63,7 +63,6 @@ export interface ParseOptions {
   emptyAddress?: string;
 }
 
-const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
 const MAX_HEADER_RECORDS = 200;
 
 /** showq's atol(): leading blanks, optional sign, digits. */
@@ -84,6 +83,28 @@ function parseSize(data: Buffer): SizeRecord {
   };
 }
 
+/** The length of a header name and its colon (a header name pattern on bytes), or 0 when the line is no header. */
+function headerNameEnd(line: Uint8Array): number {
+  let i = 0;
+  while (i < line.length && line[i]! >= 0x21 && line[i]! <= 0x7e && line[i] !== 0x3a) i++;
+  if (i === 0) return 0;
+  while (i < line.length && (line[i] === 0x20 || line[i] === 0x09)) i++;
+  return line[i] === 0x3a ? i + 1 : 0;
+}
+
+/** `subject` in any case (the bytes of a header name, before blanks and colon). */
+function isSubjectName(line: Uint8Array, nameEnd: number): boolean {
+  if (nameEnd < 8) return false;
+  const subject = 'subject';
+  for (let i = 0; i < 7; i++) if ((line[i]! | 0x20) !== subject.charCodeAt(i)) return false;
+  for (let i = 7; i < nameEnd - 1; i++) if (line[i] !== 0x20 && line[i] !== 0x09) return false;
+  return true;
+}
+
+/**
+ * Finds the Subject in the primary headers. Only Subject lines are decoded; the others are
+ * classified on their bytes (a header name is ASCII only, so bytes and decoded text agree).
+ */
 class HeaderScan {
   subject: string | null = null;
   done = false;
@@ -97,15 +118,21 @@ class HeaderScan {
     if (++this.records > MAX_HEADER_RECORDS) return (this.done = true), false;
     this.line.push(rec.data);
     if (rec.type === REC.CONT) return true;
-    const text = Buffer.concat(this.line).toString('utf8');
+    const bytes = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line);
     this.line = [];
-    const continuation = text.startsWith(' ') || text.startsWith('\t');
-    if (continuation && this.inSubject && this.subject !== null) {
-      this.subject += ' ' + text.trim();
-    } else if (HEADER_NAME.test(text)) {
-      this.inSubject = /^subject[ \t]*:/i.test(text);
-      if (this.inSubject && this.subject === null) this.subject = text.slice(text.indexOf(':') + 1).trim();
-    } else if (!continuation) {
+    const continuation = bytes[0] === 0x20 || bytes[0] === 0x09;
+    if (continuation) {
+      if (this.inSubject && this.subject !== null) this.subject += ' ' + bytes.toString('utf8').trim();
+      return true;
+    }
+    const nameEnd = headerNameEnd(bytes);
+    if (nameEnd > 0) {
+      this.inSubject = isSubjectName(bytes, nameEnd);
+      if (this.inSubject && this.subject === null) {
+        const text = bytes.toString('utf8');
+        this.subject = text.slice(text.indexOf(':') + 1).trim();
+      }
+    } else {
       this.done = true;
     }
     return !this.done;
