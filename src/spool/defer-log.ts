@@ -55,15 +55,12 @@ function isPlainText(bytes: Uint8Array): boolean {
 
 /** The printable lines, as bounce_log.c reads them (no line after a final LF). */
 function printableLines(bytes: Buffer): string[] {
-  // Fast path: printable() would change nothing; decode each line straight from the buffer
-  // (a line of its own, not a slice of the whole log that every reason would keep alive).
-  const plain = isPlainText(bytes);
   const lines: string[] = [];
   let start = 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
-    lines.push(plain ? bytes.toString('latin1', start, end) : showqPrintable(bytes.subarray(start, end)));
+    lines.push(showqPrintable(bytes.subarray(start, end)));
     start = end + 1;
   }
   return lines;
@@ -71,7 +68,78 @@ function printableLines(bytes: Buffer): string[] {
 
 const NAME_START = /^[A-Za-z0-9]/;
 
+/** Does bytes[start, end) (blanks around it ignored, as trim() would) spell `name`? */
+function nameIs(bytes: Buffer, start: number, end: number, name: string): boolean {
+  while (start < end && bytes[start] === 0x20) start++;
+  while (end > start && bytes[end - 1] === 0x20) end--;
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (bytes[start + i] !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+/** bytes[start, end) as text, blanks trimmed (a plain line: only spaces can be blank). */
+function trimmed(bytes: Buffer, start: number, end: number): string {
+  while (start < end && bytes[start] === 0x20) start++;
+  while (end > start && bytes[end - 1] === 0x20) end--;
+  return bytes.toString('latin1', start, end);
+}
+
+const isNameStart = (ch: number) => (ch >= 0x30 && ch <= 0x39) || ((ch | 0x20) >= 0x61 && (ch | 0x20) <= 0x7a);
+
+/**
+ * parseBounceLog for a plain log (isPlainText): the same rules on bytes, decoding only the
+ * values it keeps; recipient and reason, often overridden by later lines, are decoded last.
+ */
+function parsePlainLog(bytes: Buffer, kind: LogKind): LogEntry[] {
+  const entries: LogEntry[] = [];
+  let open = false;
+  let rcpt = -1, rcptEnd = -1, reason = -1, reasonEnd = -1;
+  let rcptTrim = false, reasonTrim = false;
+  let status: string | null = null, action: string | null = null, offset = -1;
+  const flush = () => {
+    entries.push(finish({
+      recipient: rcpt < 0 ? null : rcptTrim ? trimmed(bytes, rcpt, rcptEnd) : bytes.toString('latin1', rcpt, rcptEnd),
+      reason: reason < 0 ? null : reasonTrim ? trimmed(bytes, reason, reasonEnd) : bytes.toString('latin1', reason, reasonEnd),
+      status, action, offset,
+    }, kind));
+    open = false;
+    rcpt = rcptEnd = reason = reasonEnd = -1;
+    status = action = null;
+    offset = -1;
+  };
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const s = start;
+    start = end + 1;
+    if (s === end) {
+      if (open) flush();
+      continue;
+    }
+    open = true;
+    const first = bytes[s]!;
+    if (first === 0x3c) {
+      const split = bytes.indexOf('>: ', s, 'latin1');
+      if (split < 0 || split + 3 > end) continue;
+      (rcpt = s + 1), (rcptEnd = split), (rcptTrim = false);
+      (reason = split + 3), (reasonEnd = end), (reasonTrim = false);
+    } else if (isNameStart(first)) {
+      const eq = bytes.indexOf(0x3d, s);
+      if (eq < 0 || eq >= end) continue;
+      if (nameIs(bytes, s, eq, 'recipient')) (rcpt = eq + 1), (rcptEnd = end), (rcptTrim = true);
+      else if (nameIs(bytes, s, eq, 'reason')) (reason = eq + 1), (reasonEnd = end), (reasonTrim = true);
+      else if (nameIs(bytes, s, eq, 'status')) status = trimmed(bytes, eq + 1, end);
+      else if (nameIs(bytes, s, eq, 'action')) action = trimmed(bytes, eq + 1, end);
+      else if (nameIs(bytes, s, eq, 'offset')) offset = Number.parseInt(trimmed(bytes, eq + 1, end), 10) || -1;
+    }
+  }
+  if (open) flush();
+  return entries;
+}
+
 export function parseBounceLog(bytes: Buffer, kind: LogKind = 'defer'): LogEntry[] {
+  if (isPlainText(bytes)) return parsePlainLog(bytes, kind);
   const entries: LogEntry[] = [];
   let draft: Draft | null = null;
   for (const line of printableLines(bytes)) {

@@ -27,19 +27,40 @@ export function isReady(mode: number): boolean {
   return (mode & 0o700) === 0o700;
 }
 
+/** The addresses showq remembers: the first duplicateFilterLimit distinct ones (0: all). */
+function loggedSet(deferLog: readonly LogEntry[], limit: number): Set<string> {
+  const logged = new Set<string>();
+  for (const entry of deferLog) if (limit === 0 || logged.size < limit) logged.add(entry.recipient);
+  return logged;
+}
+
+/** loggedSet(...).has(address) for a short log, without the Set. */
+function loggedInFew(deferLog: readonly LogEntry[], limit: number, address: string): boolean {
+  let distinct = 0;
+  for (let i = 0; i < deferLog.length; i++) {
+    if (limit !== 0 && distinct >= limit) return false;
+    const recipient = deferLog[i]!.recipient;
+    if (recipient === address) return true;
+    let repeat = false;
+    for (let j = 0; j < i; j++) if (deferLog[j]!.recipient === recipient) (repeat = true), (j = i);
+    if (!repeat) distinct++;
+  }
+  return false;
+}
+
 export function listRecipients(
   parsed: ParsedQueueFile,
   deferLog: readonly LogEntry[],
   duplicateFilterLimit = DEFAULT_DUPLICATE_FILTER_LIMIT,
 ): ListedRecipient[] {
   const listed: ListedRecipient[] = [];
-  const logged = new Set<string>();
-  for (const entry of deferLog) {
-    if (duplicateFilterLimit === 0 || logged.size < duplicateFilterLimit) logged.add(entry.recipient);
-    listed.push({ address: entry.recipient, delayReason: entry.reason });
-  }
+  for (const entry of deferLog) listed.push({ address: entry.recipient, delayReason: entry.reason });
+  // Most messages log a few recipients: a scan of the log beats building a Set for each.
+  const logged = deferLog.length > 8 ? loggedSet(deferLog, duplicateFilterLimit) : null;
   for (const rcpt of parsed.recipients) {
-    if (rcpt.status === 'pending' && !logged.has(rcpt.address)) listed.push({ address: rcpt.address, delayReason: '' });
+    if (rcpt.status !== 'pending') continue;
+    const seen = logged ? logged.has(rcpt.address) : loggedInFew(deferLog, duplicateFilterLimit, rcpt.address);
+    if (!seen) listed.push({ address: rcpt.address, delayReason: '' });
   }
   return listed;
 }
