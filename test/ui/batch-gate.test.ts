@@ -1,6 +1,7 @@
 /**
  * The batch gate: batches are composed and applied at most once per interval, held while keys
- * are being pressed, and never longer than the maximum delay. Fake timers and clock.
+ * are being pressed; past the maximum delay keys carry them in parts, or a pause applies them.
+ * Fake timers and clock.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueueEntry } from '../../src/domain/entry.js';
@@ -46,8 +47,60 @@ describe('createBatchGate', () => {
       vi.advanceTimersByTime(50);
     }
     expect(applied).toHaveLength(1);
-    vi.advanceTimersByTime(60);
+    // Typing stopped at 780 ms: the quiet time after the last key applies B.
+    vi.advanceTimersByTime(80);
     expect(applied).toHaveLength(2);
+  });
+
+  it('past the maximum delay, each key applies a part of what is held, before its own update', () => {
+    const applied: SpoolBatch[] = [];
+    const gate = createBatchGate((b) => applied.push(b), { minIntervalMs: 150, quietAfterKeyMs: 120, maxDelayMs: 750, keyChunk: 2, now: () => Date.now() });
+    gate.noteKey();
+    gate.push(batch(['A', 'B', 'C'], ['D']));
+    for (let t = 0; t < 750; t += 50) {
+      gate.noteKey();
+      vi.advanceTimersByTime(50);
+    }
+    expect(applied).toHaveLength(0);
+    gate.noteKey();
+    expect(applied.map((b) => [b.upserts.map((e) => e.queueId), b.removals])).toEqual([[['A', 'B'], []]]);
+    gate.noteKey();
+    expect(applied.map((b) => [b.upserts.map((e) => e.queueId), b.removals])).toEqual([[['A', 'B'], []], [['C'], ['D']]]);
+    gate.noteKey();
+    vi.advanceTimersByTime(1000);
+    expect(applied).toHaveLength(2);
+  });
+
+  it('never splits a full batch, and applies the rest on a pause', () => {
+    const applied: SpoolBatch[] = [];
+    const gate = createBatchGate((b) => applied.push(b), { minIntervalMs: 150, quietAfterKeyMs: 120, maxDelayMs: 750, keyChunk: 1, now: () => Date.now() });
+    gate.noteKey();
+    gate.push({ ...batch(['A', 'B']), full: true });
+    for (let t = 0; t < 800; t += 50) {
+      gate.noteKey();
+      vi.advanceTimersByTime(50);
+    }
+    expect(applied.map((b) => b.upserts.length)).toEqual([2]);
+    gate.push(batch(['C', 'D', 'E']));
+    gate.noteKey();
+    expect(applied).toHaveLength(1);
+    vi.advanceTimersByTime(120);
+    expect(applied.map((b) => b.upserts.length)).toEqual([2, 3]);
+  });
+
+  it('typing that never pauses still sees the data within twice the maximum delay', () => {
+    const applied: SpoolBatch[] = [];
+    const gate = createBatchGate((b) => applied.push(b), { minIntervalMs: 150, quietAfterKeyMs: 120, maxDelayMs: 750, keyChunk: 1, now: () => Date.now() });
+    gate.noteKey();
+    const ids = Array.from({ length: 20 }, (_, i) => `Q${i}`);
+    gate.push(batch(ids));
+    for (let t = 0; t < 1490; t += 100) {
+      gate.noteKey();
+      vi.advanceTimersByTime(100);
+    }
+    // One id per key from 750 ms on, then the rest at 1500 ms although keys keep coming.
+    expect(applied.flatMap((b) => b.upserts.map((e) => e.queueId))).toEqual(ids);
+    expect(applied.map((b) => b.upserts.length)).toEqual([1, 1, 1, 1, 1, 1, 1, 13]);
   });
 
   it('flush applies what is held; stop drops it', () => {
