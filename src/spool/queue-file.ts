@@ -71,7 +71,33 @@ function leadingInteger(data: Buffer): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** The usual size record: digit runs (at most 15 digits: exact as numbers) between spaces. */
+function plainSizeFields(data: Buffer): number[] | null {
+  const fields: number[] = [];
+  let value = -1;
+  let digits = 0;
+  for (let i = 0; i < data.length; i++) {
+    const ch = data[i]!;
+    if (ch === 0x20) {
+      if (value >= 0) fields.push(value);
+      value = -1;
+    } else if (ch >= 0x30 && ch <= 0x39) {
+      if (value < 0) (value = 0), (digits = 0);
+      if (++digits > 15) return null;
+      value = value * 10 + (ch - 0x30);
+    } else {
+      return null;
+    }
+  }
+  if (value >= 0) fields.push(value);
+  return fields.length > 0 ? fields : null;
+}
+
 function parseSize(data: Buffer): SizeRecord {
+  const plain = plainSizeFields(data);
+  if (plain) {
+    return { dataSize: plain[0]!, dataOffset: plain[1] ?? 0, recipientCount: plain[2] ?? 0, valid: true };
+  }
   const text = data.toString('latin1');
   const fields = text.trim().split(/\s+/).map(Number);
   const valid = /^[\d ]+$/.test(text) && (fields[0] ?? -1) >= 0;
