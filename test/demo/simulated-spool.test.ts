@@ -107,7 +107,12 @@ describe('the simulated MTA', () => {
   });
 
   it('writes files postcat reads: every recipient and the whole envelope, and damaged ones in corrupt/', { timeout: 180_000 }, () => {
-    const files = (['maildrop', 'incoming', 'active', 'deferred', 'hold'] as const).flatMap((q) => filesIn(q).map((f) => ({ q, ...f })));
+    const all = (['maildrop', 'incoming', 'active', 'deferred', 'hold'] as const).flatMap((q) => filesIn(q).map((f) => ({ q, ...f })));
+    // A damaged arrival sits in incoming/ until qmgr's next pass moves it to corrupt/, as in
+    // Postfix; the demo may have been stopped in between. Only there may a file not read.
+    const damaged = all.filter((f) => parseQueueFile(readFileSync(f.path), { queueName: f.q }).diagnostics.length > 0);
+    expect(damaged.map((f) => f.q).filter((q) => q !== 'incoming'), 'damaged files outside incoming/').toEqual([]);
+    const files = all.filter((f) => !damaged.includes(f));
     // One postcat run over all of them; its output has one "ENVELOPE RECORDS path" section per file.
     const r = spawnSync('postcat', files.map((f) => f.path), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     expect(r.status, r.stderr).toBe(0);
