@@ -77,14 +77,16 @@ describe('postq --demo in tmux', () => {
     await pane.waitFor(/sort next retry ↑/);
     press(pane, 'view.sortReverse');
     await pane.waitFor(/sort next retry ↓/);
-    const listed = await pane.waitFor(/^> [0-9A-F]{6,}\s/m);
-    const id = /^> ([0-9A-F]{6,})\s/m.exec(listed)?.[1];
-    expect(id, listed).toBeDefined();
+    await pane.waitFor(/^> [0-9A-F]{6,}\s/m);
+
+    // The list is live: the row under the cursor can change before H lands, so take the id
+    // from the confirmation, which names what will be held.
+    press(pane, 'queue.hold');
+    const confirm = await pane.waitFor(/y\] confirm/);
+    const id = /^ids: ([0-9A-F]{6,})$/m.exec(confirm)?.[1];
+    expect(id, confirm).toBeDefined();
     const deferredPath = join(spool, 'deferred', id![0]!, id!);
     expect(existsSync(deferredPath)).toBe(true);
-
-    press(pane, 'queue.hold');
-    await pane.waitFor(/y\] confirm/);
     press(pane, 'confirm.yes');
     await pane.waitFor('held 1 of 1');
     expect(existsSync(join(spool, 'hold', id!))).toBe(true);
