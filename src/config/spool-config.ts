@@ -81,6 +81,20 @@ function inferLongIds(queueDirectory: string): boolean {
   return false;
 }
 
+/** Postfix's defaults for a spool no configuration describes (the demo, a bare --spool). */
+export function defaultSpoolConfig(queueDirectory: string): SpoolConfig {
+  return {
+    queueDirectory,
+    configDir: null,
+    longQueueIds: false,
+    emptyAddress: 'MAILER-DAEMON',
+    hashQueueNames: ['deferred', 'defer'],
+    hashQueueDepth: 1,
+    duplicateFilterLimit: 1000,
+    fromPostconf: false,
+  };
+}
+
 export interface SpoolConfigOptions {
   spool?: string | null;
   configDir?: string | null;
@@ -109,14 +123,10 @@ export function resolveSpoolConfig(options: SpoolConfigOptions): SpoolConfig {
   }
   const deferDepth = inferHashDepth(join(queueDirectory, 'defer')) || inferHashDepth(join(queueDirectory, 'deferred'));
   return {
-    queueDirectory,
+    ...defaultSpoolConfig(queueDirectory),
     configDir,
     longQueueIds: inferLongIds(queueDirectory),
-    emptyAddress: 'MAILER-DAEMON',
-    hashQueueNames: ['deferred', 'defer'],
     hashQueueDepth: Math.max(1, deferDepth),
-    duplicateFilterLimit: 1000,
-    fromPostconf: false,
   };
 }
 

@@ -9,7 +9,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SpoolConfig } from '../config/spool-config.js';
+import { defaultSpoolConfig, type SpoolConfig } from '../config/spool-config.js';
 
 const HASH_CHARS = '0123456789ABCDEF';
 
@@ -31,18 +31,6 @@ const DIRECTORIES: ReadonlyArray<readonly [string, number]> = [
   ['pid', 0o755],
 ];
 
-export function demoSpoolConfig(queueDirectory: string): SpoolConfig {
-  return {
-    queueDirectory,
-    configDir: null,
-    longQueueIds: false,
-    emptyAddress: 'MAILER-DAEMON',
-    hashQueueNames: ['deferred', 'defer'],
-    hashQueueDepth: 1,
-    duplicateFilterLimit: 1000,
-    fromPostconf: false,
-  };
-}
 
 /** Make the skeleton under a fresh temp directory (parent: `parent` or os.tmpdir()). */
 export function createDemoSpool(parent: string = tmpdir()): SpoolConfig {
@@ -59,7 +47,7 @@ export function createDemoSpool(parent: string = tmpdir()): SpoolConfig {
       chmodSync(join(root, hashed, ch), 0o700);
     }
   }
-  return demoSpoolConfig(root);
+  return defaultSpoolConfig(root);
 }
 
 export function removeDemoSpool(queueDirectory: string): void {

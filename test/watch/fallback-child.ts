@@ -2,21 +2,13 @@
  * Run as a non-root user by non-root-fallback.test.ts (bundled with esbuild): start a watcher on
  * SPOOL with fromPostconf from argv and print its status and the batches it got as JSON.
  */
+import { defaultSpoolConfig } from '../../src/config/spool-config.js';
 import { createSpoolWatcher } from '../../src/watch/spool-watcher.js';
 
 const [queueDirectory, fromPostconf] = process.argv.slice(2);
 const batches: number[] = [];
 const watcher = createSpoolWatcher(
-  {
-    queueDirectory: queueDirectory!,
-    configDir: null,
-    longQueueIds: false,
-    emptyAddress: 'MAILER-DAEMON',
-    hashQueueNames: ['deferred', 'defer'],
-    hashQueueDepth: 1,
-    duplicateFilterLimit: 1000,
-    fromPostconf: fromPostconf === 'yes',
-  },
+  { ...defaultSpoolConfig(queueDirectory!), fromPostconf: fromPostconf === 'yes' },
   (batch) => batches.push(batch.upserts.length),
   { pollMinMs: 60_000 },
 );
