@@ -30,6 +30,22 @@ export interface CleanupInput {
   rewriteContext: 'local' | 'remote';
 }
 
+/** What cleanup gets for a message that arrived over SMTP (or, without a client, locally). */
+export function remoteArrival(
+  msg: { arrival: CleanupInput['arrival']; sender: string; recipients: string[]; text: string },
+  createTime: number,
+): CleanupInput {
+  return {
+    arrival: msg.arrival,
+    createTime,
+    sender: msg.sender,
+    fullName: null,
+    recipients: msg.recipients.map((address) => ({ address })),
+    text: msg.text,
+    rewriteContext: 'remote',
+  };
+}
+
 export interface CleanupOptions {
   queue?: QueueName;
   mtime?: number;

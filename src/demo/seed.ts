@@ -9,7 +9,7 @@
  */
 import type { SpoolConfig } from '../config/spool-config.js';
 import { formatDeferLogEntry } from '../spool/queue-file-writer.js';
-import { cleanupEnter, postdropEnter } from './cleanup.js';
+import { cleanupEnter, postdropEnter, remoteArrival } from './cleanup.js';
 import { damageFile } from './damage.js';
 import { DOMAINS, profileFor, randomRecipient, TROUBLED_DOMAINS } from './domains.js';
 import { addMissingHeaders, composeMessage, pickBulkSender, recipientCount, pickupReceived, smtpAttributes, smtpReceived, type DemoMessage } from './message-text.js';
@@ -112,14 +112,8 @@ export function* seedSteps(config: SpoolConfig, rnd: Random, total: number, now:
   for (let i = 0; i < counts.incoming; i++) {
     const msg = composeMessage(rnd, { now: now - rnd.int(0, 5) });
     cleanupEnter(config, {
-      arrival: msg.arrival,
-      createTime: msg.arrival.seconds,
-      sender: msg.sender,
-      fullName: null,
-      recipients: msg.recipients.map((address) => ({ address })),
-      text: msg.text,
+      ...remoteArrival(msg, msg.arrival.seconds),
       ...(msg.client ? { prefix: (id: string) => smtpReceived(msg, id), clientAttributes: smtpAttributes(msg, rnd.int(40000, 65000)) } : {}),
-      rewriteContext: 'remote',
     });
     yield;
   }
@@ -130,15 +124,7 @@ export function* seedSteps(config: SpoolConfig, rnd: Random, total: number, now:
   }
   for (let i = 0; i < counts.corrupt; i++) {
     const msg = composeMessage(rnd, { now: now - rnd.int(600, 86400) });
-    cleanupEnter(config, {
-      arrival: msg.arrival,
-      createTime: msg.arrival.seconds,
-      sender: msg.sender,
-      fullName: null,
-      recipients: msg.recipients.map((address) => ({ address })),
-      text: msg.text,
-      rewriteContext: 'remote',
-    }, { queue: 'corrupt', damage: (bytes) => damageFile(bytes, rnd, i % 2 === 0 ? 'truncated' : 'bad-record-type') });
+    cleanupEnter(config, remoteArrival(msg, msg.arrival.seconds), { queue: 'corrupt', damage: (bytes) => damageFile(bytes, rnd, i % 2 === 0 ? 'truncated' : 'bad-record-type') });
     yield;
   }
   return counts;

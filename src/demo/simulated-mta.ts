@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SpoolConfig } from '../config/spool-config.js';
-import { cleanupEnter, postdropEnter, readMaildropFile } from './cleanup.js';
+import { cleanupEnter, postdropEnter, readMaildropFile, remoteArrival } from './cleanup.js';
 import { damageFile } from './damage.js';
 import { DEMO_HOSTNAME } from './domains.js';
 import { addMissingHeaders, bounceText, mailDate, composeMessage, pickBulkSender, pickupReceived, smtpAttributes, smtpReceived, type DemoMessage } from './message-text.js';
@@ -160,15 +160,9 @@ export class SimulatedMta {
     }
     const port = (this.port = this.port >= 65000 ? 40000 : this.port + this.rnd.int(1, 50));
     cleanupEnter(this.config, {
-      arrival: msg.arrival,
-      createTime: Math.floor(this.now()),
-      sender: msg.sender,
-      fullName: null,
-      recipients: msg.recipients.map((address) => ({ address })),
-      text: msg.text,
+      ...remoteArrival(msg, Math.floor(this.now())),
       prefix: (id) => smtpReceived(msg, id),
       clientAttributes: smtpAttributes(msg, port),
-      rewriteContext: 'remote',
     });
     this.after(0.05 + this.rnd.next() * 0.4, () => this.runIncoming());
   }
@@ -246,15 +240,7 @@ export class SimulatedMta {
   /** A file that does not read (a truncated copy, a bad record type) lands in incoming/. */
   private damagedArrival(): void {
     const msg = composeMessage(this.rnd, { now: this.now() });
-    cleanupEnter(this.config, {
-      arrival: msg.arrival,
-      createTime: Math.floor(this.now()),
-      sender: msg.sender,
-      fullName: null,
-      recipients: msg.recipients.map((address) => ({ address })),
-      text: msg.text,
-      rewriteContext: 'remote',
-    }, { damage: (bytes) => damageFile(bytes, this.rnd) });
+    cleanupEnter(this.config, remoteArrival(msg, Math.floor(this.now())), { damage: (bytes) => damageFile(bytes, this.rnd) });
     this.after(0.2, () => this.runIncoming());
   }
 }
