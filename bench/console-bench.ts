@@ -1,12 +1,17 @@
 /**
  * Console rendering at scale (`node --import tsx bench/console-bench.ts`, or from bench/run.ts):
- * the real App with the production render options (incremental, maxFps, frame anchoring) on a
- * fake 80x24 terminal, a store holding BENCH_MESSAGES synthetic entries (default 100,000).
+ * the real App with the render options `postq` uses (consoleRenderOptions: incremental, its
+ * maxFps, frame anchoring) and the same batch gate, on a fake 80x24 terminal, a store holding
+ * BENCH_MESSAGES synthetic entries (default 100,000).
  *
- *   key press -> frame: stdin write to the frame's write, keys paced like auto-repeat, p50/p99
+ *   key press -> frame: stdin write to the frame's write; keys paced like keyboard auto-repeat
+ *     (one every KEY_PERIOD_MS = 33 ms, ~30/s, or right after the frame if it took longer),
+ *     whatever the render options are; p50/p99
  *   bytes per cursor move inside the page, and per scroll / half page, at 80x24
- *   keys during a burst: 5,000 watcher events (deferred -> hold moves) in ~1 s as the watcher
- *   batches them, with keys pressed throughout; p99 key -> frame while the burst lands
+ *   keys during bursts: BURSTS bursts of 5,000 watcher events each (deferred -> hold moves,
+ *     125 every 25 ms, as the watcher batches them: ~1 s per burst), keys pressed throughout,
+ *     from the burst's first event until the store holds all of its moves (the gate lets
+ *     held changes ride with keys, so the tail counts too); p50/p99/max over all those keys
  *
  * Baseline in the same run: the time to render a frame of the same App with an empty store.
  * Prints a table (bench/report.ts); exports runConsoleBench() for bench/run.ts.
@@ -19,7 +24,7 @@ import { createConsoleStore } from '../src/store/console-store.js';
 import { createReadOnlyBackend } from '../src/actions/read-only-backend.js';
 import { loadTheme } from '../src/config/theme-load.js';
 import { App } from '../src/ui/app.js';
-import { anchorFrames } from '../src/ui/frame-anchor.js';
+import { consoleRenderOptions } from '../src/ui/render-console.js';
 import { keySequence } from '../src/ui/keymap.js';
 import { createBatchGate, type BatchGate } from '../src/ui/batch-gate.js';
 import { createFakeTerminal, type FakeTerminal } from '../test/helpers/fake-terminal.js';
@@ -54,18 +59,19 @@ interface Mounted {
   unmount(): void;
 }
 
-function mount(entries: QueueEntry[], maxFps: number): Mounted {
+function mount(entries: QueueEntry[]): Mounted {
   const store = createConsoleStore({ backend: createReadOnlyBackend(), now: () => NOW * 1000 });
   store.getState().applySpoolBatch({ upserts: entries, removals: [], full: true, firstEventAt: null });
   store.getState().setWatcherStatus({ mode: 'live' });
   const term = createFakeTerminal(80, 24);
+  // As in src/cli/console-command.ts: the gate with its defaults, in front of the store.
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
   const instance = render(
     React.createElement(App, {
       store, onKey: gate.noteKey, theme: loadTheme({ name: 'default', env: { HOME: '/nonexistent' } }), host: 'bench', spool: '/var/spool/postfix',
       loadMessage: () => ({ queueId: '', title: '', view: 'postcat' as const, lines: [], problem: null }), supports: () => false, tickMs: 0,
     }),
-    { stdout: anchorFrames(term.stdout as unknown as NodeJS.WriteStream).stream, stdin: term.stdin as unknown as NodeJS.ReadStream, stderr: term.stderr as unknown as NodeJS.WriteStream, incrementalRendering: true, maxFps, exitOnCtrlC: false, patchConsole: false },
+    consoleRenderOptions({ stdout: term.stdout as unknown as NodeJS.WriteStream, stdin: term.stdin as unknown as NodeJS.ReadStream, stderr: term.stderr as unknown as NodeJS.WriteStream }),
   );
   return { term, store, gate, unmount: () => (gate.stop(), instance.unmount()) };
 }
@@ -94,25 +100,43 @@ async function press(term: FakeTerminal, key: string): Promise<{ latency: number
   return null;
 }
 
+/** Keyboard auto-repeat is about 30 keys/s; a human typing is slower. Independent of maxFps. */
+const KEY_PERIOD_MS = 33;
+const BURSTS = 6;
+const BURST_EVENTS = 5000;
+/** The watcher hands over what ~25 ms of events changed: 125 moves per batch, 5,000 per s. */
+const PER_BATCH = 125;
+const BATCH_MS = 25;
+
+/** Presses keys at most every KEY_PERIOD_MS (the next one right after a slower frame). */
+function keyboard(term: FakeTerminal) {
+  let next = 0;
+  return async (key: string) => {
+    const wait = next - performance.now();
+    if (wait > 0) await sleep(wait);
+    next = performance.now() + KEY_PERIOD_MS;
+    return press(term, key);
+  };
+}
+
 export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAGES ?? 100_000)): Promise<Row[]> {
-  const maxFps = 20;
-  const gap = Math.ceil(1000 / maxFps) + 5;
   const entries = syntheticEntries(messages);
 
   // Baseline: the same frame with an empty store.
-  const empty = mount([], maxFps);
+  const empty = mount([]);
   await sleep(200);
   const baseline: number[] = [];
   const baselineCpu: number[] = [];
+  const emptyKey = keyboard(empty.term);
   for (let i = 0; i < 20; i++) {
-    const r = await press(empty.term, i % 2 ? 's' : 'S');
+    const r = await emptyKey(i % 2 ? 's' : 'S');
     if (r) (baseline.push(r.latency), baselineCpu.push(r.cpu));
-    await sleep(gap);
   }
   empty.unmount();
 
-  const m = mount(entries, maxFps);
+  const m = mount(entries);
   await sleep(500);
+  const key = keyboard(m.term);
   const inPage: number[] = [];
   const inPageBytes: number[] = [];
   const inPageCpu: number[] = [];
@@ -121,44 +145,50 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
   const half: number[] = [];
   const listRows = m.store.getState().viewportHeight;
   for (let round = 0; round < 6; round++) {
-    await press(m.term, 'g');
-    await sleep(gap);
+    await key('g');
     for (let i = 0; i < listRows - 1; i++) {
-      const r = await press(m.term, 'j');
+      const r = await key('j');
       if (r) (inPage.push(r.latency), inPageBytes.push(r.bytes), inPageCpu.push(r.cpu));
-      await sleep(gap);
     }
     for (let i = 0; i < 5; i++) {
-      const r = await press(m.term, 'j');
+      const r = await key('j');
       if (r) (scroll.push(r.latency), scrollBytes.push(r.bytes));
-      await sleep(gap);
     }
-    const h = await press(m.term, 'ctrl+d');
+    const h = await key('ctrl+d');
     if (h) half.push(h.latency);
-    await sleep(gap);
   }
 
-  // The burst: 5,000 moves deferred -> hold, as the watcher batches them (~25 ms windows).
-  const deferred = entries.filter((e) => e.queueName === 'deferred').slice(0, 5000);
+  // The bursts: each moves its own 5,000 deferred messages to hold, in watcher-sized batches,
+  // while keys go on (mostly j, some k) until the store holds every move of the burst.
+  const deferred = entries.filter((e) => e.queueName === 'deferred');
+  const perBurst = Math.min(BURST_EVENTS, Math.floor(deferred.length / BURSTS));
   const during: number[] = [];
-  let landed = 0;
-  const burst = (async () => {
-    for (let i = 0; i < deferred.length; i += 125) {
-      const upserts = deferred.slice(i, i + 125).map((e) => ({ ...e, queueName: 'hold' as const, path: `hold/${e.queueId}` }));
-      m.gate.push({ upserts, removals: [], full: false, firstEventAt: Date.now() });
-      landed += upserts.length;
-      await sleep(25);
+  const catchUp: number[] = [];
+  const holdCount = () => m.store.getState().queueStats.hold.count;
+  for (let b = 0; b < BURSTS; b++) {
+    const moves = deferred.slice(b * perBurst, (b + 1) * perBurst);
+    const target = holdCount() + moves.length;
+    await key('g');
+    let lastEventAt = Infinity;
+    const burst = (async () => {
+      for (let i = 0; i < moves.length; i += PER_BATCH) {
+        const upserts = moves.slice(i, i + PER_BATCH).map((e) => ({ ...e, queueName: 'hold' as const, path: `hold/${e.queueId}` }));
+        m.gate.push({ upserts, removals: [], full: false, firstEventAt: Date.now() });
+        if (i + PER_BATCH >= moves.length) lastEventAt = performance.now();
+        else await sleep(BATCH_MS);
+      }
+    })();
+    const deadline = performance.now() + 30_000;
+    for (let k = 0; holdCount() < target && performance.now() < deadline; k++) {
+      const r = await key(k % 7 === 6 ? 'k' : 'j');
+      if (r) during.push(r.latency);
     }
-  })();
-  await press(m.term, 'g');
-  while (landed < deferred.length) {
-    const r = await press(m.term, during.length % 7 === 6 ? 'k' : 'j');
-    if (r) during.push(r.latency);
-    await sleep(gap);
+    await burst;
+    catchUp.push(performance.now() - lastEventAt);
+    await sleep(300);
   }
-  await burst;
   m.gate.flush();
-  const holdCount = m.store.getState().queueStats.hold.count;
+  const finalHold = holdCount();
   m.unmount();
 
   const all = [...inPage, ...scroll, ...half];
@@ -170,7 +200,8 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
     { metric: 'CPU per in-page cursor move (p50 / p99)', value: `${ms(median(inPageCpu))} / ${ms(percentile(inPageCpu, 99))}`, baseline: `${ms(median(baselineCpu))} empty store`, ratio: ratioOf(median(inPageCpu), median(baselineCpu)) },
     { metric: 'key -> frame: cursor in page / scroll / half page (p50)', value: `${ms(median(inPage))} / ${ms(median(scroll))} / ${ms(median(half))}`, baseline: '' },
     { metric: 'bytes per cursor move in the page, 80x24 (median / max)', value: `${median(inPageBytes)} / ${maxBytes} B`, baseline: `${median(scrollBytes)} B per scrolling move`, goal: '<= 600 B', ok: maxBytes <= 600 },
-    { metric: `keys during a burst of ${deferred.length} events, p50 / p99`, value: `${ms(percentile(during, 50))} / ${ms(burstP99)}`, baseline: `${during.length} keys, hold count ${holdCount}`, goal: 'p99 <= 30 ms', ok: burstP99 !== null && burstP99 <= 30 },
+    { metric: `keys during ${BURSTS} bursts of ${perBurst} events, p50 / p99 (${during.length} keys)`, value: `${ms(percentile(during, 50))} / ${ms(burstP99)}`, baseline: `max ${ms(Math.max(...during))}, hold count ${finalHold}`, goal: 'p99 <= 30 ms', ok: burstP99 !== null && burstP99 <= 30 },
+    { metric: 'store holds all of a burst, after its last event (median / max)', value: `${ms(median(catchUp))} / ${ms(Math.max(...catchUp))}`, baseline: `keys every ${KEY_PERIOD_MS} ms throughout` },
   ];
 }
 

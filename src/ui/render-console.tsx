@@ -1,12 +1,13 @@
 /**
- * Mounting the console on a terminal: Ink with incremental rendering and a modest frame rate,
- * the alternate screen entered once and left on every exit path (quit, SIGINT, SIGTERM,
- * SIGHUP when the ssh session drops, an uncaught error, process exit), the cursor shown again.
- * Resolves with an exit code: 0 after `q`, 128+N after a signal. An uncaught error restores
- * the terminal, prints the error and exits 70 (a bug, per the house's error tiers).
+ * Mounting the console on a terminal: Ink with incremental rendering (consoleRenderOptions,
+ * also what the bench mounts), the alternate screen entered once and left on every exit path
+ * (quit, SIGINT, SIGTERM, SIGHUP when the ssh session drops, an uncaught error, process
+ * exit), the cursor shown again. Resolves with an exit code: 0 after `q`, 128+N after a
+ * signal. An uncaught error restores the terminal, prints the error and exits 70 (a bug, per
+ * the house's error tiers).
  */
 import React from 'react';
-import { render } from 'ink';
+import { render, type RenderOptions } from 'ink';
 import { App, type AppProps } from './app.js';
 import { anchorFrames } from './frame-anchor.js';
 
@@ -20,9 +21,48 @@ export interface RenderConsoleOptions {
   stdin: NodeJS.ReadStream;
   stderr: NodeJS.WriteStream;
   altScreen: boolean;
-  maxFps?: number;
   /** Install SIGINT/SIGTERM/SIGHUP/uncaughtException handlers (off in component tests). */
   handleSignals?: boolean;
+}
+
+/**
+ * Ink's frame throttle, in frames per second: high enough that it never holds a key's frame
+ * back (its window is ceil(1000 / maxFps) = 4 ms), so it only merges commits that land within
+ * a few ms of each other.
+ *
+ * Why not the moderate 15-20 fps that stack-notes.md and ux-research.md 7.2 suggest: a frame
+ * costs CPU and bytes over SSH, so *data* frames must stay rare, and they do, one layer up:
+ * watcher batches reach the store only through the batch gate (batch-gate.ts: at most one
+ * data frame per 150 ms, none while the user types; overdue changes ride in the frames of
+ * keys). The other frames are the user's own keys, one per key at the keyboard's pace, a
+ * flash line, a resize, a minute's tick. Ink's throttle has no flush, so with maxFps 20 a key
+ * pressed just after a data frame waited up to 50 ms for the throttle's trailing edge (keys
+ * during a burst: p99 57-59 ms at 100k). Ink 6.8 clamps the window to >= 1 ms; 0 is not "off".
+ */
+export const CONSOLE_MAX_FPS = 250;
+
+export interface ConsoleStreams {
+  stdout: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/**
+ * The options the console renders with, in one place so that the bench (bench/console-bench.ts)
+ * measures exactly what `postq` runs: incremental rendering (only changed lines are sent),
+ * frames anchored to the frame top (frame-anchor.ts: an Ink 6.8 incremental-render bug),
+ * CONSOLE_MAX_FPS, ctrl-c handled by the keymap, stray console output kept out of the frame.
+ */
+export function consoleRenderOptions(streams: ConsoleStreams): RenderOptions {
+  return {
+    stdout: anchorFrames(streams.stdout).stream,
+    stdin: streams.stdin,
+    stderr: streams.stderr,
+    incrementalRendering: true,
+    maxFps: CONSOLE_MAX_FPS,
+    exitOnCtrlC: false,
+    patchConsole: true,
+  };
 }
 
 const SIGNALS: Array<[NodeJS.Signals, number]> = [['SIGHUP', 1], ['SIGINT', 2], ['SIGTERM', 15]];
@@ -58,15 +98,7 @@ export function renderConsole(options: RenderConsoleOptions): RunningConsole {
   const exited = new Promise<number>((resolve, reject) => {
     let code = 0;
     let failure: Error | null = null;
-    const instance = render(<App {...options.app} />, {
-      stdout: anchorFrames(stdout).stream,
-      stdin: options.stdin,
-      stderr: options.stderr,
-      incrementalRendering: true,
-      maxFps: options.maxFps ?? 20,
-      exitOnCtrlC: false,
-      patchConsole: true,
-    });
+    const instance = render(<App {...options.app} />, consoleRenderOptions(options));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const handlers: Array<[string, (...args: any[]) => void]> = [];
     const finish = () => {
