@@ -6,8 +6,8 @@
  *
  * Contract: returns null when the file is gone or not a regular file (files move and vanish
  * while Postfix runs; that is normal). Permission errors throw a SpoolAccessError.
- * readEntryWithStats() is the same read, also returning the stats it took (the watcher compares
- * them later to tell what changed) at no extra system call.
+ * readEntryWithStats() is the same read, also returning the signatures of what it read (the
+ * watcher compares them later to tell what changed) at no extra system call.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { parseBounceLog, type LogEntry } from '../spool/defer-log.js';
 import { parseQueueFile } from '../spool/queue-file.js';
 import { buildEntry } from '../spool/showq.js';
+import { deferSigOf, sigOf, type FileSig } from './file-sig.js';
 
 /** Most queue files are a few KiB; one read of this size gets the whole envelope. */
 const PREFIX_BYTES = 64 * 1024;
@@ -115,14 +116,15 @@ export function readEntry(config: SpoolConfig, queueName: QueueName, relPath: st
   return readEntryWithStats(config, queueName, relPath, queueId)?.entry ?? null;
 }
 
+/** Plain data (numbers, strings): it crosses from a read worker to the main thread as is. */
 export interface EntryRead {
   entry: QueueEntry;
-  /** fstat of the queue file as read. */
-  stats: Stats;
+  /** The queue file's signature as read (its fstat). */
+  sig: FileSig;
   /** Whether the defer log was looked for (not for corrupt/ or a file without a sender). */
   deferRead: boolean;
-  /** fstat of its defer log; null when there is none or it was not read. */
-  deferStats: Stats | null;
+  /** Its defer log's signature (deferSigOf); null when there is none or it was not read. */
+  deferSig: number | null;
 }
 
 export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string): EntryRead | null {
@@ -159,5 +161,5 @@ export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, re
   );
   // showq only finds a file at the path it computes from the id.
   const shown: QueueEntry = extra.length > 0 && entry.listed ? { ...entry, listed: false, state: 'unlisted' } : entry;
-  return { entry: shown, stats: head.stats, deferRead, deferStats: defer.stats };
+  return { entry: shown, sig: sigOf(head.stats), deferRead, deferSig: defer.stats ? deferSigOf(defer.stats) : null };
 }

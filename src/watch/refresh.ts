@@ -13,7 +13,7 @@ import type { QueueEntry } from '../domain/entry.js';
 import { describeSpoolError, SpoolAccessError } from '../domain/errors.js';
 import { isQueueName, type QueueName } from '../domain/queue.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
-import { deferSigOf, sameSig } from './file-sig.js';
+import { deferSigOf, sameSig, type FileSig } from './file-sig.js';
 import { topOf } from './list-tree.js';
 import { readEntryWithStats, type EntryRead } from './read-entry.js';
 import type { SpoolIndex, TrackedFile } from './spool-index.js';
@@ -51,7 +51,7 @@ function lstatOrNull(abs: string) {
   }
 }
 
-function trackedOf(queueId: string, queueName: QueueName, entry: QueueEntry, stats: Stats): TrackedFile {
+function trackedOf(queueId: string, queueName: QueueName, entry: QueueEntry, stats: FileSig): TrackedFile {
   return { queueId, queueName, entry, ino: stats.ino, size: stats.size, mode: stats.mode, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
 }
 
@@ -59,8 +59,8 @@ function trackedOf(queueId: string, queueName: QueueName, entry: QueueEntry, sta
 export function trackRead(index: SpoolIndex, rel: string, queueId: string, read: EntryRead): void {
   // A queue in trouble repeats a handful of reasons 100k times: keep one copy of each.
   for (const r of read.entry.recipients) r.delayReason = index.intern(r.delayReason);
-  index.setFile(rel, trackedOf(queueId, read.entry.queueName, read.entry, read.stats));
-  if (read.deferRead) index.deferSigs.set(queueId, read.deferStats ? deferSigOf(read.deferStats) : null);
+  index.setFile(rel, trackedOf(queueId, read.entry.queueName, read.entry, read.sig));
+  if (read.deferRead) index.deferSigs.set(queueId, read.deferSig);
 }
 
 /**
