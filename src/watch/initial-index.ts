@@ -2,7 +2,9 @@
  * The initial index: list every queue first (names only; at 100k files that is a fraction of a
  * second) and hand the counts to the sink at once, then read the files with sync reads,
  * time-sliced, streaming upserts. Small queues are read first so the console fills from the
- * queues an admin looks at first; deferred (the big one) last.
+ * queues an admin looks at first; deferred (the big one) last. A large spool (POOL_MIN_FILES)
+ * is read by worker threads when the caller provides a pool (read-pool.ts): the main thread
+ * then only files what they send back, between key presses and frames.
  *
  * Contract: the first batch is `full` and empty with listedCounts (the sink starts from
  * nothing); later batches carry upserts and the same listedCounts; the last has no
@@ -15,7 +17,8 @@ import type { QueueName } from '../domain/queue.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { walkTree, type DirListing } from './list-tree.js';
-import { readEntryWithStats } from './read-entry.js';
+import { readEntryWithStats, type EntryRead } from './read-entry.js';
+import type { ReadPool, ReadSlice } from './read-pool.js';
 import { trackRead } from './refresh.js';
 import type { SpoolIndex } from './spool-index.js';
 import type { Slicer } from './time-slice.js';
@@ -23,9 +26,20 @@ import type { Slicer } from './time-slice.js';
 /** Read order: what an admin looks at first, the big deferred queue last. */
 const READ_ORDER: readonly QueueName[] = ['active', 'incoming', 'hold', 'maildrop', 'corrupt', 'deferred'];
 
+/** Below this many files, starting read workers costs more than it saves. */
+export const POOL_MIN_FILES = 5000;
+/** Ids per slice handed to a read worker: ~10 ms of reading, a few hundred KB back. */
+const SLICE_IDS = 256;
+
 export interface IndexOptions {
   /** Emit a batch at least this often while reading (ms). */
   batchEveryMs: number;
+  /** Read workers for a large spool (read-pool.ts); null or absent: read on the main thread. */
+  createPool?(): ReadPool | null;
+  /** Least number of files for which createPool is called (default POOL_MIN_FILES). */
+  poolMinFiles?: number;
+  /** True once the watcher is stopped: stop reading. */
+  stopped?(): boolean;
   onDir(rel: string): void;
   /** Called once with the counts, before any file is read. */
   onListed?(counts: Partial<Record<QueueName, number>>, atMs: number): void;
@@ -56,30 +70,63 @@ export async function buildInitialIndex(
   // The defer tree is only watched (names not kept); its logs are read with their messages.
   for (const dir of walkTree(root, 'defer', true, options.onDir)) void dir;
 
+  const total = Object.values(listedCounts).reduce((n, c) => n + c, 0);
+  const stopped = options.stopped ?? (() => false);
   let upserts: QueueEntry[] = [];
   let lastEmit = performance.now();
   let read = 0;
-  for (const queueName of READ_ORDER) {
-    for (const dir of listings.get(queueName)!) {
-      for (const queueId of dir.ids) {
-        if (slicer.due) {
-          if (upserts.length > 0 && performance.now() - lastEmit >= options.batchEveryMs) {
-            emit({ upserts, removals: [], full: false, listedCounts, firstEventAt: null });
-            upserts = [];
-            lastEmit = performance.now();
+  const file = (dir: string, queueId: string, entryRead: EntryRead | null) => {
+    if (!entryRead) return;
+    read++;
+    trackRead(index, `${dir}/${queueId}`, queueId, entryRead);
+    const change = index.settle(queueId);
+    if (change?.kind === 'upsert') upserts.push(change.entry);
+  };
+  const emitDue = () => {
+    if (upserts.length > 0 && performance.now() - lastEmit >= options.batchEveryMs) {
+      emit({ upserts, removals: [], full: false, listedCounts, firstEventAt: null });
+      upserts = [];
+      lastEmit = performance.now();
+    }
+  };
+
+  const pool = total >= (options.poolMinFiles ?? POOL_MIN_FILES) ? (options.createPool?.() ?? null) : null;
+  if (pool) {
+    try {
+      await pool.run(
+        slices(listings),
+        (slice, reads) => {
+          reads.forEach((r, i) => file(slice.dir, slice.ids[i]!, r));
+          emitDue();
+        },
+        stopped,
+      );
+    } finally {
+      pool.close();
+    }
+  } else {
+    for (const queueName of READ_ORDER) {
+      for (const dir of listings.get(queueName)!) {
+        for (const queueId of dir.ids) {
+          if (slicer.due) {
+            if (stopped()) return read;
+            emitDue();
+            await slicer.pause();
           }
-          await slicer.pause();
+          file(dir.rel, queueId, readEntryWithStats(config, queueName, `${dir.rel}/${queueId}`, queueId));
         }
-        const rel = `${dir.rel}/${queueId}`;
-        const entryRead = readEntryWithStats(config, queueName, rel, queueId);
-        if (!entryRead) continue;
-        read++;
-        trackRead(index, rel, queueId, entryRead);
-        const change = index.settle(queueId);
-        if (change?.kind === 'upsert') upserts.push(change.entry);
       }
     }
   }
   emit({ upserts, removals: [], full: false, firstEventAt: null });
   return read;
+}
+
+/** The listings in read order, cut into slices for the workers. */
+function* slices(listings: Map<QueueName, DirListing[]>): Generator<ReadSlice> {
+  for (const queueName of READ_ORDER) {
+    for (const dir of listings.get(queueName)!) {
+      for (let i = 0; i < dir.ids.length; i += SLICE_IDS) yield { queueName, dir: dir.rel, ids: dir.ids.slice(i, i + SLICE_IDS) };
+    }
+  }
 }

@@ -17,6 +17,8 @@ import type { SpoolConfig } from '../config/spool-config.js';
 import { DirWatchers, type WatchFn } from './dir-watchers.js';
 import { routeEvent } from './route-event.js';
 import { buildInitialIndex } from './initial-index.js';
+import { createReadPool, type ReadPool } from './read-pool.js';
+import type { ReadWorkerSource } from './read-worker-source.js';
 import { createPostqueuePoller, type PostqueuePoller } from './postqueue-poller.js';
 import { ReconcileClock } from './reconcile-clock.js';
 import { refreshDirty, type DirtySet } from './refresh.js';
@@ -45,6 +47,11 @@ export interface SpoolWatcherOptions {
   /** Poll `postqueue -j` when the spool is unreadable; default: a Postfix host and not root. */
   postqueueFallback?: boolean;
   onStatus?(status: WatchStatus): void;
+  /**
+   * Worker threads for the initial index of a large spool (read-pool.ts): false for none; the
+   * least number of files worth them (default POOL_MIN_FILES) and the worker code (tests).
+   */
+  readWorkers?: false | { minFiles?: number; source?: ReadWorkerSource };
   /** The fs.watch edge, replaceable in tests (e.g. to simulate ENOSPC). */
   watch?: WatchFn;
 }
@@ -74,10 +81,11 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
   let flushTimer: NodeJS.Timeout | null = null;
   let burstTimer: NodeJS.Timeout | null = null;
   let poller: PostqueuePoller | null = null;
+  let pool: ReadPool | null = null;
   let startedAt = 0;
   const stats: Omit<WatchStats, 'watches' | 'longestSliceMs' | 'files' | 'nextReconcileMs'> = {
     events: 0, batches: 0, upserts: 0, removals: 0, reconciles: 0, reconcileDifferences: 0,
-    lastReconcileMs: 0, firstCountsMs: null, indexMs: null,
+    lastReconcileMs: 0, firstCountsMs: null, indexMs: null, readWorkers: 0,
   };
 
   const setStatus = (next: WatchStatus) => {
@@ -227,6 +235,13 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
       await buildInitialIndex(config, index, slicer, emit, {
         batchEveryMs,
         onDir: (rel) => watchers.add(rel),
+        poolMinFiles: options.readWorkers === false ? Number.POSITIVE_INFINITY : options.readWorkers?.minFiles,
+        createPool: () => {
+          pool = createReadPool(config, { source: options.readWorkers ? options.readWorkers.source : undefined });
+          if (pool) stats.readWorkers = pool.size;
+          return pool;
+        },
+        stopped: () => stopped,
         onListed: (_counts, at) => (stats.firstCountsMs = at - startedAt),
       });
     } catch (error) {
@@ -248,6 +263,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     clock.disarm();
     watchers.closeAll();
     poller?.stop();
+    pool?.close();
     setStatus({ mode: 'stopped', message: null });
   }
 

@@ -27,6 +27,8 @@ export interface WatchStats {
   /** start() to the listedCounts batch, and to the end of the initial index (ms). */
   firstCountsMs: number | null;
   indexMs: number | null;
+  /** Worker threads that read the initial index (0: it was read on the main thread). */
+  readWorkers: number;
   /** Longest synchronous slice so far (ms): how long keys could wait. */
   longestSliceMs: number;
   /** Queue files tracked. */

@@ -1,0 +1,142 @@
+/**
+ * A pool of read workers (read-worker.ts) for the initial index of a large spool: slices of
+ * directory listings go out, entries come back, at most IN_FLIGHT slices per worker, so
+ * memory stays bounded and the main thread only files what comes back.
+ *
+ * Why threads: reading a file is about half system calls and half parsing, all synchronous
+ * (fs.promises is 6x slower here, stack-notes section 1). showq + postqueue are two processes;
+ * two readers are what it takes to keep up with them. More do not help on two cores, and one
+ * core gains nothing from a thread, so the pool is only made where two cores are available.
+ *
+ * Contract: createReadPool() returns null when there is no worker code (run from sources) or
+ * fewer than two cores. run() resolves when every slice is answered and rejects with a
+ * SpoolAccessError on a permission error, or with the error of a worker that crashed; it
+ * stops handing out slices once `stopped()` says so. close() terminates the workers.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SpoolConfig } from '../config/spool-config.js';
+import { SpoolAccessError } from '../domain/errors.js';
+import type { EntryRead } from './read-entry.js';
+import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.js';
+import { readWorkerSource, type ReadWorkerSource } from './read-worker-source.js';
+import { decodeReads } from './read-wire.js';
+
+const MAX_WORKERS = 2;
+/** Slices per worker at a time: one being read, one waiting, so a worker never idles. */
+const IN_FLIGHT = 2;
+
+export type ReadSlice = Omit<ReadRequest, 'seq'>;
+
+export interface ReadPool {
+  run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: Array<EntryRead | null>) => void, stopped?: () => boolean): Promise<void>;
+  close(): void;
+  readonly size: number;
+}
+
+export interface ReadPoolOptions {
+  workers?: number;
+  /** The worker code; default: readWorkerSource(). */
+  source?: ReadWorkerSource | null;
+}
+
+function spawn(source: ReadWorkerSource, config: SpoolConfig): Worker {
+  const workerData: ReadWorkerData = { postqReadWorker: true, config };
+  const resourceLimits = { maxYoungGenerationSizeMb: Number(process.env.YG ?? 8), maxOldGenerationSizeMb: 64 };
+  const worker = 'url' in source ? new Worker(source.url, { workerData, resourceLimits }) : new Worker(source.code, { eval: true, workerData, resourceLimits });
+  // A console quit during the index must not wait for the readers.
+  worker.unref();
+  return worker;
+}
+
+export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {}): ReadPool | null {
+  const source = options.source === undefined ? readWorkerSource() : options.source;
+  const count = options.workers ?? Math.min(MAX_WORKERS, availableParallelism());
+  if (!source || count < 2) return null;
+  const workers = Array.from({ length: count }, () => spawn(source, config));
+  // Workers load while the main thread lists the spool; run() may start before or after.
+  const ready = new Set<Worker>();
+  let broken: Error | null = null;
+  for (const worker of workers) {
+    worker.once('message', (reply: ReadReply) => 'ready' in reply && ready.add(worker));
+    worker.on('error', (error) => (broken ??= error));
+  }
+  let closed = false;
+
+  function run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: Array<EntryRead | null>) => void, stopped = () => false): Promise<void> {
+    const pending = slices[Symbol.iterator]();
+    const waiting = new Map<number, ReadSlice>();
+    let seq = 0;
+    let exhausted = false;
+    return new Promise<void>((resolve, reject) => {
+      if (broken) return reject(broken);
+      let failed = false;
+      const fail = (error: Error) => {
+        if (failed) return;
+        failed = true;
+        detach();
+        reject(error);
+      };
+      const feed = (worker: Worker) => {
+        if (failed || exhausted || stopped()) return;
+        const next = pending.next();
+        if (next.done) {
+          exhausted = true;
+          return;
+        }
+        const request: ReadRequest = { seq: ++seq, ...next.value };
+        waiting.set(request.seq, next.value);
+        worker.postMessage(request);
+      };
+      const settleIfDone = () => {
+        if (!failed && waiting.size === 0 && (exhausted || stopped())) {
+          detach();
+          resolve();
+        }
+      };
+      const handlers = workers.map((worker) => {
+        const onMessage = (reply: ReadReply) => {
+          if ('ready' in reply) {
+            for (let i = 0; i < IN_FLIGHT; i++) feed(worker);
+          } else {
+            const slice = waiting.get(reply.seq)!;
+            waiting.delete(reply.seq);
+            if ('failure' in reply) return fail(new SpoolAccessError(reply.failure.message, reply.failure.path, reply.failure.code));
+            try {
+              onReads(slice, decodeReads(reply.wire, slice));
+            } catch (error) {
+              return fail(error as Error);
+            }
+            feed(worker);
+          }
+          settleIfDone();
+        };
+        const onError = (error: Error) => fail(error);
+        const onExit = (code: number) => {
+          if (stopped()) {
+            // close() while the index ran (the console quit): nothing more is wanted.
+            detach();
+            resolve();
+          } else fail(new Error(`a read worker exited (code ${code}) during the index`));
+        };
+        worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+        return { worker, onMessage, onError, onExit };
+      });
+      for (const worker of ready) for (let i = 0; i < IN_FLIGHT; i++) feed(worker);
+      settleIfDone();
+      function detach() {
+        for (const h of handlers) h.worker.off('message', h.onMessage).off('error', h.onError).off('exit', h.onExit);
+      }
+    });
+  }
+
+  return {
+    run,
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const worker of workers) void worker.terminate();
+    },
+    size: count,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The initial index read by worker threads equals the one read on the main thread, entry for
+ * entry, with the compiled worker (dist/, as `postq` runs) and with the inline worker code
+ * the single-file bundle carries; afterwards a reconcile finds nothing the workers got wrong
+ * (their file signatures are right). A worker that fails or crashes fails start() with its
+ * error instead of leaving a half-read store.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { SpoolAccessError } from '../../src/domain/errors.js';
+import { createReadPool } from '../../src/watch/read-pool.js';
+import type { ReadWorkerSource } from '../../src/watch/read-worker-source.js';
+import { createSpoolWatcher, type SpoolWatcher } from '../../src/watch/spool-watcher.js';
+import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
+import { ensureBuilt } from '../helpers/postq-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
+// @ts-expect-error: a plain .mjs build script without types
+import { workerCode } from '../../scripts/inline-read-worker.mjs';
+import { SpoolAccumulator } from './accumulator.js';
+import { freshScan } from './spool-fixture.js';
+
+let compiled: ReadWorkerSource;
+let inline: ReadWorkerSource;
+beforeAll(async () => {
+  await ensureBuilt();
+  const file = join(REPO_ROOT, 'dist', 'watch', 'read-worker.js');
+  expect(existsSync(file)).toBe(true);
+  compiled = { url: pathToFileURL(file) };
+  inline = { code: (await workerCode()) as string };
+}, 180_000);
+
+let copy: CorpusCopy;
+let watcher: SpoolWatcher | null = null;
+afterEach(() => {
+  watcher?.stop();
+  watcher = null;
+  copy?.cleanup();
+});
+
+async function index(readWorkers: false | { minFiles: number; source: ReadWorkerSource }) {
+  const config = resolveSpoolConfig({ spool: copy.spool });
+  const acc = new SpoolAccumulator();
+  watcher = createSpoolWatcher(config, acc.apply, { readWorkers, reconcileMinMs: 3_600_000 });
+  await watcher.start();
+  const stats = watcher.stats;
+  watcher.stop();
+  return { acc, stats, config };
+}
+
+describe.each([
+  ['the compiled worker (dist/)', () => compiled],
+  ['the inline worker of the single-file bundle', () => inline],
+])('%s', (_name, source) => {
+  test('reads the corpus spool exactly as the main thread does', async () => {
+    copy = copyCorpusSpool('basic');
+    const main = await index(false);
+    const pooled = await index({ minFiles: 0, source: source() });
+    expect(main.stats.readWorkers).toBe(0);
+    expect(pooled.stats.readWorkers).toBe(2);
+    expect(pooled.acc.sorted().length).toBeGreaterThan(30);
+    expect(pooled.acc.sorted()).toEqual(main.acc.sorted());
+    expect(pooled.acc.sorted()).toEqual(freshScan(pooled.config));
+  }, 60_000);
+});
+
+test('the signatures the workers took are right: a reconcile right after finds no difference', async () => {
+  copy = copyCorpusSpool('basic');
+  const config = resolveSpoolConfig({ spool: copy.spool });
+  const acc = new SpoolAccumulator();
+  watcher = createSpoolWatcher(config, acc.apply, { readWorkers: { minFiles: 0, source: compiled }, reconcileMinMs: 50, reconcileMaxMs: 100 });
+  await watcher.start();
+  const batches = acc.batches.length;
+  await waitFor(() => watcher!.stats.reconciles >= 2, { what: 'two reconciles', timeoutMs: 20_000 });
+  expect(watcher.stats.reconcileDifferences).toBe(0);
+  expect(acc.batches.length).toBe(batches);
+}, 60_000);
+
+test('below the least number of files the index stays on the main thread', async () => {
+  copy = copyCorpusSpool('basic');
+  const { stats } = await index({ minFiles: 100_000, source: compiled });
+  expect(stats.readWorkers).toBe(0);
+});
+
+describe('a worker that fails', () => {
+  const config = resolveSpoolConfig({ spool: '/nonexistent' });
+  const slices = [{ queueName: 'deferred' as const, dir: 'deferred/A', ids: ['A1B2C3D4E5'] }];
+  /** Worker code standing in for read-worker.ts at the protocol's edge. */
+  const fake = (onRequest: string): ReadWorkerSource => ({
+    code: `const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', (request) => { ${onRequest} });
+      parentPort.postMessage({ ready: true });`,
+  });
+
+  test('a permission error comes back as a SpoolAccessError', async () => {
+    const pool = createReadPool(config, { source: fake(`parentPort.postMessage({ seq: request.seq, failure: { message: 'permission denied reading x', path: 'x', code: 'EACCES' } });`) })!;
+    try {
+      const error = await pool.run(slices, () => {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SpoolAccessError);
+      expect(error).toMatchObject({ message: 'permission denied reading x', code: 'EACCES', path: 'x' });
+    } finally {
+      pool.close();
+    }
+  });
+
+  test('a crash rejects with the crash, and nothing is filed', async () => {
+    const pool = createReadPool(config, { source: fake(`throw new Error('reader bug')`) })!;
+    const filed: unknown[] = [];
+    try {
+      await expect(pool.run(slices, (s) => filed.push(s))).rejects.toThrow('reader bug');
+      expect(filed).toEqual([]);
+    } finally {
+      pool.close();
+    }
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * The wire form between read workers and the main thread: every read of the corpus spool
+ * (damaged and corrupt files included) comes back deep-equal after encode + a real structured
+ * clone + decode; reads the flat layout does not cover travel whole and come back equal too.
+ */
+import { afterAll, expect, test } from 'vitest';
+import { resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { QUEUE_NAMES } from '../../src/domain/queue.js';
+import { walkTree } from '../../src/watch/list-tree.js';
+import { readEntryWithStats, type EntryRead } from '../../src/watch/read-entry.js';
+import { decodeReads, encodeReads, type WireSlice } from '../../src/watch/read-wire.js';
+import { copyCorpusSpool } from '../helpers/corpus.js';
+
+const copy = copyCorpusSpool('basic');
+afterAll(() => copy.cleanup());
+const config = resolveSpoolConfig({ spool: copy.spool });
+
+/** What crosses: the transfer list moves the numbers, the rest is cloned. */
+const cross = (slice: WireSlice, reads: Array<EntryRead | null>) => {
+  const wire = encodeReads(reads, slice);
+  return decodeReads(structuredClone(wire, { transfer: [wire.numbers.buffer as ArrayBuffer] }), slice);
+};
+
+const slices: Array<{ slice: WireSlice; reads: Array<EntryRead | null> }> = [];
+for (const queueName of QUEUE_NAMES) {
+  for (const dir of walkTree(config.queueDirectory, queueName, queueName !== 'maildrop')) {
+    const slice = { queueName, dir: dir.rel, ids: dir.ids };
+    slices.push({ slice, reads: dir.ids.map((id) => readEntryWithStats(config, queueName, `${dir.rel}/${id}`, id)) });
+  }
+}
+
+test('every read of the corpus spool crosses unchanged, damaged and corrupt files included', () => {
+  const reads = slices.flatMap((s) => s.reads.filter((r) => r !== null));
+  expect(reads.length).toBeGreaterThan(30);
+  expect(reads.some((r) => r!.entry.diagnostics.length > 0)).toBe(true);
+  expect(reads.some((r) => r!.entry.queueName === 'corrupt')).toBe(true);
+  expect(reads.some((r) => r!.deferSig !== null)).toBe(true);
+  expect(reads.some((r) => r!.entry.subject === null)).toBe(true);
+  for (const { slice, reads } of slices) expect(cross(slice, reads)).toEqual(reads);
+});
+
+test('a slice mixing gone files, plain reads and reads the flat form does not cover', () => {
+  const { slice, reads } = slices.find((s) => s.reads.length >= 3 && s.reads.every((r) => r !== null))!;
+  const ids = [...slice.ids, 'GONE0000001', 'ELSEWHERE01', 'EXTRAFIELD1'];
+  const [a, b] = reads as EntryRead[];
+  const elsewhere: EntryRead = { ...a!, entry: { ...a!.entry, queueId: 'ELSEWHERE01', path: 'hold/ELSEWHERE01' } };
+  const extra = { ...b!, entry: { ...b!.entry, queueId: 'EXTRAFIELD1', path: `${slice.dir}/EXTRAFIELD1`, later: 'a field added to QueueEntry' } } as EntryRead;
+  const mixed = [...reads, null, elsewhere, extra];
+  const back = cross({ ...slice, ids }, mixed);
+  expect(back).toEqual(mixed);
+  expect(back.at(-1)!.entry).toHaveProperty('later', 'a field added to QueueEntry');
+});
+
+test('repeated strings cross once per slice, and decoded entries share them', () => {
+  const { slice, reads } = slices.reduce((best, s) => (s.reads.length > best.reads.length ? s : best));
+  const wire = encodeReads(reads, slice);
+  const all = reads.flatMap((r) => (r ? [r.entry.sender, r.entry.state, ...(r.entry.subject === null ? [] : [r.entry.subject]), ...r.entry.recipients.flatMap((x) => [x.address, x.delayReason])] : []));
+  expect(wire.strings.length).toBe(new Set(all).size);
+  expect(wire.strings.length).toBeLessThan(all.length);
+});
