@@ -9,7 +9,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { buildSync } from 'esbuild';
+import { build } from 'esbuild';
+// @ts-expect-error: a plain .mjs build script without types
+import { inlineReadWorker } from '../scripts/inline-read-worker.mjs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runConsoleBench } from './console-bench.js';
@@ -25,7 +27,8 @@ const probe = join(workDir, 'watch-probe.mjs');
 const mover = join(workDir, 'mover.mjs');
 mkdirSync(workDir, { recursive: true });
 for (const [entry, outfile] of [['watch-probe.ts', probe], ['mover.ts', mover]] as const) {
-  buildSync({ entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error' });
+  // With the read workers inline, as in dist/postq.mjs.
+  await build({ entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error', plugins: [inlineReadWorker()] });
 }
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;

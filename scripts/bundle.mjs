@@ -14,9 +14,13 @@
  *   virtual directory from the embedded copies (a themes/ directory next to the bundle, if
  *   present, wins; user themes in ~/.config/postq/themes work as always).
  *
+ * - The read worker (the initial index of a large spool runs on two threads) is carried
+ *   inline: scripts/inline-read-worker.mjs.
+ *
  * Fails loudly when the source it adapts has changed shape.
  */
 import { build } from 'esbuild';
+import { inlineReadWorker } from './inline-read-worker.mjs';
 import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +99,7 @@ const result = await build({
       'const require = __postqCreateRequire(import.meta.url);',
     ].join('\n'),
   },
-  plugins: [adaptations],
+  plugins: [adaptations, inlineReadWorker()],
 });
 
 chmodSync(outfile, 0o755);
