@@ -57,6 +57,7 @@ interface Probe {
   entries: number;
   watches: number;
   longestSliceMs: number;
+  readWorkers: number;
   idleCpuPercent?: number;
   reconcilesDuringIdle?: number;
   singleLatencyMs?: number[];
@@ -109,7 +110,7 @@ const rss = Math.max(...postq.map((p) => p.maxRssBytes), live.maxRssBytes);
 const single = live.singleLatencyMs ?? [];
 const burst = live.burstLatencyMs ?? [];
 const rows: Row[] = [
-  { metric: `full index, ${messages} msgs, vs postqueue -j`, value: ms(indexMs), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(indexMs, postqueueMs), goal: '<= 1.0', ok: postqueueMs == null ? undefined : (ratioOf(indexMs, postqueueMs) ?? 99) <= 1 },
+  { metric: `full index, ${messages} msgs (${postq[0]!.readWorkers} read workers), vs postqueue -j`, value: ms(indexMs), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(indexMs, postqueueMs), goal: '<= 1.0', ok: postqueueMs == null ? undefined : (ratioOf(indexMs, postqueueMs) ?? 99) <= 1 },
   { metric: 'full index vs reading every file (cat)', value: ms(indexMs), baseline: `${ms(catMs)} find|xargs cat`, ratio: ratioOf(indexMs, catMs) },
   { metric: 'index CPU (user+sys) vs postqueue -j CPU', value: ms(median(postq.map((p) => p.indexCpuMs))), baseline: postqueueCpu.length ? `${ms(median(postqueueCpu))} postqueue -j` : 'n/a', ratio: ratioOf(median(postq.map((p) => p.indexCpuMs)), median(postqueueCpu)) },
   { metric: 'index: runnable but waiting for a CPU', value: ms(median(postq.map((p) => p.indexRunQueueWaitMs))), baseline: '(machine load, /proc/self/schedstat)' },
@@ -128,6 +129,8 @@ const rows: Row[] = [
 printTable(`postq watcher, ${messages} messages, ${runs} index runs (medians)`, rows);
 console.log('');
 console.log(`raw: postq index ms ${postq.map((p) => p.indexMs.toFixed(0)).join(', ')}; postqueue -j ms ${postqueue.map((v) => v.toFixed(0)).join(', ') || 'n/a'}; cat ms ${cat.map((v) => v.toFixed(0)).join(', ')}`);
+// Runs alternate postqueue and postq, so each pair saw about the same machine load.
+if (postqueue.length === postq.length) console.log(`paired ratios postq/postqueue per run: ${postq.map((p, i) => (p.indexMs / postqueue[i]!).toFixed(2)).join(', ')}`);
 console.log(`watcher stats after the burst: ${JSON.stringify(live.stats)}`);
 
 // The console's rows (key press to frame, bytes per cursor move, keys during a burst), in the

@@ -71,6 +71,7 @@ const result: Record<string, unknown> = {
   entries: entries.size,
   watches: watcher.stats.watches,
   longestSliceMs: watcher.stats.longestSliceMs,
+  readWorkers: watcher.stats.readWorkers,
 };
 
 if (phase === 'full') {
