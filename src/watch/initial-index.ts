@@ -75,10 +75,12 @@ export async function buildInitialIndex(
   let upserts: QueueEntry[] = [];
   let lastEmit = performance.now();
   let read = 0;
-  const file = (dir: string, queueId: string, entryRead: EntryRead | null) => {
+  const file = (queueId: string, entryRead: EntryRead | null) => {
     if (!entryRead) return;
     read++;
-    trackRead(index, `${dir}/${queueId}`, queueId, entryRead);
+    // The entry's path is the relative path it was read at: one string for both (at 100k,
+    // building and hashing a second copy showed in the main thread's profile).
+    trackRead(index, entryRead.entry.path, queueId, entryRead);
     const change = index.settle(queueId);
     if (change?.kind === 'upsert') upserts.push(change.entry);
   };
@@ -96,7 +98,7 @@ export async function buildInitialIndex(
       await pool.run(
         slices(listings),
         (slice, reads) => {
-          reads.forEach((r, i) => file(slice.dir, slice.ids[i]!, r));
+          reads.forEach((r, i) => file(slice.ids[i]!, r));
           emitDue();
         },
         stopped,
@@ -113,7 +115,7 @@ export async function buildInitialIndex(
             emitDue();
             await slicer.pause();
           }
-          file(dir.rel, queueId, readEntryWithStats(config, queueName, `${dir.rel}/${queueId}`, queueId));
+          file(queueId, readEntryWithStats(config, queueName, `${dir.rel}/${queueId}`, queueId));
         }
       }
     }
