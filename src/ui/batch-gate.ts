@@ -6,12 +6,18 @@
  * the key's own update, so both land in the key's one frame); if no key comes, a timer
  * applies them, and at the latest one more `maxDelayMs` later if the typing never pauses.
  *
+ * This is the console's frame-rate limit for data: a burst of watcher events makes at most
+ * one frame per `minIntervalMs` (150 ms, under 7 frames/s, the moderate rate stack-notes.md
+ * asks for: a frame costs CPU, and bytes over SSH), and none of its own while keys come.
+ * Ink's own throttle (render-console.tsx, CONSOLE_MAX_FPS) is set high so it never delays a
+ * key: it has no flush, and at 20 fps a key pressed just after a data frame waited up to
+ * 50 ms for its trailing edge.
+ *
  * Why not a timer between keys: applying thousands of changes at 100k messages costs a map
- * update, a merge into the sorted list and a frame (tens of ms), and Ink throttles frames
- * (maxFps): a key pressed just after a data frame waited for that work and then for the
- * throttle window (p99 ~70 ms in the bench's burst). Part of a batch is a valid batch: ids
- * are independent in an incremental batch (a full batch is never split), so the store only
- * lags a little, as with a slower watcher, and equals the spool once everything is applied.
+ * update, a merge into the sorted list and a frame (tens of ms): a key pressed during that
+ * waits. Part of a batch is a valid batch: ids are independent in an incremental batch (a
+ * full batch is never split), so the store only lags a little, as with a slower watcher,
+ * and equals the spool once everything is applied.
  * Pure timing logic (no React, no fs); the clock and timers are injectable for tests.
  */
 import type { SpoolBatch } from '../domain/spool-batch.js';
