@@ -53,6 +53,8 @@ export async function buildInitialIndex(
   options: IndexOptions,
 ): Promise<number> {
   const root = config.queueDirectory;
+  // Defer logs are read without fstat, "as of" now (file-sig.ts deferReadAfter).
+  const readAfter = Date.now();
   const listings = new Map<QueueName, DirListing[]>();
   const listedCounts: Partial<Record<QueueName, number>> = {};
   for (const queueName of READ_ORDER) {
@@ -96,7 +98,7 @@ export async function buildInitialIndex(
   if (pool) {
     try {
       await pool.run(
-        slices(listings),
+        slices(listings, readAfter),
         (slice, reads) => {
           reads.forEach((r, i) => file(slice.ids[i]!, r));
           emitDue();
@@ -115,7 +117,7 @@ export async function buildInitialIndex(
             emitDue();
             await slicer.pause();
           }
-          file(queueId, readEntryWithStats(config, queueName, `${dir.rel}/${queueId}`, queueId));
+          file(queueId, readEntryWithStats(config, queueName, `${dir.rel}/${queueId}`, queueId, readAfter));
         }
       }
     }
@@ -125,10 +127,10 @@ export async function buildInitialIndex(
 }
 
 /** The listings in read order, cut into slices for the workers. */
-function* slices(listings: Map<QueueName, DirListing[]>): Generator<ReadSlice> {
+function* slices(listings: Map<QueueName, DirListing[]>, deferReadAfter: number): Generator<ReadSlice> {
   for (const queueName of READ_ORDER) {
     for (const dir of listings.get(queueName)!) {
-      for (let i = 0; i < dir.ids.length; i += SLICE_IDS) yield { queueName, dir: dir.rel, ids: dir.ids.slice(i, i + SLICE_IDS) };
+      for (let i = 0; i < dir.ids.length; i += SLICE_IDS) yield { queueName, dir: dir.rel, ids: dir.ids.slice(i, i + SLICE_IDS), deferReadAfter };
     }
   }
 }

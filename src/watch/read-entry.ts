@@ -18,7 +18,7 @@ import { queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { parseBounceLog, type LogEntry } from '../spool/defer-log.js';
 import { parseQueueFile } from '../spool/queue-file.js';
 import { buildEntry } from '../spool/showq.js';
-import { deferSigOf, sigOf, type FileSig } from './file-sig.js';
+import { deferReadAfter as readAfterSig, deferSigOf, sigOf, type FileSig } from './file-sig.js';
 
 /** Most queue files are a few KiB; one read of this size gets the whole envelope. */
 const PREFIX_BYTES = 64 * 1024;
@@ -94,22 +94,50 @@ function readHead(absPath: string, limit: number, scratch: Scratch, regularOnly 
 
 /** The defer log for an id, or an empty list when there is none. */
 export function readDeferLog(config: SpoolConfig, queueId: string): LogEntry[] {
-  return readDeferLogWithStats(config, queueId).log;
+  return readDeferLogWithSig(config, queueId).log;
 }
 
-/** The defer log and its stats (null when there is none). */
-function readDeferLogWithStats(config: SpoolConfig, queueId: string): { log: LogEntry[]; stats: Stats | null } {
+/** The defer log and its signature (null when there is none); without fstat given `readAfter`. */
+function readDeferLogWithSig(config: SpoolConfig, queueId: string, readAfter?: number): { log: LogEntry[]; sig: number | null } {
   const path = join(config.queueDirectory, queuePath(config, 'defer', queueId));
-  const head = (() => {
-    try {
-      return readHead(path, Number.MAX_SAFE_INTEGER, deferScratch);
-    } catch (error) {
-      if (isGone(error)) return null;
-      rethrow(path, error);
+  try {
+    if (readAfter !== undefined) {
+      const bytes = readToEnd(path, deferScratch);
+      return bytes ? { log: parseBounceLog(bytes, 'defer'), sig: readAfterSig(readAfter) } : { log: [], sig: null };
     }
-  })();
-  if (!head) return { log: [], stats: null };
-  return { log: parseBounceLog(head.bytes, 'defer'), stats: head.stats };
+    const head = readHead(path, Number.MAX_SAFE_INTEGER, deferScratch);
+    return head ? { log: parseBounceLog(head.bytes, 'defer'), sig: deferSigOf(head.stats) } : { log: [], sig: null };
+  } catch (error) {
+    if (isGone(error)) return { log: [], sig: null };
+    rethrow(path, error);
+  }
+}
+
+/** A whole file without fstat: read until EOF, growing the scratch buffer; null when it vanished. */
+function readToEnd(absPath: string, scratch: Scratch): Buffer | null {
+  let fd: number;
+  try {
+    fd = openSync(absPath, 'r');
+  } catch (error) {
+    if (isGone(error)) return null;
+    throw error;
+  }
+  try {
+    let bytes = scratch.get(16 * 1024);
+    let got = 0;
+    for (;;) {
+      if (got === bytes.length) {
+        const larger = scratch.get(bytes.length * 2);
+        if (larger !== bytes) bytes.copy(larger, 0, 0, got);
+        bytes = larger;
+      }
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) return bytes.subarray(0, got);
+      got += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function readEntry(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string): QueueEntry | null {
@@ -123,11 +151,15 @@ export interface EntryRead {
   sig: FileSig;
   /** Whether the defer log was looked for (not for corrupt/ or a file without a sender). */
   deferRead: boolean;
-  /** Its defer log's signature (deferSigOf); null when there is none or it was not read. */
+  /** Its defer log's signature (deferSigOf, or deferReadAfter); null when there is none or it was not read. */
   deferSig: number | null;
 }
 
-export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string): EntryRead | null {
+/**
+ * `deferReadAfter`: the initial index's start (wall clock ms): read the defer log without its
+ * fstat, its signature settled by the first reconcile (file-sig.ts deferReadAfter).
+ */
+export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number): EntryRead | null {
   const absPath = join(config.queueDirectory, relPath);
   let head = readHead(absPath, PREFIX_BYTES, queueScratch, true);
   if (!head) return null;
@@ -144,7 +176,7 @@ export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, re
     extra.push({ offset: 0, recordType: null, problem: `not at its hashed path ${expected}: Postfix does not see it` });
   }
   const deferRead = parsed.sender !== null && queueName !== 'corrupt';
-  const defer = deferRead ? readDeferLogWithStats(config, queueId) : { log: [], stats: null };
+  const defer = deferRead ? readDeferLogWithSig(config, queueId, deferReadAfter) : { log: [], sig: null };
   const deferLog = defer.log;
   const entry = buildEntry(
     {
@@ -161,5 +193,5 @@ export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, re
   );
   // showq only finds a file at the path it computes from the id.
   const shown: QueueEntry = extra.length > 0 && entry.listed ? { ...entry, listed: false, state: 'unlisted' } : entry;
-  return { entry: shown, sig: sigOf(head.stats), deferRead, deferSig: defer.stats ? deferSigOf(defer.stats) : null };
+  return { entry: shown, sig: sigOf(head.stats), deferRead, deferSig: defer.sig };
 }

@@ -22,6 +22,8 @@ export interface ReadRequest {
   /** The directory, relative to the queue directory (`deferred/A`). */
   dir: string;
   ids: string[];
+  /** readEntryWithStats's deferReadAfter: the index's start. */
+  deferReadAfter: number;
 }
 
 export interface ReadFailure {

@@ -19,7 +19,7 @@ const port = parentPort!;
 
 function answer(request: ReadRequest): ReadReply {
   try {
-    const reads = request.ids.map((queueId) => readEntryWithStats(config, request.queueName, `${request.dir}/${queueId}`, queueId));
+    const reads = request.ids.map((queueId) => readEntryWithStats(config, request.queueName, `${request.dir}/${queueId}`, queueId, request.deferReadAfter));
     return { seq: request.seq, wire: encodeReads(reads, request) };
   } catch (error) {
     if (!(error instanceof SpoolAccessError)) throw error;

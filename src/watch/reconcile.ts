@@ -13,7 +13,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
-import { deferSigOf, sameSig } from './file-sig.js';
+import { deferChanged, deferSigOf, sameSig } from './file-sig.js';
 import { walkTree } from './list-tree.js';
 import { markDirty, type DirtySet } from './refresh.js';
 import type { SpoolIndex } from './spool-index.js';
@@ -32,6 +32,11 @@ export interface SweepResult {
   dirty: DirtySet;
   /** Queue-id names listed in the queues. */
   listed: number;
+  /**
+   * Ids re-read only because their defer log was read without fstat too close to the index's
+   * start to be sure (file-sig.ts deferReadAfter): a check, not a lost event.
+   */
+  unsettled: Set<string>;
 }
 
 export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer: Slicer, onDir: (rel: string) => void): Promise<SweepResult> {
@@ -56,6 +61,7 @@ export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer:
     if (!seen.has(rel)) markDirty(dirty, tracked.queueId, rel);
   }
   const deferSeen = new Set<string>();
+  const unsettled = new Set<string>();
   for (const dir of walkTree(root, 'defer', true, onDir)) {
     for (const queueId of dir.ids) {
       if (slicer.due) await slicer.pause();
@@ -65,11 +71,15 @@ export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer:
       const stats = lstatFile(join(root, rel));
       if (!stats) continue;
       deferSeen.add(queueId);
-      if (index.deferSigs.get(queueId) !== deferSigOf(stats)) markDirty(dirty, queueId, null, true);
+      const sig = index.deferSigs.get(queueId)!;
+      if (deferChanged(sig, stats)) {
+        markDirty(dirty, queueId, null, true);
+        if (sig < 0) unsettled.add(queueId);
+      } else if (sig < 0) index.deferSigs.set(queueId, deferSigOf(stats));
     }
   }
   for (const [queueId, sig] of index.deferSigs) {
     if (sig !== null && !deferSeen.has(queueId)) markDirty(dirty, queueId, null, true);
   }
-  return { dirty, listed: seen.size };
+  return { dirty, listed: seen.size, unsettled };
 }

@@ -161,7 +161,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
       if (!clock.polling) watchers.add(rel);
     });
     // Ids an event already announced are not differences; refresh them together.
-    const announced = new Set(dirty.keys());
+    const announced = new Set([...dirty.keys(), ...sweep.unsettled]);
     for (const [queueId, mark] of dirty) {
       const own = sweep.dirty.get(queueId);
       if (own) {
