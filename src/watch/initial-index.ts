@@ -77,12 +77,12 @@ export async function buildInitialIndex(
   let upserts: QueueEntry[] = [];
   let lastEmit = performance.now();
   let read = 0;
-  const file = (queueId: string, entryRead: EntryRead | null) => {
+  const file = (queueId: string, entryRead: EntryRead | null, interned = false) => {
     if (!entryRead) return;
     read++;
     // The entry's path is the relative path it was read at: one string for both (at 100k,
     // building and hashing a second copy showed in the main thread's profile).
-    trackRead(index, entryRead.entry.path, queueId, entryRead);
+    trackRead(index, entryRead.entry.path, queueId, entryRead, interned);
     const change = index.settle(queueId);
     if (change?.kind === 'upsert') upserts.push(change.entry);
   };
@@ -100,10 +100,10 @@ export async function buildInitialIndex(
       await pool.run(
         slices(listings, readAfter),
         (slice, reads) => {
-          reads.forEach((r, i) => file(slice.ids[i]!, r));
+          reads.forEach((r, i) => file(slice.ids[i]!, r, true));
           emitDue();
         },
-        stopped,
+        { stopped, intern: (s) => index.intern(s) },
       );
     } finally {
       pool.close();

@@ -11,7 +11,7 @@
  * Contract: createReadPool() returns null when there is no worker code (run from sources) or
  * fewer than two cores. run() resolves when every slice is answered and rejects with a
  * SpoolAccessError on a permission error, or with the error of a worker that crashed; it
- * stops handing out slices once `stopped()` says so. close() terminates the workers.
+ * stops handing out slices once `options.stopped()` says so. close() terminates the workers.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -30,9 +30,15 @@ const IN_FLIGHT = 2;
 export type ReadSlice = Omit<ReadRequest, 'seq'>;
 
 export interface ReadPool {
-  run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: Array<EntryRead | null>) => void, stopped?: () => boolean): Promise<void>;
+  /** `intern` goes to decodeReads (read-wire.ts): applied once per distinct delay reason. */
+  run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: Array<EntryRead | null>) => void, options?: RunOptions): Promise<void>;
   close(): void;
   readonly size: number;
+}
+
+export interface RunOptions {
+  stopped?: () => boolean;
+  intern?: (s: string) => string;
 }
 
 export interface ReadPoolOptions {
@@ -66,7 +72,8 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
   }
   let closed = false;
 
-  function run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: Array<EntryRead | null>) => void, stopped = () => false): Promise<void> {
+  function run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: Array<EntryRead | null>) => void, options: RunOptions = {}): Promise<void> {
+    const stopped = options.stopped ?? (() => false);
     const pending = slices[Symbol.iterator]();
     const waiting = new Map<number, ReadSlice>();
     let seq = 0;
@@ -106,7 +113,7 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
             waiting.delete(reply.seq);
             if ('failure' in reply) return fail(new SpoolAccessError(reply.failure.message, reply.failure.path, reply.failure.code));
             try {
-              onReads(slice, decodeReads(reply.wire, slice));
+              onReads(slice, decodeReads(reply.wire, slice, options.intern));
             } catch (error) {
               return fail(error as Error);
             }

@@ -97,15 +97,25 @@ export function encodeReads(reads: ReadonlyArray<EntryRead | null>, slice: WireS
   return { numbers: n, strings, objects };
 }
 
-export function decodeReads(wire: WireReads, slice: WireSlice): Array<EntryRead | null> {
+/**
+ * `intern` is applied to each distinct delay reason once per slice (the index keeps one copy
+ * of each reason; here that costs one lookup per slice instead of one per recipient).
+ */
+export function decodeReads(wire: WireReads, slice: WireSlice, intern: (s: string) => string = (s) => s): Array<EntryRead | null> {
   const { numbers: n, strings, objects } = wire;
+  const reasons: Array<string | undefined> = [];
+  const reason = (k: number) => (reasons[k] ??= intern(strings[k]!));
   const out: Array<EntryRead | null> = [];
   let p = 0;
   let o = 0;
   for (let i = 0; i < slice.ids.length; i++) {
     const tag = n[p++];
     if (tag === GONE) out.push(null);
-    else if (tag === WHOLE) out.push(objects[o++] as EntryRead);
+    else if (tag === WHOLE) {
+      const read = objects[o++] as EntryRead;
+      for (const r of read.entry.recipients) r.delayReason = intern(r.delayReason);
+      out.push(read);
+    }
     else {
       const queueId = slice.ids[i]!;
       const diagnostics = n[p + 6]!;
@@ -114,7 +124,7 @@ export function decodeReads(wire: WireReads, slice: WireSlice): Array<EntryRead 
       const rcpts = n[p + 18]!;
       const recipients: ListedRecipient[] = [];
       for (let k = 0, at = p + FIXED; k < rcpts; k++, at += 2) {
-        recipients.push({ address: strings[n[at]!]!, delayReason: strings[n[at + 1]!]! });
+        recipients.push({ address: strings[n[at]!]!, delayReason: reason(n[at + 1]!) });
       }
       const entry: QueueEntry = {
         queueName: slice.queueName,

@@ -55,10 +55,10 @@ function trackedOf(queueId: string, queueName: QueueName, entry: QueueEntry, sta
   return { queueId, queueName, entry, ino: stats.ino, size: stats.size, mode: stats.mode, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
 }
 
-/** Record a fresh read in the index. */
-export function trackRead(index: SpoolIndex, rel: string, queueId: string, read: EntryRead): void {
+/** Record a fresh read in the index; `interned`: its reasons already went through index.intern. */
+export function trackRead(index: SpoolIndex, rel: string, queueId: string, read: EntryRead, interned = false): void {
   // A queue in trouble repeats a handful of reasons 100k times: keep one copy of each.
-  for (const r of read.entry.recipients) r.delayReason = index.intern(r.delayReason);
+  if (!interned) for (const r of read.entry.recipients) r.delayReason = index.intern(r.delayReason);
   index.setFile(rel, trackedOf(queueId, read.entry.queueName, read.entry, read.sig));
   if (read.deferRead) index.deferSigs.set(queueId, read.deferSig);
 }

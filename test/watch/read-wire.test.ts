@@ -58,3 +58,15 @@ test('repeated strings cross once per slice, and decoded entries share them', ()
   expect(wire.strings.length).toBe(new Set(all).size);
   expect(wire.strings.length).toBeLessThan(all.length);
 });
+
+test('decoding interns each distinct delay reason once per slice, whole reads included', () => {
+  const { slice, reads } = slices.reduce((best, s) => (s.reads.length > best.reads.length ? s : best));
+  const whole = { ...reads[0]!, entry: { ...reads[0]!.entry, queueId: 'WHOLE000001', path: 'hold/WHOLE000001' } };
+  const asked: string[] = [];
+  const both = { ...slice, ids: [...slice.ids, 'WHOLE000001'] };
+  const back = decodeReads(structuredClone(encodeReads([...reads, whole], both)), both, (s) => (asked.push(s), `interned:${s}`));
+  const reasons = [...reads, whole].flatMap((r) => r!.entry.recipients.map((x) => x.delayReason));
+  expect(back.flatMap((r) => r!.entry.recipients.map((x) => x.delayReason))).toEqual(reasons.map((s) => `interned:${s}`));
+  const flatReasons = new Set(reads.flatMap((r) => r!.entry.recipients.map((x) => x.delayReason)));
+  expect(asked.length).toBe(flatReasons.size + whole.entry.recipients.length);
+});
