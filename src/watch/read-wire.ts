@@ -28,6 +28,9 @@ export interface WireSlice {
   ids: readonly string[];
 }
 
+/** One shared empty list for the entries without diagnostics (most): 100k arrays fewer to keep. */
+const NO_DIAGNOSTICS = Object.freeze([]) as unknown as Diagnostic[];
+
 const GONE = 0;
 const FLAT = 1;
 const WHOLE = 2;
@@ -137,7 +140,7 @@ export function decodeReads(wire: WireReads, slice: WireSlice, intern: (s: strin
         recipients,
         listed: n[p + 4] === 1,
         state: strings[n[p + 5]!] as EntryState,
-        diagnostics: diagnostics === NONE ? [] : (objects[o++] as Diagnostic[]),
+        diagnostics: diagnostics === NONE ? NO_DIAGNOSTICS : (objects[o++] as Diagnostic[]),
         mtime: n[p + 7]!,
         fileSize: n[p + 8]!,
         mode: n[p + 9]!,
