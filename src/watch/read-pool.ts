@@ -8,8 +8,8 @@
  * two readers are what it takes to keep up with them. More do not help on two cores, and one
  * core gains nothing from a thread, so the pool is only made where two cores are available.
  *
- * Contract: createReadPool() returns null when there is no worker code (run from sources) or
- * fewer than two cores. run() resolves when every slice is answered and rejects with a
+ * Contract: createReadPool() returns null when there is no worker code (run from sources),
+ * fewer than two cores, or a thread cannot be started. run() resolves when every slice is answered and rejects with a
  * SpoolAccessError on a permission error, or with the error of a worker that crashed; it
  * stops handing out slices once `options.stopped()` says so. close() terminates the workers.
  */
@@ -62,7 +62,14 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
   const source = options.source === undefined ? readWorkerSource() : options.source;
   const count = options.workers ?? Math.min(MAX_WORKERS, availableParallelism());
   if (!source || count < 2) return null;
-  const workers = Array.from({ length: count }, () => spawn(source, config));
+  const workers: Worker[] = [];
+  try {
+    for (let i = 0; i < count; i++) workers.push(spawn(source, config));
+  } catch {
+    // No threads to be had (resource limits): the main thread reads, as on one core.
+    for (const worker of workers) void worker.terminate();
+    return null;
+  }
   // Workers load while the main thread lists the spool; run() may start before or after.
   const ready = new Set<Worker>();
   let broken: Error | null = null;
