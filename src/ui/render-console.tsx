@@ -34,10 +34,12 @@ export interface RenderConsoleOptions {
  * costs CPU and bytes over SSH, so *data* frames must stay rare, and they do, one layer up:
  * watcher batches reach the store only through the batch gate (batch-gate.ts: at most one
  * data frame per 150 ms, none while the user types; overdue changes ride in the frames of
- * keys). The other frames are the user's own keys, one per key at the keyboard's pace, a
- * flash line, a resize, a minute's tick. Ink's throttle has no flush, so with maxFps 20 a key
- * pressed just after a data frame waited up to 50 ms for the throttle's trailing edge (keys
- * during a burst: p99 57-59 ms at 100k). Ink 6.8 clamps the window to >= 1 ms; 0 is not "off".
+ * keys). The other frames are the user's own keys, one per key at the keyboard's pace (a
+ * held key, ~30/s: ~10 KB/s inside the page, ~30 % of a core at 100k), a flash line, a
+ * resize, a minute's tick. Ink's throttle has no flush, so with maxFps 20 a key pressed just
+ * after another frame waited up to 50 ms for the throttle's trailing edge: keys at auto-repeat
+ * pace took 41 ms (p50) even on an empty store, and keys during a burst up to 60 ms and more.
+ * Ink 6.8 clamps the window to >= 1 ms; maxFps 0 does not turn the throttle off.
  */
 export const CONSOLE_MAX_FPS = 250;
 
