@@ -39,7 +39,7 @@ export interface RenderConsoleOptions {
  * resize, a minute's tick. Ink's throttle has no flush, so with maxFps 20 a key pressed just
  * after another frame waited up to 50 ms for the throttle's trailing edge: keys at auto-repeat
  * pace took 41 ms (p50) even on an empty store, and keys during a burst up to 60 ms and more.
- * Ink 6.8 clamps the window to >= 1 ms; maxFps 0 does not turn the throttle off.
+ * (Ink 6.8: window = max(1, ceil(1000 / maxFps)) ms, leading and trailing edge.)
  */
 export const CONSOLE_MAX_FPS = 250;
 
