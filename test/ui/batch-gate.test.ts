@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QueueEntry } from '../../src/domain/entry.js';
 import type { SpoolBatch } from '../../src/domain/spool-batch.js';
 import { createBatchGate } from '../../src/ui/batch-gate.js';
+import { composeBatches } from '../../src/store/batch-apply.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -113,5 +114,44 @@ describe('createBatchGate', () => {
     gate.stop();
     vi.advanceTimersByTime(1000);
     expect(applied).toHaveLength(2);
+  });
+
+  it('composes held batches as composeBatches does (later wins, a full batch replaces, oldest event time)', () => {
+    let seed = 17;
+    const rand = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    const versions = new Map<string, number>();
+    const pushed: SpoolBatch[] = [];
+    for (let i = 0; i < 60; i++) {
+      const ids = Array.from({ length: rand(6) }, () => `Q${rand(12)}`);
+      const upserts = ids.map((id) => {
+        const v = (versions.get(id) ?? 0) + 1;
+        versions.set(id, v);
+        return { queueId: id, messageSize: v } as QueueEntry;
+      });
+      const b: SpoolBatch = { upserts, removals: Array.from({ length: rand(3) }, () => `Q${rand(12)}`), full: i === 56, firstEventAt: 1000 - rand(500) };
+      if (i < 45) b.listedCounts = { deferred: i };
+      pushed.push(b);
+    }
+    const applied: SpoolBatch[] = [];
+    const gate = createBatchGate((b) => applied.push(b), { now: () => Date.now() });
+    gate.noteKey();
+    for (const b of pushed) gate.push(b);
+    expect(applied).toHaveLength(0);
+    gate.flush();
+    const expected = pushed.reduce((a, b) => composeBatches(a, b));
+    const shape = (b: SpoolBatch) => ({
+      upserts: new Map(b.upserts.map((e) => [e.queueId, e.messageSize])),
+      removals: new Set(b.removals),
+      full: b.full,
+      firstEventAt: b.firstEventAt,
+      listedCounts: b.listedCounts,
+    });
+    expect(applied).toHaveLength(1);
+    expect(shape(applied[0]!)).toEqual(shape(expected));
+    expect(applied[0]!.full).toBe(true);
+    expect(applied[0]!.listedCounts).toBeUndefined();
   });
 });
