@@ -3,8 +3,9 @@
  * second) and hand the counts to the sink at once, then read the files with sync reads,
  * time-sliced, streaming upserts. Small queues are read first so the console fills from the
  * queues an admin looks at first; deferred (the big one) last. A large spool (POOL_MIN_FILES)
- * is read by worker threads when the caller provides a pool (read-pool.ts): the main thread
- * then only files what they send back, between key presses and frames.
+ * is read by worker threads too when the caller provides a pool (read-pool.ts): they and the
+ * main thread take slices from one queue, and the main thread files what they send back
+ * between its own reads, key presses and frames.
  *
  * Contract: the first batch is `full` and empty with listedCounts (the sink starts from
  * nothing); later batches carry upserts and the same listedCounts; the last has no
@@ -19,7 +20,7 @@ import type { SpoolConfig } from '../config/spool-config.js';
 import { walkTree, type DirListing } from './list-tree.js';
 import { readEntryWithStats, type EntryRead } from './read-entry.js';
 import type { ReadPool, ReadSlice } from './read-pool.js';
-import { trackRead } from './refresh.js';
+import { trackAndSettle } from './refresh.js';
 import type { SpoolIndex } from './spool-index.js';
 import type { Slicer } from './time-slice.js';
 
@@ -38,6 +39,8 @@ export interface IndexOptions {
   createPool?(): ReadPool | null;
   /** Least number of files for which createPool is called (default POOL_MIN_FILES). */
   poolMinFiles?: number;
+  /** With a pool, whether the main thread reads its share too (default true). */
+  mainThreadReads?: boolean;
   /** True once the watcher is stopped: stop reading. */
   stopped?(): boolean;
   onDir(rel: string): void;
@@ -82,9 +85,8 @@ export async function buildInitialIndex(
     read++;
     // The entry's path is the relative path it was read at: one string for both (at 100k,
     // building and hashing a second copy showed in the main thread's profile).
-    trackRead(index, entryRead.entry.path, queueId, entryRead, interned);
-    const change = index.settle(queueId);
-    if (change?.kind === 'upsert') upserts.push(change.entry);
+    const learned = trackAndSettle(index, entryRead.entry.path, queueId, entryRead, interned);
+    if (learned) upserts.push(learned);
   };
   const emitDue = () => {
     if (upserts.length > 0 && performance.now() - lastEmit >= options.batchEveryMs) {
@@ -94,33 +96,43 @@ export async function buildInitialIndex(
     }
   };
 
+  // One queue of slices for every reader: the main thread takes the next slice whenever it is
+  // free, the workers whenever they answer one, so the work balances itself.
+  const queue = slices(listings, readAfter);
+  const readHere = async () => {
+    for (let next = queue.next(); !next.done; next = queue.next()) {
+      const { queueName, dir, ids } = next.value;
+      for (const queueId of ids) {
+        if (slicer.due) {
+          if (stopped()) return;
+          emitDue();
+          // Workers' answers are filed here, between the main thread's own reads.
+          await slicer.pause();
+        }
+        file(queueId, readEntryWithStats(config, queueName, `${dir}/${queueId}`, queueId, readAfter));
+      }
+    }
+  };
   const pool = total >= (options.poolMinFiles ?? POOL_MIN_FILES) ? (options.createPool?.() ?? null) : null;
   if (pool) {
     try {
-      await pool.run(
-        slices(listings, readAfter),
+      const workers = pool.run(
+        queue,
         (slice, reads) => {
           reads.forEach((r, i) => file(slice.ids[i]!, r, true));
           emitDue();
         },
         { stopped, intern: (s) => index.intern(s) },
       );
+      // Handled below, after the main thread's share; a failure must not go unhandled meanwhile.
+      workers.catch(() => {});
+      if (options.mainThreadReads !== false) await readHere();
+      await workers;
     } finally {
       pool.close();
     }
   } else {
-    for (const queueName of READ_ORDER) {
-      for (const dir of listings.get(queueName)!) {
-        for (const queueId of dir.ids) {
-          if (slicer.due) {
-            if (stopped()) return read;
-            emitDue();
-            await slicer.pause();
-          }
-          file(queueId, readEntryWithStats(config, queueName, `${dir.rel}/${queueId}`, queueId, readAfter));
-        }
-      }
-    }
+    await readHere();
   }
   emit({ upserts, removals: [], full: false, firstEventAt: null });
   return read;

@@ -121,7 +121,7 @@ function readDeferLogWithSig(config: SpoolConfig, queueId: string, readAfter?: n
   }
 }
 
-/** A whole file without fstat: read until EOF, growing the scratch buffer; null when it vanished. */
+/** A whole file without fstat: read until a short read, growing the scratch buffer; null when it vanished. */
 function readToEnd(absPath: string, scratch: Scratch): Buffer | null {
   let fd: number;
   try {
@@ -139,9 +139,12 @@ function readToEnd(absPath: string, scratch: Scratch): Buffer | null {
         if (larger !== bytes) bytes.copy(larger, 0, 0, got);
         bytes = larger;
       }
-      const n = readSync(fd, bytes, got, bytes.length - got, got);
-      if (n === 0) return bytes.subarray(0, got);
+      const want = bytes.length - got;
+      const n = readSync(fd, bytes, got, want, got);
       got += n;
+      // A short read of a regular file is its end: no second read() to be told so. Should a
+      // writer append right then, its event (or the reconcile's ctime check) reads it again.
+      if (n < want) return bytes.subarray(0, got);
     }
   } finally {
     closeSync(fd);

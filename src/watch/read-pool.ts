@@ -5,11 +5,12 @@
  *
  * Why threads: reading a file is about half system calls and half parsing, all synchronous
  * (fs.promises is 6x slower here, stack-notes section 1). showq + postqueue are two processes;
- * two readers are what it takes to keep up with them. More do not help on two cores, and one
- * core gains nothing from a thread, so the pool is only made where two cores are available.
+ * two readers are what it takes to keep up with them. The main thread is one (it reads
+ * between filing what comes back), so the pool has one worker per further core: more
+ * threads than cores only add switching and the cost of crossing threads.
  *
  * Contract: createReadPool() returns null when there is no worker code (run from sources),
- * fewer than two cores, or a thread cannot be started. run() resolves when every slice is answered and rejects with a
+ * one core, or a thread cannot be started. run() resolves when every slice is answered and rejects with a
  * SpoolAccessError on a permission error, or with the error of a worker that crashed; it
  * stops handing out slices once `options.stopped()` says so. close() terminates the workers.
  */
@@ -22,10 +23,15 @@ import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.js'
 import { readWorkerSource, type ReadWorkerSource } from './read-worker-source.js';
 import { decodeReads } from './read-wire.js';
 
-const MAX_WORKERS = 2;
+/** The main thread reads too (initial-index.ts): one worker per further core, up to this. */
+const MAX_WORKERS = 3;
 const YOUNG_GENERATION_MB = 16;
-/** Slices per worker at a time: one being read, one waiting, so a worker never idles. */
-const IN_FLIGHT = 2;
+/**
+ * Slices per worker at a time (~12 ms of reading each): in the console the main thread can be
+ * busy for tens of ms (a store update and a frame) before it hands out the next slice; four
+ * keep a worker reading through that.
+ */
+const IN_FLIGHT = 4;
 
 export type ReadSlice = Omit<ReadRequest, 'seq'>;
 
@@ -60,8 +66,8 @@ function spawn(source: ReadWorkerSource, config: SpoolConfig): Worker {
 
 export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {}): ReadPool | null {
   const source = options.source === undefined ? readWorkerSource() : options.source;
-  const count = options.workers ?? Math.min(MAX_WORKERS, availableParallelism());
-  if (!source || count < 2) return null;
+  const count = options.workers ?? Math.min(MAX_WORKERS, availableParallelism() - 1);
+  if (!source || count < 1) return null;
   const workers: Worker[] = [];
   try {
     for (let i = 0; i < count; i++) workers.push(spawn(source, config));

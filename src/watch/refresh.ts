@@ -57,10 +57,19 @@ function trackedOf(queueId: string, queueName: QueueName, entry: QueueEntry, sta
 
 /** Record a fresh read in the index; `interned`: its reasons already went through index.intern. */
 export function trackRead(index: SpoolIndex, rel: string, queueId: string, read: EntryRead, interned = false): void {
+  index.setFile(rel, prepared(index, queueId, read, interned));
+}
+
+/** trackRead and settle in one (the initial index): the entry the sink must learn, or null. */
+export function trackAndSettle(index: SpoolIndex, rel: string, queueId: string, read: EntryRead, interned = false): QueueEntry | null {
+  return index.addFile(rel, prepared(index, queueId, read, interned));
+}
+
+function prepared(index: SpoolIndex, queueId: string, read: EntryRead, interned: boolean): TrackedFile {
   // A queue in trouble repeats a handful of reasons 100k times: keep one copy of each.
   if (!interned) for (const r of read.entry.recipients) r.delayReason = index.intern(r.delayReason);
-  index.setFile(rel, trackedOf(queueId, read.entry.queueName, read.entry, read.sig));
   if (read.deferRead) index.deferSigs.set(queueId, read.deferSig);
+  return trackedOf(queueId, read.entry.queueName, read.entry, read.sig);
 }
 
 /**

@@ -61,6 +61,24 @@ export class SpoolIndex {
     this.files.set(relPath, tracked);
   }
 
+  /**
+   * setFile and settle in one, with half the map operations for what the initial index almost
+   * always has: a path and an id the index does not know yet. Returns the entry the sink must
+   * learn, or null when nothing changed for it.
+   */
+  addFile(relPath: string, tracked: TrackedFile): QueueEntry | null {
+    const queueId = tracked.queueId;
+    if (this.files.has(relPath) || this.byId.has(queueId)) {
+      this.setFile(relPath, tracked);
+      const change = this.settle(queueId);
+      return change?.kind === 'upsert' ? change.entry : null;
+    }
+    this.files.set(relPath, tracked);
+    this.byId.set(queueId, relPath);
+    this.emitted.set(queueId, tracked.entry);
+    return tracked.entry;
+  }
+
   deleteFile(relPath: string): void {
     const tracked = this.files.get(relPath);
     if (!tracked) return;

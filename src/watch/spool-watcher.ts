@@ -49,9 +49,11 @@ export interface SpoolWatcherOptions {
   onStatus?(status: WatchStatus): void;
   /**
    * Worker threads for the initial index of a large spool (read-pool.ts): false for none; the
-   * least number of files worth them (default POOL_MIN_FILES) and the worker code (tests).
+   * least number of files worth them (default POOL_MIN_FILES); the worker code, how many
+   * workers (default: one per core beyond the main thread's) and whether the main thread
+   * reads its share too (default true; tests turn it off to see every read cross threads).
    */
-  readWorkers?: false | { minFiles?: number; source?: ReadWorkerSource };
+  readWorkers?: false | { minFiles?: number; source?: ReadWorkerSource; workers?: number; mainThreadReads?: boolean };
   /** The fs.watch edge, replaceable in tests (e.g. to simulate ENOSPC). */
   watch?: WatchFn;
 }
@@ -236,8 +238,10 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
         batchEveryMs,
         onDir: (rel) => watchers.add(rel),
         poolMinFiles: options.readWorkers === false ? Number.POSITIVE_INFINITY : options.readWorkers?.minFiles,
+        mainThreadReads: options.readWorkers ? options.readWorkers.mainThreadReads : undefined,
         createPool: () => {
-          pool = createReadPool(config, { source: options.readWorkers ? options.readWorkers.source : undefined });
+          const given = options.readWorkers || {};
+          pool = createReadPool(config, { source: given.source, workers: given.workers });
           if (pool) stats.readWorkers = pool.size;
           return pool;
         },

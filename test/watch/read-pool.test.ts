@@ -40,7 +40,7 @@ afterEach(() => {
   copy?.cleanup();
 });
 
-async function index(readWorkers: false | { minFiles: number; source: ReadWorkerSource }) {
+async function index(readWorkers: false | { minFiles: number; source: ReadWorkerSource; workers?: number; mainThreadReads?: boolean }) {
   const config = resolveSpoolConfig({ spool: copy.spool });
   const acc = new SpoolAccumulator();
   watcher = createSpoolWatcher(config, acc.apply, { readWorkers, reconcileMinMs: 3_600_000 });
@@ -57,7 +57,8 @@ describe.each([
   test('reads the corpus spool exactly as the main thread does', async () => {
     copy = copyCorpusSpool('basic');
     const main = await index(false);
-    const pooled = await index({ minFiles: 0, source: source() });
+    // Two workers, whatever this machine's core count; every read crosses threads.
+    const pooled = await index({ minFiles: 0, source: source(), workers: 2, mainThreadReads: false });
     expect(main.stats.readWorkers).toBe(0);
     expect(pooled.stats.readWorkers).toBe(2);
     expect(pooled.acc.sorted().length).toBeGreaterThan(30);
@@ -70,7 +71,7 @@ test('the signatures the workers took are right: a reconcile right after finds n
   copy = copyCorpusSpool('basic');
   const config = resolveSpoolConfig({ spool: copy.spool });
   const acc = new SpoolAccumulator();
-  watcher = createSpoolWatcher(config, acc.apply, { readWorkers: { minFiles: 0, source: compiled }, reconcileMinMs: 50, reconcileMaxMs: 100 });
+  watcher = createSpoolWatcher(config, acc.apply, { readWorkers: { minFiles: 0, source: compiled, mainThreadReads: false }, reconcileMinMs: 50, reconcileMaxMs: 100 });
   await watcher.start();
   const batches = acc.batches.length;
   await waitFor(() => watcher!.stats.reconciles >= 2, { what: 'two reconciles', timeoutMs: 20_000 });
@@ -80,6 +81,14 @@ test('the signatures the workers took are right: a reconcile right after finds n
   expect(acc.batches.slice(batches).some((b) => b.full)).toBe(false);
   expect(acc.sorted()).toEqual(freshScan(config));
 }, 60_000);
+
+test('the main thread and a worker share the slices of one index', async () => {
+  copy = copyCorpusSpool('basic');
+  const main = await index(false);
+  const shared = await index({ minFiles: 0, source: compiled, workers: 1 });
+  expect(shared.stats.readWorkers).toBe(1);
+  expect(shared.acc.sorted()).toEqual(main.acc.sorted());
+});
 
 test('below the least number of files the index stays on the main thread', async () => {
   copy = copyCorpusSpool('basic');
