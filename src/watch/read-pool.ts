@@ -1,7 +1,7 @@
 /**
  * A pool of read workers (read-worker.ts) for the initial index of a large spool: slices of
  * directory listings go out, entries come back, at most IN_FLIGHT slices per worker, so
- * memory stays bounded and the main thread only files what comes back.
+ * memory stays bounded. The main thread files what comes back, between reads of its own.
  *
  * Why threads: reading a file is about half system calls and half parsing, all synchronous
  * (fs.promises is 6x slower here, stack-notes section 1). showq + postqueue are two processes;
@@ -10,9 +10,11 @@
  * threads than cores only add switching and the cost of crossing threads.
  *
  * Contract: createReadPool() returns null when there is no worker code (run from sources),
- * one core, or a thread cannot be started. run() resolves when every slice is answered and rejects with a
- * SpoolAccessError on a permission error, or with the error of a worker that crashed; it
- * stops handing out slices once `options.stopped()` says so. close() terminates the workers.
+ * one core, or a thread cannot be started. run() takes slices from the iterator as workers
+ * are free (others may take from it too) and resolves when it is empty and every slice taken
+ * is answered; it rejects with a SpoolAccessError on a permission error, or with the error of
+ * a worker that crashed, and stops taking slices once `options.stopped()` says so. close()
+ * terminates the workers.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -54,7 +56,7 @@ export interface ReadPoolOptions {
 }
 
 function spawn(source: ReadWorkerSource, config: SpoolConfig): Worker {
-  const workerData: ReadWorkerData = { postqReadWorker: true, config };
+  const workerData: ReadWorkerData = { config };
   // A worker's garbage is all short-lived: a young generation of 16 MB keeps each worker's
   // footprint small (the index's peak RSS at 100k stays under 250 MB) at little GC cost.
   const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
@@ -76,7 +78,7 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
     for (const worker of workers) void worker.terminate();
     return null;
   }
-  // Workers load while the main thread lists the spool; run() may start before or after.
+  // Workers load while the main thread reads its first slices; run() may start before or after.
   const ready = new Set<Worker>();
   let broken: Error | null = null;
   for (const worker of workers) {

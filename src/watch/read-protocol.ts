@@ -12,7 +12,6 @@ import type { WireReads } from './read-wire.js';
 
 /** workerData of a read worker. */
 export interface ReadWorkerData {
-  postqReadWorker: true;
   config: SpoolConfig;
 }
 
