@@ -47,7 +47,13 @@ function isFlat(read: EntryRead, slice: WireSlice, i: number): boolean {
   if (typeof e.subject !== 'string' && e.subject !== null) return false;
   if (read.deferSig !== null && typeof read.deferSig !== 'number') return false;
   for (const key in e) if (!ENTRY_KEYS.has(key)) return false;
-  return e.recipients.every((r) => Object.keys(r).length === 2 && typeof r.address === 'string' && typeof r.delayReason === 'string');
+  // Counted without Object.keys: this runs for every recipient of 100k messages.
+  for (const r of e.recipients) {
+    let keys = 0;
+    for (const _ in r) keys++;
+    if (keys !== 2 || typeof r.address !== 'string' || typeof r.delayReason !== 'string') return false;
+  }
+  return true;
 }
 
 export function encodeReads(reads: ReadonlyArray<EntryRead | null>, slice: WireSlice): WireReads {

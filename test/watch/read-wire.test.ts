@@ -41,14 +41,16 @@ test('every read of the corpus spool crosses unchanged, damaged and corrupt file
 
 test('a slice mixing gone files, plain reads and reads the flat form does not cover', () => {
   const { slice, reads } = slices.find((s) => s.reads.length >= 3 && s.reads.every((r) => r !== null))!;
-  const ids = [...slice.ids, 'GONE0000001', 'ELSEWHERE01', 'EXTRAFIELD1'];
+  const ids = [...slice.ids, 'GONE0000001', 'ELSEWHERE01', 'EXTRAFIELD1', 'RCPTFIELD01'];
   const [a, b] = reads as EntryRead[];
   const elsewhere: EntryRead = { ...a!, entry: { ...a!.entry, queueId: 'ELSEWHERE01', path: 'hold/ELSEWHERE01' } };
   const extra = { ...b!, entry: { ...b!.entry, queueId: 'EXTRAFIELD1', path: `${slice.dir}/EXTRAFIELD1`, later: 'a field added to QueueEntry' } } as EntryRead;
-  const mixed = [...reads, null, elsewhere, extra];
+  const rcptExtra = { ...b!, entry: { ...b!.entry, queueId: 'RCPTFIELD01', path: `${slice.dir}/RCPTFIELD01`, recipients: [{ address: 'a@b', delayReason: '', dsn: '4.4.1' }] } } as unknown as EntryRead;
+  const mixed = [...reads, null, elsewhere, extra, rcptExtra];
   const back = cross({ ...slice, ids }, mixed);
   expect(back).toEqual(mixed);
-  expect(back.at(-1)!.entry).toHaveProperty('later', 'a field added to QueueEntry');
+  expect(back.at(-2)!.entry).toHaveProperty('later', 'a field added to QueueEntry');
+  expect(back.at(-1)!.entry.recipients[0]).toHaveProperty('dsn', '4.4.1');
 });
 
 test('repeated strings cross once per slice, and decoded entries share them', () => {
