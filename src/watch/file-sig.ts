@@ -44,8 +44,8 @@ export function deferReadAfter(atMs: number): number {
 
 const CLOCK_SLACK_MS = 1000;
 
-/** Whether a defer log with `stats` may differ from what was read under `sig`. */
-export function deferChanged(sig: number, stats: Stats): boolean {
-  if (sig >= 0) return sig !== deferSigOf(stats);
+/** Whether a defer log with `stats` may differ from what was read under `sig` (null: there was none). */
+export function deferChanged(sig: number | null, stats: Stats): boolean {
+  if (sig === null || sig >= 0) return sig !== deferSigOf(stats);
   return stats.ctimeMs >= -sig - CLOCK_SLACK_MS;
 }

@@ -71,11 +71,12 @@ export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer:
       const stats = lstatFile(join(root, rel));
       if (!stats) continue;
       deferSeen.add(queueId);
-      const sig = index.deferSigs.get(queueId)!;
+      const sig = index.deferSigs.get(queueId) ?? null;
+      const readAfter = sig !== null && sig < 0;
       if (deferChanged(sig, stats)) {
         markDirty(dirty, queueId, null, true);
-        if (sig < 0) unsettled.add(queueId);
-      } else if (sig < 0) index.deferSigs.set(queueId, deferSigOf(stats));
+        if (readAfter) unsettled.add(queueId);
+      } else if (readAfter) index.deferSigs.set(queueId, deferSigOf(stats));
     }
   }
   for (const [queueId, sig] of index.deferSigs) {

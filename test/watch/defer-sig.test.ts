@@ -25,6 +25,8 @@ test('a ctime signature changes with the ctime; a read-after one only for ctimes
   expect(deferChanged(deferReadAfter(start), withCtime(start - 10))).toBe(true);
   expect(deferChanged(deferReadAfter(start), withCtime(start + 10))).toBe(true);
   expect(deferReadAfter(start)).toBeLessThan(0);
+  // No log when it was looked for: any log now is a change.
+  expect(deferChanged(null, withCtime(start - 60_000))).toBe(true);
 });
 
 let copy: CorpusCopy | null = null;
