@@ -4,7 +4,8 @@
  * and a re-sort never shuffles equal rows.
  *
  *   age     oldest first (arrival time ascending)
- *   retry   next retry soonest first (file mtime: Postfix time-warps deferred files' mtime)
+ *   retry   next retry soonest first (file mtime: Postfix time-warps deferred files' mtime);
+ *           messages with no next retry (every queue but deferred) last, by age
  *   size    largest first
  *   sender  A-Z, case-insensitive
  *   domain  first recipient's domain A-Z (no recipient last)
@@ -45,7 +46,8 @@ export function sortKeyOf(entry: QueueEntry, key: SortKey): Key {
     case 'age':
       return entry.arrivalTime;
     case 'retry':
-      return entry.mtime;
+      // Only deferred files carry a retry time in their mtime; the rest have none.
+      return entry.queueName === 'deferred' ? entry.mtime : Number.POSITIVE_INFINITY;
     case 'size':
       return -entry.messageSize;
     case 'sender':

@@ -14,6 +14,7 @@ import { selectCounts, selectCursorEntry, selectMarkedHidden, selectWindow } fro
 import { selectQueueShape } from '../store/qshape.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { layoutColumns } from './columns.js';
+import { idColumnWidth } from './id-width.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { handleKey, currentMode } from './key-handler.js';
 import { keyNamesOf, type BindingContext } from './keymap.js';
@@ -82,7 +83,8 @@ export function App(props: AppProps): React.ReactElement {
   const window = useStore(store, (s) => selectWindow(s, layout.listHeight));
   const counts = useStore(store, selectCounts);
   const markedHidden = useStore(store, selectMarkedHidden);
-  const colLayout = useMemo(() => layoutColumns(width), [width]);
+  const idWidth = useStore(store, (s) => idColumnWidth(s.entries, s.lastChange));
+  const colLayout = useMemo(() => layoutColumns(width, idWidth), [width, idWidth]);
   const ctx: BindingContext = { actionsDisabled: state.readOnlyReason, supports: props.supports };
   const mode = currentMode(store, ui);
   const readOnly = state.readOnlyReason !== null;

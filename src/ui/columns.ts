@@ -23,10 +23,11 @@ interface ColumnSpec {
 
 const SPECS: Record<ColumnId, ColumnSpec> = {
   id: { id: 'id', title: 'QUEUE ID', min: 12, weight: 0, max: 12 },
-  age: { id: 'age', title: 'AGE', min: 5, weight: 0, max: 5, alignRight: true },
+  // Ages from 10h to 23h59m take six cells ("11h30m"); retries one more for the "+".
+  age: { id: 'age', title: 'AGE', min: 6, weight: 0, max: 6, alignRight: true },
   arrival: { id: 'arrival', title: 'ARRIVAL', min: 12, weight: 0, max: 12 },
   size: { id: 'size', title: 'SIZE', min: 6, weight: 0, max: 6, alignRight: true },
-  next: { id: 'next', title: 'NEXT', min: 6, weight: 0, max: 6, alignRight: true },
+  next: { id: 'next', title: 'NEXT', min: 7, weight: 0, max: 7, alignRight: true },
   sender: { id: 'sender', title: 'SENDER', min: 14, weight: 2, max: 32 },
   rcpt: { id: 'rcpt', title: 'RECIPIENT', min: 16, weight: 2, max: 36 },
   reason: { id: 'reason', title: 'REASON', min: 18, weight: 3, max: 400 },
@@ -45,6 +46,10 @@ export interface ColumnLayout {
   columns: Array<{ id: ColumnId; title: string; width: number; alignRight: boolean }>;
 }
 
+/**
+ * `idWidth`: the widest id cell present (idColumnWidth), so every id shows whole with its
+ * marker; a copied id must work in postcat, and long ids differ only in their last characters.
+ */
 export function layoutColumns(width: number, idWidth = 12): ColumnLayout {
   const min = (id: ColumnId) => (id === 'id' ? idWidth : SPECS[id].min);
   const chosen: ColumnId[] = [];
@@ -109,9 +114,13 @@ export function reasonText(entry: QueueEntry, short: boolean): string {
   return short ? reasonClass(reason) : reason;
 }
 
+/**
+ * The id with mailq's markers as mailq prints them (`*` active, `!` hold, `#` forced expiry,
+ * `!#` both), then `?` for a file postq could not read whole (damaged, corrupt/).
+ */
 export function queueIdCell(entry: QueueEntry): string {
-  const marker = entry.forcedExpire ? '#' : queueMarker(entry.queueName) || (entry.state === 'corrupt' ? '?' : '');
-  return entry.queueId + marker;
+  const damaged = entry.state === 'corrupt' || entry.state === 'damaged' || entry.queueName === 'corrupt';
+  return entry.queueId + queueMarker(entry.queueName) + (entry.forcedExpire ? '#' : '') + (damaged ? '?' : '');
 }
 
 function cellText(id: ColumnId, entry: QueueEntry, now: number, width: number): string {

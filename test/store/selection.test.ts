@@ -36,7 +36,8 @@ const id = (i: number) => `E0${i}ABCDEF`;
 describe('sort orders', () => {
   const expected: Record<SortKey, number[]> = {
     age: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    retry: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    // 0-4 deferred, by mtime; 5-9 on hold have no next retry: last, by age
+    retry: [4, 3, 2, 1, 0, 5, 6, 7, 8, 9],
     size: [7, 4, 1, 8, 5, 2, 9, 6, 3, 0],
     sender: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
     // odd ones have d1..d9 domains; even ones have none: last, by age
@@ -50,6 +51,16 @@ describe('sort orders', () => {
     expect(selectVisibleIds(store.getState())).toEqual(expected[key].map(id));
     store.getState().toggleSortReverse();
     expect(selectVisibleIds(store.getState())).toEqual([...expected[key]].reverse().map(id));
+  });
+
+  it('retry: on the corpus, every deferred message before every row without a retry', () => {
+    const store = storeWith(corpusEntries());
+    store.getState().setSort('retry');
+    const queues = selectVisibleIds(store.getState()).map((i) => store.getState().entries.get(i)!.queueName);
+    const firstOther = queues.findIndex((q) => q !== 'deferred');
+    expect(firstOther).toBeGreaterThan(0);
+    expect(queues.slice(firstOther)).not.toContain('deferred');
+    expect(new Set(queues.slice(firstOther))).toEqual(new Set(['maildrop', 'incoming', 'active', 'hold', 'corrupt']));
   });
 
   it('cycleSort walks the keys and wraps', () => {

@@ -46,6 +46,18 @@ describe('layoutColumns', () => {
     const expired = entries.find((e) => e.forcedExpire)!;
     expect(formatRow(expired, layout, expired.arrivalTime)).toMatch(new RegExp(`^${expired.queueId}#`));
   });
+
+  it('AGE shows 10h..23h59m whole, NEXT a retry as far off', () => {
+    const e = { ...entries.find((x) => x.queueName === 'deferred')! };
+    for (const width of [60, 100]) {
+      const layout = layoutColumns(width);
+      const age = layout.columns.find((c) => c.id === 'age')!;
+      expect(formatRow(e, layout, e.arrivalTime + 23 * 3600 + 59 * 60)).toContain('23h59m');
+      expect(age.width).toBeGreaterThanOrEqual(6);
+    }
+    e.mtime = e.arrivalTime + 12 * 3600 + 34 * 60;
+    expect(formatRow(e, layoutColumns(100), e.arrivalTime)).toContain('+12h34m');
+  });
 });
 
 describe('text cells and formats', () => {

@@ -1,0 +1,40 @@
+/**
+ * The QUEUE ID column's width: the widest id cell (id + markers) present, so long queue ids
+ * (enable_long_queue_ids: 15-17 characters) show whole at every width. Memoised per entries
+ * version; after a batch only the touched ids are measured (O(batch), not O(spool)), so the
+ * width may stay wider than needed after the widest id left, until the next full scan. Pure.
+ */
+import type { QueueEntry } from '../domain/entry.js';
+import { printable } from '../spool/printable.js';
+import { queueIdCell } from './columns.js';
+
+/** The title "QUEUE ID" is the narrowest the column gets. */
+export const MIN_ID_WIDTH = 8;
+
+type Entries = ReadonlyMap<string, QueueEntry>;
+export interface EntriesChange {
+  before: Entries;
+  after: Entries;
+  touched: readonly string[];
+}
+
+const cache = new WeakMap<Entries, number>();
+
+const cellLength = (entry: QueueEntry) => [...printable(queueIdCell(entry))].length;
+
+export function idColumnWidth(entries: Entries, change: EntriesChange | null): number {
+  const hit = cache.get(entries);
+  if (hit !== undefined) return hit;
+  const before = change && change.after === entries ? cache.get(change.before) : undefined;
+  let width = before ?? MIN_ID_WIDTH;
+  if (before !== undefined) {
+    for (const id of change!.touched) {
+      const entry = entries.get(id);
+      if (entry) width = Math.max(width, cellLength(entry));
+    }
+  } else {
+    for (const entry of entries.values()) width = Math.max(width, cellLength(entry));
+  }
+  cache.set(entries, width);
+  return width;
+}
