@@ -2,12 +2,15 @@
  * Where the spool is and how it is laid out: --spool, else `postconf -h queue_directory`, else
  * /var/spool/postfix. Where postconf answers, its values for the layout and the empty address
  * win; for a bare --spool the long-id setting and hash depth are inferred from what is on disk.
- * Runs postconf (read-only) and nothing else.
+ * The same one postconf call reads the queue limits and lifetimes (postfix-limits.ts); a bare
+ * --spool gets Postfix's defaults, marked as such. Runs postconf (read-only) and nothing else.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashDirs, isLongQueueId, isQueueIdName } from '../domain/queue-id.js';
+import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
+import { LIMIT_PARAMS, limitsFromPostconf } from './postfix-limits.js';
 
 export interface SpoolConfig {
   queueDirectory: string;
@@ -21,6 +24,8 @@ export interface SpoolConfig {
   duplicateFilterLimit: number;
   /** True when postconf answered (a Postfix installation manages this spool). */
   fromPostconf: boolean;
+  /** Queue limits, lifetimes and intervals: postconf's, or Postfix's defaults (limits.source). */
+  limits: PostfixLimits;
 }
 
 export const DEFAULT_QUEUE_DIRECTORY = '/var/spool/postfix';
@@ -32,11 +37,15 @@ const PARAMS = [
   'hash_queue_names',
   'hash_queue_depth',
   'duplicate_filter_limit',
+  ...LIMIT_PARAMS,
 ] as const;
 
-/** `postconf [-c DIR] -h name...` -> values, or null when postconf is missing or fails. */
+/**
+ * `postconf [-c DIR] -x -h name...` -> values, or null when postconf is missing or fails. -x
+ * expands $references (e.g. `maximal_backoff_time = $queue_run_delay`) as Postfix would.
+ */
 export function readPostconf(configDir: string | null): Map<string, string> | null {
-  const args = [...(configDir ? ['-c', configDir] : []), '-h', ...PARAMS];
+  const args = [...(configDir ? ['-c', configDir] : []), '-x', '-h', ...PARAMS];
   try {
     const out = execFileSync('postconf', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
     const values = out.split('\n');
@@ -92,6 +101,7 @@ export function defaultSpoolConfig(queueDirectory: string): SpoolConfig {
     hashQueueDepth: 1,
     duplicateFilterLimit: 1000,
     fromPostconf: false,
+    limits: DEFAULT_POSTFIX_LIMITS,
   };
 }
 
@@ -119,6 +129,7 @@ export function resolveSpoolConfig(options: SpoolConfigOptions): SpoolConfig {
       hashQueueDepth: Math.max(1, int('hash_queue_depth', 1)),
       duplicateFilterLimit: int('duplicate_filter_limit', 1000),
       fromPostconf: true,
+      limits: limitsFromPostconf(postconf),
     };
   }
   const deferDepth = inferHashDepth(join(queueDirectory, 'defer')) || inferHashDepth(join(queueDirectory, 'deferred'));
