@@ -148,8 +148,11 @@ export interface ConsoleActions {
   tick(): void;
 
   setQueueFilter(queue: QueueFilter): void;
-  /** Parse and apply; a parse error is kept in filterError and the previous filter stays. */
-  setFilterText(text: string): void;
+  /**
+   * Parse and apply; a parse error is kept in filterError and the previous filter stays, or,
+   * with `fallbackText` (the filter from before editing began), that one applies instead.
+   */
+  setFilterText(text: string, fallbackText?: string): void;
   setSort(key: SortKey, reverse?: boolean): void;
   /** Next key in SORT_KEYS order, natural direction. */
   cycleSort(): void;

@@ -147,10 +147,17 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       setQueueFilter(queueFilter) {
         set({ queueFilter, ...newView });
       },
-      setFilterText(filterText) {
+      setFilterText(filterText, fallbackText) {
         const compiled = compileFilter(filterText);
         if (isFilterError(compiled)) {
-          set({ filterText, filterError: compiled.error });
+          const fallback = fallbackText === undefined ? null : compileFilter(fallbackText);
+          if (!fallback || isFilterError(fallback)) {
+            set({ filterText, filterError: compiled.error });
+            return;
+          }
+          // Typing: the filter from before the edit, not the last prefix that happened to parse.
+          const same = fallback.text === get().filter.text;
+          set({ filterText, filterError: compiled.error, ...(same ? {} : { filter: fallback, clock: now(), ...newView }) });
           return;
         }
         // Same text as in force: keep the compiled object, so nothing re-sorts.

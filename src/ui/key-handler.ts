@@ -47,12 +47,12 @@ export function handleKey(name: string, deps: KeyDeps): void {
   const u = ui.getState();
   const mode = currentMode(store, ui);
 
-  if (mode === 'filter' && isText(name)) {
-    const draft = (u.draft ?? '') + textOf(name);
+  // Filters apply as typed; a draft that does not parse applies the filter from before `/`.
+  const editDraft = (draft: string) => {
     ui.setState({ draft });
-    s.setFilterText(draft);
-    return;
-  }
+    s.setFilterText(draft, u.draftBefore);
+  };
+  if (mode === 'filter' && isText(name)) return editDraft((u.draft ?? '') + textOf(name));
   if (mode === 'confirm' && s.confirmation?.requireWord) {
     if (isText(name) && name !== 'space') return void ui.setState({ typed: u.typed + name });
     if (name === 'backspace') return void ui.setState({ typed: u.typed.slice(0, -1) });
@@ -122,18 +122,13 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'help.close': return void ui.setState({ overlay: 'none' });
     case 'shape.sender': return void ui.setState({ shapeBy: u.shapeBy === 'sender' ? 'recipient' : 'sender' });
     case 'shape.close': return void ui.setState({ overlay: 'none' });
-    case 'filter.apply': return void ui.setState({ draft: null });
+    // A draft with an error stays open (its error shown): Enter keeps only what parses.
+    case 'filter.apply': return void (s.filterError ? undefined : ui.setState({ draft: null }));
     case 'filter.cancel':
       s.setFilterText(u.draftBefore);
       return void ui.setState({ draft: null });
-    case 'filter.backspace': {
-      const draft = (u.draft ?? '').slice(0, -1);
-      ui.setState({ draft });
-      return s.setFilterText(draft);
-    }
-    case 'filter.clearLine':
-      ui.setState({ draft: '' });
-      return s.setFilterText('');
+    case 'filter.backspace': return editDraft([...(u.draft ?? '')].slice(0, -1).join(''));
+    case 'filter.clearLine': return editDraft('');
     case 'confirm.yes': return void s.confirmAction();
     case 'confirm.no':
       ui.setState({ typed: '' });

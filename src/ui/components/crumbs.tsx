@@ -30,7 +30,11 @@ export function Crumbs(p: CrumbsProps): React.ReactElement {
   const segs: Segment[] = [{ text: p.queueFilter === 'all' ? 'all queues' : p.queueFilter, token: 'accent' }];
   segs.push({ text: ` ${formatCount(p.shown)}${p.shown !== p.total ? ` of ${formatCount(p.total)}` : ''}`, token: 'text' });
   if (p.draft !== null) {
-    segs.push({ text: '  /', token: 'key' }, { text: printable(p.draft), token: 'filter' }, { text: '▏', token: 'key' });
+    // The draft from the error's position on is in the error colour: where it went wrong.
+    const at = p.filterError ? Math.min(p.filterError.position, p.draft.length) : p.draft.length;
+    segs.push({ text: '  /', token: 'key' }, { text: printable(p.draft.slice(0, at)), token: 'filter' });
+    if (at < p.draft.length) segs.push({ text: printable(p.draft.slice(at)), token: 'status.error' });
+    segs.push({ text: '▏', token: 'key' });
     if (p.filterError) segs.push({ text: `  ✗ col ${p.filterError.position + 1}: ${printable(p.filterError.message)}`, token: 'status.error' });
   } else if (p.filterText) {
     segs.push({ text: '  filter ', token: 'muted' }, { text: printable(p.filterText), token: 'filter' });
