@@ -8,6 +8,10 @@
  * renders, and Node keeps every measure in its timeline for the life of the process (~100 a
  * second in the demo, about 1.5 KB each): a console left open grew to gigabytes.
  */
+import { forgetLostTerminalOnExit } from './ui/lost-terminal.js';
+
+// A killed tmux pane or a dropped ssh session: leave without Node's ResetStdio assertion.
+forgetLostTerminalOnExit();
 process.env['NODE_ENV'] ??= 'production';
 const { runMain } = await import('./cli/main.js');
 

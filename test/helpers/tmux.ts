@@ -43,6 +43,8 @@ export interface TmuxOptions {
   argv: string[];
   cwd?: string;
   env?: Record<string, string>;
+  /** Send the program's stderr to this file instead of the pane. */
+  stderrFile?: string;
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -60,7 +62,8 @@ export function startTmux(options: TmuxOptions): TmuxPane {
   const envs = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
   // The shell waits for the program and records its exit status (tmux 3.3 does not always
   // report pane_dead_status); the pane then stays (remain-on-exit) so its screen can be read.
-  const script = `read _go; env -u CI TERM=xterm-256color ${envs} ${options.argv.map(quote).join(' ')}; echo $? > ${quote(statusFile)}`;
+  const stderr = options.stderrFile ? ` 2> ${quote(options.stderrFile)}` : '';
+  const script = `read _go; env -u CI TERM=xterm-256color ${envs} ${options.argv.map(quote).join(' ')}${stderr}; echo $? > ${quote(statusFile)}`;
   tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd ?? process.cwd(), 'sh', '-c', script);
   tmux('set-option', '-w', '-t', 'main', 'remain-on-exit', 'on');
   tmux('set-option', '-t', 'main', 'status', 'off');
@@ -110,7 +113,7 @@ export function startTmux(options: TmuxOptions): TmuxPane {
     },
     close: () => {
       try {
-        tmux('kill-server');
+        execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
       } catch {
         // Already gone.
       }
