@@ -55,4 +55,41 @@ export interface QueueEntry {
   mode: number;
   /** Subject header, raw text (sanitize before display); null when there is none. */
   subject: string | null;
+  /** The A create_time= record (expiry counts from it), epoch seconds; null/absent when none. */
+  createTime?: number | null;
+  /** Who handed the message to Postfix (smtpd/qmqpd's named attributes); null/absent for local submission. */
+  client?: ClientAttributes | null;
+}
+
+/**
+ * The named attributes cleanup writes for mail received from a network client, raw text
+ * (sanitize before display). Each is the `client_*` attribute, else its `log_client_*`
+ * variant (cleanup writes both for smtpd mail; some paths only the log_ one); null when absent.
+ */
+export interface ClientAttributes {
+  clientName: string | null;
+  clientAddress: string | null;
+  clientPort: string | null;
+  heloName: string | null;
+  protocolName: string | null;
+  saslMethod: string | null;
+  saslUsername: string | null;
+  saslSender: string | null;
+}
+
+/** The keys of ClientAttributes, in the order `postq list --json` and the wire carry them. */
+export const CLIENT_ATTRIBUTE_KEYS = [
+  'clientName',
+  'clientAddress',
+  'clientPort',
+  'heloName',
+  'protocolName',
+  'saslMethod',
+  'saslUsername',
+  'saslSender',
+] as const satisfies ReadonlyArray<keyof ClientAttributes>;
+
+/** `smtp`: received from a network client (smtpd, qmqpd); `local`: sendmail/postdrop or Postfix itself. */
+export function messageOrigin(entry: Pick<QueueEntry, 'client'>): 'smtp' | 'local' {
+  return entry.client ? 'smtp' : 'local';
 }

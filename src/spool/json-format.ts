@@ -3,7 +3,8 @@
  * the same order with the same separators, so tools written for postqueue keep working.
  * What postq knows beyond postqueue goes in one extra member, `postq`. Pure.
  */
-import type { QueueEntry } from '../domain/entry.js';
+import { CLIENT_ATTRIBUTE_KEYS, messageOrigin, type QueueEntry } from '../domain/entry.js';
+import { CLIENT_ATTRIBUTE_NAMES } from './client-attributes.js';
 
 const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -54,7 +55,15 @@ export function formatJsonEntry(entry: QueueEntry, options: JsonOptions = {}): s
       file_size: entry.fileSize,
       mode: '0' + (entry.mode & 0o7777).toString(8),
       diagnostics: entry.diagnostics.map((d) => ({ offset: d.offset, record_type: d.recordType, problem: d.problem })),
+      create_time: entry.createTime ?? undefined,
+      origin: messageOrigin(entry),
     };
+    // Who sent it, under Postfix's own attribute names (postcat's named_attribute lines).
+    const client = entry.client;
+    if (client) {
+      const postq = object.postq as Record<string, unknown>;
+      for (const key of CLIENT_ATTRIBUTE_KEYS) if (client[key] !== null) postq[CLIENT_ATTRIBUTE_NAMES[key]] = client[key];
+    }
   }
   return jsonValue(object);
 }

@@ -9,7 +9,8 @@
  * `needMore` says the buffer ended before the file did: the caller read a prefix and should
  * read the whole file and parse again.
  */
-import type { Diagnostic } from '../domain/entry.js';
+import type { ClientAttributes, Diagnostic } from '../domain/entry.js';
+import { ClientAttributeCollector } from './client-attributes.js';
 import type { QueueName } from '../domain/queue.js';
 import { isAllowedIn, REC, describeRecordType, type Segment } from './rec-type.js';
 import { RecordReader, type QueueRecord } from './record.js';
@@ -40,6 +41,8 @@ export interface ParsedQueueFile {
   /** Seconds of the first T record seen before the sender; null when there is none. */
   arrivalTime: number | null;
   createTime: number | null;
+  /** Who sent it (smtpd's named attributes); null when the file has none (local submission). */
+  client: ClientAttributes | null;
   /** Quoted printable sender (empty becomes the empty address name); null when no S record. */
   sender: string | null;
   /** True when the S record was empty (the null sender `<>`). */
@@ -170,6 +173,7 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
     size: null,
     arrivalTime: null,
     createTime: null,
+    client: null,
     sender: null,
     nullSender: false,
     recipients: [],
@@ -187,6 +191,7 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
   let contentStart = -1;
   let skipped = false;
   let originalRecipient: string | null = null;
+  const client = new ClientAttributeCollector();
   const warn = (rec: QueueRecord, problem: string) =>
     result.diagnostics.push({ offset: rec.offset, recordType: rec.type, problem });
 
@@ -217,8 +222,13 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
       case REC.ATTR: {
         const text = rec.data.toString('latin1');
         const eq = text.indexOf('=');
-        if (eq < 0) warn(rec, 'bad attribute record (no name=value)');
-        else if (text.slice(0, eq).trim() === 'create_time') result.createTime = leadingInteger(rec.data.subarray(eq + 1));
+        if (eq < 0) {
+          warn(rec, 'bad attribute record (no name=value)');
+          break;
+        }
+        const name = text.slice(0, eq).trim();
+        if (name === 'create_time') result.createTime = leadingInteger(rec.data.subarray(eq + 1));
+        else client.collect(name, rec.data.subarray(eq + 1));
         break;
       }
       case REC.FROM:
@@ -258,6 +268,7 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
     }
   }
   result.subject = headers.subject;
+  result.client = client.result();
   const fileSize = options.fileSize ?? bytes.length;
   if (!result.complete && bytes.length < fileSize) {
     result.needMore = true;

@@ -102,5 +102,7 @@ export function buildEntry(
     fileSize: file.fileSize,
     mode: file.mode,
     subject: parsed.subject,
+    createTime: parsed.createTime,
+    client: parsed.client,
   };
 }

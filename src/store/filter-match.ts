@@ -11,7 +11,8 @@
  * `nowMs` is epoch milliseconds (Date.now()); entry times are epoch seconds. Entries are
  * read as they are (raw text): sanitise with printable() only when showing them.
  */
-import type { QueueEntry } from '../domain/entry.js';
+import { messageOrigin, type QueueEntry } from '../domain/entry.js';
+import { cidrContains } from '../domain/ip-address.js';
 import { parseFilter, type FilterParseError, type FilterTerm, type MatchField } from './filter-parse.js';
 
 export interface CompiledFilter {
@@ -55,6 +56,16 @@ function anyOf(entry: QueueEntry, field: MatchField, test: Test): boolean {
       return entry.subject !== null && test(entry.subject);
     case 'id':
       return test(entry.queueId);
+    case 'client': {
+      const c = entry.client;
+      return !!c && ((c.clientName !== null && test(c.clientName)) || (c.clientAddress !== null && test(c.clientAddress)));
+    }
+    case 'helo':
+      return !!entry.client && entry.client.heloName !== null && test(entry.client.heloName);
+    case 'sasl':
+      return !!entry.client && entry.client.saslUsername !== null && test(entry.client.saslUsername);
+    case 'proto':
+      return !!entry.client && entry.client.protocolName !== null && test(entry.client.protocolName);
     case 'domain':
       return test(addressDomain(entry.sender)) || entry.recipients.some((r) => test(addressDomain(r.address)));
     case 'any':
@@ -88,6 +99,10 @@ function compileTerm(term: FilterTerm): Predicate {
     }
     case 'queue':
       return (e) => e.queueName === term.queueName;
+    case 'cidr':
+      return (e) => !!e.client && e.client.clientAddress !== null && cidrContains(term.block, e.client.clientAddress);
+    case 'origin':
+      return (e) => messageOrigin(e) === term.origin;
     case 'compare': {
       const { op, value } = term;
       const cmp = (x: number) => (op === '>' ? x > value : op === '<' ? x < value : op === '>=' ? x >= value : x <= value);

@@ -9,6 +9,10 @@
  *   from:V  to:V  domain:V  reason:V  subject:V  id:V   the same, on one field; V is a word,
  *                     a "quoted word" or a /regex/. domain: is the sender's or any
  *                     recipient's domain; to: and reason: match any recipient.
+ *   client:V helo:V sasl:V proto:V   who sent it (smtpd's named attributes): client name or
+ *                     address, HELO name, SASL login, protocol (SMTP, ESMTP, ...). client: also
+ *                     takes an address or CIDR block (client:203.0.113.0/24, client:2001:db8::/32)
+ *   origin:smtp origin:local   received from a network client, or submitted locally
  *   queue:NAME        the queue (a unique prefix works: queue:def)
  *   age>N age<N age>=N age<=N    N with units s, m, h, d, w, combinable (1h30m)
  *   size>N size<N size>=N size<=N  N in bytes, or with k, M, G (1024-based; kb/MB also read)
@@ -16,9 +20,10 @@
  * Contract: pure, never throws; a problem comes back as { position, message } where position
  * is the 0-based offset in the text of the term at fault (for a caret under it).
  */
+import { parseCidr, type CidrBlock } from '../domain/ip-address.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 
-export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id'] as const;
+export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id', 'client', 'helo', 'sasl', 'proto'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 /** `any` is a bare word or /regex/: sender, recipients, reasons, subject, id. */
 export type MatchField = TextField | 'any';
@@ -34,6 +39,9 @@ export type FilterTerm =
   | (TermBase & { kind: 'text'; field: MatchField; value: string })
   | (TermBase & { kind: 'regex'; field: MatchField; regex: RegExp })
   | (TermBase & { kind: 'queue'; queueName: QueueName })
+  /** client:ADDRESS or client:ADDRESS/PREFIX: the client address lies in the block. */
+  | (TermBase & { kind: 'cidr'; block: CidrBlock })
+  | (TermBase & { kind: 'origin'; origin: 'smtp' | 'local' })
   /** age in seconds, size in bytes. */
   | (TermBase & { kind: 'compare'; field: 'age' | 'size'; op: CompareOp; value: number });
 
@@ -182,10 +190,25 @@ function parseTerm(s: Scanner): FilterTerm {
       }
       return { ...base, kind: 'queue', queueName: names[0]!, end: s.pos };
     }
+    if (name === 'origin') {
+      const at = s.pos;
+      const value = s.word().toLowerCase();
+      if (value !== 'smtp' && value !== 'local') throw new ParseFailure(at, `origin:${value} is not an origin: origin:smtp (a network client) or origin:local (sendmail)`);
+      return { ...base, kind: 'origin', origin: value, end: s.pos };
+    }
+    if (name === 'client' && /^[0-9a-f:.]*[:.][0-9a-f:.]*(?:\/\d+)?$/i.test(s.text.slice(s.pos).split(/\s/, 1)[0]!)) {
+      // Looks like an address or block: a bad one is an error, not a substring search.
+      const at = s.pos;
+      const value = s.word();
+      const block = parseCidr(value);
+      if (block) return { ...base, kind: 'cidr', block, end: s.pos };
+      if (value.includes('/')) throw new ParseFailure(at, `client:${value} is not an address block (e.g. client:203.0.113.0/24, client:2001:db8::/32)`);
+      s.pos = at;
+    }
     if (!(TEXT_FIELDS as readonly string[]).includes(name)) {
       throw new ParseFailure(
         start + (negate ? 1 : 0),
-        `unknown field "${name}:": use ${TEXT_FIELDS.join(':, ')}:, queue:, age>, size> (quote a word that has a colon)`,
+        `unknown field "${name}:": use ${TEXT_FIELDS.join(':, ')}:, origin:, queue:, age>, size> (quote a word that has a colon)`,
       );
     }
     return parseValue(s, name as TextField, base, name);

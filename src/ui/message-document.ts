@@ -5,7 +5,7 @@
  * `records` view is the dump alone. Pure: the bytes are read by the composition root
  * (src/watch/read-message.ts), so the UI never touches fs.
  */
-import type { Diagnostic, QueueEntry } from '../domain/entry.js';
+import type { ClientAttributes, Diagnostic, QueueEntry } from '../domain/entry.js';
 import { formatPostcat } from '../spool/postcat-format.js';
 import { printable } from '../spool/printable.js';
 
@@ -44,6 +44,18 @@ function splitLines(text: string, kind: DocLine['kind']): DocLine[] {
   return lines.map((t) => ({ text: printable(t, { keepTab: true }), kind: kind === 'text' && /^\*\*\* .* \*\*\*$/.test(t) ? 'marker' : kind }));
 }
 
+/** One line saying who sent it (smtpd's attributes), for the top of the envelope section. */
+export function describeClient(c: ClientAttributes): string {
+  const parts: string[] = [];
+  const host = `${c.clientName ?? 'unknown'}[${c.clientAddress ?? '?'}]${c.clientPort ? `:${c.clientPort}` : ''}`;
+  parts.push(`client ${host}`);
+  if (c.heloName !== null) parts.push(`helo ${c.heloName}`);
+  if (c.protocolName !== null) parts.push(c.protocolName);
+  if (c.saslUsername !== null) parts.push(`sasl ${c.saslUsername}${c.saslMethod ? ` (${c.saslMethod})` : ''}`);
+  if (c.saslSender !== null) parts.push(`sasl_sender ${c.saslSender}`);
+  return printable('who: ' + parts.join(', '));
+}
+
 export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage, view: MessageView, dump: RecordDumper): MessageDocument {
   const id = printable(entry.queueId);
   let found: FoundMessage;
@@ -68,6 +80,7 @@ export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage
   }
   const out = formatPostcat(found.bytes, { path: found.path });
   const lines = splitLines(out.text, 'text');
+  if (entry.client) lines.splice(lines[0]?.kind === 'marker' ? 1 : 0, 0, { text: describeClient(entry.client), kind: 'text' });
   for (const warning of out.warnings) lines.push({ text: `warning: ${printable(warning)}`, kind: 'marker', problem: true });
   let problem: string | null = null;
   if (out.error || entry.state === 'corrupt' || entry.state === 'damaged') {

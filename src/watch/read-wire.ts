@@ -9,7 +9,7 @@
  * slice. A read this layout does not cover (a field added to QueueEntry, an entry whose path
  * is not the slice's) travels whole as an object: slower, never different. Pure, no I/O.
  */
-import type { Diagnostic, EntryState, ListedRecipient, QueueEntry } from '../domain/entry.js';
+import { CLIENT_ATTRIBUTE_KEYS, type ClientAttributes, type Diagnostic, type EntryState, type ListedRecipient, type QueueEntry } from '../domain/entry.js';
 import type { QueueName } from '../domain/queue.js';
 import type { EntryRead } from './read-entry.js';
 
@@ -34,17 +34,35 @@ const NO_DIAGNOSTICS = Object.freeze([]) as unknown as Diagnostic[];
 const GONE = 0;
 const FLAT = 1;
 const WHOLE = 2;
-/** Numbers after the tag in a FLAT read, before its recipients (two each). */
-const FIXED = 19;
+/** Numbers after the tag in a FLAT read, before its client (CLIENT more when it has one) and recipients (two each). */
+const FIXED = 21;
+const CLIENT = CLIENT_ATTRIBUTE_KEYS.length;
 /** In the number array: null, and -1 (no subject / no diagnostics) as indices. */
 const NONE = -1;
 /** Fields the flat form carries; any other field sends the read WHOLE. */
-const ENTRY_KEYS = new Set(['queueName', 'queueId', 'path', 'arrivalTime', 'messageSize', 'forcedExpire', 'sender', 'recipients', 'listed', 'state', 'diagnostics', 'mtime', 'fileSize', 'mode', 'subject']);
+const ENTRY_KEYS = new Set(['queueName', 'queueId', 'path', 'arrivalTime', 'messageSize', 'forcedExpire', 'sender', 'recipients', 'listed', 'state', 'diagnostics', 'mtime', 'fileSize', 'mode', 'subject', 'createTime', 'client']);
+
+/** null, or an object with exactly the client keys, each a string or null. */
+function isFlatClient(client: unknown): boolean {
+  if (client === null) return true;
+  if (typeof client !== 'object') return false;
+  let keys = 0;
+  for (const _ in client) keys++;
+  if (keys !== CLIENT) return false;
+  for (const key of CLIENT_ATTRIBUTE_KEYS) {
+    const v = (client as Record<string, unknown>)[key];
+    if (v !== null && typeof v !== 'string') return false;
+  }
+  return true;
+}
 
 function isFlat(read: EntryRead, slice: WireSlice, i: number): boolean {
   const e = read.entry;
   if (e.queueName !== slice.queueName || e.queueId !== slice.ids[i] || e.path !== `${slice.dir}/${slice.ids[i]}`) return false;
   if (typeof e.subject !== 'string' && e.subject !== null) return false;
+  // Entries built without these (not by buildEntry) cross whole: the flat form always sets them.
+  if (!('createTime' in e) || (e.createTime !== null && typeof e.createTime !== 'number')) return false;
+  if (!('client' in e) || !isFlatClient(e.client)) return false;
   if (read.deferSig !== null && typeof read.deferSig !== 'number') return false;
   for (const key in e) if (!ENTRY_KEYS.has(key)) return false;
   // Counted without Object.keys: this runs for every recipient of 100k messages.
@@ -58,7 +76,7 @@ function isFlat(read: EntryRead, slice: WireSlice, i: number): boolean {
 
 export function encodeReads(reads: ReadonlyArray<EntryRead | null>, slice: WireSlice): WireReads {
   let size = 0;
-  for (const read of reads) size += read === null ? 1 : 1 + FIXED + 2 * read.entry.recipients.length;
+  for (const read of reads) size += read === null ? 1 : 1 + FIXED + (read.entry.client ? CLIENT : 0) + 2 * read.entry.recipients.length;
   const n = new Float64Array(size);
   const strings: string[] = [];
   const objects: unknown[] = [];
@@ -98,6 +116,10 @@ export function encodeReads(reads: ReadonlyArray<EntryRead | null>, slice: WireS
     n[p++] = read.deferRead ? 1 : 0;
     n[p++] = read.deferSig ?? Number.NaN;
     n[p++] = e.recipients.length;
+    n[p++] = e.createTime ?? Number.NaN;
+    const client = e.client ?? null;
+    n[p++] = client === null ? 0 : 1;
+    if (client !== null) for (const key of CLIENT_ATTRIBUTE_KEYS) n[p++] = client[key] === null ? NONE : str(client[key]);
     for (const r of e.recipients) {
       n[p++] = str(r.address);
       n[p++] = str(r.delayReason);
@@ -131,8 +153,19 @@ export function decodeReads(wire: WireReads, slice: WireSlice, intern: (s: strin
       const subject = n[p + 10]!;
       const deferSig = n[p + 17]!;
       const rcpts = n[p + 18]!;
+      const createTime = n[p + 19]!;
+      let client: ClientAttributes | null = null;
+      let at = p + FIXED;
+      if (n[p + 20] === 1) {
+        const c: Record<string, string | null> = {};
+        for (const key of CLIENT_ATTRIBUTE_KEYS) {
+          const k = n[at++]!;
+          c[key] = k === NONE ? null : strings[k]!;
+        }
+        client = c as unknown as ClientAttributes;
+      }
       const recipients: ListedRecipient[] = [];
-      for (let k = 0, at = p + FIXED; k < rcpts; k++, at += 2) {
+      for (let k = 0; k < rcpts; k++, at += 2) {
         recipients.push({ address: strings[n[at]!]!, delayReason: reason(n[at + 1]!) });
       }
       const entry: QueueEntry = {
@@ -151,10 +184,12 @@ export function decodeReads(wire: WireReads, slice: WireSlice, intern: (s: strin
         fileSize: n[p + 8]!,
         mode: n[p + 9]!,
         subject: subject === NONE ? null : strings[subject]!,
+        createTime: Number.isNaN(createTime) ? null : createTime,
+        client,
       };
       const sig = { ino: n[p + 11]!, size: n[p + 12]!, mode: n[p + 13]!, mtimeMs: n[p + 14]!, ctimeMs: n[p + 15]! };
       out.push({ entry, sig, deferRead: n[p + 16] === 1, deferSig: Number.isNaN(deferSig) ? null : deferSig });
-      p += FIXED + 2 * rcpts;
+      p = at;
     }
   }
   return out;

@@ -12,7 +12,8 @@ import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { readMessageBytes } from '../../src/watch/read-message.js';
 import { dumpRecords } from '../../src/spool/record-dump.js';
-import { buildMessageDocument } from '../../src/ui/message-document.js';
+import { buildMessageDocument, describeClient } from '../../src/ui/message-document.js';
+import { emptyClientAttributes } from '../../src/spool/client-attributes.js';
 import { copyCorpusSpool } from '../helpers/corpus.js';
 
 const copy = copyCorpusSpool('basic');
@@ -65,5 +66,21 @@ describe('buildMessageDocument', () => {
       throw new SpoolAccessError('permission denied reading /x\x1b[2J', '/x', 'EACCES');
     }, 'postcat', dumpRecords);
     expect(denied.lines[0]!.text).toBe('cannot read the file: permission denied reading /x^[[2J');
+  });
+});
+
+describe('the envelope says who sent it', () => {
+  it('smtpd mail: a who line right under the envelope marker, then postcat line for line', () => {
+    const d = doc('3949122C21D');
+    const oracle = readFileSync(join(copy.oracle, 'postcat', '3949122C21D.txt'), 'utf8').split('\n');
+    if (oracle[oracle.length - 1] === '') oracle.pop();
+    const text = d.lines.map((l) => l.text);
+    expect(text[1]).toBe('who: client localhost[127.0.0.1]:42520, helo client.basic-corpus.test, ESMTP');
+    expect([text[0], ...text.slice(2)]).toEqual(oracle);
+  });
+
+  it('a hostile HELO name is made visible, not executed', () => {
+    const line = describeClient({ ...emptyClientAttributes(), clientAddress: '192.0.2.1', heloName: 'evil\u001b[2J\u009bx', saslUsername: 'bob', saslMethod: 'PLAIN' });
+    expect(line).toBe('who: client unknown[192.0.2.1], helo evil^[[2J<U+009B>x, sasl bob (PLAIN)');
   });
 });

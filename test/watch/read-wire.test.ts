@@ -39,6 +39,21 @@ test('every read of the corpus spool crosses unchanged, damaged and corrupt file
   for (const { slice, reads } of slices) expect(cross(slice, reads)).toEqual(reads);
 });
 
+test('the client attributes and create_time of smtpd mail cross in the flat form (no read sent whole)', () => {
+  const smtp = slices.filter((s) => s.reads.some((r) => r?.entry.client));
+  expect(smtp.length).toBeGreaterThan(0);
+  for (const { slice, reads } of smtp) {
+    const wire = encodeReads(reads, slice);
+    // objects hold only diagnostics lists here: a read sent WHOLE would add an EntryRead.
+    expect(wire.objects.every((o) => Array.isArray(o))).toBe(true);
+    const back = cross(slice, reads);
+    expect(back).toStrictEqual(reads);
+    const withClient = back.find((r) => r?.entry.client)!.entry;
+    expect(withClient.client).toMatchObject({ clientName: 'localhost', clientAddress: '127.0.0.1', heloName: 'client.basic-corpus.test', protocolName: 'ESMTP', saslUsername: null });
+    expect(withClient.createTime).toBeGreaterThan(1.7e9);
+  }
+});
+
 test('a slice mixing gone files, plain reads and reads the flat form does not cover', () => {
   const { slice, reads } = slices.find((s) => s.reads.length >= 3 && s.reads.every((r) => r !== null))!;
   const ids = [...slice.ids, 'GONE0000001', 'ELSEWHERE01', 'EXTRAFIELD1', 'RCPTFIELD01'];
@@ -56,7 +71,8 @@ test('a slice mixing gone files, plain reads and reads the flat form does not co
 test('repeated strings cross once per slice, and decoded entries share them', () => {
   const { slice, reads } = slices.reduce((best, s) => (s.reads.length > best.reads.length ? s : best));
   const wire = encodeReads(reads, slice);
-  const all = reads.flatMap((r) => (r ? [r.entry.sender, r.entry.state, ...(r.entry.subject === null ? [] : [r.entry.subject]), ...r.entry.recipients.flatMap((x) => [x.address, x.delayReason])] : []));
+  const clientValues = (r: EntryRead) => Object.values(r.entry.client ?? {}).filter((v): v is string => typeof v === 'string');
+  const all = reads.flatMap((r) => (r ? [r.entry.sender, r.entry.state, ...(r.entry.subject === null ? [] : [r.entry.subject]), ...clientValues(r), ...r.entry.recipients.flatMap((x) => [x.address, x.delayReason])] : []));
   expect(wire.strings.length).toBe(new Set(all).size);
   expect(wire.strings.length).toBeLessThan(all.length);
 });

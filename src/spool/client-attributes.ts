@@ -1,0 +1,84 @@
+/**
+ * The named attributes (A records) that say who handed a message to Postfix: smtpd's (and
+ * qmqpd's) client_name, client_address, client_port, helo_name, protocol_name, the SASL
+ * sasl_method, sasl_username, sasl_sender, and the log_client_* variants cleanup writes for
+ * logging. `client_*` wins over `log_*` whatever their order in the file (cleanup writes the
+ * log_ ones first); a log_ one fills in only where its partner is absent.
+ *
+ * Contract: pure; collectClientAttribute() returns false for a name it does not know, so the
+ * caller goes on with its other attributes. Values are raw text (UTF-8 decoded, blanks trimmed
+ * as Postfix splits attributes): sanitize before display. No diagnostics.
+ */
+import type { ClientAttributes } from '../domain/entry.js';
+
+type Key = keyof ClientAttributes;
+
+/** Postfix attribute name -> [key, is the log_ variant]. */
+const NAMES = new Map<string, [Key, boolean]>([
+  ['client_name', ['clientName', false]],
+  ['client_address', ['clientAddress', false]],
+  ['client_port', ['clientPort', false]],
+  ['helo_name', ['heloName', false]],
+  ['protocol_name', ['protocolName', false]],
+  ['sasl_method', ['saslMethod', false]],
+  ['sasl_username', ['saslUsername', false]],
+  ['sasl_sender', ['saslSender', false]],
+  ['log_client_name', ['clientName', true]],
+  ['log_client_address', ['clientAddress', true]],
+  ['log_client_port', ['clientPort', true]],
+  ['log_helo_name', ['heloName', true]],
+  ['log_protocol_name', ['protocolName', true]],
+]);
+
+/** The Postfix attribute name of each key (not the log_ variant): `postq list --json` uses these. */
+export const CLIENT_ATTRIBUTE_NAMES: Record<Key, string> = {
+  clientName: 'client_name',
+  clientAddress: 'client_address',
+  clientPort: 'client_port',
+  heloName: 'helo_name',
+  protocolName: 'protocol_name',
+  saslMethod: 'sasl_method',
+  saslUsername: 'sasl_username',
+  saslSender: 'sasl_sender',
+};
+
+export function emptyClientAttributes(): ClientAttributes {
+  return {
+    clientName: null,
+    clientAddress: null,
+    clientPort: null,
+    heloName: null,
+    protocolName: null,
+    saslMethod: null,
+    saslUsername: null,
+    saslSender: null,
+  };
+}
+
+/** Collects the client attributes of one file; `fromLog` remembers which came from a log_ variant. */
+export class ClientAttributeCollector {
+  private attrs: ClientAttributes | null = null;
+  private fromLog = new Set<Key>();
+
+  /** Take `name=value` if it is a client attribute (true), else leave it (false). */
+  collect(name: string, value: Buffer): boolean {
+    const known = NAMES.get(name);
+    if (!known) return false;
+    const [key, isLog] = known;
+    const attrs = (this.attrs ??= emptyClientAttributes());
+    if (isLog) {
+      if (attrs[key] !== null) return true;
+      this.fromLog.add(key);
+    } else {
+      if (attrs[key] !== null && !this.fromLog.has(key)) return true; // the first one stays
+      this.fromLog.delete(key);
+    }
+    attrs[key] = value.toString('utf8').trim();
+    return true;
+  }
+
+  /** The attributes seen, or null when the file had none (local submission). */
+  result(): ClientAttributes | null {
+    return this.attrs;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Who sent it, on the real corpus: `postq list --json --all` carries smtpd's named attributes
+ * exactly as postcat -e shows them (named_attribute: client_name=..., with log_client_* only
+ * where the plain one is absent), and client:, helo:, proto:, origin: select exactly the
+ * messages whose postcat output has those attributes.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_ROOT, copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
+import { runCli } from '../helpers/postq-cli.js';
+
+let corpus: CorpusCopy;
+beforeAll(() => {
+  corpus = copyCorpusSpool('basic');
+});
+afterAll(() => corpus.cleanup());
+
+const NAMES = ['client_name', 'client_address', 'client_port', 'helo_name', 'protocol_name', 'sasl_method', 'sasl_username', 'sasl_sender'];
+
+/** From postcat -e of each id: the client attributes as named_attribute lines give them. */
+function postcatAttributes(): Map<string, Record<string, string>> {
+  const dir = join(CORPUS_ROOT, 'basic', 'oracle', 'postcat');
+  const out = new Map<string, Record<string, string>>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.e.txt'))) {
+    const text = readFileSync(join(dir, file), 'latin1');
+    const attrs: Record<string, string> = {};
+    const logged: Record<string, string> = {};
+    for (const m of text.matchAll(/^named_attribute: (log_)?([a-z_]+)=(.*)$/gm)) {
+      const [, log, name, value] = m;
+      if (!NAMES.includes(name!) && !(log && NAMES.includes(name!))) continue;
+      if (log) logged[name!] ??= value!;
+      else attrs[name!] ??= value!;
+    }
+    out.set(file.split('.')[0]!, { ...logged, ...attrs });
+  }
+  return out;
+}
+
+const json = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const ids = (filter: string) =>
+  runCli(['hold', '--filter', filter, '--spool', corpus.spool, '--backend', 'direct', '--dry-run'])
+    .stdout.match(/\b[0-9A-F]{10,12}\b/g)
+    ?.sort() ?? [];
+
+describe('who: the corpus', () => {
+  it('list --json carries the client attributes postcat shows, under their Postfix names', () => {
+    const expected = postcatAttributes();
+    const listed = json(runCli(['list', '--json', '--all', '--spool', corpus.spool]).stdout);
+    let withClient = 0;
+    for (const e of listed) {
+      const want = expected.get(e.queue_id);
+      if (!want) continue; // no postcat -e output for this id in the oracle
+      const got = Object.fromEntries(NAMES.filter((n) => n in e.postq).map((n) => [n, e.postq[n]]));
+      expect(got, e.queue_id).toEqual(want);
+      expect(e.postq.origin, e.queue_id).toBe(Object.keys(want).length > 0 ? 'smtp' : 'local');
+      if (Object.keys(want).length > 0) withClient++;
+    }
+    expect(withClient).toBe(5); // the corpus's five smtpd messages
+  });
+
+  it('helo:, client:, proto: and origin: find exactly the smtpd messages', () => {
+    const smtp = [...postcatAttributes()].filter(([, a]) => a.helo_name === 'client.basic-corpus.test').map(([id]) => id);
+    const listedSmtp = smtp.sort();
+    expect(listedSmtp.length).toBe(5);
+    expect(ids('helo:client.basic-corpus.test')).toEqual(listedSmtp);
+    expect(ids('client:127.0.0.1')).toEqual(listedSmtp);
+    expect(ids('client:127.0.0.0/8')).toEqual(listedSmtp);
+    expect(ids('client:localhost')).toEqual(listedSmtp);
+    expect(ids('proto:esmtp')).toEqual(listedSmtp);
+    expect(ids('origin:smtp')).toEqual(listedSmtp);
+    expect(ids('client:10.0.0.0/8')).toEqual([]);
+    expect(ids('client:::1/128')).toEqual([]);
+    expect(ids('sasl:alice')).toEqual([]);
+    const local = ids('origin:local');
+    expect(local.length).toBeGreaterThan(20);
+    expect(local.filter((id) => listedSmtp.includes(id))).toEqual([]);
+  });
+});
