@@ -9,7 +9,7 @@ import type { SpoolConfig } from '../config/spool-config.js';
 import { formatPostcat } from '../spool/postcat-format.js';
 import { describeRecordType } from '../spool/rec-type.js';
 import { printable } from '../spool/printable.js';
-import { findMessage } from '../watch/read-message.js';
+import { findMessage, NotRegularFileError, type FoundMessage } from '../watch/read-message.js';
 
 export interface CatSections {
   envelope: boolean;
@@ -26,7 +26,14 @@ export function runCat(
 ): number {
   const queueId = stripQueueIdMarkers(rawId);
   if (!isQueueIdName(queueId)) throw new UsageError(`not a queue id: ${printable(rawId)}`);
-  const found = findMessage(config, queueId);
+  let found: FoundMessage | null;
+  try {
+    found = findMessage(config, queueId);
+  } catch (error) {
+    if (!(error instanceof NotRegularFileError)) throw error;
+    writeError(`postq: ${printable(error.message)}\n`);
+    return 1;
+  }
   if (!found) {
     writeError(`postq: ${queueId}: no such message in ${config.queueDirectory} (it may have been delivered or removed)\n`);
     return 1;

@@ -64,6 +64,11 @@ export interface ParseOptions {
   skipContent?: boolean;
   /** empty_address_recipient (default MAILER-DAEMON). */
   emptyAddress?: string;
+  /**
+   * Read more of the file (record.ts): `bytes` is then its first window and `fileSize` its
+   * size; the envelope and the extracted segment are read window by window, the content skipped.
+   */
+  fetch?(offset: number, length: number): Buffer;
 }
 
 const MAX_HEADER_RECORDS = 200;
@@ -185,7 +190,7 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
   const skipContent = options.skipContent ?? true;
   const emptyAddress = options.emptyAddress ?? 'MAILER-DAEMON';
   const inMaildrop = options.queueName === 'maildrop';
-  const reader = new RecordReader(bytes);
+  const reader = new RecordReader(bytes, 0, options.fetch ? { fetch: options.fetch, fileSize: options.fileSize } : {});
   const headers = new HeaderScan();
   let segment: Segment = 'envelope';
   let contentStart = -1;
@@ -270,16 +275,16 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
   result.subject = headers.subject;
   result.client = client.result();
   const fileSize = options.fileSize ?? bytes.length;
-  if (!result.complete && bytes.length < fileSize) {
+  if (!result.complete && bytes.length < fileSize && !options.fetch) {
     result.needMore = true;
   } else if (reader.error) {
     result.diagnostics.push({ ...reader.error });
-  } else if (bytes.length === 0) {
+  } else if (Math.max(fileSize, bytes.length) === 0) {
     result.diagnostics.push({ offset: 0, recordType: null, problem: 'empty file: no records' });
   } else if (!result.complete) {
     result.diagnostics.push({ offset: reader.pos, recordType: null, problem: 'missing end record' });
   }
-  if (result.sender === null && bytes.length > 0) result.diagnostics.push({ offset: 0, recordType: null, problem: 'missing sender record' });
+  if (result.sender === null && Math.max(fileSize, bytes.length) > 0) result.diagnostics.push({ offset: 0, recordType: null, problem: 'missing sender record' });
   if (result.complete && !inMaildrop && result.size === null) {
     result.diagnostics.push({ offset: 0, recordType: null, problem: 'missing size record' });
   }

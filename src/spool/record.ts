@@ -5,7 +5,10 @@
  * Contract: next() returns records in logical order, following non-zero pointer (`p`)
  * records, hiding padding (`w`) and stopping after the end (`E`) record, like rec_get().
  * Data is a view into the caller's buffer: a length that runs past the end of the buffer is
- * an error, never an allocation.
+ * an error, never an allocation. With a `fetch` (options), the buffer is only the first window
+ * of a file of `fileSize` bytes: the reader asks for the window a record lies in, so a 5 GiB
+ * message is read as its envelope and a few windows, never whole (`fetch` is the caller's I/O;
+ * this module stays pure).
  *
  * Diagnostics: the first read error is kept in `error` (offset, record type, problem) and
  * next() then returns null for good. Nothing here throws on any input.
@@ -34,7 +37,16 @@ export interface RecordReaderOptions {
   raw?: boolean;
   /** Follow pointer records; with raw they are both returned and followed. Default true. */
   followPointers?: boolean;
+  /** The file's size when `buf` holds only its start (requires `fetch`). */
+  fileSize?: number;
+  /** Read at least `length` bytes (fewer at the end of the file) starting at file offset `offset`. */
+  fetch?(offset: number, length: number): Buffer;
 }
+
+/** A window fetched for a record holds at least this much (a record's type and length, and usually the record). */
+const FETCH_MIN = 256 * 1024;
+/** A single record longer than this is not read (a hostile length in a huge file must not allocate gigabytes). */
+const FETCH_RECORD_MAX = 64 * 1024 * 1024;
 
 /** Postfix gives up after this many backward pointer jumps (record.c). */
 const MAX_REVERSE_JUMPS = 10_000;
@@ -54,23 +66,37 @@ export class RecordReader {
   private pendingPointer: number | null = null;
   private readonly raw: boolean;
   private readonly follow: boolean;
+  /** The window: file bytes [base, base + buf.length). */
+  private buf: Buffer;
+  private base = 0;
+  private readonly size: number;
+  private readonly fetch: ((offset: number, length: number) => Buffer) | undefined;
 
-  constructor(
-    private readonly buf: Buffer,
-    start = 0,
-    options: RecordReaderOptions = {},
-  ) {
+  constructor(buf: Buffer, start = 0, options: RecordReaderOptions = {}) {
+    this.buf = buf;
     this.pos = start;
     this.raw = options.raw ?? false;
     this.follow = options.followPointers ?? true;
+    this.fetch = options.fetch;
+    this.size = options.fetch ? Math.max(options.fileSize ?? buf.length, buf.length) : buf.length;
     // Legitimate pointer chains visit each byte about once; four passes plus slack is
     // generous, and keeps what a looping file can make postcat-style output print small.
-    this.walkLimit = buf.length * 4 + (1 << 16);
+    this.walkLimit = this.size * 4 + (1 << 16);
   }
 
   /** True when the reader stopped at the end of the buffer on a record boundary. */
   get atEof(): boolean {
-    return this.error === null && !this.ended && this.pos >= this.buf.length;
+    return this.error === null && !this.ended && this.pos >= this.size;
+  }
+
+  /** Make [offset, offset + length) readable (clipped to the file); false when it cannot be. */
+  private window(offset: number, length: number): boolean {
+    const end = Math.min(offset + length, this.size);
+    if (offset >= this.base && end <= this.base + this.buf.length) return true;
+    if (!this.fetch) return false;
+    this.buf = this.fetch(offset, Math.max(FETCH_MIN, end - offset));
+    this.base = offset;
+    return end <= offset + this.buf.length;
   }
 
   /** Move to an absolute offset, e.g. past the content as the size record says. */
@@ -80,7 +106,7 @@ export class RecordReader {
 
   next(): QueueRecord | null {
     for (;;) {
-      if (this.error || this.ended || this.pos >= this.buf.length) return null;
+      if (this.error || this.ended || this.pos >= this.size) return null;
       const rec = this.readOne();
       if (!rec) return null;
       if (rec.type === REC.PTR) {
@@ -98,28 +124,38 @@ export class RecordReader {
   }
 
   private readOne(): QueueRecord | null {
-    const buf = this.buf;
     const offset = this.pos;
-    const type = buf[offset]!;
+    // Type byte and up to 5 length bytes; a window that short is the file's end.
+    if (this.fetch) this.window(offset, 1 + MAX_LENGTH_BYTES);
+    const buf = this.buf;
+    const base = this.base;
+    const type = buf[offset - base]!;
     let length = 0;
     let scale = 1;
     let p = offset + 1;
     for (let n = 0; ; n++) {
       if (n >= MAX_LENGTH_BYTES) return this.fail(offset, type, 'too many length bits');
-      if (p >= buf.length) return this.fail(offset, type, 'unexpected EOF reading length');
-      const byte = buf[p++]!;
+      if (p >= this.size || p - base >= buf.length) return this.fail(offset, type, 'unexpected EOF reading length');
+      const byte = buf[p++ - base]!;
       length += (byte & 0x7f) * scale;
       scale *= 128;
       if ((byte & 0x80) === 0) break;
     }
     if (length > MAX_LENGTH) return this.fail(offset, type, `illegal length ${length}`);
-    if (p + length > buf.length) {
+    if (p + length > this.size) {
       return this.fail(offset, type, `unexpected EOF in data, record type ${type} length ${length}`);
     }
+    if (p + length - base > buf.length) {
+      if (length > FETCH_RECORD_MAX) return this.fail(offset, type, `record too long to read (length ${length})`);
+      if (!this.window(offset, p + length - offset)) {
+        return this.fail(offset, type, `unexpected EOF in data, record type ${type} length ${length}`);
+      }
+    }
+    const at = p - this.base;
     this.pos = p + length;
     this.walked += this.pos - offset;
     if (this.walked > this.walkLimit) return this.fail(offset, type, 'pointer records loop');
-    return { type, offset, data: buf.subarray(p, p + length), end: p + length, pointerOffset: null };
+    return { type, offset, data: this.buf.subarray(at, at + length), end: p + length, pointerOffset: null };
   }
 
   /** Follow a pointer record; false (with the error set) when it is malformed or loops. */
@@ -132,7 +168,7 @@ export class RecordReader {
     }
     const target = Number(match[1]);
     if (target === 0) return true;
-    if (target > this.buf.length) {
+    if (target > this.size) {
       this.fail(rec.offset, rec.type, `pointer record to offset ${target} past the end of the file`);
       return false;
     }

@@ -12,6 +12,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeSpoolError } from '../domain/errors.js';
 import { isQueueIdName } from '../domain/queue-id.js';
+import { lstatInSpool } from './safe-file.js';
 
 export interface ListedName {
   /** Relative to the queue directory, e.g. `deferred/A/A1B2C3D4E5`. */
@@ -49,8 +50,18 @@ export interface DirListing {
   ids: string[];
 }
 
-/** Walk `topRel` (a queue or log directory) one directory at a time; `descend` for hashed trees. */
+/** Whether `rel` is a real directory reached through real directories (a symlinked queue is never read). */
+function isRealDirectory(root: string, rel: string): boolean {
+  const stats = lstatInSpool(root, rel, true);
+  return stats !== null && !('refused' in stats) && stats.isDirectory();
+}
+
+/**
+ * Walk `topRel` (a queue or log directory) one directory at a time; `descend` for hashed trees.
+ * Only real directories are read: a symlinked queue or hash directory lists as nothing.
+ */
 export function* walkTree(root: string, topRel: string, descend: boolean, onDir?: (rel: string) => void): Generator<DirListing> {
+  if (!isRealDirectory(root, topRel)) return;
   const stack = [topRel];
   while (stack.length > 0) {
     const rel = stack.pop()!;

@@ -1,26 +1,32 @@
 /**
  * Read one queue file (and its defer log) from disk into a QueueEntry, the way showq would:
- * a regular file (O_NOFOLLOW + fstat: what an lstat first said, one system call less), opened
- * read-only without a lock, read a prefix (the whole file when the envelope needs it), parse,
- * join the defer log.
+ * opened through safe-file.ts (lstat, O_NOFOLLOW|O_NONBLOCK, fstat compare) read-only without a
+ * lock, read a prefix and then only the windows the envelope needs, parse, join the defer log.
  *
- * Contract: returns null when the file is gone or not a regular file (files move and vanish
- * while Postfix runs; that is normal). Permission errors throw a SpoolAccessError.
+ * Contract: returns null when the file is gone (files move and vanish while Postfix runs; that
+ * is normal). A name that is not a regular file reached through real directories is an entry
+ * that says so ("not a regular file: FIFO"), unlisted, never opened. Permission errors throw a
+ * SpoolAccessError.
  * readEntryWithStats() is the same read, also returning the signatures of what it read (the
  * watcher compares them later to tell what changed) at no extra system call.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, type Stats } from 'node:fs';
 import type { Diagnostic, QueueEntry } from '../domain/entry.js';
-import { describeSpoolError } from '../domain/errors.js';
 import type { QueueName } from '../domain/queue.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { parseBounceLog, type LogEntry } from '../spool/defer-log.js';
 import { parseQueueFile } from '../spool/queue-file.js';
 import { buildEntry } from '../spool/showq.js';
-import { deferReadAfter as readAfterSig, deferSigOf, sigOf, type FileSig } from './file-sig.js';
+import { deferSigOf, sigOf, type FileSig } from './file-sig.js';
+import { describeRefusal, openInSpool, readWindow, type Refusal } from './safe-file.js';
 
 /** Most queue files are a few KiB; one read of this size gets the whole envelope. */
 const PREFIX_BYTES = 64 * 1024;
+/**
+ * A defer log is read whole up to this size (about 200,000 recipients' reasons); a larger one
+ * is read this far. A log is no message: its size is bounded by what postq is willing to hold.
+ */
+const DEFER_LOG_MAX = 64 * 1024 * 1024;
 /** Files larger than this get a buffer of their own rather than growing a scratch buffer. */
 const SCRATCH_MAX = 1024 * 1024;
 
@@ -40,114 +46,26 @@ class Scratch {
 const queueScratch = new Scratch();
 const deferScratch = new Scratch();
 
-/**
- * The absolute path of a relative spool path (ours: a listed name or queuePath(), no `..`):
- * plain concatenation, as path.join's normalising scan showed in the index's profile.
- */
-function inSpool(config: SpoolConfig, rel: string): string {
-  const root = config.queueDirectory;
-  return root.endsWith('/') ? root + rel : `${root}/${rel}`;
-}
-
-function isGone(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-function rethrow(path: string, error: unknown): never {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') throw describeSpoolError(path, error as NodeJS.ErrnoException);
-  throw error;
-}
-
-/** Read `length` bytes from the start (fewer if the file shrank): a view valid until the next read. */
-function readExact(fd: number, length: number, scratch: Scratch): Buffer {
-  const bytes = scratch.get(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, bytes, got, length - got, got);
-    if (n === 0) break;
-    got += n;
-  }
-  return bytes.subarray(0, got);
-}
-
-/** O_NOFOLLOW|O_NONBLOCK: a symlink fails (ELOOP) and a FIFO cannot block; fstat then tells. */
-const OPEN_NOFOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-
-/**
- * Read a file's first bytes (or all of it, as large as fstat says); null when it vanished, or,
- * with `regularOnly`, when it is not a regular file (what an lstat first would have said,
- * in one system call less).
- */
-function readHead(absPath: string, limit: number, scratch: Scratch, regularOnly = false): { bytes: Buffer; stats: Stats } | null {
-  let fd: number;
-  try {
-    fd = openSync(absPath, regularOnly ? OPEN_NOFOLLOW : 'r');
-  } catch (error) {
-    if (isGone(error) || (regularOnly && (error as NodeJS.ErrnoException).code === 'ELOOP')) return null;
-    rethrow(absPath, error);
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (regularOnly && !stats.isFile()) return null;
-    if (limit >= stats.size || limit > PREFIX_BYTES) {
-      return { bytes: stats.isFile() ? readExact(fd, stats.size, scratch) : readFileSync(fd), stats };
-    }
-    return { bytes: readExact(fd, PREFIX_BYTES, scratch), stats };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The defer log for an id, or an empty list when there is none. */
 export function readDeferLog(config: SpoolConfig, queueId: string): LogEntry[] {
   return readDeferLogWithSig(config, queueId).log;
 }
 
-/** The defer log and its signature (null when there is none); without fstat given `readAfter`. */
-function readDeferLogWithSig(config: SpoolConfig, queueId: string, readAfter?: number): { log: LogEntry[]; sig: number | null } {
-  const path = inSpool(config, queuePath(config, 'defer', queueId));
+/**
+ * The defer log and its signature (null when there is none, or it is not a regular file reached
+ * through real directories: a FIFO or /dev/zero planted as a log is never opened).
+ * `_readAfter` is kept for callers of the index's old no-fstat read: the safe open has the stats.
+ */
+function readDeferLogWithSig(config: SpoolConfig, queueId: string, _readAfter?: number): { log: LogEntry[]; sig: number | null } {
+  const opened = openInSpool(config.queueDirectory, queuePath(config, 'defer', queueId));
+  if (!('fd' in opened)) return { log: [], sig: null };
   try {
-    if (readAfter !== undefined) {
-      const bytes = readToEnd(path, deferScratch);
-      return bytes ? { log: parseBounceLog(bytes, 'defer'), sig: readAfterSig(readAfter) } : { log: [], sig: null };
-    }
-    const head = readHead(path, Number.MAX_SAFE_INTEGER, deferScratch);
-    return head ? { log: parseBounceLog(head.bytes, 'defer'), sig: deferSigOf(head.stats) } : { log: [], sig: null };
-  } catch (error) {
-    if (isGone(error)) return { log: [], sig: null };
-    rethrow(path, error);
-  }
-}
-
-/** A whole file without fstat: read until a short read, growing the scratch buffer; null when it vanished. */
-function readToEnd(absPath: string, scratch: Scratch): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(absPath, 'r');
-  } catch (error) {
-    if (isGone(error)) return null;
-    throw error;
-  }
-  try {
-    let bytes = scratch.get(16 * 1024);
-    let got = 0;
-    for (;;) {
-      if (got === bytes.length) {
-        const larger = scratch.get(bytes.length * 2);
-        if (larger !== bytes) bytes.copy(larger, 0, 0, got);
-        bytes = larger;
-      }
-      const want = bytes.length - got;
-      const n = readSync(fd, bytes, got, want, got);
-      got += n;
-      // A short read of a regular file is its end: no second read() to be told so. Should a
-      // writer append right then, its event (or the reconcile's ctime check) reads it again.
-      if (n < want) return bytes.subarray(0, got);
-    }
+    const length = Math.min(opened.stats.size, DEFER_LOG_MAX);
+    const bytes = deferScratch.get(length);
+    const got = readWindow(opened.fd, bytes, 0, length);
+    return { log: parseBounceLog(bytes.subarray(0, got), 'defer'), sig: deferSigOf(opened.stats) };
   } finally {
-    closeSync(fd);
+    closeSync(opened.fd);
   }
 }
 
@@ -171,15 +89,24 @@ export interface EntryRead {
  * fstat, its signature settled by the first reconcile (file-sig.ts deferReadAfter).
  */
 export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number): EntryRead | null {
-  const absPath = inSpool(config, relPath);
-  let head = readHead(absPath, PREFIX_BYTES, queueScratch, true);
-  if (!head) return null;
-  const options = { queueName, fileSize: head.stats.size, emptyAddress: config.emptyAddress };
-  let parsed = parseQueueFile(head.bytes, options);
-  if (parsed.needMore) {
-    head = readHead(absPath, Number.MAX_SAFE_INTEGER, queueScratch, true);
-    if (!head) return null;
-    parsed = parseQueueFile(head.bytes, { ...options, fileSize: head.bytes.length });
+  const opened = openInSpool(config.queueDirectory, relPath);
+  if ('gone' in opened) return null;
+  if ('refused' in opened) return refusedRead(queueName, relPath, queueId, opened.refused);
+  let parsed;
+  const stats = opened.stats;
+  try {
+    const fd = opened.fd;
+    const head = queueScratch.get(Math.min(stats.size, PREFIX_BYTES));
+    const got = readWindow(fd, head, 0, Math.min(stats.size, PREFIX_BYTES));
+    // Past the first window the parser asks for the windows it needs (the envelope, the
+    // extracted segment): a 5 GiB message costs its envelope, not its size.
+    const fetch = (offset: number, length: number): Buffer => {
+      const window = Buffer.allocUnsafe(Math.max(0, Math.min(length, stats.size - offset)));
+      return window.subarray(0, readWindow(fd, window, offset, window.length));
+    };
+    parsed = parseQueueFile(head.subarray(0, got), { queueName, fileSize: stats.size, emptyAddress: config.emptyAddress, fetch });
+  } finally {
+    closeSync(opened.fd);
   }
   const extra: Diagnostic[] = [];
   const expected = queuePath(config, queueName, queueId);
@@ -194,9 +121,9 @@ export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, re
       queueName,
       queueId,
       path: relPath,
-      mode: head.stats.mode,
-      mtime: Math.floor(head.stats.mtimeMs / 1000),
-      fileSize: head.stats.size,
+      mode: stats.mode,
+      mtime: Math.floor(stats.mtimeMs / 1000),
+      fileSize: stats.size,
     },
     parsed,
     deferLog,
@@ -204,5 +131,31 @@ export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, re
   );
   // showq only finds a file at the path it computes from the id.
   const shown: QueueEntry = extra.length > 0 && entry.listed ? { ...entry, listed: false, state: 'unlisted' } : entry;
-  return { entry: shown, sig: sigOf(head.stats), deferRead, deferSig: defer.sig };
+  return { entry: shown, sig: sigOf(stats), deferRead, deferSig: defer.sig };
+}
+
+/**
+ * A name in a queue that is no regular file (FIFO, socket, device, symlink, or reached through a
+ * symlinked directory): shown, never opened. showq does not list it either.
+ */
+function refusedRead(queueName: QueueName, relPath: string, queueId: string, refusal: Refusal): EntryRead {
+  const stats: Pick<Stats, 'ino' | 'size' | 'mode' | 'mtimeMs' | 'ctimeMs'> = refusal.stats ?? { ino: 0, size: 0, mode: 0, mtimeMs: 0, ctimeMs: 0 };
+  const entry: QueueEntry = {
+    queueName,
+    queueId,
+    path: relPath,
+    arrivalTime: Math.floor(stats.mtimeMs / 1000),
+    messageSize: 0,
+    forcedExpire: false,
+    sender: '',
+    recipients: [],
+    listed: false,
+    state: 'unlisted',
+    diagnostics: [{ offset: 0, recordType: null, problem: describeRefusal(refusal, relPath) }],
+    mtime: Math.floor(stats.mtimeMs / 1000),
+    fileSize: 0,
+    mode: stats.mode,
+    subject: null,
+  };
+  return { entry, sig: { ino: stats.ino, size: stats.size, mode: stats.mode, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs }, deferRead: false, deferSig: null };
 }

@@ -22,7 +22,8 @@ import type { Slicer } from './time-slice.js';
 function lstatFile(abs: string) {
   try {
     const stats = lstatSync(abs);
-    return stats.isFile() ? stats : null;
+    // A FIFO or socket named like an id is an entry too (read-entry shows what it is).
+    return stats.isDirectory() ? null : stats;
   } catch {
     return null;
   }
@@ -69,7 +70,8 @@ export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer:
       // Only logs of ids whose reasons were read matter; others belong to no message we show.
       if (!index.deferSigs.has(queueId) || rel !== queuePath(config, 'defer', queueId)) continue;
       const stats = lstatFile(join(root, rel));
-      if (!stats) continue;
+      // A log that is no regular file is never read (safe-file.ts): as if there were none.
+      if (!stats?.isFile()) continue;
       deferSeen.add(queueId);
       const sig = index.deferSigs.get(queueId) ?? null;
       const readAfter = sig !== null && sig < 0;

@@ -96,7 +96,8 @@ export function refreshId(config: SpoolConfig, index: SpoolIndex, queueId: strin
     const queueName = topOf(rel);
     if (!isQueueName(queueName)) continue;
     const stats = lstatOrNull(join(config.queueDirectory, rel));
-    if (stats?.isFile()) present.push([rel, queueName, stats]);
+    // Not only regular files: a FIFO or socket named like an id is shown as what it is (read-entry).
+    if (stats && !stats.isDirectory()) present.push([rel, queueName, stats]);
     else {
       const tracked = index.files.get(rel);
       if (tracked) vanished.push(tracked);

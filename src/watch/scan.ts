@@ -14,6 +14,7 @@ import { isQueueIdName } from '../domain/queue-id.js';
 import type { QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { readEntry } from './read-entry.js';
+import { lstatInSpool } from './safe-file.js';
 
 export interface QueueFileRef {
   queueName: QueueName;
@@ -58,7 +59,9 @@ export function listQueueFiles(config: SpoolConfig, queueName: QueueName): Queue
       }
     }
   };
-  walk(queueName, false);
+  // A queue directory that is a symlink (or not a directory) is never read.
+  const top = lstatInSpool(config.queueDirectory, queueName, true);
+  if (top && !('refused' in top) && top.isDirectory()) walk(queueName, false);
   return refs;
 }
 

@@ -1,0 +1,131 @@
+/**
+ * Hostile spool, reading: no symlink is followed out of the spool, no FIFO hangs, no socket or
+ * device crashes or is opened, /dev/zero never grows memory. Every case runs the built CLI
+ * (list, list --json, list --all, cat) on a copy of the corpus shaped by hostile-spool.ts; a
+ * hang fails the spawn's timeout, never a clock assertion.
+ */
+import { readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { readMessageBytes } from '../../src/watch/read-message.js';
+import { scanQueues } from '../../src/watch/scan.js';
+import { ensureBuilt, runCli } from '../helpers/postq-cli.js';
+import { hostileSpool, makeCharDevice, makeFifo, makeSocket, plantSecret, type HostileSpool } from './hostile-spool.js';
+
+let spool: HostileSpool;
+beforeAll(ensureBuilt);
+beforeEach(() => {
+  spool = hostileSpool();
+});
+afterEach(() => spool.cleanupAll());
+
+const SECRET = 'TOP-SECRET-KEY-MATERIAL';
+const json = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const list = (...args: string[]) => runCli(['list', ...args, '--spool', spool.spool]);
+const all = () => json(list('--json', '--all').stdout) as Array<{ queue_id: string; queue_name: string; postq: { diagnostics: Array<{ problem: string }> } }>;
+const problemsOf = (id: string) => all().filter((e) => e.queue_id === id).flatMap((e) => e.postq.diagnostics.map((d) => d.problem));
+
+describe('symlinks are never followed below the queue directory', () => {
+  it('a defer log symlinked to a file outside is not parsed', () => {
+    const secret = plantSecret(spool.outside, 'log', `<bob@lists.example.com>: ${SECRET}`);
+    const log = join(spool.spool, 'defer/7/749A822C202');
+    // The planted log claims a reason for the message's real recipient.
+    const real = readFileSync(log, 'utf8').replace(/reason=.*/g, `reason=${SECRET}`);
+    writeFileSync(secret, real);
+    unlinkSync(log);
+    symlinkSync(secret, log);
+    for (const args of [[], ['--json'], ['--json', '--all']]) {
+      const r = list(...args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('749A822C202');
+      expect(r.stdout).not.toContain(SECRET);
+    }
+  });
+
+  it('a symlinked defer/ hash directory is not read', () => {
+    const outsideDefer = join(spool.outside, 'defer7');
+    renameSync(join(spool.spool, 'defer/7'), outsideDefer);
+    const log = join(outsideDefer, '749A822C202');
+    writeFileSync(log, readFileSync(log, 'utf8').replace(/reason=.*/g, `reason=${SECRET}`));
+    symlinkSync(outsideDefer, join(spool.spool, 'defer/7'));
+    expect(list('--json').stdout).not.toContain(SECRET);
+  });
+
+  it('a symlinked corrupt/ does not make an outside file a message', () => {
+    rmSync(join(spool.spool, 'corrupt'), { recursive: true });
+    plantSecret(join(spool.outside, 'keys'), 'ABCDEF12345', SECRET);
+    symlinkSync(join(spool.outside, 'keys'), join(spool.spool, 'corrupt'));
+    const r = list('--json', '--all');
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('ABCDEF12345');
+    const cat = runCli(['cat', 'ABCDEF12345', '--spool', spool.spool]);
+    expect(cat.stdout + cat.stderr).not.toContain(SECRET);
+  });
+
+  it('a queue file swapped for a symlink is shown as one and never read (cat, the pane, list --all)', () => {
+    const secret = plantSecret(spool.outside, 'shadow', SECRET);
+    const rel = 'hold/559FD22C220';
+    const config = resolveSpoolConfig({ spool: spool.spool });
+    const entry = scanQueues(config, ['hold']).find((e) => e.queueId === '559FD22C220')!;
+    unlinkSync(join(spool.spool, rel));
+    symlinkSync(secret, join(spool.spool, rel));
+    expect(() => readMessageBytes(config, entry)).toThrow(/not a regular file: symbolic link/);
+    const cat = runCli(['cat', '559FD22C220', '--spool', spool.spool]);
+    expect(cat.status).toBe(1);
+    expect(cat.stdout + cat.stderr).not.toContain(SECRET);
+    expect(cat.stderr).toContain('not a regular file: symbolic link');
+    expect(problemsOf('559FD22C220')).toEqual(['not a regular file: symbolic link']);
+  });
+});
+
+describe('strange files never hang, crash or get opened', () => {
+  it('a FIFO as a defer log: list, list --json and --all finish', () => {
+    const log = join(spool.spool, 'defer/7/749A822C202');
+    unlinkSync(log);
+    makeFifo(log);
+    for (const args of [[], ['--json'], ['--json', '--all']]) {
+      const r = list(...args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('749A822C202');
+    }
+  });
+
+  it('a FIFO as a queue file: cat says what it is; list --all shows it', () => {
+    const file = join(spool.spool, 'hold/559FD22C220');
+    unlinkSync(file);
+    makeFifo(file);
+    const cat = runCli(['cat', '559FD22C220', '--spool', spool.spool]);
+    expect(cat.status).toBe(1);
+    expect(cat.stderr).toContain('hold/559FD22C220: not a regular file: FIFO');
+    expect(problemsOf('559FD22C220')).toEqual(['not a regular file: FIFO']);
+    // mailq does not list it either.
+    expect(list().stdout).not.toContain('559FD22C220');
+  });
+
+  it('a socket and a device node named like ids: shown with their type, no crash', () => {
+    makeSocket(join(spool.spool, 'deferred/7/7AAAA22C202'));
+    makeCharDevice(join(spool.spool, 'deferred/7/7BBBB22C202'));
+    expect(list().status).toBe(0);
+    expect(list('--json').status).toBe(0);
+    expect(problemsOf('7AAAA22C202')).toEqual(['not a regular file: socket']);
+    expect(problemsOf('7BBBB22C202')).toEqual(['not a regular file: character device']);
+    const cat = runCli(['cat', '7AAAA22C202', '--spool', spool.spool]);
+    expect(cat.status).toBe(1);
+    expect(cat.stderr).toContain('not a regular file: socket');
+  });
+
+  it('/dev/zero as a defer log and as a message: refused, memory does not grow', () => {
+    const log = join(spool.spool, 'defer/7/749A822C202');
+    unlinkSync(log);
+    symlinkSync('/dev/zero', log);
+    unlinkSync(join(spool.spool, 'hold/5AF0622C221'));
+    symlinkSync('/dev/zero', join(spool.spool, 'hold/5AF0622C221'));
+    const r = list('--json', '--all');
+    expect(r.status).toBe(0);
+    expect(problemsOf('5AF0622C221')).toEqual(['not a regular file: symbolic link']);
+    const cat = runCli(['cat', '5AF0622C221', '--spool', spool.spool]);
+    expect(cat.status).toBe(1);
+  });
+});
+
