@@ -20,7 +20,7 @@ import type { ActionName, ActionOutcome, ActionTarget, QueueBackend } from '../d
 import { describeSpoolError, SpoolAccessError, UsageError } from '../domain/errors.js';
 import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
 import { SHOWQ_QUEUES, type QueueName } from '../domain/queue.js';
-import { queuePath, type SpoolConfig } from '../config/spool-config.js';
+import { instanceConfigDir, queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { printable } from '../spool/printable.js';
 import { compileFilter, isFilterError } from '../store/filter-match.js';
 import { checkSpool, listQueueFiles, scanQueues } from '../watch/scan.js';
@@ -62,12 +62,14 @@ export function chooseBackend(config: SpoolConfig, options: ActionCommandOptions
       undefined,
     );
   }
-  const kind = options.backend ?? (config.fromPostconf || config.configDir ? 'postsuper' : null);
+  const kind = options.backend ?? (config.fromPostconf ? 'postsuper' : null);
   if (kind === 'postsuper') {
-    if (options.bareSpool) {
+    const pinned = instanceConfigDir(config);
+    if (options.bareSpool || pinned === null) {
       throw new UsageError('--backend postsuper acts on the queue of a Postfix configuration: give -c CONFIG_DIR, not --spool');
     }
-    return createPostsuperBackend({ configDir: config.configDir });
+    // Pinned to the instance whose queue was read (MAIL_CONFIG or the default included).
+    return createPostsuperBackend({ configDir: pinned });
   }
   if (kind === 'direct') {
     if (config.fromPostconf) {

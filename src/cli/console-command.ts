@@ -13,7 +13,7 @@ import type { QueueBackend } from '../domain/backend.js';
 import type { QueueEntry } from '../domain/entry.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { UsageError } from '../domain/errors.js';
-import type { SpoolConfig } from '../config/spool-config.js';
+import { instanceConfigDir, type SpoolConfig } from '../config/spool-config.js';
 import { findThemeFile, loadTheme, loadThemeFile } from '../config/theme-load.js';
 import { ThemeError, type Theme } from '../config/theme.js';
 import { createConsoleStore } from '../store/console-store.js';
@@ -71,7 +71,10 @@ const WATCH_MODES: Record<WatchMode, WatcherMode> = { starting: 'starting', live
 export function watcherFeed(store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate?: BatchGate): StopFeed {
   const sink = gate ? (batch: SpoolBatch) => gate.push(batch) : (batch: SpoolBatch) => store.getState().applySpoolBatch(batch);
   const watcher = createSpoolWatcher(config, sink, {
-    onStatus: (status) => store.getState().setWatcherStatus({ mode: WATCH_MODES[status.mode], message: status.message }),
+    onStatus: (status) => {
+      if (status.readOnly && store.getState().readOnlyReason === null) store.getState().setReadOnly(status.readOnly);
+      store.getState().setWatcherStatus({ mode: WATCH_MODES[status.mode], message: status.message });
+    },
   });
   watcher.start().catch((error: unknown) => fail(error as Error));
   return () => {
@@ -178,11 +181,25 @@ export interface ConsoleFlags {
   'no-alt-screen'?: boolean | undefined;
 }
 
-/** The backend --backend names; postsuper by default. */
+/** Why a spool no Postfix configuration describes is shown read-only (the header's [RO]). */
+export function unmanagedSpoolReason(config: SpoolConfig): string {
+  return `--spool without -c: no Postfix configuration manages ${config.queueDirectory}, so postsuper would act on another instance's queue; give -c CONFIG_DIR for an instance, or --backend direct for a copy no Postfix runs on`;
+}
+
+/**
+ * The backend --backend names. postsuper only for the instance whose spool is on screen
+ * (pinned with -c); a bare --spool without --backend is read-only: postsuper there would
+ * take the same ids from whatever instance MAIL_CONFIG or the default names.
+ */
 export function chooseBackend(name: string | undefined, config: SpoolConfig): QueueBackend {
-  if (name === undefined || name === 'postsuper') return withAuditLog(createPostsuperBackend({ configDir: config.configDir }));
   if (name === 'direct') return withAuditLog(createDirectBackend({ config }));
-  throw new UsageError(`unknown backend "${name}": expected postsuper or direct`);
+  if (name !== undefined && name !== 'postsuper') throw new UsageError(`unknown backend "${name}": expected postsuper or direct`);
+  const configDir = instanceConfigDir(config);
+  if (configDir === null) {
+    if (name === 'postsuper') throw new UsageError('--backend postsuper acts on the queue of a Postfix configuration: give -c CONFIG_DIR, not --spool');
+    return createReadOnlyBackend(unmanagedSpoolReason(config));
+  }
+  return withAuditLog(createPostsuperBackend({ configDir }));
 }
 
 export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags): Promise<number> {

@@ -26,12 +26,19 @@ export interface SpoolConfig {
   fromPostconf: boolean;
   /** Queue limits, lifetimes and intervals: postconf's, or Postfix's defaults (limits.source). */
   limits: PostfixLimits;
+  /**
+   * config_directory as postconf reported it (the -c given, else MAIL_CONFIG, else the
+   * default): the instance whose queue this is. postsuper is pinned to it with -c, so an
+   * action never reaches another instance's queue. Null when postconf did not answer.
+   */
+  instanceConfigDir?: string | null;
 }
 
 export const DEFAULT_QUEUE_DIRECTORY = '/var/spool/postfix';
 
 const PARAMS = [
   'queue_directory',
+  'config_directory',
   'enable_long_queue_ids',
   'empty_address_recipient',
   'hash_queue_names',
@@ -41,18 +48,28 @@ const PARAMS = [
 ] as const;
 
 /**
- * `postconf [-c DIR] -x -h name...` -> values, or null when postconf is missing or fails. -x
+ * `postconf [-c DIR] -x -h name...` -> values, or why it did not answer (missing, fatal). -x
  * expands $references (e.g. `maximal_backoff_time = $queue_run_delay`) as Postfix would.
  */
-export function readPostconf(configDir: string | null): Map<string, string> | null {
+export function runPostconf(configDir: string | null): { values: Map<string, string> } | { error: string } {
   const args = [...(configDir ? ['-c', configDir] : []), '-x', '-h', ...PARAMS];
   try {
     const out = execFileSync('postconf', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
     const values = out.split('\n');
-    return new Map(PARAMS.map((name, i) => [name, (values[i] ?? '').trim()]));
-  } catch {
-    return null;
+    return { values: new Map(PARAMS.map((name, i) => [name, (values[i] ?? '').trim()])) };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') return { error: 'postconf not found: is Postfix installed, and is /usr/sbin in PATH?' };
+    // postconf's last line is its fatal ("open /x/main.cf: No such file or directory").
+    const said = (e.stderr ?? '').trim().split('\n').pop()?.replace(/^postconf: (?:fatal: )?/, '');
+    return { error: said ? `postconf: ${said}` : `postconf failed: ${e.message}` };
   }
+}
+
+/** `postconf [-c DIR] -h name...` -> values, or null when postconf is missing or fails. */
+export function readPostconf(configDir: string | null): Map<string, string> | null {
+  const answer = runPostconf(configDir);
+  return 'values' in answer ? answer.values : null;
 }
 
 function listNames(dir: string): string[] {
@@ -130,6 +147,7 @@ export function resolveSpoolConfig(options: SpoolConfigOptions): SpoolConfig {
       duplicateFilterLimit: int('duplicate_filter_limit', 1000),
       fromPostconf: true,
       limits: limitsFromPostconf(postconf),
+      instanceConfigDir: postconf.get('config_directory') || configDir,
     };
   }
   const deferDepth = inferHashDepth(join(queueDirectory, 'defer')) || inferHashDepth(join(queueDirectory, 'deferred'));
@@ -139,6 +157,16 @@ export function resolveSpoolConfig(options: SpoolConfigOptions): SpoolConfig {
     longQueueIds: inferLongIds(queueDirectory),
     hashQueueDepth: Math.max(1, deferDepth),
   };
+}
+
+/**
+ * The -c that pins postsuper and postqueue to the instance whose spool this is: the -c given,
+ * else the config_directory postconf answered with (MAIL_CONFIG or the default). Null when no
+ * Postfix configuration describes the spool: then nothing may run postsuper on it.
+ */
+export function instanceConfigDir(config: SpoolConfig): string | null {
+  if (!config.fromPostconf) return null;
+  return config.configDir ?? config.instanceConfigDir ?? null;
 }
 
 /** The path Postfix computes for an id in a queue, relative to the queue directory. */

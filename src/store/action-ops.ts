@@ -34,9 +34,10 @@ export function createActionOps(
         flash(`type ${c.requireWord} to confirm (${c.title})`, 'warn');
         return null;
       }
-      if (backend.disabledReason !== null) {
+      const disabled = get().readOnlyReason ?? backend.disabledReason;
+      if (disabled !== null) {
         set({ confirmation: null });
-        flash(`${c.action} is disabled: ${backend.disabledReason}`, 'warn');
+        flash(`${c.action} is disabled: ${disabled}`, 'warn');
         return null;
       }
       set((s) => {

@@ -43,8 +43,9 @@ export function buildConfirmation(
   action: ActionName,
   scope: ActionScope,
 ): ConfirmationRequest {
-  if (backend.disabledReason !== null) {
-    return { ok: false, text: `${action} is disabled: ${backend.disabledReason}`, level: 'warn' };
+  const disabled = state.readOnlyReason ?? backend.disabledReason;
+  if (disabled !== null) {
+    return { ok: false, text: `${action} is disabled: ${disabled}`, level: 'warn' };
   }
   if (!backend.supports(action)) {
     return { ok: false, text: `${action} is not supported by the ${backend.kind} backend`, level: 'warn' };

@@ -140,6 +140,8 @@ export interface ConsoleActions {
   /** One batch from the watcher: one set(). Held back while paused. */
   applySpoolBatch(batch: SpoolBatch): void;
   setWatcherStatus(status: Partial<WatcherStatus>): void;
+  /** Refuse actions from now on (e.g. the view fell back to postqueue -j), with the reason. */
+  setReadOnly(reason: string): void;
   setPaused(paused: boolean): void;
   togglePaused(): void;
   setFlash(text: string, level?: FlashLevel): void;

@@ -126,6 +126,9 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         if (status.warnings) clean.warnings = status.warnings.map((w) => printable(w));
         set((s) => ({ watcher: { ...s.watcher, ...clean } }));
       },
+      setReadOnly(reason) {
+        set({ readOnlyReason: printable(reason), confirmation: null });
+      },
       setPaused(paused) {
         set((s) => {
           if (paused === s.paused) return {};

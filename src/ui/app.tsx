@@ -9,7 +9,7 @@ import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { useStore } from 'zustand';
 import type { ActionName } from '../domain/backend.js';
 import type { Theme } from '../config/theme.js';
-import type { ConsoleStore } from '../store/console-state.js';
+import type { ConsoleState, ConsoleStore, Flash } from '../store/console-state.js';
 import { selectCounts, selectCursorEntry, selectMarkedHidden, selectWindow } from '../store/selectors.js';
 import { selectQueueShape } from '../store/qshape.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
@@ -61,6 +61,19 @@ function hintsFor(mode: string, readOnly: boolean): HintSet {
   return LIST_HINTS.map(([k, w]) => [k, w, readOnly && 'HLRD'.includes(k)]);
 }
 
+/**
+ * What the flash line says when no flash is up: why the view is degraded (polling because...,
+ * the spool unreadable) or why actions are off, so the screen never looks healthy when not.
+ */
+function standingNote(watcher: ConsoleState['watcher'], readOnlyReason: string | null): Flash | null {
+  if (watcher.mode !== 'live' && watcher.mode !== 'starting' && watcher.message) {
+    return { text: watcher.message, level: watcher.mode === 'error' ? 'error' : 'warn', at: 0 };
+  }
+  if (watcher.message) return { text: watcher.message, level: 'warn', at: 0 };
+  if (readOnlyReason) return { text: readOnlyReason, level: 'info', at: 0 };
+  return null;
+}
+
 // Memoised: a cursor move re-renders the two rows that changed, not the header and hints.
 const HeaderM = memo(Header);
 const CrumbsM = memo(Crumbs);
@@ -89,6 +102,7 @@ export function App(props: AppProps): React.ReactElement {
   const mode = currentMode(store, ui);
   const readOnly = state.readOnlyReason !== null;
   const hints = useMemo(() => hintsFor(mode, readOnly), [mode, readOnly]);
+  const note = useMemo(() => standingNote(state.watcher, state.readOnlyReason), [state.watcher, state.readOnlyReason]);
 
   useEffect(() => {
     if (store.getState().viewportHeight !== layout.listHeight) store.getState().setViewportHeight(layout.listHeight);
@@ -142,20 +156,21 @@ export function App(props: AppProps): React.ReactElement {
     const title = `qshape ${state.queueFilter === 'all' ? 'all queues' : state.queueFilter} by ${uiState.shapeBy} domain`;
     body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} />;
   } else {
-    const emptyText = state.entries.size === 0 ? 'no messages in the spool' : 'no messages match this view (0-6 queue, Esc clears the filter)';
+    const emptyText = state.entries.size > 0 ? 'no messages match this view (0-6 queue, Esc clears the filter)'
+      : state.watcher.mode !== 'live' && state.watcher.message ? state.watcher.message : state.watcher.mode === 'live' ? 'no messages in the spool' : 'reading the spool…';
     body = <QueueList window={window} layout={colLayout} height={layout.listHeight} now={now} emptyText={emptyText} />;
   }
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={layout.frameHeight} overflow="hidden">
         <HeaderM host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
-          readOnly={state.readOnlyReason !== null} now={now} width={width} compact={layout.compact} />
+          readOnly={state.readOnlyReason !== null} readOnlyReason={state.readOnlyReason} now={now} width={width} compact={layout.compact} />
         <CrumbsM queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
           draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
           sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} />
         {body}
         {layout.detailLines > 0 ? <DetailM entry={selectCursorEntry(state)} now={now} width={width} /> : null}
-        <BottomM flash={state.flash} hints={hints} width={width} compact={layout.compact} />
+        <BottomM flash={state.flash} note={note} hints={hints} width={width} compact={layout.compact} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -218,9 +218,11 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     const fallback = options.postqueueFallback ?? (config.fromPostconf && process.getuid?.() !== 0);
     if (fallback && (error.code === 'EACCES' || error.code === 'EPERM')) {
       const why = `${error.message}. Showing \`postqueue -j\` instead, read-only, refreshed every few seconds.`;
-      const onError = (failure: SpoolAccessError) => setStatus({ mode: 'polling', message: `${why} But ${failure.message}` });
+      // A view from postqueue -j carries no inode or arrival check: no action may start from it.
+      const readOnly = 'postqueue -j: the spool is not readable here, so actions are off (run as root to change the queue)';
+      const onError = (failure: SpoolAccessError) => setStatus({ mode: 'polling', message: `${why} But ${failure.message}`, readOnly });
       poller = createPostqueuePoller(config, emit, { minMs: options.pollMinMs, maxMs: options.pollMaxMs, onError });
-      setStatus({ mode: 'polling', message: why });
+      setStatus({ mode: 'polling', message: why, readOnly });
       await poller.start();
       return;
     }

@@ -10,6 +10,8 @@ export interface WatchStatus {
   mode: WatchMode;
   /** One clear sentence when something is wrong or degraded; null when all is well. */
   message: string | null;
+  /** Set when the view comes from `postqueue -j`, not the spool: nothing may act on it. */
+  readOnly?: string;
 }
 
 export interface WatchStats {

@@ -32,13 +32,14 @@ export function HintsLine({ hints, width }: { hints: HintSet; width: number }): 
   return <Line segments={segs} width={width} />;
 }
 
-export function BottomLines(props: { flash: Flash | null; hints: HintSet; width: number; compact: boolean }): React.ReactElement {
+/** `note`: what stands on the flash line while no flash is up (why polling, why read-only); compact layouts keep the hints instead. */
+export function BottomLines(props: { flash: Flash | null; note?: Flash | null; hints: HintSet; width: number; compact: boolean }): React.ReactElement {
   if (props.compact) {
     return props.flash ? <FlashLine flash={props.flash} width={props.width} /> : <HintsLine hints={props.hints} width={props.width} />;
   }
   return (
     <Box flexDirection="column">
-      <FlashLine flash={props.flash} width={props.width} />
+      <FlashLine flash={props.flash ?? props.note ?? null} width={props.width} />
       <HintsLine hints={props.hints} width={props.width} />
     </Box>
   );

@@ -23,10 +23,18 @@ export interface HeaderProps {
   watcher: WatcherStatus;
   paused: boolean;
   readOnly: boolean;
+  /** Why actions are off; its short cause (before the first ': ') shows as `[RO: cause]`. */
+  readOnlyReason?: string | null;
   /** Epoch seconds, for the oldest age. */
   now: number;
   width: number;
   compact: boolean;
+}
+
+/** `: cause` for the [RO] marker when the reason starts with a short one ("--spool without -c: ..."). */
+function readOnlyCause(reason: string | null): string {
+  const cut = reason?.indexOf(': ') ?? -1;
+  return cut > 0 && cut <= 24 ? `: ${printable(reason!.slice(0, cut))}` : '';
 }
 
 function statusSegments(p: HeaderProps): Segment[] {
@@ -37,7 +45,7 @@ function statusSegments(p: HeaderProps): Segment[] {
   else if (p.watcher.mode === 'error') out.push({ text: '✗ not watching', token: 'status.error' });
   else out.push({ text: '… reading', token: 'muted' });
   if (p.counts.indexing) out.push({ text: ` indexing ${formatCount(p.counts.total.indexed)}/${formatCount(p.counts.total.count)}`, token: 'muted' });
-  if (p.readOnly) out.push({ text: ' [RO]', token: 'readOnly' });
+  if (p.readOnly) out.push({ text: ` [RO${readOnlyCause(p.readOnlyReason ?? null)}]`, token: 'readOnly' });
   return out;
 }
 
