@@ -16,6 +16,7 @@ const USAGE = `usage:
                                                                     open the console
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--spool DIR | -c CONFIG_DIR]
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
+  postq stats [--json | --prometheus] [--watch N --output FILE] [--spool DIR | -c CONFIG_DIR]
   postq hold|release|requeue|delete|expire|deliver [--queue Q] [--filter EXPR] [ID...|-] [--dry-run] [--yes]
         [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct]    change the queue (audited)
   postq --demo [--rate N] [--messages N] [--theme NAME]              the console on a simulated mail system
@@ -69,6 +70,20 @@ async function dispatch(argv: string[]): Promise<number> {
     const config = spoolConfig(values);
     const sections = { envelope: !!values.envelope, headers: !!values.headers, body: !!values.body };
     return runCat(config, positionals[0]!, sections, out, err);
+  }
+  if (command === 'stats') {
+    const { values, positionals } = parse(rest, {
+      ...SPOOL_OPTIONS,
+      json: { type: 'boolean' },
+      prometheus: { type: 'boolean' },
+      watch: { type: 'string' },
+      output: { type: 'string' },
+    });
+    if (values.help) return out(USAGE), EXIT.ok;
+    if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const { parseStatsOptions, runStats } = await import('./stats-command.js');
+    const options = parseStatsOptions(values);
+    return runStats(spoolConfig(values), options, out);
   }
   if ((ACTION_COMMANDS as readonly string[]).includes(command ?? '')) {
     const { values, positionals } = parse(rest, {
