@@ -4,15 +4,13 @@
  * resize. One input handler (key-handler.ts); state lives in the console store and the
  * small UI store; this file only wires them to components.
  */
-import React, { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import React, { memo, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useStore } from 'zustand';
 import type { ActionName } from '../domain/backend.js';
 import type { Theme } from '../config/theme.js';
 import type { ConsoleState, ConsoleStore, Flash } from '../store/console-state.js';
 import { selectCounts, selectCursorEntry, selectMarkedHidden, selectWindow } from '../store/selectors.js';
-import { selectQueueShape } from '../store/qshape.js';
-import { QUEUE_NAMES } from '../domain/queue.js';
 import { layoutColumns } from './columns.js';
 import { idColumnWidth } from './id-width.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
@@ -30,6 +28,7 @@ import { HelpView, helpPageCount } from './components/help-view.js';
 import { ConfirmView } from './components/confirm-view.js';
 import { MessagePane } from './components/message-pane.js';
 import { ShapeView } from './components/shape-view.js';
+import { currentShape } from './shape-query.js';
 import { DetailLine } from './components/detail-line.js';
 
 export interface AppProps {
@@ -48,17 +47,23 @@ export interface AppProps {
   onKey?: () => void;
   /** Refresh the store's clock (ages) this often; 0 turns it off. Minutes: no ticking clock. */
   tickMs?: number;
+  /** Clear the flash line after this long (errors: twice); 0 keeps it. Default 8 s. */
+  flashMs?: number;
 }
+
+/** Erase the whole screen (and scrollback-free home): ctrl-l. */
+const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 
 const LIST_HINTS: HintSet = [['?', 'help'], ['/', 'filter'], ['Space', 'mark'], ['Enter', 'open'], ['H', 'hold'], ['L', 'release'], ['R', 'requeue'], ['D', 'delete'], ['q', 'quit']];
 
-function hintsFor(mode: string, readOnly: boolean): HintSet {
+function hintsFor(mode: string, readOnly: boolean, requireWord: string | null): HintSet {
   if (mode === 'filter') return [['Enter', 'keep'], ['Esc', 'cancel'], ['from: to: domain: reason: queue: age> size> /re/ !', '']];
   if (mode === 'pane') return [['j/k', 'scroll'], ['Space', 'page'], ['r', 'records'], ['Esc', 'close']];
   if (mode === 'help') return [['j/k', 'scroll'], ['Esc', 'close']];
-  if (mode === 'shape') return [['s', 'sender/recipient'], ['0-6', 'queue'], ['Esc', 'back']];
-  if (mode === 'confirm') return [['y', 'confirm'], ['n Esc', 'cancel']];
-  return LIST_HINTS.map(([k, w]) => [k, w, readOnly && 'HLRD'.includes(k)]);
+  if (mode === 'shape') return [['j/k', 'domain'], ['Enter', 'messages'], ['s', 'sender/recipient'], ['0-6', 'queue'], ['Esc', 'back']];
+  if (mode === 'confirm') return requireWord ? [[`type ${requireWord} Enter`, 'confirm'], ['Esc', 'cancel']] : [['y', 'confirm'], ['n Esc', 'cancel']];
+  // Read-only: the action keys do nothing, so they are not offered (help says why).
+  return readOnly ? LIST_HINTS.filter(([k]) => !'HLRD'.includes(k)) : LIST_HINTS;
 }
 
 /**
@@ -101,7 +106,8 @@ export function App(props: AppProps): React.ReactElement {
   const ctx: BindingContext = { actionsDisabled: state.readOnlyReason, supports: props.supports };
   const mode = currentMode(store, ui);
   const readOnly = state.readOnlyReason !== null;
-  const hints = useMemo(() => hintsFor(mode, readOnly), [mode, readOnly]);
+  const requireWord = state.confirmation?.requireWord ?? null;
+  const hints = useMemo(() => hintsFor(mode, readOnly, requireWord), [mode, readOnly, requireWord]);
   const note = useMemo(() => standingNote(state.watcher, state.readOnlyReason), [state.watcher, state.readOnlyReason]);
 
   useEffect(() => {
@@ -114,14 +120,27 @@ export function App(props: AppProps): React.ReactElement {
     timer.unref?.();
     return () => clearInterval(timer);
   }, [store, props.tickMs]);
-  // ctrl-l: one blank frame makes Ink rewrite every line of the next one.
-  const [blank, setBlank] = useState(false);
+  // ctrl-l: clear the terminal (stray output, a `wall` message) and write the whole frame
+  // again; Ink's write() forgets its last frame, so every line is sent, not just changes.
+  const { write } = useStdout();
   useEffect(() => {
-    if (uiState.repaint === 0) return;
-    setBlank(true);
-    const t = setTimeout(() => setBlank(false), 20);
-    return () => clearTimeout(t);
-  }, [uiState.repaint]);
+    if (uiState.repaint > 0) write(CLEAR_SCREEN);
+  }, [uiState.repaint, write]);
+  // The flash line is news: it goes after a while (errors stay twice as long), and when a
+  // confirmation opens (it would read as that action's result).
+  useEffect(() => {
+    const flash = state.flash;
+    const ms = props.flashMs ?? 8000;
+    if (!flash || !ms) return;
+    const timer = setTimeout(() => {
+      if (store.getState().flash === flash) store.getState().clearFlash();
+    }, flash.level === 'error' ? ms * 2 : ms);
+    timer.unref?.();
+    return () => clearTimeout(timer);
+  }, [state.flash, props.flashMs, store]);
+  useEffect(() => {
+    if (state.confirmation && store.getState().flash) store.getState().clearFlash();
+  }, [state.confirmation, store]);
 
   useInput(
     (input, key) => {
@@ -143,18 +162,15 @@ export function App(props: AppProps): React.ReactElement {
   }
   const now = state.clock / 1000;
   let body: React.ReactElement;
-  if (blank) body = <Box height={layout.bodyHeight} />;
-  else if (state.confirmation) {
+  if (state.confirmation) {
     body = <ConfirmView confirmation={state.confirmation} typed={uiState.typed} running={false} width={width} height={layout.bodyHeight} />;
   } else if (uiState.overlay === 'help') {
     body = <HelpView ctx={ctx} width={width} height={layout.bodyHeight} offset={uiState.helpOffset} />;
   } else if (uiState.overlay === 'pane' && uiState.pane) {
     body = <MessagePane doc={uiState.pane} offset={uiState.paneOffset} width={width} height={layout.bodyHeight} />;
   } else if (uiState.overlay === 'shape') {
-    const queues = state.queueFilter === 'all' ? QUEUE_NAMES.filter((q) => q !== 'corrupt') : [state.queueFilter];
-    const shape = selectQueueShape(state, { queues, by: uiState.shapeBy });
-    const title = `qshape ${state.queueFilter === 'all' ? 'all queues' : state.queueFilter} by ${uiState.shapeBy} domain`;
-    body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} />;
+    const { shape, title } = currentShape(state, uiState.shapeBy);
+    body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} cursor={uiState.shapeCursor} />;
   } else {
     const emptyText = state.entries.size > 0 ? 'no messages match this view (0-6 queue, Esc clears the filter)'
       : state.watcher.mode !== 'live' && state.watcher.message ? state.watcher.message : state.watcher.mode === 'live' ? 'no messages in the spool' : 'reading the spool…';

@@ -10,6 +10,8 @@ import { bindingFor, type KeyMode } from './keymap.js';
 import type { MessageLoader } from './message-document.js';
 import type { UiStore } from './ui-state.js';
 import { maxPaneOffset } from './components/message-pane.js';
+import { shapeRoom } from './components/shape-view.js';
+import { currentShape, shapeDomainFilter } from './shape-query.js';
 
 export interface KeyDeps {
   store: ConsoleStore;
@@ -74,7 +76,16 @@ export function handleKey(name: string, deps: KeyDeps): void {
   };
   const help = (offset: number) => ui.setState({ helpOffset: Math.max(0, Math.min(offset, Math.max(0, deps.helpPages()))) });
 
-  if (binding.id in QUEUE_KEYS) return s.setQueueFilter(QUEUE_KEYS[binding.id]!);
+  const shape = (index: number) => {
+    const rows = currentShape(s, u.shapeBy).shape.rows.length;
+    ui.setState({ shapeCursor: Math.max(0, Math.min(index, rows - 1)) });
+  };
+  const shapePage = shapeRoom(deps.bodyHeight());
+
+  if (binding.id in QUEUE_KEYS) {
+    if (mode === 'shape') ui.setState({ shapeCursor: 0 });
+    return s.setQueueFilter(QUEUE_KEYS[binding.id]!);
+  }
   if (binding.action) return s.requestAction(binding.action);
   switch (binding.id) {
     case 'list.down': return s.moveCursor(1);
@@ -89,7 +100,7 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'view.sortReverse': return s.toggleSortReverse();
     case 'view.filter': return void ui.setState({ draft: s.filterText, draftBefore: s.filterText });
     case 'view.clearFilter': return void (s.filterText ? s.setFilterText('') : undefined);
-    case 'view.shape': return void ui.setState({ overlay: 'shape' });
+    case 'view.shape': return void ui.setState({ overlay: 'shape', shapeCursor: 0 });
     case 'view.pause': return s.togglePaused();
     case 'view.repaint': return void ui.setState({ repaint: u.repaint + 1 });
     case 'mark.toggle': return s.toggleMark(true);
@@ -120,7 +131,17 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'help.down': return help(u.helpOffset + (name === 'space' || name === 'pagedown' ? page : 1));
     case 'help.up': return help(u.helpOffset - (name === 'pageup' ? page : 1));
     case 'help.close': return void ui.setState({ overlay: 'none' });
-    case 'shape.sender': return void ui.setState({ shapeBy: u.shapeBy === 'sender' ? 'recipient' : 'sender' });
+    case 'shape.sender': return void ui.setState({ shapeBy: u.shapeBy === 'sender' ? 'recipient' : 'sender', shapeCursor: 0 });
+    case 'shape.down': return shape(u.shapeCursor + 1);
+    case 'shape.up': return shape(u.shapeCursor - 1);
+    case 'shape.pageDown': return shape(u.shapeCursor + shapePage);
+    case 'shape.pageUp': return shape(u.shapeCursor - shapePage);
+    case 'shape.open': {
+      const row = currentShape(s, u.shapeBy).shape.rows[u.shapeCursor];
+      if (!row) return;
+      s.setFilterText(shapeDomainFilter(row.domain, u.shapeBy));
+      return void ui.setState({ overlay: 'none' });
+    }
     case 'shape.close': return void ui.setState({ overlay: 'none' });
     // A draft with an error stays open (its error shown): Enter keeps only what parses.
     case 'filter.apply': return void (s.filterError ? undefined : ui.setState({ draft: null }));

@@ -25,6 +25,8 @@ export interface Binding {
 }
 
 const L: KeyMode[] = ['list'];
+/** Queue keys work in the list and in the qshape view (which shows the queue in view). */
+const LS: KeyMode[] = ['list', 'shape'];
 const b = (id: string, keys: string[], label: string, description: string, group: Binding['group'], when: KeyMode[], extra: Partial<Binding> = {}): Binding =>
   ({ id, keys, label, description, group, when, ...extra });
 
@@ -37,13 +39,13 @@ export const BINDINGS: readonly Binding[] = [
   b('list.pageUp', ['pageup', 'ctrl+b'], 'PgUp C-b', 'page up', 'Move', L),
   b('list.top', ['g', 'home'], 'g Home', 'first message', 'Move', L),
   b('list.bottom', ['G', 'end'], 'G End', 'last message', 'Move', L),
-  b('queue.all', ['0'], '0', 'all queues', 'View', L),
-  b('queue.maildrop', ['1'], '1', 'maildrop', 'View', L),
-  b('queue.incoming', ['2'], '2', 'incoming', 'View', L),
-  b('queue.active', ['3'], '3', 'active', 'View', L),
-  b('queue.deferred', ['4'], '4', 'deferred', 'View', L),
-  b('queue.holdView', ['5'], '5', 'hold', 'View', L),
-  b('queue.corrupt', ['6'], '6', 'corrupt', 'View', L),
+  b('queue.all', ['0'], '0', 'all queues', 'View', LS),
+  b('queue.maildrop', ['1'], '1', 'maildrop', 'View', LS),
+  b('queue.incoming', ['2'], '2', 'incoming', 'View', LS),
+  b('queue.active', ['3'], '3', 'active', 'View', LS),
+  b('queue.deferred', ['4'], '4', 'deferred', 'View', LS),
+  b('queue.holdView', ['5'], '5', 'hold', 'View', LS),
+  b('queue.corrupt', ['6'], '6', 'corrupt', 'View', LS),
   b('view.sort', ['s'], 's', 'next sort key (age, retry, size, sender, domain, reason)', 'View', L),
   b('view.sortReverse', ['S'], 'S', 'reverse the sort', 'View', L),
   b('view.filter', ['/'], '/', 'filter: from: to: domain: reason: queue: age> size> !neg', 'View', L),
@@ -70,6 +72,11 @@ export const BINDINGS: readonly Binding[] = [
   b('pane.bottom', ['G', 'end'], 'G', 'bottom', 'Message', ['pane']),
   b('pane.records', ['r'], 'r', 'record dump / postcat view', 'Message', ['pane']),
   b('pane.close', ['escape', 'q'], 'Esc q', 'close the message', 'Message', ['pane']),
+  b('shape.down', ['j', 'down'], 'j ↓', 'next domain', 'Shape', ['shape']),
+  b('shape.up', ['k', 'up'], 'k ↑', 'previous domain', 'Shape', ['shape']),
+  b('shape.pageDown', ['space', 'pagedown', 'ctrl+d', 'ctrl+f'], 'Space PgDn', 'page down', 'Shape', ['shape']),
+  b('shape.pageUp', ['pageup', 'ctrl+u', 'ctrl+b'], 'PgUp', 'page up', 'Shape', ['shape']),
+  b('shape.open', ['enter'], 'Enter', "the domain's messages (sets the filter)", 'Shape', ['shape']),
   b('shape.sender', ['s'], 's', 'by sender / recipient domain', 'Shape', ['shape']),
   b('shape.close', ['escape', 'q', 't'], 'Esc q', 'back to the list', 'Shape', ['shape']),
   b('filter.apply', ['enter'], 'Enter', 'keep the filter', 'Filter', ['filter']),

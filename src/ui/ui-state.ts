@@ -20,7 +20,9 @@ export interface UiState {
   paneOffset: number;
   helpOffset: number;
   shapeBy: 'recipient' | 'sender';
-  /** Bumped by ctrl-l: one blank frame, then a full one. */
+  /** The qshape view's cursor: an index into its domain rows. */
+  shapeCursor: number;
+  /** Bumped by ctrl-l: the screen is cleared and the whole frame written again. */
   repaint: number;
 }
 
@@ -36,6 +38,7 @@ export function createUiStore(): UiStore {
     paneOffset: 0,
     helpOffset: 0,
     shapeBy: 'recipient',
+    shapeCursor: 0,
     repaint: 0,
   }));
 }

@@ -48,6 +48,8 @@ export interface HarnessOptions {
   unanchored?: boolean;
   /** Epoch ms for the store clock. */
   now?: number;
+  /** The App's flashMs (default 0 here: the flash stays, so tests can read it). */
+  flashMs?: number;
 }
 
 /** Let Ink's microtask render and input handling run. */
@@ -76,6 +78,7 @@ export async function mountConsole(spool: string, options: HarnessOptions = {}):
       loadMessage={(entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dumpRecords)}
       supports={(a) => backend.supports(a)}
       tickMs={0}
+      flashMs={options.flashMs ?? 0}
     />,
     {
       stdout: options.unanchored ? (term.stdout as unknown as NodeJS.WriteStream) : anchorFrames(term.stdout as unknown as NodeJS.WriteStream).stream,
