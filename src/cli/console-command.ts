@@ -29,7 +29,7 @@ import { watchThemeFile, type ThemeWatcher, type ThemeWatchOptions } from '../wa
 import type { WatchMode } from '../watch/watch-status.js';
 import type { WatcherMode } from '../store/console-state.js';
 import { dumpRecords } from '../spool/record-dump.js';
-import { buildMessageDocument, type MessageLoader, type RecordDumper } from '../ui/message-document.js';
+import { buildMessageDocument, type MessageLoader, type MessageReader, type RecordDumper } from '../ui/message-document.js';
 import { renderConsole } from '../ui/render-console.js';
 import { createThemeSource, type ThemeSource } from '../ui/theme-context.js';
 import { createBatchGate, type BatchGate } from '../ui/batch-gate.js';
@@ -56,6 +56,13 @@ export interface StartConsoleOptions {
   feed?: (store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate: BatchGate) => StopFeed;
   /** Record dump for damaged files; default src/spool/record-dump.ts. */
   dumpRecords?: RecordDumper;
+  /** How the pane gets a message's bytes; default: from the spool on disk (read-message.ts). */
+  readMessage?: MessageReader;
+  /**
+   * Leave the process running after the console closes (the fleet console goes back to its
+   * overview); by default the process ends two seconds after the console, whatever is left.
+   */
+  keepProcess?: boolean;
 }
 
 /** Why the console cannot run on this terminal, or null. */
@@ -148,7 +155,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const store = createConsoleStore({ backend });
   const config = options.config;
   const dump = options.dumpRecords ?? dumpRecords;
-  const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dump);
+  const read: MessageReader = options.readMessage ?? ((entry) => readMessageBytes(config, entry));
+  const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);
   // Watcher batches wait for a pause in typing (at most 750 ms): keys stay fast in a burst.
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
   const themeSource = createThemeSource(theme);
@@ -170,7 +178,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     await stop();
     // Once the console is gone nothing may keep the process alive (a scan still in progress,
     // a stuck child): the caller gets two seconds for its own cleanup, then the process ends.
-    setTimeout(() => process.exit(code), 2000).unref();
+    if (!options.keepProcess) setTimeout(() => process.exit(code), 2000).unref();
   }
 }
 

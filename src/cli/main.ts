@@ -8,6 +8,8 @@ import { resolveSpoolConfig } from '../config/spool-config.js';
 import { runList, parseQueueList } from './list-command.js';
 import { runCat } from './cat-command.js';
 import { ACTION_COMMANDS, parseBackendName, readAllStdin, runActionCommand } from './action-command.js';
+import { isFleetInvocation } from './fleet-args.js';
+import { dispatchFleet, runContexts } from './fleet-dispatch.js';
 
 export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
 
@@ -20,6 +22,12 @@ const USAGE = `usage:
   postq hold|release|requeue|delete|expire|deliver [--queue Q] [--filter EXPR] [ID...|-] [--dry-run] [--yes]
         [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct]    change the queue (audited)
   postq --demo [--rate N] [--messages N] [--theme NAME]              the console on a simulated mail system
+  postq --host [USER@]HOST[:PORT] | --host exec:CMD | -c DIR -c DIR | --all-instances | --context NAME
+        [--spool DIR | -c DIR] [--remote-postq CMD] [--install-remote] [--read-only]
+                                                                    the fleet console (over OpenSSH)
+  postq list|stats|count|top ... --host H [--host H2] | --context NAME   the same, run on each target
+  postq contexts                                                     the named target sets
+  postq serve --stdio [--spool DIR | -c CONFIG_DIR] [--read-only]    the remote side (run by the fleet console)
 `;
 
 const SPOOL_OPTIONS = {
@@ -46,6 +54,22 @@ const err = (text: string) => process.stderr.write(text);
 
 async function dispatch(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (isFleetInvocation(argv)) return dispatchFleet(argv, out, err);
+  if (command === 'contexts') return runContexts(out);
+  if (command === 'serve') {
+    const { values, positionals } = parse(rest, {
+      ...SPOOL_OPTIONS,
+      stdio: { type: 'boolean' },
+      read: { type: 'string' },
+      path: { type: 'string' },
+      backend: { type: 'string' },
+      'read-only': { type: 'boolean' },
+    });
+    if (values.help) return out(USAGE), EXIT.ok;
+    if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const { runServeCommand } = await import('./serve-command.js');
+    return runServeCommand(spoolConfig(values), values);
+  }
   if (command === 'list') {
     const { values, positionals } = parse(rest, {
       ...SPOOL_OPTIONS,

@@ -1,0 +1,93 @@
+/**
+ * The fleet console: `postq --host H [--host H2] [-c DIR -c DIR2] [--all-instances]
+ * [--context NAME]`. Wiring only: targets (fleet-plan.ts), one link each
+ * (remote/connection.ts), the overview (ui/components/fleet-overview.tsx), and for the target
+ * opened with Enter the ordinary console fed by that link, acting through the remote's postq
+ * (remote/remote-backend.ts, audited on both hosts). q in a target's console goes back to the
+ * overview; q there quits.
+ *
+ * Exit codes: 0 after q, 2 for bad options or no terminal, 128+N after a signal.
+ */
+import { spawnSync } from 'node:child_process';
+import type { QueueEntry } from '../domain/entry.js';
+import { defaultSpoolConfig } from '../config/spool-config.js';
+import { loadTheme } from '../config/theme-load.js';
+import { withAuditLog } from '../actions/audit-log.js';
+import { createReadOnlyBackend } from '../actions/read-only-backend.js';
+import { createConnection, type Connection } from '../remote/connection.js';
+import { createRemoteBackend } from '../remote/remote-backend.js';
+import { spawnSpec, type Target } from '../remote/target.js';
+import { installRemote, planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
+import { showFleetOverview } from '../ui/render-fleet.js';
+import { startConsole, terminalProblem } from './console-command.js';
+import type { FoundMessage } from '../ui/message-document.js';
+import { POSTQ_VERSION } from './version.js';
+
+/** The pane's bytes for a remote message: one `serve --read` over the same transport. */
+export function readRemoteMessage(target: Target, plan: FleetPlan, entry: QueueEntry): FoundMessage {
+  const spec = spawnSpec(target, ['serve', '--read', entry.queueId, '--path', entry.path, ...plan.serveArgs], plan.context);
+  const run = spawnSync(spec.command, spec.args, { encoding: 'utf8', timeout: 20_000, maxBuffer: 32 * 1024 * 1024 });
+  if (run.error || run.status !== 0) throw new Error(`${target.label}: ${run.error?.message ?? run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`}`);
+  const reply = JSON.parse(run.stdout) as { path: string | null; data: string | null; error: string | null };
+  if (reply.error) throw new Error(reply.error);
+  return reply.data === null || reply.path === null ? null : { path: reply.path, bytes: Buffer.from(reply.data, 'base64') };
+}
+
+async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetFlags): Promise<number> {
+  const hello = connection.hello;
+  const config = { ...defaultSpoolConfig(hello?.queueDirectory ?? '(not connected)'), configDir: hello?.configDir ?? null };
+  const remote = createRemoteBackend(connection);
+  const backend = flags['read-only'] ? createReadOnlyBackend() : withAuditLog(remote);
+  return startConsole({
+    config,
+    backend,
+    readOnly: !!flags['read-only'] || remote.disabledReason !== null,
+    theme: flags.theme ?? null,
+    host: `${connection.target.label}${hello && hello.host !== connection.target.label ? ` (${hello.host})` : ''}`,
+    altScreen: !flags['no-alt-screen'],
+    keepProcess: true,
+    readMessage: (entry) => readRemoteMessage(connection.target, plan, entry),
+    feed: (store, _config, _fail, gate) => {
+      gate.push(connection.mirror.snapshot());
+      const setStatus = () => {
+        const s = connection.status;
+        const live = s.state === 'live';
+        store.getState().setWatcherStatus({ mode: live ? (s.ready ? 'live' : 'starting') : 'error', message: live ? s.remoteStatus : `${connection.target.label} ${s.state}: ${s.message ?? ''} (rows as last seen)` });
+      };
+      setStatus();
+      const timer = setInterval(setStatus, 1000);
+      const unlisten = connection.listen((batch) => gate.push(batch));
+      return () => {
+        clearInterval(timer);
+        unlisten();
+        gate.stop();
+      };
+    },
+  });
+}
+
+export async function runFleetConsole(flags: FleetFlags): Promise<number> {
+  const plan = planFleet(flags);
+  if (flags['install-remote'] && !installRemote(plan, (l) => process.stderr.write(l))) return 1;
+  const problem = terminalProblem(process.stdout, process.stdin, process.env);
+  if (problem) {
+    process.stderr.write(`postq: ${problem}; use \`postq list --host ...\` instead\n`);
+    return 2;
+  }
+  const theme = loadTheme({ name: flags.theme ?? null, env: process.env });
+  const connections = plan.targets.map((target) => createConnection({ target, context: plan.context, serveArgs: target.kind === 'local' ? (flags['read-only'] ? ['--read-only'] : []) : plan.serveArgs, version: POSTQ_VERSION }));
+  for (const c of connections) c.start();
+  let index = 0;
+  try {
+    for (;;) {
+      const choice = await showFleetOverview(connections, index, theme);
+      if (choice.kind === 'quit') return 0;
+      index = choice.index;
+      const code = await openTarget(connections[index]!, plan, flags);
+      if (code !== 0) return code;
+    }
+  } finally {
+    for (const c of connections) c.stop();
+    setTimeout(() => process.exit(), 2000).unref();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Dispatch of fleet invocations (fleet-args.ts) and of the two fleet-only commands:
+ * `postq serve` (the remote side) and `postq contexts` (the named target sets).
+ */
+import { UsageError } from '../domain/errors.js';
+import { contextsPath, loadContexts } from '../config/contexts.js';
+import { printable } from '../spool/printable.js';
+import { splitFleetArgs } from './fleet-args.js';
+import { planFleet } from './fleet-plan.js';
+import { runOnTargets } from './remote-run.js';
+
+const REMOTE_COMMANDS = new Set(['list', 'stats', 'count', 'top', 'shape', 'hold', 'release', 'requeue', 'delete', 'expire', 'deliver']);
+const ACTIONS = new Set(['hold', 'release', 'requeue', 'delete', 'expire', 'deliver']);
+
+export async function dispatchFleet(argv: string[], out: (t: string) => void, err: (t: string) => void): Promise<number> {
+  const { flags, rest } = splitFleetArgs(argv);
+  const [command] = rest;
+  if (command === undefined || command.startsWith('-')) {
+    for (const arg of rest) {
+      if (!['--read-only', '--no-alt-screen'].includes(arg) && !arg.startsWith('--theme')) throw new UsageError(`unexpected argument for the fleet console: ${printable(arg)}`);
+    }
+    const themeAt = rest.findIndex((a) => a === '--theme' || a.startsWith('--theme='));
+    const theme = themeAt < 0 ? undefined : rest[themeAt]!.includes('=') ? rest[themeAt]!.split('=')[1] : rest[themeAt + 1];
+    const { runFleetConsole } = await import('./fleet-console.js');
+    return runFleetConsole({ ...flags, 'read-only': rest.includes('--read-only'), 'no-alt-screen': rest.includes('--no-alt-screen'), theme });
+  }
+  if (!REMOTE_COMMANDS.has(command)) throw new UsageError(`${printable(command)} does not take --host, --context or several -c`);
+  if (ACTIONS.has(command) && !rest.includes('--yes') && !rest.includes('--dry-run')) {
+    throw new UsageError(`${command} on several targets: run it with --dry-run first to see each target's count, then with --yes`);
+  }
+  const plan = planFleet(flags);
+  return runOnTargets(plan, rest, rest.includes('--json'), { out, err });
+}
+
+export function runContexts(out: (t: string) => void): number {
+  const contexts = loadContexts();
+  if (contexts.size === 0) {
+    out(`no contexts (${contextsPath()} does not exist or is empty)\n`);
+    return 0;
+  }
+  for (const ctx of contexts.values()) out(`${printable(ctx.name)}\t${ctx.targets.map((t) => printable(t)).join(' ')}\n`);
+  return 0;
+}

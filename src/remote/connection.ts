@@ -1,0 +1,256 @@
+/**
+ * One target's live link: spawns `postq serve --stdio` there (target.ts), checks the hello,
+ * mirrors its spool (mirror.ts) from the batches, measures the round trip, and notices when
+ * the link is lost. Requests (actions, message bytes) go out with a number and settle when
+ * the answer with that number comes back.
+ *
+ * Status: connecting -> live; lost (the process ended, or no line for `staleMs`: a stopped
+ * remote, a dead network) -> reconnect after a backoff of 1, 2, 4 ... 30 s, keeping the last
+ * rows, marked stale; mismatch (another protocol version) and failed (the remote refused: no
+ * postq, no node, the key refused, the spool unreadable) wait for `retry()` instead. The
+ * message says why in words, from the remote's fatal or the last line of its stderr.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { ActionName, ActionResult, ActionTarget } from '../domain/backend.js';
+import { printable } from '../spool/printable.js';
+import { createLineSplitter } from './line-splitter.js';
+import { createMirror, type Mirror } from './mirror.js';
+import { decodeServerMessage, encodeMessage, HEARTBEAT_MS, joinBatchParts, PROTOCOL_VERSION, type ClientMessage, type ServerHello } from './protocol.js';
+import { spawnSpec, type SpawnContext, type Target } from './target.js';
+import type { SpoolBatch } from '../domain/spool-batch.js';
+
+export type LinkState = 'connecting' | 'live' | 'lost' | 'mismatch' | 'failed';
+
+export interface LinkStatus {
+  state: LinkState;
+  /** Epoch ms of the last state change. */
+  since: number;
+  message: string | null;
+  /** Round trip of the last ping, ms. */
+  rttMs: number | null;
+  /** True once the remote's initial index is complete (for this connection). */
+  ready: boolean;
+  /** The remote watcher's own status line (polling, inotify limit...). */
+  remoteStatus: string | null;
+}
+
+export interface ConnectionOptions {
+  target: Target;
+  context: SpawnContext;
+  /** Extra arguments for serve (e.g. --spool/-c on the target, --read-only). */
+  serveArgs: string[];
+  version: string;
+  staleMs?: number;
+  pingMs?: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+  /** Called after every change of status or rows (the UI throttles). */
+  onChange?: () => void;
+}
+
+export interface Connection {
+  readonly target: Target;
+  readonly mirror: Mirror;
+  readonly status: LinkStatus;
+  readonly hello: ServerHello | null;
+  start(): void;
+  retry(): void;
+  stop(): void;
+  action(action: ActionName, targets: readonly ActionTarget[]): Promise<ActionResult>;
+  read(queueId: string, path: string): Promise<Buffer | null>;
+  /** Every batch as applied to the mirror, from now on (the live console feed). */
+  listen(onBatch: (batch: SpoolBatch) => void): () => void;
+}
+
+const STDERR_KEEP = 2048;
+
+export function createConnection(options: ConnectionOptions): Connection {
+  const now = options.now ?? Date.now;
+  const staleMs = options.staleMs ?? HEARTBEAT_MS * 4;
+  const pingMs = options.pingMs ?? HEARTBEAT_MS;
+  const mirror = createMirror();
+  let status: LinkStatus = { state: 'connecting', since: now(), message: null, rttMs: null, ready: false, remoteStatus: null };
+  let hello: ServerHello | null = null;
+  let child: ChildProcess | null = null;
+  let stderrTail = '';
+  let lastLineAt = 0;
+  let backoffMs = 1000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let nextReq = 1;
+  let parts: SpoolBatch[] = [];
+  const listeners = new Set<(batch: SpoolBatch) => void>();
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  const setStatus = (patch: Partial<LinkStatus>) => {
+    const changed = patch.state !== undefined && patch.state !== status.state;
+    status = { ...status, ...patch, ...(changed ? { since: now() } : {}) };
+    options.onChange?.();
+  };
+  const send = (message: ClientMessage) => {
+    try {
+      child?.stdin?.write(encodeMessage(message));
+    } catch {
+      // The process is going; its exit settles the state.
+    }
+  };
+  const failWaiting = (why: string) => {
+    for (const w of waiting.values()) w.reject(new Error(why));
+    waiting.clear();
+  };
+
+  const drop = (state: LinkState, message: string) => {
+    const old = child;
+    child = null;
+    if (timer) clearInterval(timer);
+    timer = null;
+    old?.removeAllListeners();
+    old?.stdout?.removeAllListeners();
+    old?.stderr?.removeAllListeners();
+    try {
+      old?.kill('SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    mirror.markStale(true);
+    failWaiting(`${options.target.label}: ${message}`);
+    setStatus({ state, message, ready: false });
+    if (state === 'lost' && !stopped) {
+      retryTimer = setTimeout(connect, backoffMs);
+      backoffMs = Math.min(backoffMs * 2, options.maxBackoffMs ?? 30_000);
+    }
+  };
+
+  const lastStderrLine = () => printable(stderrTail.trim().split('\n').filter(Boolean).pop() ?? '');
+
+  function onLine(line: string) {
+    lastLineAt = now();
+    const decoded = decodeServerMessage(line);
+    if ('error' in decoded) return; // A line we do not understand changes nothing.
+    const m = decoded.message;
+    switch (m.t) {
+      case 'hello':
+        if (m.protocol !== PROTOCOL_VERSION) {
+          drop('mismatch', `version mismatch: ${options.target.label} runs postq ${printable(String(m.version))} (protocol ${m.protocol}), this console ${options.version} (protocol ${PROTOCOL_VERSION}); install the same version on both`);
+          return;
+        }
+        hello = m;
+        backoffMs = 1000;
+        setStatus({ state: 'live', message: null });
+        return;
+      case 'batch':
+        parts.push(m.batch);
+        if (m.more) return;
+        {
+          const batch = joinBatchParts(parts);
+          parts = [];
+          mirror.apply(batch);
+          for (const listener of listeners) listener(batch);
+          options.onChange?.();
+        }
+        return;
+      case 'ready':
+        setStatus({ ready: true });
+        return;
+      case 'status':
+        setStatus({ remoteStatus: m.message ? printable(m.message) : null });
+        return;
+      case 'beat':
+        if (m.echo !== null) setStatus({ rttMs: Math.max(0, now() - m.echo) });
+        return;
+      case 'result':
+      case 'bytes': {
+        const w = waiting.get(m.req);
+        waiting.delete(m.req);
+        if (m.t === 'result') w?.resolve(m.result);
+        else if (m.error) w?.reject(new Error(m.error));
+        else w?.resolve(m.data === null ? null : Buffer.from(m.data, 'base64'));
+        return;
+      }
+      case 'fatal':
+        drop('failed', printable(m.message));
+        return;
+    }
+  }
+
+  function connect() {
+    retryTimer = null;
+    if (stopped) return;
+    const spec = spawnSpec(options.target, ['serve', '--stdio', ...options.serveArgs], options.context);
+    stderrTail = '';
+    parts = [];
+    hello = null;
+    setStatus({ state: status.state === 'lost' ? 'lost' : 'connecting', ready: false });
+    const proc = spawn(spec.command, spec.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    child = proc;
+    lastLineAt = now();
+    const splitter = createLineSplitter(onLine);
+    proc.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_KEEP);
+    });
+    proc.stdin!.on('error', () => {});
+    proc.on('error', (error) => drop('failed', `cannot run ${spec.command}: ${error.message}`));
+    proc.on('exit', (code, signal) => {
+      if (child !== proc) return;
+      const why = lastStderrLine() || (signal ? `ended by ${signal}` : `exited with code ${code}`);
+      // 127: no postq or no node there; 255: ssh itself failed (refused key, no route).
+      const final = code === 127 || (hello === null && code === 255 && /denied|refused|not resolve/i.test(why));
+      drop(final ? 'failed' : 'lost', why);
+    });
+    send({ t: 'hello', protocol: PROTOCOL_VERSION, version: options.version });
+    timer = setInterval(() => {
+      if (now() - lastLineAt > staleMs) drop('lost', `no answer for ${Math.round((now() - lastLineAt) / 1000)} s`);
+      else send({ t: 'ping', at: now() });
+    }, pingMs);
+  }
+
+  function request<T>(message: (req: number) => ClientMessage): Promise<T> {
+    if (!child || status.state !== 'live') return Promise.reject(new Error(`${options.target.label} is ${status.state}: ${status.message ?? 'not connected'}`));
+    const req = nextReq++;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(req, { resolve: resolve as (v: unknown) => void, reject });
+      send(message(req));
+    });
+  }
+
+  return {
+    target: options.target,
+    mirror,
+    get status() {
+      return status;
+    },
+    get hello() {
+      return hello;
+    },
+    start: connect,
+    retry() {
+      if (child || stopped) return;
+      if (retryTimer) clearTimeout(retryTimer);
+      backoffMs = 1000;
+      connect();
+    },
+    stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      const old = child;
+      child = null;
+      if (timer) clearInterval(timer);
+      failWaiting('stopped');
+      old?.removeAllListeners();
+      try {
+        old?.stdin?.end();
+        old?.kill('SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    },
+    listen(onBatch) {
+      listeners.add(onBatch);
+      return () => listeners.delete(onBatch);
+    },
+    action: (action, targets) => request<ActionResult>((req) => ({ t: 'action', req, action, targets: [...targets] })),
+    read: (queueId, path) => request<Buffer | null>((req) => ({ t: 'read', req, queueId, path })),
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The fleet wire protocol: newline-delimited JSON between a console (the client) and
+ * `postq serve --stdio` on a target (the server), over ssh or any command's stdin/stdout.
+ * Pure: encoding, decoding and validation, no I/O.
+ *
+ * Contract: each line is one JSON object with a `t` (type) member. Both sides open with a
+ * `hello` carrying PROTOCOL_VERSION; a side that sees another version refuses with a clear
+ * message (no guessing across versions). The server then streams the watcher's batches (a
+ * batch larger than BATCH_PART_ENTRIES crosses as parts, `more: true` on all but the last,
+ * so no line grows without bound), its status, a `ready` once the initial index is complete,
+ * and a heartbeat (`beat`) every HEARTBEAT_MS; the client sends `ping`s (echoed in a beat, for
+ * the round trip), `action` and `read` requests, answered by `result` and `bytes`.
+ *
+ * Diagnostics: decodeServerMessage/decodeClientMessage never throw on bad input; they return
+ * `{ error }` naming what was wrong. Everything from a remote is untrusted: entries are checked
+ * field by field (remote-entry.ts), and the UI sanitizes their text as for local mail.
+ */
+import { ACTION_NAMES, type ActionName, type ActionResult, type ActionTarget } from '../domain/backend.js';
+import type { SpoolBatch } from '../domain/spool-batch.js';
+import { isQueueIdName } from '../domain/queue-id.js';
+import { isQueueName } from '../domain/queue.js';
+import { checkRemoteBatch, checkRemoteResult } from './remote-entry.js';
+
+export const PROTOCOL_VERSION = 1;
+export const HEARTBEAT_MS = 2000;
+/** Entries per batch line: about 1 MB of JSON. */
+export const BATCH_PART_ENTRIES = 2000;
+/** The longest line either side accepts (a part of 2,000 entries is about 1 MB). */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** The most bytes of one queue file a `read` returns (the pane's postcat view). */
+export const MAX_READ_BYTES = 8 * 1024 * 1024;
+
+export interface ServerHello {
+  t: 'hello';
+  protocol: number;
+  version: string;
+  host: string;
+  queueDirectory: string;
+  configDir: string | null;
+  /** Why actions are refused on this target (read-only), or null. */
+  disabledReason: string | null;
+  supports: ActionName[];
+}
+
+export type ServerMessage =
+  | ServerHello
+  | { t: 'batch'; batch: SpoolBatch; more: boolean }
+  | { t: 'status'; mode: string; message: string | null }
+  | { t: 'ready' }
+  | { t: 'beat'; at: number; echo: number | null }
+  | { t: 'result'; req: number; result: ActionResult }
+  | { t: 'bytes'; req: number; data: string | null; error: string | null }
+  | { t: 'fatal'; message: string };
+
+export type ClientMessage =
+  | { t: 'hello'; protocol: number; version: string }
+  | { t: 'ping'; at: number }
+  | { t: 'action'; req: number; action: ActionName; targets: ActionTarget[] }
+  | { t: 'read'; req: number; queueId: string; path: string };
+
+export type Decoded<T> = { message: T } | { error: string };
+
+export function encodeMessage(message: ServerMessage | ClientMessage): string {
+  return `${JSON.stringify(message)}\n`;
+}
+
+/** Split a batch into lines of at most BATCH_PART_ENTRIES upserts (removals ride on the last). */
+export function encodeBatch(batch: SpoolBatch, partEntries = BATCH_PART_ENTRIES): string[] {
+  if (batch.upserts.length <= partEntries) return [encodeMessage({ t: 'batch', batch, more: false })];
+  const lines: string[] = [];
+  for (let start = 0; start < batch.upserts.length; start += partEntries) {
+    const last = start + partEntries >= batch.upserts.length;
+    const part: SpoolBatch = {
+      upserts: batch.upserts.slice(start, start + partEntries),
+      removals: last ? batch.removals : [],
+      full: batch.full,
+      firstEventAt: batch.firstEventAt,
+      ...(batch.listedCounts ? { listedCounts: batch.listedCounts } : {}),
+    };
+    lines.push(encodeMessage({ t: 'batch', batch: part, more: !last }));
+  }
+  return lines;
+}
+
+/** Join the parts of one batch (as decoded, in order) back into one. */
+export function joinBatchParts(parts: readonly SpoolBatch[]): SpoolBatch {
+  if (parts.length === 1) return parts[0]!;
+  const last = parts[parts.length - 1]!;
+  return { ...last, upserts: parts.flatMap((p) => p.upserts) };
+}
+
+function parseObject(line: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  return value as Record<string, unknown>;
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const isStr = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length <= max;
+const isAction = (v: unknown): v is ActionName => typeof v === 'string' && (ACTION_NAMES as readonly string[]).includes(v);
+
+function checkHello(o: Record<string, unknown>): string | null {
+  if (!isInt(o.protocol)) return 'hello without a protocol version';
+  if (!isStr(o.version, 64)) return 'hello without a postq version';
+  return null;
+}
+
+export function decodeServerMessage(line: string): Decoded<ServerMessage> {
+  const o = parseObject(line);
+  if (typeof o === 'string') return { error: o };
+  switch (o.t) {
+    case 'hello': {
+      const bad = checkHello(o);
+      if (bad) return { error: bad };
+      if (!isStr(o.host, 255) || !isStr(o.queueDirectory)) return { error: 'hello without host or queue directory' };
+      if (o.protocol !== PROTOCOL_VERSION) return { message: o as unknown as ServerHello };
+      const supports = Array.isArray(o.supports) ? o.supports.filter(isAction) : [];
+      const configDir = isStr(o.configDir) ? o.configDir : null;
+      const disabledReason = isStr(o.disabledReason, 1024) ? o.disabledReason : null;
+      return { message: { t: 'hello', protocol: o.protocol, version: o.version as string, host: o.host, queueDirectory: o.queueDirectory, configDir, disabledReason, supports } };
+    }
+    case 'batch': {
+      const batch = checkRemoteBatch(o.batch);
+      if (typeof batch === 'string') return { error: `bad batch: ${batch}` };
+      return { message: { t: 'batch', batch, more: o.more === true } };
+    }
+    case 'status':
+      if (!isStr(o.mode, 32)) return { error: 'status without a mode' };
+      return { message: { t: 'status', mode: o.mode, message: isStr(o.message, 1024) ? o.message : null } };
+    case 'ready':
+      return { message: { t: 'ready' } };
+    case 'beat':
+      if (!isInt(o.at)) return { error: 'beat without a time' };
+      return { message: { t: 'beat', at: o.at, echo: isInt(o.echo) ? o.echo : null } };
+    case 'result': {
+      if (!isInt(o.req)) return { error: 'result without a request number' };
+      const result = checkRemoteResult(o.result);
+      if (typeof result === 'string') return { error: `bad result: ${result}` };
+      return { message: { t: 'result', req: o.req, result } };
+    }
+    case 'bytes':
+      if (!isInt(o.req)) return { error: 'bytes without a request number' };
+      return { message: { t: 'bytes', req: o.req, data: isStr(o.data, MAX_READ_BYTES * 2) ? o.data : null, error: isStr(o.error, 1024) ? o.error : null } };
+    case 'fatal':
+      return { message: { t: 'fatal', message: isStr(o.message, 1024) ? o.message : 'the remote postq failed' } };
+    default:
+      return { error: `unknown message type ${JSON.stringify(String(o.t).slice(0, 32))}` };
+  }
+}
+
+function checkTargets(v: unknown): ActionTarget[] | null {
+  if (!Array.isArray(v)) return null;
+  const targets: ActionTarget[] = [];
+  for (const t of v as unknown[]) {
+    const o = t as Record<string, unknown> | null;
+    if (!o || !isStr(o.queueId, 64) || !isQueueIdName(o.queueId) || !isStr(o.queueName, 16) || !isQueueName(o.queueName)) return null;
+    targets.push({ queueId: o.queueId, queueName: o.queueName });
+  }
+  return targets;
+}
+
+export function decodeClientMessage(line: string): Decoded<ClientMessage> {
+  const o = parseObject(line);
+  if (typeof o === 'string') return { error: o };
+  switch (o.t) {
+    case 'hello': {
+      const bad = checkHello(o);
+      return bad ? { error: bad } : { message: { t: 'hello', protocol: o.protocol as number, version: o.version as string } };
+    }
+    case 'ping':
+      return isInt(o.at) ? { message: { t: 'ping', at: o.at } } : { error: 'ping without a time' };
+    case 'action': {
+      const targets = checkTargets(o.targets);
+      if (!isInt(o.req) || !isAction(o.action) || !targets) return { error: 'malformed action request' };
+      return { message: { t: 'action', req: o.req, action: o.action, targets } };
+    }
+    case 'read':
+      if (!isInt(o.req) || !isStr(o.queueId, 64) || !isQueueIdName(o.queueId) || !isStr(o.path, 256)) return { error: 'malformed read request' };
+      return { message: { t: 'read', req: o.req, queueId: o.queueId, path: o.path } };
+    default:
+      return { error: `unknown message type ${JSON.stringify(String(o.t).slice(0, 32))}` };
+  }
+}

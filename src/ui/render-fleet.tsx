@@ -1,0 +1,27 @@
+/**
+ * Mounting the fleet overview until the user opens a target (Enter) or quits (q). The
+ * overview is its own short-lived Ink instance; the console for a target is the ordinary
+ * one (render-console.tsx), mounted after it, and the overview comes back after that.
+ */
+import React from 'react';
+import { render } from 'ink';
+import type { Theme } from '../config/theme.js';
+import type { Connection } from '../remote/connection.js';
+import { FleetOverview, type FleetChoice } from './components/fleet-overview.js';
+import { ThemeContext } from './theme-context.js';
+
+export function showFleetOverview(connections: readonly Connection[], index: number, theme: Theme): Promise<FleetChoice> {
+  return new Promise((resolve) => {
+    let choice: FleetChoice = { kind: 'quit' };
+    const instance = render(
+      <ThemeContext.Provider value={theme}>
+        <FleetOverview connections={connections} initialIndex={index} onChoice={(c) => (choice = c)} />
+      </ThemeContext.Provider>,
+      { exitOnCtrlC: false, patchConsole: true },
+    );
+    instance.waitUntilExit().then(
+      () => resolve(choice),
+      () => resolve({ kind: 'quit' }),
+    );
+  });
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { decodeClientMessage, decodeServerMessage, encodeBatch, encodeMessage, joinBatchParts, PROTOCOL_VERSION } from '../../src/remote/protocol.js';
+import { checkRemoteEntry } from '../../src/remote/remote-entry.js';
+import { createLineSplitter } from '../../src/remote/line-splitter.js';
+import { batch, corpusEntries, makeEntry } from '../store/fixtures.js';
+
+const decodeBatchLines = (lines: string[]) =>
+  lines.map((l) => {
+    const d = decodeServerMessage(l.trimEnd());
+    if (!('message' in d) || d.message.t !== 'batch') throw new Error(JSON.stringify(d));
+    return d.message;
+  });
+
+describe('fleet protocol', () => {
+  it('carries every corpus entry across unchanged, in parts of bounded size', () => {
+    const entries = corpusEntries();
+    expect(entries.length).toBeGreaterThan(30);
+    const lines = encodeBatch(batch(entries, ['AAAAAAAAAA'], { full: true }), 7);
+    expect(lines.length).toBe(Math.ceil(entries.length / 7));
+    const parts = decodeBatchLines(lines);
+    expect(parts.map((p) => p.more)).toEqual([...Array(lines.length - 1).fill(true), false]);
+    const joined = joinBatchParts(parts.map((p) => p.batch));
+    expect(joined.upserts).toEqual(JSON.parse(JSON.stringify(entries)));
+    expect(joined.removals).toEqual(['AAAAAAAAAA']);
+    expect(joined.full).toBe(true);
+  });
+
+  it('refuses what a hostile remote could send: paths out of the queue, bad ids, queue names, numbers', () => {
+    const good = makeEntry('ABCDEF12345');
+    expect(checkRemoteEntry(good)).toEqual(good);
+    expect(checkRemoteEntry({ ...good, path: '../../etc/shadow' })).toMatch(/path/);
+    expect(checkRemoteEntry({ ...good, path: 'deferred/../../etc/ABCDEF12345' })).toMatch(/path/);
+    expect(checkRemoteEntry({ ...good, queueId: '../x' })).toMatch(/queue id/);
+    expect(checkRemoteEntry({ ...good, queueName: 'etc' })).toMatch(/queue name/);
+    expect(checkRemoteEntry({ ...good, arrivalTime: 'soon' })).toMatch(/arrivalTime/);
+    expect(checkRemoteEntry({ ...good, recipients: [{ address: 5 }] })).toMatch(/recipient/);
+    const line = encodeMessage({ t: 'batch', batch: batch([{ ...good, path: '/etc/passwd' }]), more: false });
+    expect(decodeServerMessage(line.trimEnd())).toEqual({ error: expect.stringMatching(/bad batch: path/) });
+  });
+
+  it('keeps control characters as data (the UI sanitizes them), never fails on them', () => {
+    const hostile = makeEntry('ABCDEF12345', { sender: '\x1b]52;c;AAAA\x07evil@x', to: ['a\u202Eb@x'] });
+    const d = decodeServerMessage(encodeMessage({ t: 'batch', batch: batch([hostile]), more: false }).trimEnd());
+    expect('message' in d && d.message.t === 'batch' && d.message.batch.upserts[0]!.sender).toBe(hostile.sender);
+  });
+
+  it('says what is wrong with a line instead of throwing', () => {
+    expect(decodeServerMessage('not json')).toEqual({ error: 'not JSON' });
+    expect(decodeServerMessage('[1]')).toEqual({ error: 'not a JSON object' });
+    expect(decodeServerMessage('{"t":"nope"}')).toEqual({ error: 'unknown message type "nope"' });
+    expect(decodeClientMessage('{"t":"action","req":1,"action":"hold","targets":[{"queueId":"../x","queueName":"hold"}]}')).toEqual({ error: 'malformed action request' });
+    expect(decodeClientMessage('{"t":"action","req":1,"action":"rm -rf","targets":[]}')).toEqual({ error: 'malformed action request' });
+    expect(decodeClientMessage('{"t":"read","req":2,"queueId":"ABCDEF12345","path":"deferred/A/ABCDEF12345"}')).toEqual({ message: { t: 'read', req: 2, queueId: 'ABCDEF12345', path: 'deferred/A/ABCDEF12345' } });
+  });
+
+  it('passes a hello of another protocol version through so the caller can name both versions', () => {
+    const d = decodeServerMessage(JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION + 1, version: '9.0.0', host: 'mx9', queueDirectory: '/q' }));
+    expect('message' in d && d.message.t === 'hello' && d.message.protocol).toBe(PROTOCOL_VERSION + 1);
+  });
+});
+
+describe('line splitter', () => {
+  it('joins lines split across chunks (multi-byte characters too) and drops an over-long line whole', () => {
+    const lines: string[] = [];
+    const overflows: number[] = [];
+    const s = createLineSplitter((l) => lines.push(l), 16, (n) => overflows.push(n));
+    const text = Buffer.from('{"a":"é"}\n' + 'x'.repeat(40) + '\nshort\n');
+    for (let i = 0; i < text.length; i += 3) s.push(text.subarray(i, i + 3));
+    expect(lines).toEqual(['{"a":"é"}', 'short']);
+    expect(overflows).toEqual([40]);
+  });
+});
