@@ -41,6 +41,8 @@ export interface ConnectionOptions {
   serveArgs: string[];
   version: string;
   staleMs?: number;
+  /** How long the start (ssh, node, the hello) may take before the link counts as lost. */
+  connectTimeoutMs?: number;
   pingMs?: number;
   maxBackoffMs?: number;
   now?: () => number;
@@ -201,7 +203,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     });
     send({ t: 'hello', protocol: PROTOCOL_VERSION, version: options.version });
     timer = setInterval(() => {
-      if (now() - lastLineAt > staleMs) drop('lost', `no answer for ${Math.round((now() - lastLineAt) / 1000)} s`);
+      // Before the hello, ssh and a cold node may take a while: a longer limit for the start.
+      const limit = hello ? staleMs : Math.max(staleMs, options.connectTimeoutMs ?? 30_000);
+      if (now() - lastLineAt > limit) drop('lost', `no answer for ${Math.round((now() - lastLineAt) / 1000)} s`);
       else send({ t: 'ping', at: now() });
     }, pingMs);
   }
