@@ -16,14 +16,18 @@ import { withAuditLog } from '../actions/audit-log.js';
 import { actionRule } from '../actions/action-rules.js';
 import { createDirectBackend } from '../actions/direct-backend.js';
 import { createPostsuperBackend, NOT_ROOT_REASON } from '../actions/postsuper-backend.js';
-import type { ActionName, ActionOutcome, ActionTarget, QueueBackend } from '../domain/backend.js';
+import { CHANGED_REASON, type ActionName, type ActionOutcome, type ActionTarget, type QueueBackend } from '../domain/backend.js';
 import { describeSpoolError, SpoolAccessError, UsageError } from '../domain/errors.js';
 import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
 import { SHOWQ_QUEUES, type QueueName } from '../domain/queue.js';
 import { instanceConfigDir, queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { printable } from '../spool/printable.js';
 import { compileFilter, isFilterError } from '../store/filter-match.js';
-import { checkSpool, listQueueFiles, scanQueues } from '../watch/scan.js';
+import { checkSpool, scanQueues } from '../watch/scan.js';
+import { readEntry } from '../watch/read-entry.js';
+import { currentFileIn } from '../watch/current-file.js';
+import { withIdentityCheck } from '../actions/identity-check.js';
+import type { QueueEntry } from '../domain/entry.js';
 
 export const ACTION_COMMANDS = ['hold', 'release', 'requeue', 'delete', 'expire', 'deliver'] as const;
 
@@ -48,6 +52,8 @@ export interface ActionCommandIo {
   /** For tests: replaces the backend the options would choose. */
   backend?: QueueBackend;
   isRoot?: () => boolean;
+  /** For tests: runs between the listing and the action (to change the spool in that window). */
+  afterSelect?: () => void;
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -98,6 +104,18 @@ function locate(config: SpoolConfig, id: string, queues: readonly QueueName[]): 
   return null;
 }
 
+/** A target as this listing saw it (inode, arrival time): checked again just before acting. */
+function targetOf(entry: QueueEntry): ActionTarget {
+  const target: ActionTarget = { queueId: entry.queueId, queueName: entry.queueName };
+  if (entry.inode !== undefined) target.seen = { inode: entry.inode, arrivalTime: entry.arrivalTime };
+  return target;
+}
+
+function seenTarget(config: SpoolConfig, id: string, queueName: QueueName): ActionTarget {
+  const entry = readEntry(config, queueName, queuePath(config, queueName, id), id);
+  return entry ? targetOf(entry) : { queueId: id, queueName };
+}
+
 interface Selection {
   targets: ActionTarget[];
   /** Given ids that are invalid or in no queue: reported, never sent. */
@@ -131,7 +149,7 @@ async function selectTargets(config: SpoolConfig, options: ActionCommandOptions,
       } else if (!seen.has(id)) {
         seen.add(id);
         const queueName = locate(config, id, searched);
-        if (queueName) targets.push({ queueId: id, queueName });
+        if (queueName) targets.push(seenTarget(config, id, queueName));
         else early.push({ queueId: id, status: 'not-found' });
       }
     }
@@ -140,14 +158,11 @@ async function selectTargets(config: SpoolConfig, options: ActionCommandOptions,
     if (queues.length === 0) {
       throw new UsageError(`${options.action} takes messages from ${rule.from.join(', ')} only`);
     }
-    if (filter) {
-      const now = Date.now();
-      targets = scanQueues(config, queues)
-        .filter((entry) => filter.match(entry, now))
-        .map((entry) => ({ queueId: entry.queueId, queueName: entry.queueName }));
-    } else {
-      targets = queues.flatMap((q) => listQueueFiles(config, q).map((ref) => ({ queueId: ref.queueId, queueName: ref.queueName })));
-    }
+    // Every file is read, not only listed: what is acted on is checked against this listing.
+    const now = Date.now();
+    targets = scanQueues(config, queues)
+      .filter((entry) => !filter || filter.match(entry, now))
+      .map(targetOf);
     return { targets, early };
   }
   if (filter) {
@@ -166,20 +181,24 @@ const plural = (count: number, word: string) => `${n(count)} ${word}${count === 
 function reportOutcomes(action: ActionName, asked: number, outcomes: ActionOutcome[], io: ActionCommandIo): boolean {
   const done = outcomes.filter((o) => o.status === 'done').length;
   const notFound = outcomes.filter((o) => o.status === 'not-found').map((o) => o.queueId);
-  const failed = outcomes.filter((o): o is Extract<ActionOutcome, { status: 'failed' }> => o.status === 'failed');
+  const all = outcomes.filter((o): o is Extract<ActionOutcome, { status: 'failed' }> => o.status === 'failed');
+  const changed = all.filter((o) => o.reason === CHANGED_REASON).map((o) => o.queueId);
+  const failed = all.filter((o) => o.reason !== CHANGED_REASON);
   const parts = [`${actionRule(action)!.pastTense} ${n(done)} of ${plural(asked, 'message')}`];
   if (notFound.length) parts.push(`${n(notFound.length)} not found (already gone)`);
+  if (changed.length) parts.push(`${n(changed.length)} ${CHANGED_REASON}`);
   if (failed.length) parts.push(`${n(failed.length)} failed`);
   io.out(parts.join('; ') + '\n');
   if (action === 'requeue' && done > 0) io.out('requeued messages get a new queue id when pickup reads them\n');
   if (notFound.length) io.out(`not found: ${notFound.map((id) => printable(id)).join(' ')}\n`);
+  if (changed.length) io.out(`changed since listed: ${changed.map((id) => printable(id)).join(' ')}\n`);
   // One line per reason: a batch that failed for one cause (not root) says it once.
   const byReason = new Map<string, string[]>();
   for (const f of failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.queueId]);
   for (const [reason, ids] of byReason) {
     io.err(`postq: ${plural(ids.length, 'message')} failed: ${printable(reason)}: ${ids.map((id) => printable(id)).join(' ')}\n`);
   }
-  return notFound.length === 0 && failed.length === 0;
+  return notFound.length === 0 && failed.length === 0 && changed.length === 0;
 }
 
 export async function runActionCommand(config: SpoolConfig, options: ActionCommandOptions, io: ActionCommandIo): Promise<number> {
@@ -204,7 +223,9 @@ export async function runActionCommand(config: SpoolConfig, options: ActionComma
     io.out(options.dryRun ? 'dry run: nothing changed\n' : 'nothing changed: add --yes to do it\n');
     return 0;
   }
-  const audited = withAuditLog(backend, { onError: (message) => io.err(`postq: warning: ${message}\n`) });
+  io.afterSelect?.();
+  // Ids are reused: each is checked against this run's own listing just before it is acted on.
+  const audited = withIdentityCheck(withAuditLog(backend, { onError: (message) => io.err(`postq: warning: ${message}\n`) }), currentFileIn(config));
   const result = targets.length > 0 ? await audited.run(options.action, targets) : null;
   if (result?.error) io.err(`postq: ${printable(result.error)}\n`);
   const ok = reportOutcomes(options.action, asked, [...early, ...(result?.outcomes ?? [])], io);

@@ -22,6 +22,8 @@ import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createPostsuperBackend } from '../actions/postsuper-backend.js';
 import { createDirectBackend } from '../actions/direct-backend.js';
 import { withAuditLog } from '../actions/audit-log.js';
+import { withIdentityCheck } from '../actions/identity-check.js';
+import { currentFileIn } from '../watch/current-file.js';
 import { readMessageBytes } from '../watch/read-message.js';
 import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
@@ -126,6 +128,15 @@ export function themeReloadFeed(store: ConsoleStore, source: ThemeSource, path: 
   }, options);
 }
 
+/**
+ * The backend the console's store gets: read-only, or the given one behind the identity check
+ * (ids are reused: each target is checked against the file that was on screen before it is
+ * acted on, and skipped when its id names another file now).
+ */
+export function consoleBackend(backend: QueueBackend, config: SpoolConfig, readOnly: boolean): QueueBackend {
+  return readOnly ? createReadOnlyBackend() : withIdentityCheck(backend, currentFileIn(config));
+}
+
 export async function startConsole(options: StartConsoleOptions): Promise<number> {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
@@ -151,9 +162,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     stderr.write(`postq: ${problem}; use \`postq list\` (or \`postq list --json\`) instead\n`);
     return 2;
   }
-  const backend = options.readOnly ? createReadOnlyBackend() : options.backend;
-  const store = createConsoleStore({ backend });
   const config = options.config;
+  const backend = consoleBackend(options.backend, config, !!options.readOnly);
+  const store = createConsoleStore({ backend });
   const dump = options.dumpRecords ?? dumpRecords;
   const read: MessageReader = options.readMessage ?? ((entry) => readMessageBytes(config, entry));
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);

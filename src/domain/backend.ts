@@ -12,7 +12,15 @@ export type ActionName = (typeof ACTION_NAMES)[number];
 export interface ActionTarget {
   queueId: string;
   queueName: QueueName;
+  /**
+   * The file as it was seen (its inode and arrival time). Ids are reused: before acting, a
+   * target whose file is no longer this one is skipped (identity-check.ts). Absent: unchecked.
+   */
+  seen?: { inode: number; arrivalTime: number };
 }
+
+/** The outcome reason of a target skipped because its id now names another file. */
+export const CHANGED_REASON = 'changed since you looked; not touched';
 
 export type ActionOutcome =
   | { queueId: string; status: 'done' }

@@ -55,6 +55,11 @@ export interface QueueEntry {
   mode: number;
   /** Subject header, raw text (sanitize before display); null when there is none. */
   subject: string | null;
+  /**
+   * The file's inode number as read; with the queue and the arrival time it tells a reused
+   * queue id from the message that had it. Absent where no file was read (postqueue -j).
+   */
+  inode?: number;
   /** The A create_time= record (expiry counts from it), epoch seconds; null/absent when none. */
   createTime?: number | null;
   /** Who handed the message to Postfix (smtpd/qmqpd's named attributes); null/absent for local submission. */

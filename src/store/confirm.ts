@@ -6,7 +6,7 @@
  * Pure given the backend's describe(); never throws. A refusal (read-only, unsupported,
  * nothing selected) comes back as a flash, not an error.
  */
-import type { ActionName, ActionResult, ActionTarget, QueueBackend } from '../domain/backend.js';
+import { CHANGED_REASON, type ActionName, type ActionResult, type ActionTarget, type QueueBackend } from '../domain/backend.js';
 import type { QueueName } from '../domain/queue.js';
 import { printable } from '../spool/printable.js';
 import type { ActionScope, Confirmation, ConsoleData, FlashLevel } from './console-state.js';
@@ -74,7 +74,10 @@ export function buildConfirmation(
   const perQueue = new Map<QueueName, number>();
   for (const id of ids) {
     const entry = state.entries.get(id)!;
-    targets.push({ queueId: id, queueName: entry.queueName });
+    // What was on screen: the id is checked against it again just before the action runs.
+    targets.push(entry.inode !== undefined
+      ? { queueId: id, queueName: entry.queueName, seen: { inode: entry.inode, arrivalTime: entry.arrivalTime } }
+      : { queueId: id, queueName: entry.queueName });
     perQueue.set(entry.queueName, (perQueue.get(entry.queueName) ?? 0) + 1);
   }
   let hiddenByFilter = 0;
@@ -111,10 +114,12 @@ export function describeResult(result: ActionResult, requested: number): { text:
   let done = 0;
   let gone = 0;
   let failed = 0;
+  let changed = 0;
   let firstFailure: string | null = null;
   for (const o of result.outcomes) {
     if (o.status === 'done') done++;
     else if (o.status === 'not-found') gone++;
+    else if (o.reason === CHANGED_REASON) changed++;
     else {
       failed++;
       firstFailure ??= o.reason;
@@ -124,11 +129,12 @@ export function describeResult(result: ActionResult, requested: number): { text:
   let text = `${past} ${formatCount(done)} of ${formatCount(requested)}`;
   if (result.action === 'deliver') text += ' for delivery';
   if (gone > 0) text += `; ${formatCount(gone)} already gone`;
+  if (changed > 0) text += `; ${formatCount(changed)} ${CHANGED_REASON}`;
   if (failed > 0) text += `; ${formatCount(failed)} failed${firstFailure ? `: ${firstFailure}` : ''}`;
-  const unanswered = requested - done - gone - failed;
+  const unanswered = requested - done - gone - failed - changed;
   if (unanswered > 0) text += `; ${formatCount(unanswered)} not attempted`;
   if (result.error) text += ` (${result.error})`;
-  const level: FlashLevel = failed > 0 || result.error || unanswered > 0 ? (done > 0 ? 'warn' : 'error') : done > 0 ? 'ok' : 'warn';
+  const level: FlashLevel = failed > 0 || changed > 0 || result.error || unanswered > 0 ? (done > 0 ? 'warn' : 'error') : done > 0 ? 'ok' : 'warn';
   // Backend reasons carry tool output (stderr): sanitise before it reaches a terminal.
   return { text: printable(text), level };
 }

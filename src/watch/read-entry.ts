@@ -129,6 +129,8 @@ export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, re
     deferLog,
     { duplicateFilterLimit: config.duplicateFilterLimit, extraDiagnostics: extra },
   );
+  // Set on the fresh object before anyone sees it: actions compare it to tell a reused id.
+  entry.inode = stats.ino;
   // showq only finds a file at the path it computes from the id.
   const shown: QueueEntry = extra.length > 0 && entry.listed ? { ...entry, listed: false, state: 'unlisted' } : entry;
   return { entry: shown, sig: sigOf(stats), deferRead, deferSig: defer.sig };
@@ -156,6 +158,7 @@ function refusedRead(queueName: QueueName, relPath: string, queueId: string, ref
     fileSize: 0,
     mode: stats.mode,
     subject: null,
+    inode: stats.ino,
   };
   return { entry, sig: { ino: stats.ino, size: stats.size, mode: stats.mode, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs }, deferRead: false, deferSig: null };
 }

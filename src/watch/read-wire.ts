@@ -40,7 +40,7 @@ const CLIENT = CLIENT_ATTRIBUTE_KEYS.length;
 /** In the number array: null, and -1 (no subject / no diagnostics) as indices. */
 const NONE = -1;
 /** Fields the flat form carries; any other field sends the read WHOLE. */
-const ENTRY_KEYS = new Set(['queueName', 'queueId', 'path', 'arrivalTime', 'messageSize', 'forcedExpire', 'sender', 'recipients', 'listed', 'state', 'diagnostics', 'mtime', 'fileSize', 'mode', 'subject', 'createTime', 'client']);
+const ENTRY_KEYS = new Set(['queueName', 'queueId', 'path', 'arrivalTime', 'messageSize', 'forcedExpire', 'sender', 'recipients', 'listed', 'state', 'diagnostics', 'mtime', 'fileSize', 'mode', 'subject', 'createTime', 'client', 'inode']);
 
 /** null, or an object with exactly the client keys, each a string or null. */
 function isFlatClient(client: unknown): boolean {
@@ -64,6 +64,8 @@ function isFlat(read: EntryRead, slice: WireSlice, i: number): boolean {
   if (!('createTime' in e) || (e.createTime !== null && typeof e.createTime !== 'number')) return false;
   if (!('client' in e) || !isFlatClient(e.client)) return false;
   if (read.deferSig !== null && typeof read.deferSig !== 'number') return false;
+  // The flat form rebuilds the inode from the signature: only where they agree.
+  if (e.inode !== read.sig.ino) return false;
   for (const key in e) if (!ENTRY_KEYS.has(key)) return false;
   // Counted without Object.keys: this runs for every recipient of 100k messages.
   for (const r of e.recipients) {
@@ -186,6 +188,8 @@ export function decodeReads(wire: WireReads, slice: WireSlice, intern: (s: strin
         subject: subject === NONE ? null : strings[subject]!,
         createTime: Number.isNaN(createTime) ? null : createTime,
         client,
+        // The inode is the signature's (read-entry.ts sets entry.inode = stats.ino).
+        inode: n[p + 11]!,
       };
       const sig = { ino: n[p + 11]!, size: n[p + 12]!, mode: n[p + 13]!, mtimeMs: n[p + 14]!, ctimeMs: n[p + 15]! };
       out.push({ entry, sig, deferRead: n[p + 16] === 1, deferSig: Number.isNaN(deferSig) ? null : deferSig });
