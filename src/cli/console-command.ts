@@ -65,6 +65,8 @@ export interface StartConsoleOptions {
    * overview); by default the process ends two seconds after the console, whatever is left.
    */
   keepProcess?: boolean;
+  /** Called once the console is gone, with the store as it was left (`--pick` reads the marks). */
+  onExit?: (store: ConsoleStore, code: number) => void;
 }
 
 /** Why the console cannot run on this terminal, or null. */
@@ -183,6 +185,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   let code = 1;
   try {
     code = await running.exited;
+    options.onExit?.(store, code);
     return code;
   } finally {
     await themeWatcher?.stop();
@@ -198,6 +201,7 @@ export interface ConsoleFlags {
   'read-only'?: boolean | undefined;
   theme?: string | undefined;
   'no-alt-screen'?: boolean | undefined;
+  pick?: boolean | undefined;
 }
 
 /** Why a spool no Postfix configuration describes is shown read-only (the header's [RO]). */
@@ -223,5 +227,16 @@ export function chooseBackend(name: string | undefined, config: SpoolConfig): Qu
 
 export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags): Promise<number> {
   const backend = chooseBackend(flags.backend, config);
-  return startConsole({ config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'] });
+  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'] };
+  if (!flags.pick) return startConsole(options);
+  // --pick: the marked ids go to stdout on `q`; the console draws on the terminal instead.
+  const { drawingTerminal, formatPicked } = await import('./pick.js');
+  if (!process.stdout.isTTY) options.stdout = drawingTerminal() ?? process.stdout;
+  let picked = '';
+  options.onExit = (store, code) => {
+    if (code === 0) picked = formatPicked([...store.getState().marks].sort());
+  };
+  const code = await startConsole(options);
+  if (picked) process.stdout.write(picked);
+  return code;
 }

@@ -15,7 +15,7 @@ export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
 
 const USAGE = `usage:
   postq [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct] [--read-only] [--theme NAME] [--no-alt-screen]
-                                                                    open the console
+        [--pick]                                                    open the console (--pick: print the marked ids on q)
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--spool DIR | -c CONFIG_DIR]
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
   postq stats [--json | --prometheus] [--watch N --output FILE] [--spool DIR | -c CONFIG_DIR]
@@ -156,6 +156,7 @@ async function dispatch(argv: string[]): Promise<number> {
       'read-only': { type: 'boolean' },
       theme: { type: 'string' },
       'no-alt-screen': { type: 'boolean' },
+      pick: { type: 'boolean' },
     });
     if (values.help) return out(USAGE), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);

@@ -29,6 +29,7 @@ import { ConfirmView } from './components/confirm-view.js';
 import { MessagePane } from './components/message-pane.js';
 import { ShapeView } from './components/shape-view.js';
 import { currentShape } from './shape-query.js';
+import { osc52 } from './clipboard.js';
 import { DetailLine } from './components/detail-line.js';
 
 export interface AppProps {
@@ -122,7 +123,7 @@ export function App(props: AppProps): React.ReactElement {
   }, [store, props.tickMs]);
   // ctrl-l: clear the terminal (stray output, a `wall` message) and write the whole frame
   // again; Ink's write() forgets its last frame, so every line is sent, not just changes.
-  const { write } = useStdout();
+  const { write, stdout } = useStdout();
   useEffect(() => {
     if (uiState.repaint > 0) write(CLEAR_SCREEN);
   }, [uiState.repaint, write]);
@@ -150,6 +151,8 @@ export function App(props: AppProps): React.ReactElement {
         bodyHeight: () => computeLayout(columns, rows).bodyHeight,
         helpPages: () => helpPageCount(ctx, columns, computeLayout(columns, rows).bodyHeight),
         quit: () => { exit(); props.onQuit?.(); },
+        // Between frames and without moving the cursor: no repaint needed.
+        copy: (text: string) => void stdout.write(osc52(text)),
       };
       // A paste in the filter line arrives as one string: keep it whole (spaces included).
       for (const name of keyNamesOf(input, key)) handleKey(name, deps);

@@ -12,6 +12,7 @@ import type { UiStore } from './ui-state.js';
 import { maxPaneOffset } from './components/message-pane.js';
 import { shapeRoom } from './components/shape-view.js';
 import { currentShape, shapeDomainFilter } from './shape-query.js';
+import { idsToCopy } from './clipboard.js';
 
 export interface KeyDeps {
   store: ConsoleStore;
@@ -21,6 +22,8 @@ export interface KeyDeps {
   bodyHeight: () => number;
   helpPages: () => number;
   quit: () => void;
+  /** Put text on the terminal's clipboard (OSC 52). */
+  copy: (text: string) => void;
 }
 
 export function currentMode(store: ConsoleStore, ui: UiStore): KeyMode {
@@ -107,6 +110,12 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'mark.range': return s.markRange();
     case 'mark.allMatching': return s.markAllMatching();
     case 'mark.clear': return s.clearMarks();
+    case 'mark.copy': {
+      const ids = idsToCopy(s);
+      if (ids.length === 0) return s.setFlash('nothing to copy', 'warn');
+      deps.copy(ids.join(' '));
+      return s.setFlash(ids.length === 1 ? `copied ${ids[0]} to the clipboard` : `copied ${ids.length} marked ids to the clipboard`, 'ok');
+    }
     case 'pane.open': {
       const entry = selectCursorEntry(s);
       if (!entry) return;

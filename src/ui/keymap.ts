@@ -57,6 +57,7 @@ export const BINDINGS: readonly Binding[] = [
   b('mark.range', ['v'], 'v', 'mark from the last mark to the cursor', 'Marks', L),
   b('mark.allMatching', ['a'], 'a', 'mark every message the filter shows', 'Marks', L),
   b('mark.clear', ['u'], 'u', 'clear all marks', 'Marks', L),
+  b('mark.copy', ['c'], 'c', 'copy the marked ids (or the cursor id) to the clipboard (OSC 52)', 'Marks', L),
   b('queue.hold', ['H'], 'H', 'hold (postsuper -h)', 'Actions', L, { dangerous: true, action: 'hold' }),
   b('queue.release', ['L'], 'L', 'release from hold (postsuper -H)', 'Actions', L, { dangerous: true, action: 'release' }),
   b('queue.requeue', ['R'], 'R', 'requeue (postsuper -r)', 'Actions', L, { dangerous: true, action: 'requeue' }),
