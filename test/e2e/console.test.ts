@@ -12,6 +12,7 @@ import { isQueueIdName } from '../../src/domain/queue-id.js';
 import { pressSequence } from '../../src/ui/keymap.js';
 import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
 import { startTmux, type TmuxPane } from '../helpers/tmux.js';
+import { foreignEscapes } from '../helpers/terminal-escapes.js';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const open: Array<TmuxPane | CorpusCopy> = [];
@@ -187,32 +188,4 @@ async function waitDead(pane: TmuxPane, timeoutMs = 30_000): Promise<number> {
     if (Date.now() > deadline) throw new Error(`console did not exit:\n${pane.capture()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/**
- * Escape sequences not in the set postq's renderer uses: CSI cursor moves and erases, SGR
- * attributes (no colours under NO_COLOR), and the private modes 25 (cursor), 2026 (synchronized
- * output) and 1049 (alternate screen). OSC, DCS, APC, PM, SOS and anything else is foreign.
- */
-function foreignEscapes(out: string): string[] {
-  const foreign: string[] = [];
-  const re = /\x1b(\[[0-?]*[ -/]*[@-~]|.)/gs;
-  for (let m = re.exec(out); m; m = re.exec(out)) {
-    const seq = m[0];
-    const csi = /^\x1b\[([0-9;?]*)([A-Za-z])$/.exec(seq);
-    if (!csi) {
-      foreign.push(JSON.stringify(seq));
-      continue;
-    }
-    const [, params, final] = csi;
-    if (params!.startsWith('?')) {
-      if (!/^\?(25|2026|1049)$/.test(params!) || !'hl'.includes(final!)) foreign.push(JSON.stringify(seq));
-    } else if (final === 'm') {
-      const codes = params!.split(';').filter(Boolean).map(Number);
-      if (codes.some((c) => !(c <= 9 || (c >= 21 && c <= 29)))) foreign.push(JSON.stringify(seq));
-    } else if (final === 'J' || !'ABCDEFGHK'.includes(final!)) {
-      foreign.push(JSON.stringify(seq));
-    }
-  }
-  return [...new Set(foreign)];
 }

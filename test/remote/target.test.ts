@@ -61,3 +61,12 @@ describe('fleet targets', () => {
     expect(withHost('\x1b[2J', 'mx1')).toBeNull();
   });
 });
+
+describe('version', () => {
+  it('the version the protocol hello carries is package.json\'s', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { POSTQ_VERSION } = await import('../../src/cli/version.js');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(POSTQ_VERSION).toBe(pkg.version);
+  });
+});
