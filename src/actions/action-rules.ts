@@ -7,7 +7,7 @@
  * Pure: no I/O. Targets that cannot be acted on come back as `failed` outcomes with a reason;
  * nothing here throws.
  */
-import type { ActionName, ActionOutcome, ActionTarget } from '../domain/backend.js';
+import { ACTION_SOURCES, ineligibleReason, type ActionName, type ActionOutcome, type ActionTarget } from '../domain/backend.js';
 import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
 import type { QueueName } from '../domain/queue.js';
 
@@ -23,33 +23,20 @@ export interface ActionRule {
 }
 
 export const ACTION_RULES: Partial<Record<ActionName, ActionRule>> = {
-  // -h skips maildrop (not yet sanitised by cleanup) and hold itself.
-  hold: { flag: '-h', from: ['incoming', 'active', 'deferred'], verb: 'placed on hold', pastTense: 'held' },
-  // -H reads hold/ only and puts the message in deferred/ (hashed).
-  release: { flag: '-H', from: ['hold'], verb: 'released from hold', pastTense: 'released' },
-  // -r never touches maildrop; the message gets a new id when pickup re-reads it.
-  requeue: { flag: '-r', from: ['hold', 'incoming', 'active', 'deferred'], verb: 'requeued', pastTense: 'requeued' },
-  // -d also searches maildrop (postsuper.c), and removes bounce/defer/trace logs first.
-  delete: { flag: '-d', from: ['maildrop', 'incoming', 'active', 'deferred', 'hold'], verb: 'removed', pastTense: 'deleted' },
-  // -e adds g+x; qmgr returns the message at its next attempt (not while on hold).
-  expire: { flag: '-e', from: ['incoming', 'active', 'deferred', 'hold'], verb: 'expired', pastTense: 'expired' },
+  hold: { flag: '-h', from: ACTION_SOURCES.hold, verb: 'placed on hold', pastTense: 'held' },
+  release: { flag: '-H', from: ACTION_SOURCES.release, verb: 'released from hold', pastTense: 'released' },
+  requeue: { flag: '-r', from: ACTION_SOURCES.requeue, verb: 'requeued', pastTense: 'requeued' },
+  delete: { flag: '-d', from: ACTION_SOURCES.delete, verb: 'removed', pastTense: 'deleted' },
+  expire: { flag: '-e', from: ACTION_SOURCES.expire, verb: 'expired', pastTense: 'expired' },
   // Not postsuper: `postqueue -i ID` asks the flush service to retry now (deferred/incoming
   // only); it reports nothing per id, so "done" means the request was accepted.
-  deliver: { flag: '-i', from: ['deferred', 'incoming'], verb: '', pastTense: 'scheduled' },
+  deliver: { flag: '-i', from: ACTION_SOURCES.deliver, verb: '', pastTense: 'scheduled' },
 };
 
 export function actionRule(action: ActionName): ActionRule | undefined {
   return ACTION_RULES[action];
 }
 
-/** Why `action` cannot take a message that is in `queueName`. */
-function ineligibleReason(action: ActionName, queueName: QueueName): string {
-  if (queueName === 'corrupt') return 'in corrupt/: postsuper does not act on corrupt files; inspect and remove by hand';
-  if (action === 'hold' && queueName === 'hold') return 'already on hold';
-  if (action === 'release') return `not on hold (in ${queueName}/)`;
-  if (queueName === 'maildrop') return 'in maildrop/, waiting for pickup: only delete can take it from there';
-  return `${action} does not take messages from ${queueName}/`;
-}
 
 export interface PreparedTargets {
   /** Valid, eligible ids grouped by the queue they were seen in, in first-seen order; no duplicates. */

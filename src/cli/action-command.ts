@@ -16,7 +16,7 @@ import { withAuditLog } from '../actions/audit-log.js';
 import { actionRule } from '../actions/action-rules.js';
 import { createDirectBackend } from '../actions/direct-backend.js';
 import { createPostsuperBackend, NOT_ROOT_REASON } from '../actions/postsuper-backend.js';
-import { CHANGED_REASON, type ActionName, type ActionOutcome, type ActionTarget, type QueueBackend } from '../domain/backend.js';
+import { CHANGED_REASON, ineligibleReason, type ActionName, type ActionOutcome, type ActionTarget, type QueueBackend } from '../domain/backend.js';
 import { describeSpoolError, SpoolAccessError, UsageError } from '../domain/errors.js';
 import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
 import { SHOWQ_QUEUES, type QueueName } from '../domain/queue.js';
@@ -149,8 +149,10 @@ async function selectTargets(config: SpoolConfig, options: ActionCommandOptions,
       } else if (!seen.has(id)) {
         seen.add(id);
         const queueName = locate(config, id, searched);
-        if (queueName) targets.push(seenTarget(config, id, queueName));
-        else early.push({ queueId: id, status: 'not-found' });
+        if (!queueName) early.push({ queueId: id, status: 'not-found' });
+        // Not counted as a message the action would take: said at once, with why.
+        else if (!rule.from.includes(queueName)) early.push({ queueId: id, status: 'failed', reason: ineligibleReason(options.action, queueName) });
+        else targets.push(seenTarget(config, id, queueName));
       }
     }
   } else {

@@ -19,6 +19,35 @@ export interface ActionTarget {
   seen?: { inode: number; arrivalTime: number };
 }
 
+/**
+ * Which queues each action takes a message from (postsuper(1) by-id semantics; deliver is
+ * `postqueue -i`). Nothing takes from corrupt/: postsuper never acts there. One table for
+ * the backends (src/actions/action-rules.ts) and for the console, which refuses at once.
+ */
+export const ACTION_SOURCES: Record<ActionName, readonly QueueName[]> = {
+  // -h skips maildrop (not yet sanitised by cleanup) and hold itself.
+  hold: ['incoming', 'active', 'deferred'],
+  // -H reads hold/ only and puts the message in deferred/ (hashed).
+  release: ['hold'],
+  // -r never touches maildrop; the message gets a new id when pickup re-reads it.
+  requeue: ['hold', 'incoming', 'active', 'deferred'],
+  // -d also searches maildrop (postsuper.c), and removes bounce/defer/trace logs first.
+  delete: ['maildrop', 'incoming', 'active', 'deferred', 'hold'],
+  // -e adds g+x; qmgr returns the message at its next attempt (not while on hold).
+  expire: ['incoming', 'active', 'deferred', 'hold'],
+  // postqueue -i asks the flush service to retry now: deferred/incoming only.
+  deliver: ['deferred', 'incoming'],
+};
+
+/** Why `action` cannot take a message that is in `queueName`. */
+export function ineligibleReason(action: ActionName, queueName: QueueName): string {
+  if (queueName === 'corrupt') return 'in corrupt/: postsuper does not act on corrupt files; inspect and remove by hand';
+  if (action === 'hold' && queueName === 'hold') return 'already on hold';
+  if (action === 'release') return `not on hold (in ${queueName}/)`;
+  if (queueName === 'maildrop') return 'in maildrop/, waiting for pickup: only delete can take it from there';
+  return `${action} does not take messages from ${queueName}/`;
+}
+
 /** The outcome reason of a target skipped because its id now names another file. */
 export const CHANGED_REASON = 'changed since you looked; not touched';
 

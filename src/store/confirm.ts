@@ -6,7 +6,7 @@
  * Pure given the backend's describe(); never throws. A refusal (read-only, unsupported,
  * nothing selected) comes back as a flash, not an error.
  */
-import { CHANGED_REASON, type ActionName, type ActionResult, type ActionTarget, type QueueBackend } from '../domain/backend.js';
+import { ACTION_SOURCES, CHANGED_REASON, ineligibleReason, type ActionName, type ActionResult, type ActionTarget, type QueueBackend } from '../domain/backend.js';
 import type { QueueName } from '../domain/queue.js';
 import { printable } from '../spool/printable.js';
 import type { ActionScope, Confirmation, ConsoleData, FlashLevel } from './console-state.js';
@@ -70,6 +70,27 @@ export function buildConfirmation(
     const why = used === 'marked' ? 'the marked messages are gone' : used === 'cursor' ? 'no message under the cursor' : 'no message matches';
     return { ok: false, text: `nothing to ${action}: ${why}`, level: 'warn' };
   }
+  // What the action cannot take (release on rows not held, anything in corrupt/) is left
+  // out before the confirmation, and refused at once when nothing else is left.
+  const sources = ACTION_SOURCES[action];
+  const applicable: string[] = [];
+  let firstLeftOut: QueueName | null = null;
+  for (const id of ids) {
+    const queueName = state.entries.get(id)!.queueName;
+    if (sources.includes(queueName)) applicable.push(id);
+    else firstLeftOut ??= queueName;
+  }
+  const leftOut = ids.length - applicable.length;
+  if (applicable.length === 0) {
+    const first = state.entries.get(ids[0]!)!;
+    const why = ineligibleReason(action, first.queueName);
+    const text = ids.length === 1
+      ? `cannot ${action} ${first.queueId}: ${why}`
+      : `nothing to ${action}: none of the ${formatCount(ids.length)} ${used === 'marked' ? 'marked' : 'shown'} messages can be (${why})`;
+    return { ok: false, text, level: 'warn' };
+  }
+  const leftOutWhy = firstLeftOut === null ? null : ineligibleReason(action, firstLeftOut);
+  ids = applicable;
   const targets: ActionTarget[] = [];
   const perQueue = new Map<QueueName, number>();
   for (const id of ids) {
@@ -100,6 +121,8 @@ export function buildConfirmation(
       title,
       hiddenByFilter,
       gone,
+      leftOut,
+      leftOutWhy,
       filterText: state.filter.text,
       sampleIds: ids.slice(0, 3),
       command: backend.describe(action, targets),

@@ -65,6 +65,10 @@ export interface Confirmation {
   hiddenByFilter: number;
   /** Marked ids that are no longer in the spool (left out of the targets). */
   gone: number;
+  /** Selected messages the action cannot take (not held for release, corrupt/...): left out. */
+  leftOut?: number;
+  /** Why (for the first of them), or null when none was left out. */
+  leftOutWhy?: string | null;
   /** The filter text in force, '' when none. */
   filterText: string;
   /** Up to three target ids, for the dialog. */

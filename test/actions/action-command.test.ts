@@ -80,6 +80,17 @@ describe('postq ACTION (in process, direct backend on a corpus copy)', () => {
     expect(audit[0]).toMatchObject({ backend: 'direct', action: 'hold', ids: [a, b] });
   });
 
+  it('a dry run counts only what the action can take; the rest are listed with why', async () => {
+    const [held] = readyIds(config, 'hold');
+    const [deferred] = readyIds(config, 'deferred');
+    const [corrupt] = readyIds(config, 'corrupt');
+    expect(await run({ action: 'release', ids: [held!, deferred!, corrupt!], dryRun: true })).toBe(0);
+    const text = out.join('');
+    expect(text).toContain('would release 1 message:\n');
+    expect(text).toContain(`${deferred}\tnot on hold (in deferred/)\n`);
+    expect(text).toContain(`${corrupt}\tin corrupt/: postsuper does not act on corrupt files`);
+  });
+
   it('everything done: exit 0', async () => {
     const held = readyIds(config, 'hold');
     expect(await run({ action: 'release', queues: ['hold'], yes: true })).toBe(0);

@@ -42,13 +42,42 @@ describe('requestAction: the confirmation', () => {
     const { store } = setup([...entries(5), ...entries(3, 'hold', 'HLD')]);
     store.getState().markAllMatching();
     store.getState().setFilterText('queue:hold');
-    store.getState().requestAction('release');
+    store.getState().requestAction('delete');
     const c = store.getState().confirmation!;
     expect(c.scope).toBe('marked');
     expect(c.count).toBe(8);
     expect(c.hiddenByFilter).toBe(5);
-    expect(c.title).toBe('Release 8 messages?');
+    expect(c.title).toBe('Delete 8 messages?');
     expect(c.filterText).toBe('queue:hold');
+  });
+
+  it('release on a row not held, hold on corrupt/: refused at once with why, no confirmation', () => {
+    const { store, backend } = setup([...entries(2), ...entries(1, 'corrupt', 'COR')]);
+    store.getState().setCursorId('ACT0000001');
+    store.getState().requestAction('release');
+    expect(store.getState().confirmation).toBeNull();
+    expect(store.getState().flash?.text).toBe('cannot release ACT0000001: not on hold (in deferred/)');
+    store.getState().setCursorId('COR0000000');
+    store.getState().requestAction('hold');
+    expect(store.getState().confirmation).toBeNull();
+    expect(store.getState().flash?.text).toMatch(/^cannot hold COR0000000: in corrupt\/: postsuper does not act on corrupt files/);
+    store.getState().markAllMatching();
+    store.getState().requestAction('release');
+    expect(store.getState().confirmation).toBeNull();
+    expect(store.getState().flash?.text).toBe('nothing to release: none of the 3 marked messages can be (not on hold (in deferred/))');
+    expect(backend.calls).toEqual([]);
+  });
+
+  it('marks the action cannot take are left out of the count and said so', () => {
+    const { store } = setup([...entries(5), ...entries(3, 'hold', 'HLD')]);
+    store.getState().markAllMatching();
+    store.getState().requestAction('release');
+    const c = store.getState().confirmation!;
+    expect(c.count).toBe(3);
+    expect(c.title).toBe('Release 3 messages from hold?');
+    expect(c.targets.every((t) => t.queueName === 'hold')).toBe(true);
+    expect(c.leftOut).toBe(5);
+    expect(c.leftOutWhy).toBe('not on hold (in deferred/)');
   });
 
   it('scope matching takes every row the view shows', () => {

@@ -35,6 +35,7 @@ export function confirmLines(c: Confirmation, typed: string, running: boolean, w
   if (c.hiddenByFilter > 0) {
     lines.push([{ text: `${formatCount(c.hiddenByFilter)} of them hidden by the current view/filter (they are included)`, token: 'status.warn' }]);
   }
+  if (c.leftOut) lines.push([{ text: `${formatCount(c.leftOut)} selected left out: ${printable(c.leftOutWhy ?? '')}`, token: 'status.warn' }]);
   if (c.gone > 0) lines.push([{ text: `${formatCount(c.gone)} marked message(s) already gone (left out)`, token: 'status.warn' }]);
   lines.push([{ text: 'ids: ', token: 'muted' }, { text: c.sampleIds.map((id) => printable(id)).join(' ') + (c.count > c.sampleIds.length ? ' …' : ''), token: 'text' }]);
   const command = wrapCommand(printable(c.command), Math.max(10, width - 6)).slice(0, 3);
