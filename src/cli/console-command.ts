@@ -67,6 +67,12 @@ export interface StartConsoleOptions {
   keepProcess?: boolean;
   /** Called once the console is gone, with the store as it was left (`--pick` reads the marks). */
   onExit?: (store: ConsoleStore, code: number) => void;
+  /**
+   * Check each target against the file on screen before acting (identity-check.ts; default
+   * true). The fleet console turns it off here: the file is on the target, whose postq serve
+   * makes the same check there.
+   */
+  checkIdentity?: boolean;
 }
 
 /** Why the console cannot run on this terminal, or null. */
@@ -135,8 +141,9 @@ export function themeReloadFeed(store: ConsoleStore, source: ThemeSource, path: 
  * (ids are reused: each target is checked against the file that was on screen before it is
  * acted on, and skipped when its id names another file now).
  */
-export function consoleBackend(backend: QueueBackend, config: SpoolConfig, readOnly: boolean): QueueBackend {
-  return readOnly ? createReadOnlyBackend() : withIdentityCheck(backend, currentFileIn(config));
+export function consoleBackend(backend: QueueBackend, config: SpoolConfig, readOnly: boolean, checkIdentity = true): QueueBackend {
+  if (readOnly) return createReadOnlyBackend();
+  return checkIdentity ? withIdentityCheck(backend, currentFileIn(config)) : backend;
 }
 
 export async function startConsole(options: StartConsoleOptions): Promise<number> {
@@ -165,7 +172,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     return 2;
   }
   const config = options.config;
-  const backend = consoleBackend(options.backend, config, !!options.readOnly);
+  const backend = consoleBackend(options.backend, config, !!options.readOnly, options.checkIdentity ?? true);
   const store = createConsoleStore({ backend });
   const dump = options.dumpRecords ?? dumpRecords;
   const read: MessageReader = options.readMessage ?? ((entry) => readMessageBytes(config, entry));

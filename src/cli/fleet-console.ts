@@ -46,6 +46,7 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
     host: `${connection.target.label}${hello && hello.host !== connection.target.label ? ` (${hello.host})` : ''}`,
     altScreen: !flags['no-alt-screen'],
     keepProcess: true,
+    checkIdentity: false,
     readMessage: (entry) => readRemoteMessage(connection.target, plan, entry),
     feed: (store, _config, _fail, gate) => {
       gate.push(connection.mirror.snapshot());

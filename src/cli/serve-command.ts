@@ -12,6 +12,8 @@ import type { SpoolConfig } from '../config/spool-config.js';
 import { UsageError } from '../domain/errors.js';
 import { isQueueIdName } from '../domain/queue-id.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
+import { withIdentityCheck } from '../actions/identity-check.js';
+import { currentFileIn } from '../watch/current-file.js';
 import { runServe } from '../remote/serve.js';
 import { MAX_READ_BYTES } from '../remote/protocol.js';
 import { findMessage, readMessageBytes } from '../watch/read-message.js';
@@ -50,7 +52,8 @@ export function runServeRead(config: SpoolConfig, queueId: string, path: string 
 export async function runServeCommand(config: SpoolConfig, flags: ServeFlags): Promise<number> {
   if (flags.read !== undefined) return runServeRead(config, flags.read, flags.path ?? null, (t) => process.stdout.write(t));
   if (!flags.stdio) throw new UsageError('serve needs --stdio (the fleet console starts it over ssh)');
-  const backend = flags['read-only'] ? createReadOnlyBackend() : chooseBackend(flags.backend, config);
+  // Targets carry the file the console showed: checked here, where the file is (ids are reused).
+  const backend = flags['read-only'] ? createReadOnlyBackend() : withIdentityCheck(chooseBackend(flags.backend, config), currentFileIn(config));
   const code = await runServe({
     config,
     backend,

@@ -159,7 +159,10 @@ function checkTargets(v: unknown): ActionTarget[] | null {
   for (const t of v as unknown[]) {
     const o = t as Record<string, unknown> | null;
     if (!o || !isStr(o.queueId, 64) || !isQueueIdName(o.queueId) || !isStr(o.queueName, 16) || !isQueueName(o.queueName)) return null;
-    targets.push({ queueId: o.queueId, queueName: o.queueName });
+    const seen = o.seen as Record<string, unknown> | undefined;
+    if (seen === undefined) targets.push({ queueId: o.queueId, queueName: o.queueName });
+    else if (seen && isInt(seen.inode) && isInt(seen.arrivalTime)) targets.push({ queueId: o.queueId, queueName: o.queueName, seen: { inode: seen.inode, arrivalTime: seen.arrivalTime } });
+    else return null;
   }
   return targets;
 }

@@ -12,6 +12,7 @@ import { parseTarget } from '../../src/remote/target.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { QUEUE_NAMES } from '../../src/domain/queue.js';
+import { CHANGED_REASON } from '../../src/domain/backend.js';
 import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -56,12 +57,15 @@ describe('fleet link (exec target, real serve --stdio)', () => {
     expect(ids(c)).toEqual(scan.map((e) => e.queueId).sort());
     await waitFor(() => c.status.rttMs !== null, { what: 'a round trip' });
     expect(c.hello).toMatchObject({ protocol: 1, queueDirectory: copy.spool });
-    const victim = scan.find((e) => e.queueName === 'deferred' && e.state === 'ok')!;
-    const result = await c.action('hold', [{ queueId: victim.queueId, queueName: 'deferred' }]);
-    expect(result.outcomes).toEqual([{ queueId: victim.queueId, status: 'done' }]);
-    await waitFor(() => c.mirror.entries.get(victim.queueId)?.queueName === 'hold', { what: 'the hold seen through the link' });
-    const bytes = await c.read(victim.queueId, c.mirror.entries.get(victim.queueId)!.path);
-    expect(bytes!.length).toBe(c.mirror.entries.get(victim.queueId)!.fileSize);
+    const [victim, other] = scan.filter((e) => e.queueName === 'deferred' && e.state === 'ok');
+    // Ids are reused: the target checks the file the console saw, there, before acting.
+    const stale = await c.action('hold', [{ queueId: other!.queueId, queueName: 'deferred', seen: { inode: other!.inode! + 1, arrivalTime: other!.arrivalTime } }]);
+    expect(stale.outcomes).toEqual([{ queueId: other!.queueId, status: 'failed', reason: CHANGED_REASON }]);
+    const result = await c.action('hold', [{ queueId: victim!.queueId, queueName: 'deferred', seen: { inode: victim!.inode!, arrivalTime: victim!.arrivalTime } }]);
+    expect(result.outcomes).toEqual([{ queueId: victim!.queueId, status: 'done' }]);
+    await waitFor(() => c.mirror.entries.get(victim!.queueId)?.queueName === 'hold', { what: 'the hold seen through the link' });
+    const bytes = await c.read(victim!.queueId, c.mirror.entries.get(victim!.queueId)!.path);
+    expect(bytes!.length).toBe(c.mirror.entries.get(victim!.queueId)!.fileSize);
   });
 
   it('a stopped remote goes stale (rows kept, marked lost), then comes back on reconnect', async () => {
