@@ -19,6 +19,8 @@ const USAGE = `usage:
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--spool DIR | -c CONFIG_DIR]
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
   postq stats [--json | --prometheus] [--watch N --output FILE] [--spool DIR | -c CONFIG_DIR]
+  postq log [--json] [--follow] [--since T] [--until T] [--log FILE|journal]... [-c CONFIG_DIR] QUEUE_ID...
+                                                                    the message's log trail
   postq hold|release|requeue|delete|expire|deliver [--queue Q] [--filter EXPR] [ID...|-] [--dry-run] [--yes]
         [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct]    change the queue (audited)
   postq --demo [--rate N] [--messages N] [--theme NAME]              the console on a simulated mail system
@@ -108,6 +110,29 @@ async function dispatch(argv: string[]): Promise<number> {
     const { parseStatsOptions, runStats } = await import('./stats-command.js');
     const options = parseStatsOptions(values);
     return runStats(spoolConfig(values), options, out);
+  }
+  if (command === 'log') {
+    const { values, positionals } = parse(rest, {
+      config: { type: 'string', short: 'c' },
+      help: { type: 'boolean' },
+      json: { type: 'boolean' },
+      follow: { type: 'boolean', short: 'f' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      log: { type: 'string', multiple: true },
+    });
+    if (values.help) return out(USAGE), EXIT.ok;
+    const options = {
+      ids: positionals,
+      json: !!values.json,
+      follow: !!values.follow,
+      since: values.since ?? null,
+      until: values.until ?? null,
+      logs: values.log ?? [],
+      configDir: values.config ?? null,
+    };
+    const { runLogCommand } = await import('./log-command.js');
+    return runLogCommand(options, { out, err });
   }
   if ((ACTION_COMMANDS as readonly string[]).includes(command ?? '')) {
     const { values, positionals } = parse(rest, {
