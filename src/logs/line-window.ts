@@ -78,6 +78,9 @@ export class LineWindow {
     if (lastNl >= this.done) {
       this.search(this.done, lastNl + 1);
       this.done = lastNl + 1;
+    } else if (this.len === this.buf.length && this.done > 0) {
+      // A long line needs the lookback's room: give it up.
+      return this.compact(this.done, this.done);
     } else if (this.len === this.buf.length) {
       // One line fills the whole window: search its head, skip the rest.
       this.search(this.done, this.len);

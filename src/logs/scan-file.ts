@@ -16,6 +16,9 @@ export const LOOKBACK_BYTES = 1 << 20;
 
 export interface ScanOptions {
   positionBase: number;
+  /** Window sizes (tests shrink them to cross chunk edges often). */
+  chunkBytes?: number;
+  lookbackBytes?: number;
   since?: number | null;
   until?: number | null;
   signal?: AbortSignal;
@@ -32,8 +35,8 @@ export async function scanLogFile(path: string, collator: TrailCollator, options
   const { handle, mtimeMs } = await openLogFile(path);
   try {
     const window = new LineWindow(collator, {
-      chunkBytes: CHUNK_BYTES,
-      lookbackBytes: LOOKBACK_BYTES,
+      chunkBytes: options.chunkBytes ?? CHUNK_BYTES,
+      lookbackBytes: options.lookbackBytes ?? LOOKBACK_BYTES,
       positionBase: options.positionBase,
       source: path,
       context: { referenceTime: mtimeMs },

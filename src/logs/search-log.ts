@@ -32,6 +32,8 @@ export interface SearchOptions {
   signal?: AbortSignal;
   onProgress?: (progress: SearchProgress) => void;
   onEntry?: CollatorOptions['onEntry'];
+  chunkBytes?: number;
+  lookbackBytes?: number;
 }
 
 export interface SourceReport {
@@ -86,6 +88,8 @@ export async function searchLog(plan: LogPlan, options: SearchOptions): Promise<
       try {
         const scanned = await scanLogFile(path, collator, {
           positionBase: fileIndex++ * FILE_POSITION_SPAN,
+          chunkBytes: options.chunkBytes,
+          lookbackBytes: options.lookbackBytes,
           since: options.since,
           until: options.until,
           signal: options.signal,
