@@ -12,6 +12,7 @@
  */
 import type { TrailCollator } from './trail-collate.js';
 import { parseLogLine, type ParseContext } from './parse-line.js';
+import { createByteSearch, type ByteSearch } from './find-bytes.js';
 
 /** Longer lines are cut here: no Postfix line is this long; a hostile one must not cost more. */
 export const MAX_LINE = 8192;
@@ -45,6 +46,7 @@ export class LineWindow {
   /** Buffer index up to which lines were searched (a line start). */
   private done = 0;
   private skipping = false;
+  private readonly searches = new Map<string, ByteSearch>();
 
   constructor(private readonly collator: TrailCollator, private readonly options: WindowOptions) {
     this.buf = Buffer.allocUnsafe(options.chunkBytes + options.lookbackBytes);
@@ -116,10 +118,9 @@ export class LineWindow {
 
   private hits(needles: string[], from: number, end: number, into: Set<number>): void {
     for (const needle of needles) {
-      const n = Buffer.from(needle, 'utf8');
-      for (let at = this.buf.indexOf(n, from); at >= 0 && at < end; at = this.buf.indexOf(n, at + n.length)) {
-        into.add(this.lineAt(at, from));
-      }
+      let search = this.searches.get(needle);
+      if (!search) this.searches.set(needle, (search = createByteSearch(Buffer.from(needle, 'utf8'))));
+      search(this.buf, from, end, (at) => into.add(this.lineAt(at, from)));
     }
   }
 
