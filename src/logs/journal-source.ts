@@ -60,7 +60,11 @@ export async function scanJournal(collator: TrailCollator, options: JournalOptio
       if (ring.length > 2 * LOOKBACK_RECORDS) ring.splice(0, LOOKBACK_RECORDS);
       if (!collator.needles().some((n) => line.raw.includes(n))) continue;
       const { lookback } = collator.offer(line, records, 'journal');
-      for (const needle of lookback) collator.backfill(needle, ring.filter((e) => e.position < records && e.line.raw.includes(needle)));
+      const pending = [...lookback];
+      while (pending.length > 0) {
+        const needle = pending.shift()!;
+        pending.push(...collator.backfill(needle, ring.filter((e) => e.position < records && e.line.raw.includes(needle))));
+      }
     }
     const code = await exited;
     if (code !== 0 && records === 0 && !options.signal?.aborted) throw new LogAccessError('journal', `journalctl exited ${code}: ${stderr.trim() || 'no output'}`);

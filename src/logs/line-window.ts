@@ -143,7 +143,8 @@ export class LineWindow {
     let pending = [...found].sort((a, b) => a - b);
     for (let i = 0; i < pending.length; i++) {
       const lineStart = pending[i]!;
-      for (const needle of this.offerLine(lineStart, end)) this.backfill(needle, lineStart);
+      const lookback = this.offerLine(lineStart, end);
+      while (lookback.length > 0) lookback.push(...this.backfill(lookback.shift()!, lineStart));
       const now = this.collator.needles();
       if (now.length !== needles.length || now.some((n, k) => n !== needles[k])) {
         const fresh = now.filter((n) => !needles.includes(n));
@@ -158,7 +159,7 @@ export class LineWindow {
     }
   }
 
-  private backfill(needle: string, before: number): void {
+  private backfill(needle: string, before: number): string[] {
     const starts = new Set<number>();
     this.hits([needle], 0, before, starts);
     const lines = [...starts].sort((a, b) => a - b).map((s) => ({
@@ -166,6 +167,6 @@ export class LineWindow {
       position: this.options.positionBase + this.base + s,
       source: this.options.source,
     }));
-    this.collator.backfill(needle, lines);
+    return this.collator.backfill(needle, lines);
   }
 }

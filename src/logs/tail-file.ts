@@ -53,8 +53,10 @@ export function tailLogFile(path: string, startOffset: number, collator: TrailCo
     recent.push(entry);
     if (recent.length > 2 * LOOKBACK_LINES) recent.splice(0, LOOKBACK_LINES);
     if (!collator.needles().some((n) => line.raw.includes(n))) return;
-    for (const needle of collator.offer(line, position, path).lookback) {
-      collator.backfill(needle, recent.filter((e) => e.position < position && e.line.raw.includes(needle)));
+    const pending = [...collator.offer(line, position, path).lookback];
+    while (pending.length > 0) {
+      const needle = pending.shift()!;
+      pending.push(...collator.backfill(needle, recent.filter((e) => e.position < position && e.line.raw.includes(needle))));
     }
   };
 

@@ -74,7 +74,8 @@ export function mentionsId(text: string, id: string): boolean {
 export interface TrailCollator {
   needles(): string[];
   offer(line: LogLine, position: number, source: string): OfferResult;
-  backfill(needle: string, lines: Array<{ line: LogLine; position: number; source: string }>): void;
+  /** Returns further needles to look back for (a linked id's smtpd session). */
+  backfill(needle: string, lines: Array<{ line: LogLine; position: number; source: string }>): string[];
   trail(): Trail;
   /** Ids in the trail (asked for and linked). */
   ids(): string[];
@@ -151,16 +152,26 @@ export function createTrailCollator(ids: readonly string[], options: CollatorOpt
     },
     backfill(needle, lines) {
       if (transactions.has(needle)) {
-        for (const l of lines) if (mentionsId(l.line.raw, needle)) add(needle, l.line, l.position, l.source);
-        return;
+        const more: string[] = [];
+        for (const l of lines) {
+          if (!mentionsId(l.line.raw, needle)) continue;
+          add(needle, l.line, l.position, l.source);
+          const sn = sessionNeedle(l.line);
+          if (sn && l.line.queueId === needle && stageOf(l.line) === 'session' && /^client=/.test(l.line.message) && !sessions.has(sn)) {
+            sessions.set(sn, needle);
+            more.push(sn);
+          }
+        }
+        return more;
       }
       const owner = sessions.get(needle);
-      if (owner === undefined) return;
+      if (owner === undefined) return [];
       let start = -1;
       for (let i = lines.length - 1; i >= 0; i--) if (/^connect from /.test(lines[i]!.line.message)) { start = i; break; }
       // Without the session's start in reach, the lines before client= are not surely this session's.
-      if (start < 0) return;
+      if (start < 0) return [];
       for (const l of lines.slice(start)) if (l.line.queueId === null || l.line.queueId === owner) add(owner, l.line, l.position, l.source);
+      return [];
     },
     trail() {
       const list = [...transactions.values()].map((t) => ({ queueId: t.queueId, entries: [...t.entries].sort((a, b) => a.position - b.position) }));
