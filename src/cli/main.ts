@@ -1,6 +1,6 @@
 /**
  * Argument parsing and dispatch for every `postq` subcommand, with the exit-code policy:
- * 0 ok, 1 a message could not be read, 2 usage, 3 spool not readable.
+ * 0 ok, 1 a message could not be read, 2 usage, 3 spool not readable, 4 no mail log readable (postq log).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SpoolAccessError, UsageError } from '../domain/errors.js';
