@@ -22,7 +22,7 @@ import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
 import { SHOWQ_QUEUES, type QueueName } from '../domain/queue.js';
 import { instanceConfigDir, queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { printable } from '../spool/printable.js';
-import { compileFilter, isFilterError } from '../store/filter-match.js';
+import { compileCliFilter } from './cli-filter.js';
 import { checkSpool, scanQueues } from '../watch/scan.js';
 import { readEntry } from '../watch/read-entry.js';
 import { currentFileIn } from '../watch/current-file.js';
@@ -124,11 +124,7 @@ interface Selection {
 
 async function selectTargets(config: SpoolConfig, options: ActionCommandOptions, io: ActionCommandIo): Promise<Selection> {
   const rule = actionRule(options.action)!;
-  const filter = options.filter === null ? null : compileFilter(options.filter);
-  if (filter && isFilterError(filter)) {
-    const caret = ' '.repeat(filter.error.position) + '^';
-    throw new UsageError(`--filter: ${filter.error.message}\n  ${printable(options.filter!)}\n  ${caret}`);
-  }
+  const filter = options.filter === null ? null : compileCliFilter(config, options.filter);
   const given = options.ids.filter((id) => id !== '-');
   if (options.ids.includes('-')) given.push(...(await io.readStdin()).split(/\s+/).filter(Boolean));
   const explicit = options.ids.length > 0;

@@ -1,7 +1,8 @@
 /**
- * `postq list [--json] [--all] [--queue NAME[,NAME...]]`: the queue as mailq or postqueue -j
- * print it, read from the spool directly. --all adds what postqueue leaves out (corrupt/,
- * incomplete and unlisted files), each marked with its state and diagnostics.
+ * `postq list [--json] [--all] [--queue NAME[,NAME...]] [--filter EXPR]`: the queue as mailq or
+ * postqueue -j print it, read from the spool directly. --all adds what postqueue leaves out
+ * (corrupt/, incomplete and unlisted files), each marked with its state and diagnostics.
+ * `postq count` is the same selection, printing only how many (exipick -bpc).
  */
 import type { QueueEntry } from '../domain/entry.js';
 import { UsageError } from '../domain/errors.js';
@@ -12,11 +13,14 @@ import { formatJsonEntry } from '../spool/json-format.js';
 import { formatMailq } from '../spool/mailq-format.js';
 import { printable } from '../spool/printable.js';
 import { scanQueues } from '../watch/scan.js';
+import { applyCliFilter } from './cli-filter.js';
 
 export interface ListOptions {
   json: boolean;
   all: boolean;
   queues: QueueName[] | null;
+  /** --filter EXPR: only the messages it matches. */
+  filter?: string | null;
 }
 
 export function parseQueueList(value: string | undefined): QueueName[] | null {
@@ -32,7 +36,7 @@ export function parseQueueList(value: string | undefined): QueueName[] | null {
 export function selectListed(config: SpoolConfig, options: ListOptions): QueueEntry[] {
   const order: QueueName[] = options.all ? [...SHOWQ_QUEUES, 'corrupt'] : [...SHOWQ_QUEUES];
   const queues = options.queues ? order.filter((q) => options.queues!.includes(q)) : order;
-  const entries = scanQueues(config, queues);
+  const entries = applyCliFilter(config, scanQueues(config, queues), options.filter);
   if (!options.all) return entries.filter((e) => e.listed);
   // Files showq skips as not ready are shown as in progress only when Postfix could have
   // named them: a stray README or core file in a queue directory is not mail.
@@ -51,5 +55,11 @@ export function runList(config: SpoolConfig, options: ListOptions, write: (text:
   } else {
     write(printable(formatMailq(entries, { longQueueIds: config.longQueueIds }), { keepNewline: true }));
   }
+  return 0;
+}
+
+/** `postq count`: the number of messages `list` would print with the same options. */
+export function runCount(config: SpoolConfig, options: ListOptions, write: (text: string) => void): number {
+  write(`${selectListed(config, options).length}\n`);
   return 0;
 }

@@ -5,7 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SpoolAccessError, UsageError } from '../domain/errors.js';
 import { resolveSpoolConfig } from '../config/spool-config.js';
-import { runList, parseQueueList } from './list-command.js';
+import { runCount, runList, parseQueueList } from './list-command.js';
 import { runCat } from './cat-command.js';
 import { ACTION_COMMANDS, parseBackendName, readAllStdin, runActionCommand } from './action-command.js';
 import { isFleetInvocation } from './fleet-args.js';
@@ -16,7 +16,8 @@ export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
 const USAGE = `usage:
   postq [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct] [--read-only] [--theme NAME] [--no-alt-screen]
         [--pick]                                                    open the console (--pick: print the marked ids on q)
-  postq list [--json] [--all] [--queue NAME[,NAME...]] [--spool DIR | -c CONFIG_DIR]
+  postq list [--json] [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
+  postq count [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
   postq stats [--json | --prometheus] [--watch N --output FILE] [--spool DIR | -c CONFIG_DIR]
   postq log [--json] [--follow] [--since T] [--until T] [--log FILE|journal]... [-c CONFIG_DIR] QUEUE_ID...
@@ -72,17 +73,19 @@ async function dispatch(argv: string[]): Promise<number> {
     const { runServeCommand } = await import('./serve-command.js');
     return runServeCommand(spoolConfig(values), values);
   }
-  if (command === 'list') {
+  if (command === 'list' || command === 'count') {
     const { values, positionals } = parse(rest, {
       ...SPOOL_OPTIONS,
-      json: { type: 'boolean' },
+      ...(command === 'list' ? { json: { type: 'boolean' } } : {}),
       all: { type: 'boolean' },
       queue: { type: 'string' },
+      filter: { type: 'string' },
     });
     if (values.help) return out(USAGE), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const config = spoolConfig(values);
-    return runList(config, { json: !!values.json, all: !!values.all, queues: parseQueueList(values.queue) }, out);
+    const options = { json: !!(values as { json?: boolean }).json, all: !!values.all, queues: parseQueueList(values.queue), filter: values.filter ?? null };
+    return (command === 'list' ? runList : runCount)(config, options, out);
   }
   if (command === 'cat') {
     const { values, positionals } = parse(rest, {

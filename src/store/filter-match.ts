@@ -7,13 +7,17 @@
  *   else entries.filter((e) => f.match(e, Date.now()));
  *
  * Contract: pure, never throws. Matching is case-insensitive; words are substrings; regexes
- * are searched (not anchored) with the `i` flag; `!` negates one term; terms are ANDed.
+ * are searched (not anchored) with the `i` flag; `!` negates a term or group; terms are ANDed
+ * unless `or` joins them. expires< and attempts> read the lifetimes and backoffs in `options`
+ * (Postfix's defaults when absent).
  * `nowMs` is epoch milliseconds (Date.now()); entry times are epoch seconds. Entries are
  * read as they are (raw text): sanitise with printable() only when showing them.
  */
 import { messageOrigin, type QueueEntry } from '../domain/entry.js';
 import { cidrContains } from '../domain/ip-address.js';
-import { parseFilter, type FilterParseError, type FilterTerm, type MatchField } from './filter-parse.js';
+import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
+import { estimateAttempts, secondsToExpiry } from '../domain/retry-estimate.js';
+import { parseFilter, type FilterExpr, type FilterParseError, type FilterTerm, type MatchField } from './filter-parse.js';
 
 export interface CompiledFilter {
   /** The text it was compiled from (trimmed). */
@@ -84,7 +88,15 @@ function escapeRegExp(text: string): string {
 
 type Predicate = (entry: QueueEntry, nowSec: number) => boolean;
 
-function compileTerm(term: FilterTerm): Predicate {
+/** What the clock-free facts of a filter need from the configuration. */
+export interface FilterOptions {
+  /** Lifetimes (expires<) and backoffs (attempts>): postconf's, else Postfix's defaults. */
+  limits?: PostfixLimits;
+  /** empty_address_recipient: the sender name of null-sender mail (bounce_queue_lifetime applies). */
+  emptyAddress?: string;
+}
+
+function compileTerm(term: FilterTerm, options: Required<FilterOptions>): Predicate {
   switch (term.kind) {
     case 'text': {
       // A case-insensitive regex searches without lower-casing (allocating) every field.
@@ -105,38 +117,72 @@ function compileTerm(term: FilterTerm): Predicate {
       return (e) => messageOrigin(e) === term.origin;
     case 'compare': {
       const { op, value } = term;
-      const cmp = (x: number) => (op === '>' ? x > value : op === '<' ? x < value : op === '>=' ? x >= value : x <= value);
-      return term.field === 'size' ? (e) => cmp(e.messageSize) : (e, nowSec) => cmp(nowSec - e.arrivalTime);
+      const cmp = (x: number) => (op === '>' ? x > value : op === '<' ? x < value : op === '>=' ? x >= value : op === '<=' ? x <= value : x === value);
+      const { limits, emptyAddress } = options;
+      switch (term.field) {
+        case 'size':
+          return (e) => cmp(e.messageSize);
+        case 'age':
+          return (e, nowSec) => cmp(nowSec - e.arrivalTime);
+        case 'rcpt-count':
+          return (e) => cmp(e.recipients.length);
+        case 'attempts':
+          return (e) => cmp(estimateAttempts(e, limits));
+        case 'expires':
+          return (e, nowSec) => cmp(secondsToExpiry(e, nowSec, limits, e.sender === emptyAddress));
+      }
     }
   }
 }
 
-function buildFilter(text: string, terms: FilterTerm[]): CompiledFilter {
-  const predicates = terms.map((term) => {
-    const p = compileTerm(term);
-    return term.negate ? (e: QueueEntry, now: number) => !p(e, now) : p;
-  });
+function compileExpr(expr: FilterExpr, options: Required<FilterOptions>): Predicate {
+  switch (expr.kind) {
+    case 'term': {
+      const p = compileTerm(expr.term, options);
+      return expr.term.negate ? (e, now) => !p(e, now) : p;
+    }
+    case 'not': {
+      const p = compileExpr(expr.expr, options);
+      return (e, now) => !p(e, now);
+    }
+    case 'and': {
+      const ps = expr.items.map((x) => compileExpr(x, options));
+      return (e, now) => {
+        for (const p of ps) if (!p(e, now)) return false;
+        return true;
+      };
+    }
+    case 'or': {
+      const ps = expr.items.map((x) => compileExpr(x, options));
+      return (e, now) => {
+        for (const p of ps) if (p(e, now)) return true;
+        return false;
+      };
+    }
+  }
+}
+
+function buildFilter(text: string, terms: FilterTerm[], expr: FilterExpr, options: FilterOptions): CompiledFilter {
+  const predicate = compileExpr(expr, { limits: options.limits ?? DEFAULT_POSTFIX_LIMITS, emptyAddress: options.emptyAddress ?? 'MAILER-DAEMON' });
   return {
     text,
     terms,
     empty: terms.length === 0,
-    usesNow: terms.some((t) => t.kind === 'compare' && t.field === 'age'),
+    usesNow: terms.some((t) => t.kind === 'compare' && (t.field === 'age' || t.field === 'expires')),
     match(entry, nowMs) {
-      const nowSec = nowMs / 1000;
-      for (const p of predicates) if (!p(entry, nowSec)) return false;
-      return true;
+      return predicate(entry, nowMs / 1000);
     },
   };
 }
 
 /** The filter that matches everything (empty text). */
-export const MATCH_ALL: CompiledFilter = buildFilter('', []);
+export const MATCH_ALL: CompiledFilter = buildFilter('', [], { kind: 'and', items: [] }, {});
 
 /** Compile filter text; a parse problem comes back as { error: { position, message } }. */
-export function compileFilter(text: string): CompileResult {
+export function compileFilter(text: string, options: FilterOptions = {}): CompileResult {
   const trimmed = text.trim();
   if (trimmed === '') return MATCH_ALL;
   const parsed = parseFilter(text);
   if (!parsed.ok) return { error: parsed.error };
-  return buildFilter(trimmed, parsed.terms);
+  return buildFilter(trimmed, parsed.terms, parsed.expr, options);
 }

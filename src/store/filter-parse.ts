@@ -1,7 +1,9 @@
 /**
  * The filter language of the console's `/` and of the CLI's `--filter EXPR`: text -> terms.
  *
- * Grammar (space-separated terms, all must match; `!` before a term negates it):
+ * Grammar: terms separated by spaces must all match; `or` between them matches either side
+ * (and binds tighter than or); parentheses group; `!` before a term or a group negates it:
+ *   (domain:a.example or domain:b.example) age>2h !queue:hold
  *   word              bare word: case-insensitive substring of sender, any recipient, any
  *                     delay reason, subject or queue id
  *   "two words"       a quoted word (may hold spaces and colons; \" and \\ escape)
@@ -16,6 +18,12 @@
  *   queue:NAME        the queue (a unique prefix works: queue:def)
  *   age>N age<N age>=N age<=N    N with units s, m, h, d, w, combinable (1h30m)
  *   size>N size<N size>=N size<=N  N in bytes, or with k, M, G (1024-based; kb/MB also read)
+ *   rcpt-count>N attempts>N    recipients listed; delivery attempts (an estimate: retry-estimate.ts);
+ *                     these also take = (rcpt-count=1)
+ *   expires<N         time left before qmgr returns it as expired (lifetime from the
+ *                     configuration, else Postfix's 5d), with the age units
+ *   A bare `or` is the operator (quote it to search for the word); "(" at the start of a
+ *   term opens a group and ")" ends a bare word (quote a word that has them).
  *
  * Contract: pure, never throws; a problem comes back as { position, message } where position
  * is the 0-based offset in the text of the term at fault (for a caret under it).
@@ -27,7 +35,8 @@ export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id', '
 export type TextField = (typeof TEXT_FIELDS)[number];
 /** `any` is a bare word or /regex/: sender, recipients, reasons, subject, id. */
 export type MatchField = TextField | 'any';
-export type CompareOp = '>' | '<' | '>=' | '<=';
+export type CompareOp = '>' | '<' | '>=' | '<=' | '=';
+export type CompareField = 'age' | 'size' | 'rcpt-count' | 'attempts' | 'expires';
 
 interface TermBase {
   negate: boolean;
@@ -42,15 +51,22 @@ export type FilterTerm =
   /** client:ADDRESS or client:ADDRESS/PREFIX: the client address lies in the block. */
   | (TermBase & { kind: 'cidr'; block: CidrBlock })
   | (TermBase & { kind: 'origin'; origin: 'smtp' | 'local' })
-  /** age in seconds, size in bytes. */
-  | (TermBase & { kind: 'compare'; field: 'age' | 'size'; op: CompareOp; value: number });
+  /** age and expires in seconds, size in bytes, counts as numbers. */
+  | (TermBase & { kind: 'compare'; field: CompareField; op: CompareOp; value: number });
+
+/** The parsed expression: terms, all-of (and), any-of (or), negated groups. */
+export type FilterExpr =
+  | { kind: 'term'; term: FilterTerm }
+  | { kind: 'and' | 'or'; items: FilterExpr[] }
+  | { kind: 'not'; expr: FilterExpr; start: number; end: number };
 
 export interface FilterParseError {
   position: number;
   message: string;
 }
 
-export type ParseResult = { ok: true; terms: FilterTerm[] } | { ok: false; error: FilterParseError };
+/** `terms`: every term of the expression in text order (an empty text has none and `expr` is an empty and). */
+export type ParseResult = { ok: true; terms: FilterTerm[]; expr: FilterExpr } | { ok: false; error: FilterParseError };
 
 const AGE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
@@ -97,10 +113,10 @@ class Scanner {
   skipSpace(): void {
     while (!this.done && this.atSpace()) this.pos++;
   }
-  /** A bare value: up to the next whitespace. */
+  /** A bare value: up to the next whitespace or ")". */
   word(): string {
     const from = this.pos;
-    while (!this.done && !this.atSpace()) this.pos++;
+    while (!this.done && !this.atSpace() && this.peek() !== ')') this.pos++;
     return this.text.slice(from, this.pos);
   }
   /** A "quoted" value; the scanner is on the opening quote. */
@@ -135,7 +151,7 @@ class Scanner {
     throw new ParseFailure(open, 'unclosed regular expression: add a closing /');
   }
   expectTermEnd(start: number): void {
-    if (!this.done && !this.atSpace()) {
+    if (!this.done && !this.atSpace() && this.peek() !== ')') {
       throw new ParseFailure(this.pos, `unexpected "${this.word()}" after the term at ${start + 1}: put a space between terms`);
     }
   }
@@ -165,16 +181,18 @@ function parseTerm(s: Scanner): FilterTerm {
   }
   const base: TermBase = { negate, start, end: start };
   const rest = s.text.slice(s.pos);
-  const compare = /^(age|size)(>=|<=|>|<|=)/i.exec(rest);
+  const compare = /^(age|size|rcpt-count|attempts|expires)(>=|<=|>|<|=)/i.exec(rest);
   if (compare) {
-    const field = compare[1]!.toLowerCase() as 'age' | 'size';
+    const field = compare[1]!.toLowerCase() as CompareField;
     const op = compare[2]!;
-    if (op === '=') throw new ParseFailure(start, `${field} takes > < >= or <= (e.g. ${field}>${field === 'age' ? '2h' : '1M'})`);
+    const count = field === 'rcpt-count' || field === 'attempts';
+    if (op === '=' && !count) throw new ParseFailure(start, `${field} takes > < >= or <= (e.g. ${field}${field === 'expires' ? '<1d' : field === 'age' ? '>2h' : '>1M'})`);
     s.pos += compare[0].length;
     const at = s.pos;
     const text = s.word();
     if (text === '') throw new ParseFailure(at, `${field}${op} needs a value`);
-    const value = field === 'age' ? parseAge(text, at) : parseSize(text, at);
+    if (count && !/^\d+$/.test(text)) throw new ParseFailure(at, `bad count "${text}": a whole number (e.g. ${field}>5)`);
+    const value = count ? Number(text) : field === 'size' ? parseSize(text, at) : parseAge(text, at);
     return { ...base, kind: 'compare', field, op: op as CompareOp, value, end: s.pos };
   }
   const prefix = /^([a-z]+):/i.exec(rest);
@@ -196,7 +214,7 @@ function parseTerm(s: Scanner): FilterTerm {
       if (value !== 'smtp' && value !== 'local') throw new ParseFailure(at, `origin:${value} is not an origin: origin:smtp (a network client) or origin:local (sendmail)`);
       return { ...base, kind: 'origin', origin: value, end: s.pos };
     }
-    if (name === 'client' && /^[0-9a-f:.]*[:.][0-9a-f:.]*(?:\/\d+)?$/i.test(s.text.slice(s.pos).split(/\s/, 1)[0]!)) {
+    if (name === 'client' && /^[0-9a-f:.]*[:.][0-9a-f:.]*(?:\/\d+)?$/i.test(s.text.slice(s.pos).split(/[\s)]/, 1)[0]!)) {
       // Looks like an address or block: a bad one is an error, not a substring search.
       const at = s.pos;
       const value = s.word();
@@ -208,7 +226,7 @@ function parseTerm(s: Scanner): FilterTerm {
     if (!(TEXT_FIELDS as readonly string[]).includes(name)) {
       throw new ParseFailure(
         start + (negate ? 1 : 0),
-        `unknown field "${name}:": use ${TEXT_FIELDS.join(':, ')}:, origin:, queue:, age>, size> (quote a word that has a colon)`,
+        `unknown field "${name}:": use ${TEXT_FIELDS.join(':, ')}:, origin:, queue:, age>, size>, rcpt-count>, attempts>, expires< (quote a word that has a colon)`,
       );
     }
     return parseValue(s, name as TextField, base, name);
@@ -216,15 +234,80 @@ function parseTerm(s: Scanner): FilterTerm {
   return parseValue(s, 'any', base, '');
 }
 
-/** Parse filter text into terms; an empty or blank text is no terms (matches everything). */
+/** `or` as the operator: the bare word, followed by a blank, "(" or "!". */
+function atOr(s: Scanner): boolean {
+  if (s.text.slice(s.pos, s.pos + 2).toLowerCase() !== 'or') return false;
+  const after = s.text[s.pos + 2];
+  return after !== undefined && /[\s(!)]/.test(after);
+}
+
+/** The expression grammar over parseTerm: or of ands of (negated) terms and groups. */
+class ExprParser {
+  readonly terms: FilterTerm[] = [];
+  constructor(private readonly s: Scanner) {}
+
+  or(): FilterExpr {
+    const s = this.s;
+    const items = [this.and()];
+    while (atOr(s)) {
+      const at = s.pos;
+      s.pos += 2;
+      s.skipSpace();
+      if (s.done || s.peek() === ')' || atOr(s)) throw new ParseFailure(at, '"or" needs a term on each side (quote "or" to search for the word)');
+      items.push(this.and());
+    }
+    return items.length === 1 ? items[0]! : { kind: 'or', items };
+  }
+
+  private and(): FilterExpr {
+    const s = this.s;
+    const items: FilterExpr[] = [];
+    for (s.skipSpace(); !s.done && s.peek() !== ')' && !(atOr(s) && items.length > 0); s.skipSpace()) {
+      if (atOr(s) || (s.text.slice(s.pos).toLowerCase() === 'or')) throw new ParseFailure(s.pos, '"or" needs a term on each side (quote "or" to search for the word)');
+      items.push(this.unary());
+    }
+    return items.length === 1 ? items[0]! : { kind: 'and', items };
+  }
+
+  private unary(): FilterExpr {
+    const s = this.s;
+    const start = s.pos;
+    if (s.peek() === '!' && s.text[s.pos + 1] === '(') {
+      s.pos++;
+      const expr = this.group();
+      return { kind: 'not', expr, start, end: s.pos };
+    }
+    if (s.peek() === '(') return this.group();
+    const term = parseTerm(s);
+    this.terms.push(term);
+    return { kind: 'term', term };
+  }
+
+  private group(): FilterExpr {
+    const s = this.s;
+    const open = s.pos++;
+    s.skipSpace();
+    if (s.peek() === ')') throw new ParseFailure(open, 'empty parentheses: put terms inside, e.g. (from:a or from:b)');
+    const expr = this.or();
+    s.skipSpace();
+    if (s.peek() !== ')') throw new ParseFailure(open, 'unclosed "(": add a ")"');
+    s.pos++;
+    s.expectTermEnd(open);
+    return expr;
+  }
+}
+
+/** Parse filter text; an empty or blank text is no terms (matches everything). */
 export function parseFilter(text: string): ParseResult {
   const s = new Scanner(text);
-  const terms: FilterTerm[] = [];
+  const parser = new ExprParser(s);
   try {
-    for (s.skipSpace(); !s.done; s.skipSpace()) terms.push(parseTerm(s));
+    const expr = parser.or();
+    s.skipSpace();
+    if (!s.done) throw new ParseFailure(s.pos, 'unmatched ")": remove it or add a "(" before it');
+    return { ok: true, terms: parser.terms, expr };
   } catch (error) {
     if (error instanceof ParseFailure) return { ok: false, error: { position: error.position, message: error.message } };
     throw error;
   }
-  return { ok: true, terms };
 }

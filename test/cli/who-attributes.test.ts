@@ -77,3 +77,23 @@ describe('who: the corpus', () => {
     expect(local.filter((id) => listedSmtp.includes(id))).toEqual([]);
   });
 });
+
+describe('count and list --filter', () => {
+  it('count prints only the number list --filter lists, for the new grammar too', () => {
+    for (const filter of ['origin:smtp', '(helo:client or from:alice) !queue:active', 'rcpt-count>2', 'queue:hold or queue:maildrop']) {
+      const count = runCli(['count', '--filter', filter, '--spool', corpus.spool]);
+      expect(count.stdout).toMatch(/^\d+\n$/);
+      const listed = json(runCli(['list', '--json', '--filter', filter, '--spool', corpus.spool]).stdout);
+      expect(Number(count.stdout), filter).toBe(listed.length);
+      expect(listed.length, filter).toBeGreaterThan(0);
+    }
+    expect(runCli(['count', '--spool', corpus.spool]).stdout).toBe(`${json(runCli(['list', '--json', '--spool', corpus.spool]).stdout).length}\n`);
+    expect(runCli(['count', '--filter', 'rcpt-count>2 !rcpt-count>2', '--spool', corpus.spool]).stdout).toBe('0\n');
+  });
+
+  it('a filter that does not parse is a usage error pointing at the spot', () => {
+    const r = runCli(['count', '--filter', '(from:a or', '--spool', corpus.spool]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`  (from:a or\n  ${' '.repeat(8)}^`); // the caret under "or" 
+  });
+});

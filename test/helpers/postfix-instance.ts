@@ -4,7 +4,7 @@
  *
  * Contract: createPostfixInstance() writes its own main.cf/master.cf, queue_directory and
  * data_directory under a fresh temp dir, starts `postfix -c DIR start` and returns a handle.
- * No inet listener at all (no smtpd); mail is relayed to [127.0.0.1]:PORT where nothing
+ * No inet listener unless smtpdPort asks for smtpd on loopback; mail is relayed to [127.0.0.1]:PORT where nothing
  * listens, so every message defers with "Connection refused" and then sits in deferred/
  * (queue_run_delay and backoffs are an hour, so nothing moves during a test). Instances are
  * independent: several can run at once (one per test file, vitest runs files in parallel).
@@ -35,6 +35,8 @@ export interface PostfixInstanceOptions {
   tz?: string;
   /** Label in the temp dir name and syslog_name. */
   label?: string;
+  /** Also run smtpd on 127.0.0.1:PORT (the only inet listener; tests speak SMTP to it). */
+  smtpdPort?: number;
 }
 
 /** One `postqueue -j` line (Postfix 3.7 members). */
@@ -110,7 +112,8 @@ export async function createPostfixInstance(options: PostfixInstanceOptions = {}
   chownSync(join(root, 'data'), postfixUid, 0);
   const relayPort = await closedPort();
   writeFileSync(join(configDir, 'main.cf'), mainCf(root, relayPort, `${label}-${root.slice(-6)}`, options));
-  writeFileSync(join(configDir, 'master.cf'), MASTER_CF);
+  const smtpd = options.smtpdPort ? `127.0.0.1:${options.smtpdPort} inet n - n - - smtpd\n` : '';
+  writeFileSync(join(configDir, 'master.cf'), MASTER_CF + smtpd);
   const env: NodeJS.ProcessEnv = { ...process.env, TZ: options.tz ?? 'UTC', MAIL_CONFIG: configDir, LC_ALL: 'C' };
 
   let stopped = false;
