@@ -15,6 +15,7 @@ import type { QueueName } from '../domain/queue.js';
 import { isAllowedIn, REC, describeRecordType, type Segment } from './rec-type.js';
 import { RecordReader, type QueueRecord } from './record.js';
 import { showqAddress } from './printable.js';
+import { decodeEncodedWords } from './encoded-words.js';
 
 export type RecipientStatus = 'pending' | 'done' | 'canceled';
 
@@ -272,7 +273,8 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
         break;
     }
   }
-  result.subject = headers.subject;
+  // Decoded for reading and searching (subject:Отчёт finds every encoding of it).
+  result.subject = headers.subject === null ? null : decodeEncodedWords(headers.subject);
   result.client = client.result();
   const fileSize = options.fileSize ?? bytes.length;
   if (!result.complete && bytes.length < fileSize && !options.fetch) {

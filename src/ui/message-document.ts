@@ -8,6 +8,7 @@
 import type { ClientAttributes, Diagnostic, QueueEntry } from '../domain/entry.js';
 import { formatPostcat } from '../spool/postcat-format.js';
 import { printable } from '../spool/printable.js';
+import { decodeEncodedWords } from '../spool/encoded-words.js';
 
 export type MessageView = 'postcat' | 'records';
 
@@ -56,6 +57,44 @@ export function describeClient(c: ClientAttributes): string {
   return printable('who: ' + parts.join(', '));
 }
 
+/** What is happening to a listed recipient, from its queue and delay reason. */
+function recipientStatus(entry: QueueEntry, reason: string): string {
+  switch (entry.queueName) {
+    case 'deferred': return reason ? 'deferred' : 'deferred, no reason logged';
+    case 'hold': return reason ? 'on hold (was deferred)' : 'on hold';
+    case 'active': return reason ? 'in delivery (was deferred)' : 'in delivery';
+    case 'corrupt': return 'corrupt: not delivered';
+    default: return 'not tried yet';
+  }
+}
+
+/**
+ * Each recipient mailq lists, with its own status and delay reason (a message can be
+ * deferred for one recipient and waiting for another for a different reason).
+ */
+export function recipientLines(entry: QueueEntry): DocLine[] {
+  if (entry.recipients.length === 0) return [];
+  const lines: DocLine[] = [{ text: `*** RECIPIENTS ${entry.recipients.length} (as mailq lists them) ***`, kind: 'marker' }];
+  for (const r of entry.recipients) {
+    const status = recipientStatus(entry, r.delayReason);
+    lines.push({ text: printable(`${r.address}  [${status}]${r.delayReason ? `  (${r.delayReason})` : ''}`), kind: 'text' });
+  }
+  return lines;
+}
+
+/**
+ * Encoded words decoded in the headers (Subject, display names in From/To) and the envelope's
+ * sender_fullname, then sanitized again: `postq cat` and the record view keep the raw text.
+ */
+function decodeHeaderLines(lines: DocLine[]): void {
+  let inHeaders = false;
+  for (const line of lines) {
+    if (line.kind === 'marker') inHeaders = line.text.startsWith('*** MESSAGE CONTENTS');
+    else if (inHeaders && line.text === '') inHeaders = false;
+    else if (inHeaders || line.text.startsWith('sender_fullname: ')) line.text = printable(decodeEncodedWords(line.text), { keepTab: true });
+  }
+}
+
 export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage, view: MessageView, dump: RecordDumper): MessageDocument {
   const id = printable(entry.queueId);
   let found: FoundMessage;
@@ -80,6 +119,7 @@ export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage
   }
   const out = formatPostcat(found.bytes, { path: found.path });
   const lines = splitLines(out.text, 'text');
+  decodeHeaderLines(lines);
   if (entry.client) lines.splice(lines[0]?.kind === 'marker' ? 1 : 0, 0, { text: describeClient(entry.client), kind: 'text' });
   for (const warning of out.warnings) lines.push({ text: `warning: ${printable(warning)}`, kind: 'marker', problem: true });
   let problem: string | null = null;
@@ -92,5 +132,5 @@ export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage
     problem ??= d.problem;
     lines.push({ text: '*** RECORD DUMP (offset type length data) ***', kind: 'marker' }, ...d.lines);
   }
-  return { queueId: entry.queueId, title, view, lines, problem };
+  return { queueId: entry.queueId, title, view, lines: [...recipientLines(entry), ...lines], problem };
 }

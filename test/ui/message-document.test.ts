@@ -12,7 +12,7 @@ import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { readMessageBytes } from '../../src/watch/read-message.js';
 import { dumpRecords } from '../../src/spool/record-dump.js';
-import { buildMessageDocument, describeClient } from '../../src/ui/message-document.js';
+import { buildMessageDocument, describeClient, recipientLines } from '../../src/ui/message-document.js';
 import { emptyClientAttributes } from '../../src/spool/client-attributes.js';
 import { copyCorpusSpool } from '../helpers/corpus.js';
 
@@ -20,9 +20,14 @@ const copy = copyCorpusSpool('basic');
 afterAll(() => copy.cleanup());
 const config = resolveSpoolConfig({ spool: copy.spool });
 const entries = new Map(scanQueues(config, QUEUE_NAMES).map((e) => [e.queueId, e]));
-const doc = (id: string, view: 'postcat' | 'records' = 'postcat') => {
+const fullDoc = (id: string, view: 'postcat' | 'records' = 'postcat') => {
   const entry = entries.get(id)!;
   return buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dumpRecords);
+};
+/** The document without its recipients block (tested on its own below): postcat's part. */
+const doc = (id: string, view: 'postcat' | 'records' = 'postcat') => {
+  const d = fullDoc(id, view);
+  return view === 'records' ? d : { ...d, lines: d.lines.slice(recipientLines(entries.get(id)!).length) };
 };
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
@@ -66,6 +71,55 @@ describe('buildMessageDocument', () => {
       throw new SpoolAccessError('permission denied reading /x\x1b[2J', '/x', 'EACCES');
     }, 'postcat', dumpRecords);
     expect(denied.lines[0]!.text).toBe('cannot read the file: permission denied reading /x^[[2J');
+  });
+});
+
+describe('recipients, each with its status and delay reason as mailq lists them', () => {
+  it('a message deferred for different reasons per recipient (mixed-reasons)', () => {
+    const id = '2887322C21A';
+    const lines = fullDoc(id).lines.map((l) => l.text);
+    expect(lines[0]).toBe('*** RECIPIENTS 3 (as mailq lists them) ***');
+    // The oracle: mailq's block for this id, reason lines "(...)" above the recipients they cover.
+    const mailq = readFileSync(join(copy.oracle, 'mailq.txt'), 'utf8').split('\n');
+    const at = mailq.findIndex((l) => l.startsWith(id));
+    let reason = '';
+    const expected: string[] = [];
+    for (const line of mailq.slice(at + 1)) {
+      if (line === '') break;
+      const r = /^\s*\((.*)\)$/.exec(line);
+      if (r) reason = r[1]!;
+      else expected.push(`${line.trim()}  [deferred]  (${reason.replace(/\?/g, '\u0000')})`);
+    }
+    expect(expected).toHaveLength(3);
+    // mailq shows control bytes in reasons as `?`; the pane as ^[ and the like.
+    const shown = lines.slice(1, 4);
+    shown.forEach((line, i) => {
+      const want = expected[i]!.split('\u0000');
+      let pos = 0;
+      for (const part of want) {
+        const found = line.indexOf(part, pos);
+        expect(found, `${line} has ${part}`).toBeGreaterThanOrEqual(pos);
+        pos = found + part.length;
+      }
+    });
+    expect(new Set(shown.map((l) => /\((.*)\)$/.exec(l)?.[1]?.slice(0, 12))).size).toBe(3);
+    expect(shown.join('\n')).not.toMatch(CONTROL);
+  });
+
+  it('held, active and not yet tried messages say so', () => {
+    const status = (id: string) => fullDoc(id).lines[1]!.text;
+    expect(status('5FAAF22C222')).toMatch(/\[on hold/);
+    expect(status('6A33E22C224')).toMatch(/\[in delivery/);
+    expect(status('2AA4722C267')).toMatch(/\[not tried yet\]/);
+  });
+});
+
+describe('encoded words (RFC 2047)', () => {
+  it('the pane shows Subject and From decoded (utf8-2047), postq cat stays raw', () => {
+    const text = doc('B248722C20F').lines.map((l) => l.text);
+    expect(text).toContain('Subject: Grüße aus Köln – Straßenfest am Wochenende ✓');
+    expect(text).toContain('From: Jürgen Müller-Lüdenscheidt <mallory@remote.example>');
+    expect(entries.get('B248722C20F')!.subject).toBe('Grüße aus Köln – Straßenfest am Wochenende ✓');
   });
 });
 
