@@ -15,6 +15,7 @@ import { inlineReadWorker } from '../scripts/inline-read-worker.mjs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runConsoleBench } from './console-bench.js';
+import { runLogBench } from './log-bench.js';
 import { ensureSpool } from './make-spool.js';
 import { machineLines, mb, median, ms, pct, percentile, printTable, ratioOf, type Row } from './report.js';
 
@@ -137,3 +138,7 @@ console.log(`watcher stats after the burst: ${JSON.stringify(live.stats)}`);
 // same run and on the same machine.
 console.log('');
 printTable(`postq console rendering, ${messages} messages`, await runConsoleBench(messages));
+
+// The log trail: one id's trail in a 1 GiB log against grep -F, and the live tail at rest.
+console.log('');
+printTable('postq log trail', await runLogBench(workDir, log));

@@ -4,13 +4,15 @@
  * rename + create) the old descriptor is drained and closed and the new file is read from its
  * start; when the file shrank (copytruncate) reading restarts at 0. New lines that contain a
  * collator needle are offered to it; the last LOOKBACK_LINES lines are kept for an smtpd
- * session's backfill. A poll every `intervalMs` (a stat and, only when the size changed, a
- * read): nothing else runs while the log is quiet.
+ * session's backfill. An inotify watch on the log's directory (fs.watch) wakes it when the
+ * file is written, renamed or created; a slow poll every `intervalMs` (a stat) covers file
+ * systems without inotify. Nothing runs while the log is quiet.
  *
  * Errors are reported through onProblem (the tail keeps polling: a log that is briefly
  * missing during rotation comes back); never throws.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { decodeLine } from './line-window.js';
 import { LogAccessError, openLogFile } from './open-log.js';
 import { parseLogLine, type LogLine } from './parse-line.js';
@@ -22,7 +24,10 @@ const READ_BYTES = 1 << 20;
 const MAX_PARTIAL = 1 << 20;
 
 export interface TailOptions {
+  /** The fallback poll (default 5 s); the directory watch answers sooner. */
   intervalMs?: number;
+  /** Watch the directory with inotify (default true). */
+  watch?: boolean;
   /** Position base for offered lines (after every file already searched). */
   positionBase: number;
   onProblem?: (message: string) => void;
@@ -112,21 +117,42 @@ export function tailLogFile(path: string, startOffset: number, collator: TrailCo
     options.onPoll?.();
   };
 
-  const poll = () => {
-    running ??= pollOnce().finally(() => {
-      running = null;
+  // A poll asked for while one runs starts after it, so it sees what was written before the ask.
+  let queued: Promise<void> | null = null;
+  const poll = (): Promise<void> => {
+    if (queued) return queued;
+    const next = (running ?? Promise.resolve()).then(() => {
+      queued = null;
+      running = pollOnce().finally(() => {
+        running = null;
+      });
+      return running;
     });
-    return running;
+    queued = next;
+    return next;
   };
   const timer = setInterval(() => {
     if (!stopped) void poll();
-  }, options.intervalMs ?? 500);
+  }, options.intervalMs ?? 5000);
+  let watcher: FSWatcher | null = null;
+  if (options.watch ?? true) {
+    try {
+      const name = basename(path);
+      watcher = watch(dirname(path), { persistent: false }, (_event, changed) => {
+        if (!stopped && (changed === null || changed === name)) void poll();
+      });
+      watcher.on('error', () => watcher?.close());
+    } catch {
+      watcher = null; // no inotify here: the poll does it
+    }
+  }
 
   return {
     poll,
     async stop() {
       stopped = true;
       clearInterval(timer);
+      watcher?.close();
       await running;
       if (handle) await handle.close().catch(() => undefined);
       handle = null;
