@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tailLogFile } from '../../src/logs/tail-file.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { createTrailCollator } from '../../src/logs/trail-collate.js';
 
 let dir: string;
@@ -64,6 +65,21 @@ describe('tailLogFile', () => {
       expect(problems).toEqual([`${path}: no such file`]);
       writeFileSync(path, L(1, 'postfix/qmgr[1]: 0ABCDEF1234: removed'));
       await tail.poll();
+    } finally {
+      await tail.stop();
+    }
+    expect(added).toEqual(['removed']);
+  });
+
+  it('wakes on a write through the directory watch, with no poll due', async () => {
+    const path = join(dir, 'maillog');
+    writeFileSync(path, '');
+    const added: string[] = [];
+    const collator = createTrailCollator(['0ABCDEF1234'], { follow: false, onEntry: (_id, e) => added.push(e.line.message) });
+    const tail = tailLogFile(path, 0, collator, { positionBase: 0, intervalMs: 3_600_000 });
+    try {
+      appendFileSync(path, L(1, 'postfix/qmgr[1]: 0ABCDEF1234: removed'));
+      await waitFor(() => added.length === 1, { what: 'the appended line' });
     } finally {
       await tail.stop();
     }
