@@ -17,6 +17,8 @@ import { instanceConfigDir, type SpoolConfig } from '../config/spool-config.js';
 import { findThemeFile, loadTheme, loadThemeFile } from '../config/theme-load.js';
 import { ThemeError, type Theme } from '../config/theme.js';
 import { createConsoleStore } from '../store/console-store.js';
+import type { HealthThresholds } from '../store/health.js';
+import { startHealthFeed } from './health-feed.js';
 import type { ConsoleStore } from '../store/console-state.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createPostsuperBackend } from '../actions/postsuper-backend.js';
@@ -73,6 +75,8 @@ export interface StartConsoleOptions {
    * makes the same check there.
    */
   checkIdentity?: boolean;
+  /** Health alert thresholds (--stuck-after); Postfix-minded defaults otherwise. */
+  thresholds?: HealthThresholds;
 }
 
 /** Why the console cannot run on this terminal, or null. */
@@ -173,7 +177,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   }
   const config = options.config;
   const backend = consoleBackend(options.backend, config, !!options.readOnly, options.checkIdentity ?? true);
-  const store = createConsoleStore({ backend });
+  const store = createConsoleStore({ backend, limits: config.limits });
   const dump = options.dumpRecords ?? dumpRecords;
   const read: MessageReader = options.readMessage ?? ((entry) => readMessageBytes(config, entry));
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);
@@ -188,6 +192,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     altScreen: options.altScreen ?? true,
   });
   const stop = (options.feed ?? watcherFeed)(store, config, running.fail, gate);
+  const stopHealth = startHealthFeed(store, config, options.thresholds ? { thresholds: options.thresholds } : {});
   const themeWatcher = themeReloadFeed(store, themeSource, themePath);
   let code = 1;
   try {
@@ -196,6 +201,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     return code;
   } finally {
     await themeWatcher?.stop();
+    stopHealth();
     await stop();
     // Once the console is gone nothing may keep the process alive (a scan still in progress,
     // a stuck child): the caller gets two seconds for its own cleanup, then the process ends.
@@ -209,6 +215,16 @@ export interface ConsoleFlags {
   theme?: string | undefined;
   'no-alt-screen'?: boolean | undefined;
   pick?: boolean | undefined;
+  'stuck-after'?: string | undefined;
+}
+
+/** --stuck-after SECONDS: when an incoming 0600 file or a maildrop message counts as stuck. */
+export function parseThresholds(flags: ConsoleFlags): HealthThresholds | undefined {
+  const raw = flags['stuck-after'];
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--stuck-after takes seconds, not "${raw}"`);
+  return { stuckSeconds: seconds };
 }
 
 /** Why a spool no Postfix configuration describes is shown read-only (the header's [RO]). */
@@ -234,7 +250,8 @@ export function chooseBackend(name: string | undefined, config: SpoolConfig): Qu
 
 export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags): Promise<number> {
   const backend = chooseBackend(flags.backend, config);
-  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'] };
+  const thresholds = parseThresholds(flags);
+  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], ...(thresholds ? { thresholds } : {}) };
   if (!flags.pick) return startConsole(options);
   // --pick: the marked ids go to stdout on `q`; the console draws on the terminal instead.
   const { drawingTerminal, formatPicked } = await import('./pick.js');

@@ -15,7 +15,7 @@ export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
 
 const USAGE = `usage:
   postq [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct] [--read-only] [--theme NAME] [--no-alt-screen]
-        [--pick]                                                    open the console (--pick: print the marked ids on q)
+        [--pick] [--stuck-after SECONDS]                            open the console (--pick: print the marked ids on q)
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq count [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
@@ -185,6 +185,7 @@ async function dispatch(argv: string[]): Promise<number> {
       theme: { type: 'string' },
       'no-alt-screen': { type: 'boolean' },
       pick: { type: 'boolean' },
+      'stuck-after': { type: 'string' },
     });
     if (values.help) return out(USAGE), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);

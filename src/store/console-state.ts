@@ -9,6 +9,8 @@ import type { QueueName } from '../domain/queue.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { CompiledFilter } from './filter-match.js';
 import type { FilterParseError } from './filter-parse.js';
+import type { PostfixLimits } from '../domain/postfix-limits.js';
+import type { HealthAlert, PostfixRunState } from './health.js';
 import type { OldestTracker } from './oldest-tracker.js';
 import type { QueueStatsMap } from './queue-stats.js';
 import type { SelectorCache } from './selector-cache.js';
@@ -103,6 +105,12 @@ export interface ConsoleData {
   flash: Flash | null;
   /** Ids with an action in flight. Replaced, never mutated. */
   pending: ReadonlyMap<string, PendingOp>;
+  /** Postfix's queue limits and lifetimes (postconf's, or the defaults; limits.source). */
+  limits: PostfixLimits;
+  /** Whether master runs, from the health timer; null when not checked (no configuration). */
+  postfix: PostfixRunState | null;
+  /** The clock-dependent alerts (stuck incoming, pickup), replaced only when they change. */
+  timedAlerts: readonly HealthAlert[];
   /** backend.disabledReason: why actions are refused (read-only), or null. */
   readOnlyReason: string | null;
 
@@ -144,6 +152,8 @@ export interface ConsoleActions {
   /** One batch from the watcher: one set(). Held back while paused. */
   applySpoolBatch(batch: SpoolBatch): void;
   setWatcherStatus(status: Partial<WatcherStatus>): void;
+  /** The health timer's findings (new limits after a postconf change, master's state, timed alerts). */
+  updateHealth(patch: Partial<Pick<ConsoleData, 'limits' | 'postfix' | 'timedAlerts'>>): void;
   /** Refuse actions from now on (e.g. the view fell back to postqueue -j), with the reason. */
   setReadOnly(reason: string): void;
   setPaused(paused: boolean): void;

@@ -47,6 +47,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { QueueBackend } from '../domain/backend.js';
+import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
 import { printable } from '../spool/printable.js';
 import type { QueueEntry } from '../domain/entry.js';
 import { createActionOps } from './action-ops.js';
@@ -69,6 +70,8 @@ export interface ConsoleStoreOptions {
   /** Initial sort (default age, oldest first). */
   sortKey?: SortKey;
   viewportHeight?: number;
+  /** Postfix's limits (config.limits); Postfix's defaults when not given. */
+  limits?: PostfixLimits;
 }
 
 export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
@@ -93,6 +96,9 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       heldBatch: null,
       flash: null,
       pending: new Map(),
+      limits: options.limits ?? DEFAULT_POSTFIX_LIMITS,
+      postfix: null,
+      timedAlerts: [],
       readOnlyReason: backend.disabledReason,
       queueFilter: 'all',
       cursorId: null,
@@ -128,6 +134,9 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       },
       setReadOnly(reason) {
         set({ readOnlyReason: printable(reason), confirmation: null });
+      },
+      updateHealth(patch) {
+        set(patch);
       },
       setPaused(paused) {
         set((s) => {

@@ -11,6 +11,7 @@ import type { ActionName } from '../domain/backend.js';
 import type { Theme } from '../config/theme.js';
 import type { ConsoleState, ConsoleStore, Flash } from '../store/console-state.js';
 import { selectCounts, selectCursorEntry, selectMarkedHidden, selectWindow } from '../store/selectors.js';
+import { selectHealth } from '../store/health.js';
 import { layoutColumns } from './columns.js';
 import { idColumnWidth } from './id-width.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
@@ -102,6 +103,7 @@ export function App(props: AppProps): React.ReactElement {
   const window = useStore(store, (s) => selectWindow(s, layout.listHeight));
   const counts = useStore(store, selectCounts);
   const markedHidden = useStore(store, selectMarkedHidden);
+  const health = useStore(store, selectHealth);
   const idWidth = useStore(store, (s) => idColumnWidth(s.entries, s.lastChange));
   const colLayout = useMemo(() => layoutColumns(width, idWidth), [width, idWidth]);
   const ctx: BindingContext = { actionsDisabled: state.readOnlyReason, supports: props.supports };
@@ -183,7 +185,8 @@ export function App(props: AppProps): React.ReactElement {
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={layout.frameHeight} overflow="hidden">
         <HeaderM host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
-          readOnly={state.readOnlyReason !== null} readOnlyReason={state.readOnlyReason} now={now} width={width} compact={layout.compact} />
+          readOnly={state.readOnlyReason !== null} readOnlyReason={state.readOnlyReason} now={now} width={width} compact={layout.compact}
+          health={health} activeLimit={state.limits.activeLimit} />
         <CrumbsM queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
           draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
           sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} />

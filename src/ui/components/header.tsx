@@ -8,6 +8,7 @@ import { Box } from 'ink';
 import { QUEUE_NAMES, type QueueName } from '../../domain/queue.js';
 import type { CountsView } from '../../store/selectors.js';
 import type { WatcherStatus } from '../../store/console-state.js';
+import type { HealthAlert } from '../../store/health.js';
 import type { ThemeToken } from '../../config/theme.js';
 import { printable } from '../../spool/printable.js';
 import { formatAge, formatCount, formatSize } from '../format.js';
@@ -29,6 +30,10 @@ export interface HeaderProps {
   now: number;
   width: number;
   compact: boolean;
+  /** Health alerts (store/health.ts), most serious first; shown left of the status. */
+  health?: readonly HealthAlert[];
+  /** qmgr_message_active_limit: active shows `n/limit` once it is half full. */
+  activeLimit?: number;
 }
 
 /** `: cause` for the [RO] marker when the reason starts with a short one ("--spool without -c: ..."). */
@@ -54,6 +59,11 @@ function countSegments(p: HeaderProps, short: boolean): Segment[] {
   for (const q of QUEUE_NAMES) {
     const c = p.counts.queues[q];
     out.push({ text: short ? SHORT[q] : q, token: `queue.${q}` as ThemeToken });
+    const limit = q === 'active' ? p.activeLimit : undefined;
+    if (limit !== undefined && c.count * 2 >= limit) {
+      out.push({ text: ` ${formatCount(c.count)}/${formatCount(limit)}${c.count >= limit ? ' FULL' : ''}  `, token: c.count >= limit ? 'status.error' : 'status.warn' });
+      continue;
+    }
     out.push({ text: ` ${formatCount(c.count)}  `, token: c.count > 0 ? 'header' : 'muted' });
   }
   const total = p.counts.total;
@@ -66,6 +76,17 @@ function countSegments(p: HeaderProps, short: boolean): Segment[] {
 }
 
 const widthOf = (segs: Segment[]) => segs.reduce((n, s) => n + cellWidth(s.text), 0);
+
+/** The alerts in words when they fit in `room` cells, else in short, else the first and a count. */
+function healthSegments(alerts: readonly HealthAlert[], room: number): Segment[] {
+  if (alerts.length === 0) return [];
+  const render = (pick: (a: HealthAlert) => string): Segment[] =>
+    alerts.flatMap((a, i) => [...(i > 0 ? [{ text: ' · ', token: 'muted' as const }] : []), { text: printable(pick(a)), token: a.level === 'error' ? 'status.error' as const : 'status.warn' as const }]);
+  for (const segs of [render((a) => a.text), render((a) => a.short)]) if (widthOf(segs) + 1 <= room) return [...segs, { text: ' ' }];
+  const first = alerts[0]!;
+  const more = alerts.length > 1 ? ` +${alerts.length - 1}` : '';
+  return [{ text: truncateCells(`${first.short}${more}`, Math.max(1, room - 1)), token: first.level === 'error' ? 'status.error' : 'status.warn' }, { text: ' ' }];
+}
 
 /** Place `right` at the right edge of `width`, cutting `left` to make room. */
 function leftRight(left: Segment[], right: Segment[], width: number): Segment[] {
@@ -89,7 +110,9 @@ export function Header(props: HeaderProps): React.ReactElement {
   const { width, compact } = props;
   const full = countSegments(props, false);
   const counts = widthOf(full) <= width - 1 ? full : countSegments(props, true);
-  const status = statusSegments(props);
+  const plainStatus = statusSegments(props);
+  // Alerts may take most of the line (the spool path and counts give way), not the first 20 cells.
+  const status = [...healthSegments(props.health ?? [], width - 20 - widthOf(plainStatus)), ...plainStatus];
   if (compact) {
     const line = [{ text: `${printable(props.host)} `, token: 'header' as const }, ...counts];
     return <Line segments={leftRight(line, status, width)} width={width} />;
