@@ -60,7 +60,8 @@ const LIST_HINTS: HintSet = [['?', 'help'], ['/', 'filter'], ['Space', 'mark'], 
 
 function hintsFor(mode: string, readOnly: boolean, requireWord: string | null): HintSet {
   if (mode === 'filter') return [['Enter', 'keep'], ['Esc', 'cancel'], ['from: to: domain: reason: queue: age> size> /re/ !', '']];
-  if (mode === 'pane') return [['j/k', 'scroll'], ['Space', 'page'], ['r', 'records'], ['Esc', 'close']];
+  if (mode === 'pane') return [['j/k', 'scroll'], ['Space', 'page'], ['/', 'search'], ['n N', 'next/prev'], ['w', 'wrap'], ['r', 'records'], ['Esc', 'close']];
+  if (mode === 'search') return [['Enter', 'find'], ['Esc', 'cancel']];
   if (mode === 'help') return [['j/k', 'scroll'], ['Esc', 'close']];
   if (mode === 'shape') return [['j/k', 'domain'], ['Enter', 'messages'], ['s', 'sender/recipient'], ['0-6', 'queue'], ['Esc', 'back']];
   if (mode === 'confirm') return requireWord ? [[`type ${requireWord} Enter`, 'confirm'], ['Esc', 'cancel']] : [['y', 'confirm'], ['n Esc', 'cancel']];
@@ -144,6 +145,24 @@ export function App(props: AppProps): React.ReactElement {
   useEffect(() => {
     if (state.confirmation && store.getState().flash) store.getState().clearFlash();
   }, [state.confirmation, store]);
+  // The open message follows its file: a move (held, released) reloads it from its new place
+  // and says so; a file that left every queue keeps what was shown and says it left.
+  const paneId = uiState.overlay === 'pane' ? uiState.pane?.queueId ?? null : null;
+  const paneEntry = useStore(store, (s) => (paneId === null ? null : s.entries.get(paneId) ?? null));
+  useEffect(() => {
+    const u = ui.getState();
+    if (paneId === null || !u.pane || u.pane.queueId !== paneId) return;
+    if (!paneEntry) {
+      if (!u.paneNote?.startsWith('left')) ui.setState({ paneNote: 'left the queue (delivered, deleted or expired)' });
+      return;
+    }
+    if (paneEntry.queueName !== u.paneQueue) {
+      ui.setState({ pane: props.loadMessage(paneEntry, u.pane.view), paneQueue: paneEntry.queueName, paneNote: `moved to ${paneEntry.queueName}` });
+    } else if (u.paneNote?.startsWith('left')) {
+      // Seen gone, then back where it was (a rename seen in two steps): nothing happened.
+      ui.setState({ paneNote: null });
+    }
+  }, [paneId, paneEntry, ui, props.loadMessage]);
 
   useInput(
     (input, key) => {
@@ -172,7 +191,10 @@ export function App(props: AppProps): React.ReactElement {
   } else if (uiState.overlay === 'help') {
     body = <HelpView ctx={ctx} width={width} height={layout.bodyHeight} offset={uiState.helpOffset} />;
   } else if (uiState.overlay === 'pane' && uiState.pane) {
-    body = <MessagePane doc={uiState.pane} offset={uiState.paneOffset} width={width} height={layout.bodyHeight} />;
+    body = (
+      <MessagePane doc={uiState.pane} offset={uiState.paneOffset} width={width} height={layout.bodyHeight}
+        wrap={uiState.paneWrap} matchLine={uiState.paneMatch} search={uiState.paneSearch} note={uiState.paneNote} />
+    );
   } else if (uiState.overlay === 'shape') {
     const { shape, title } = currentShape(state, uiState.shapeBy);
     body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} cursor={uiState.shapeCursor} />;

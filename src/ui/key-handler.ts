@@ -13,6 +13,7 @@ import { maxPaneOffset } from './components/message-pane.js';
 import { shapeRoom } from './components/shape-view.js';
 import { currentShape, shapeDomainFilter } from './shape-query.js';
 import { idsToCopy } from './clipboard.js';
+import { findInDocument } from './pane-search.js';
 
 export interface KeyDeps {
   store: ConsoleStore;
@@ -30,6 +31,7 @@ export function currentMode(store: ConsoleStore, ui: UiStore): KeyMode {
   if (store.getState().confirmation) return 'confirm';
   const u = ui.getState();
   if (u.draft !== null) return 'filter';
+  if (u.overlay === 'pane' && u.paneSearch !== null) return 'search';
   if (u.overlay === 'help') return 'help';
   if (u.overlay === 'pane') return 'pane';
   if (u.overlay === 'shape') return 'shape';
@@ -58,6 +60,7 @@ export function handleKey(name: string, deps: KeyDeps): void {
     s.setFilterText(draft, u.draftBefore);
   };
   if (mode === 'filter' && isText(name)) return editDraft((u.draft ?? '') + textOf(name));
+  if (mode === 'search' && isText(name)) return void ui.setState({ paneSearch: (u.paneSearch ?? '') + textOf(name) });
   if (mode === 'confirm' && s.confirmation?.requireWord) {
     if (isText(name) && name !== 'space') return void ui.setState({ typed: u.typed + name });
     if (name === 'backspace') return void ui.setState({ typed: u.typed.slice(0, -1) });
@@ -119,7 +122,7 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'pane.open': {
       const entry = selectCursorEntry(s);
       if (!entry) return;
-      ui.setState({ overlay: 'pane', pane: deps.loadMessage(entry, 'postcat'), paneOffset: 0 });
+      ui.setState({ overlay: 'pane', pane: deps.loadMessage(entry, 'postcat'), paneOffset: 0, paneQueue: entry.queueName, paneNote: null, paneMatch: null });
       return;
     }
     case 'pane.down': return pane(u.paneOffset + 1);
@@ -135,7 +138,29 @@ export function handleKey(name: string, deps: KeyDeps): void {
       ui.setState({ pane: deps.loadMessage(entry, doc.view === 'records' ? 'postcat' : 'records'), paneOffset: 0 });
       return;
     }
-    case 'pane.close': return void ui.setState({ overlay: 'none', pane: null });
+    case 'pane.close': return void ui.setState({ overlay: 'none', pane: null, paneNote: null, paneMatch: null });
+    case 'pane.wrap': return void ui.setState({ paneWrap: !u.paneWrap });
+    case 'pane.search': return void ui.setState({ paneSearch: '' });
+    case 'search.backspace': return void ui.setState({ paneSearch: [...(u.paneSearch ?? '')].slice(0, -1).join('') });
+    case 'search.cancel': return void ui.setState({ paneSearch: null });
+    case 'search.apply':
+    case 'pane.next':
+    case 'pane.prev': {
+      const doc = u.pane;
+      const query = binding.id === 'search.apply' ? (u.paneSearch ?? '') : u.paneQuery;
+      ui.setState({ paneSearch: null, paneQuery: query });
+      if (!doc || !query) return;
+      const back = binding.id === 'pane.prev';
+      // From the line after the last match (or the top line shown), wrapping around.
+      const from = binding.id === 'search.apply' ? u.paneOffset : (u.paneMatch ?? u.paneOffset) + (back ? -1 : 1);
+      const found = findInDocument(doc, query, from, back ? -1 : 1);
+      if (found === null) {
+        ui.setState({ paneMatch: null });
+        return s.setFlash(`not found in the message: ${query}`, 'warn');
+      }
+      ui.setState({ paneMatch: found });
+      return pane(found);
+    }
     case 'help.open': return void ui.setState({ overlay: 'help', helpOffset: 0 });
     case 'help.down': return help(u.helpOffset + (name === 'space' || name === 'pagedown' ? page : 1));
     case 'help.up': return help(u.helpOffset - (name === 'pageup' ? page : 1));

@@ -8,7 +8,7 @@
 import type { Key } from 'ink';
 import type { ActionName } from '../domain/backend.js';
 
-export type KeyMode = 'list' | 'filter' | 'confirm' | 'pane' | 'help' | 'shape';
+export type KeyMode = 'list' | 'filter' | 'confirm' | 'pane' | 'search' | 'help' | 'shape';
 
 export interface Binding {
   id: string;
@@ -72,7 +72,14 @@ export const BINDINGS: readonly Binding[] = [
   b('pane.top', ['g', 'home'], 'g', 'top', 'Message', ['pane']),
   b('pane.bottom', ['G', 'end'], 'G', 'bottom', 'Message', ['pane']),
   b('pane.records', ['r'], 'r', 'record dump / postcat view', 'Message', ['pane']),
+  b('pane.search', ['/'], '/', 'search in the message (Enter finds)', 'Message', ['pane']),
+  b('pane.next', ['n'], 'n', 'next match', 'Message', ['pane']),
+  b('pane.prev', ['N'], 'N', 'previous match', 'Message', ['pane']),
+  b('pane.wrap', ['w'], 'w', 'wrap long lines on / off', 'Message', ['pane']),
   b('pane.close', ['escape', 'q'], 'Esc q', 'close the message', 'Message', ['pane']),
+  b('search.apply', ['enter'], 'Enter', 'find the text', 'Message', ['search']),
+  b('search.cancel', ['escape'], 'Esc', 'cancel the search', 'Message', ['search']),
+  b('search.backspace', ['backspace'], 'BS', 'delete a character', 'Message', ['search']),
   b('shape.down', ['j', 'down'], 'j ↓', 'next domain', 'Shape', ['shape']),
   b('shape.up', ['k', 'up'], 'k ↑', 'previous domain', 'Shape', ['shape']),
   b('shape.pageDown', ['space', 'pagedown', 'ctrl+d', 'ctrl+f'], 'Space PgDn', 'page down', 'Shape', ['shape']),
@@ -90,7 +97,7 @@ export const BINDINGS: readonly Binding[] = [
   b('help.down', ['j', 'down', 'space', 'pagedown'], 'j ↓', 'scroll help', 'Help', ['help']),
   b('help.up', ['k', 'up', 'pageup'], 'k ↑', 'scroll help back', 'Help', ['help']),
   b('help.close', ['escape', 'q', '?'], 'Esc ? q', 'close help', 'Help', ['help']),
-  b('app.quit', ['q', 'ctrl+c'], 'q C-c', 'quit', 'Help', ['list', 'shape', 'help', 'pane', 'confirm', 'filter']),
+  b('app.quit', ['q', 'ctrl+c'], 'q C-c', 'quit', 'Help', ['list', 'shape', 'help', 'pane', 'confirm', 'filter', 'search']),
 ];
 
 const BY_ID = new Map(BINDINGS.map((x) => [x.id, x]));
@@ -138,7 +145,7 @@ export function bindingFor(mode: KeyMode, name: string): Binding | null {
     if (binding.when.includes(mode) && binding.keys.includes(name)) {
       // `q` closes the help and the pane before it quits (table order); in a text field or
       // a confirmation the letter is text, so only ctrl-c quits there.
-      if ((mode === 'filter' || mode === 'confirm') && binding.id === 'app.quit' && name !== 'ctrl+c') continue;
+      if ((mode === 'filter' || mode === 'confirm' || mode === 'search') && binding.id === 'app.quit' && name !== 'ctrl+c') continue;
       return binding;
     }
   }

@@ -45,3 +45,28 @@ export function expandTabs(line: string, tabSize = 8): string {
   }
   return out;
 }
+
+/** Split into rows of at most `width` cells (a wide character never straddles two rows). */
+export function wrapCells(text: string, width: number): string[] {
+  if (width <= 0) return [text];
+  if (ASCII_PRINTABLE.test(text)) {
+    const rows: string[] = [];
+    for (let i = 0; i < text.length; i += width) rows.push(text.slice(i, i + width));
+    return rows.length > 0 ? rows : [''];
+  }
+  const rows: string[] = [];
+  let row = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = stringWidth(ch);
+    if (used + w > width && row !== '') {
+      rows.push(row);
+      row = '';
+      used = 0;
+    }
+    row += ch;
+    used += w;
+  }
+  rows.push(row);
+  return rows;
+}

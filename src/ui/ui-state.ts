@@ -4,6 +4,7 @@
  * store, so the key handler reads current values without stale React closures.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { QueueName } from '../domain/queue.js';
 import type { MessageDocument } from './message-document.js';
 
 export type Overlay = 'none' | 'help' | 'pane' | 'shape';
@@ -18,6 +19,17 @@ export interface UiState {
   typed: string;
   pane: MessageDocument | null;
   paneOffset: number;
+  /** The queue the open message was in when last loaded (a move reloads it). */
+  paneQueue: QueueName | null;
+  /** What happened to the open message's file since it was opened ("moved to hold"). */
+  paneNote: string | null;
+  /** Long lines wrap instead of being cut. */
+  paneWrap: boolean;
+  /** The search being typed in the pane after `/`, or null. */
+  paneSearch: string | null;
+  /** The last search (n / N repeat it) and the line it found, or null. */
+  paneQuery: string;
+  paneMatch: number | null;
   helpOffset: number;
   shapeBy: 'recipient' | 'sender';
   /** The qshape view's cursor: an index into its domain rows. */
@@ -36,6 +48,12 @@ export function createUiStore(): UiStore {
     typed: '',
     pane: null,
     paneOffset: 0,
+    paneQueue: null,
+    paneNote: null,
+    paneWrap: false,
+    paneSearch: null,
+    paneQuery: '',
+    paneMatch: null,
     helpOffset: 0,
     shapeBy: 'recipient',
     shapeCursor: 0,

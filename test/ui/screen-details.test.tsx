@@ -41,6 +41,7 @@ describe('flash line', () => {
 
   it('clears when a confirmation opens', async () => {
     const h = await mount({ backend: createDirectBackend({ config: resolveSpoolConfig({ spool: copy.spool }) }) });
+    h.store.getState().setCursorId('749A822C202'); // a deferred message: hold applies to it
     h.store.getState().setFlash('held 3 of 3', 'ok');
     await waitForCondition(() => h.screen().includes('held 3 of 3'), 'flash shown');
     await h.press('queue.hold');
