@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SpoolAccessError, UsageError } from '../domain/errors.js';
-import { resolveSpoolConfig } from '../config/spool-config.js';
+import { assertPostfixSpool, resolveSpoolConfig } from '../config/spool-config.js';
 import { runCount, runList, parseQueueList } from './list-command.js';
 import { runCat } from './cat-command.js';
 import { ACTION_COMMANDS, parseBackendName, readAllStdin, runActionCommand } from './action-command.js';
@@ -49,6 +49,7 @@ function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 
 function spoolConfig(values: { spool?: string | undefined; config?: string | undefined }) {
   if (values.spool && values.config) throw new UsageError('give --spool or -c, not both');
+  if (values.spool) assertPostfixSpool(values.spool);
   return resolveSpoolConfig({ spool: values.spool ?? null, configDir: values.config ?? null });
 }
 

@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SpoolAccessError } from '../domain/errors.js';
 import { hashDirs, isLongQueueId, isQueueIdName } from '../domain/queue-id.js';
 import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
 import { LIMIT_PARAMS, limitsFromPostconf } from './postfix-limits.js';
@@ -127,10 +128,39 @@ export interface SpoolConfigOptions {
   configDir?: string | null;
 }
 
+/**
+ * Throws SpoolAccessError when `dir` can be listed but holds none of the queue directories
+ * (/etc, an empty folder, a queue directory itself): showing it would be a false "empty".
+ * A directory that cannot be listed is left to the readers, which say why (exit 3).
+ */
+export function assertPostfixSpool(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  if (!SPOOL_QUEUES.some((q) => names.includes(q))) {
+    throw new SpoolAccessError(
+      `${dir} is not a Postfix spool: it has none of the queue directories (${SPOOL_QUEUES.join(', ')}); give the queue_directory itself (postconf -h queue_directory)`,
+      dir,
+      'ENOTSPOOL',
+    );
+  }
+}
+
+const SPOOL_QUEUES = ['maildrop', 'incoming', 'active', 'deferred', 'hold'] as const;
+
 export function resolveSpoolConfig(options: SpoolConfigOptions): SpoolConfig {
   const configDir = options.configDir ?? null;
   // A bare --spool is a directory no Postfix config describes (a copy, the demo): infer.
-  const postconf = options.spool && !configDir ? null : readPostconf(configDir);
+  let postconf: Map<string, string> | null = null;
+  if (configDir) {
+    // A -c that postconf cannot read (a typo, no main.cf) must not fall back to the default spool.
+    const answer = runPostconf(configDir);
+    if ('error' in answer) throw new SpoolAccessError(`-c ${configDir}: ${answer.error}`, configDir, 'ENOCONF');
+    postconf = answer.values;
+  } else if (!options.spool) postconf = readPostconf(null);
   const queueDirectory = options.spool ?? (postconf?.get('queue_directory') || DEFAULT_QUEUE_DIRECTORY);
   if (postconf) {
     const int = (name: string, fallback: number) => {
