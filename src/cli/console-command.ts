@@ -30,7 +30,7 @@ import { readMessageBytes } from '../watch/read-message.js';
 import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
 import { watchThemeFile, type ThemeWatcher, type ThemeWatchOptions } from '../watch/theme-watcher.js';
-import type { WatchMode } from '../watch/watch-status.js';
+import type { WatchMode, WatchStatus } from '../watch/watch-status.js';
 import type { WatcherMode } from '../store/console-state.js';
 import { dumpRecords } from '../spool/record-dump.js';
 import { buildMessageDocument, type MessageLoader, type MessageReader, type RecordDumper } from '../ui/message-document.js';
@@ -88,14 +88,20 @@ export function terminalProblem(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadSt
 
 const WATCH_MODES: Record<WatchMode, WatcherMode> = { starting: 'starting', live: 'live', polling: 'polling', failed: 'error', stopped: 'error' };
 
+/**
+ * The watcher's status into the store: mode and message for the header and the flash line; a
+ * view from postqueue -j (status.readOnly) turns actions off for good, with the reason.
+ */
+export function applyWatchStatus(store: ConsoleStore, status: WatchStatus): void {
+  if (status.readOnly && store.getState().readOnlyReason === null) store.getState().setReadOnly(status.readOnly);
+  store.getState().setWatcherStatus({ mode: WATCH_MODES[status.mode], message: status.message });
+}
+
 /** The spool watcher (src/watch/spool-watcher.ts) feeding the store; a start failure ends the console. */
 export function watcherFeed(store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate?: BatchGate): StopFeed {
   const sink = gate ? (batch: SpoolBatch) => gate.push(batch) : (batch: SpoolBatch) => store.getState().applySpoolBatch(batch);
   const watcher = createSpoolWatcher(config, sink, {
-    onStatus: (status) => {
-      if (status.readOnly && store.getState().readOnlyReason === null) store.getState().setReadOnly(status.readOnly);
-      store.getState().setWatcherStatus({ mode: WATCH_MODES[status.mode], message: status.message });
-    },
+    onStatus: (status) => applyWatchStatus(store, status),
   });
   watcher.start().catch((error: unknown) => fail(error as Error));
   return () => {

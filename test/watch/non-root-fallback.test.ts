@@ -37,7 +37,7 @@ afterAll(() => {
 function runAsNobody(fromPostconf: boolean) {
   const r = spawnSync(process.execPath, [bundle, spool.root, fromPostconf ? 'yes' : 'no'], { uid: NOBODY, gid: NOBODY, cwd: dir, encoding: 'utf8', timeout: 60_000 });
   expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout) as { uid: number; status: { mode: string; message: string }; error: string | null; batches: number[] };
+  return JSON.parse(r.stdout) as { uid: number; status: { mode: string; message: string; readOnly?: string }; error: string | null; batches: number[] };
 }
 
 test('on a Postfix host: polling postqueue -j, read-only, with the reason shown', () => {
@@ -46,6 +46,8 @@ test('on a Postfix host: polling postqueue -j, read-only, with the reason shown'
   expect(out.error).toBeNull();
   expect(out.status.mode).toBe('polling');
   expect(out.status.message).toMatch(/^permission denied reading .*Showing `postqueue -j` instead, read-only/);
+  // The console turns this into [RO: postqueue -j] with no action keys (test/ui/watch-status-view.test.tsx).
+  expect(out.status.readOnly).toMatch(/^postqueue -j: /);
   // Either postqueue answered (a batch) or its own failure is added to the message; never silence.
   if (out.batches.length === 0) expect(out.status.message).toMatch(/But postqueue -j failed: .*mail system is down/);
 });

@@ -5,7 +5,8 @@
  * (their file signatures are right). A worker that fails or crashes fails start() with its
  * error instead of leaving a half-read store.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
+import type { WatchFn } from '../../src/watch/dir-watchers.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -88,6 +89,24 @@ test('the main thread and a worker share the slices of one index', async () => {
   const shared = await index({ minFiles: 0, source: compiled, workers: 1 });
   expect(shared.stats.readWorkers).toBe(1);
   expect(shared.acc.sorted()).toEqual(main.acc.sorted());
+});
+
+test('with the inotify watch limit reached, the initial index still uses the read workers', async () => {
+  copy = copyCorpusSpool('basic');
+  const config = resolveSpoolConfig({ spool: copy.spool });
+  const acc = new SpoolAccumulator();
+  // Every directory after the first is refused, as the kernel does at the limit.
+  let calls = 0;
+  const limited: WatchFn = (path, listener) => {
+    if (++calls > 1) throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${path}'`), { code: 'ENOSPC' });
+    return watch(path, { persistent: true }, listener);
+  };
+  watcher = createSpoolWatcher(config, acc.apply, { watch: limited, readWorkers: { minFiles: 0, source: compiled, workers: 1 }, pollMinMs: 60_000 });
+  await watcher.start();
+  expect(watcher.status.mode).toBe('polling');
+  expect(watcher.status.message).toMatch(/inotify watch limit reached/);
+  expect(watcher.stats.readWorkers).toBe(1);
+  expect(acc.sorted()).toEqual(freshScan(config));
 });
 
 test('below the least number of files the index stays on the main thread', async () => {
