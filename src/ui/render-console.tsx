@@ -103,8 +103,10 @@ export function renderConsole(options: RenderConsoleOptions): RunningConsole {
     const instance = render(<App {...options.app} />, consoleRenderOptions(options));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const handlers: Array<[string, (...args: any[]) => void]> = [];
+    const stdinHandlers: Array<[string, (...args: any[]) => void]> = [];
     const finish = () => {
       for (const [event, handler] of handlers) process.off(event, handler);
+      for (const [event, handler] of stdinHandlers) options.stdin.off(event, handler);
       restore();
       if (failure) reject(failure);
       else resolve(code);
@@ -139,6 +141,15 @@ export function renderConsole(options: RenderConsoleOptions): RunningConsole {
         }
         process.exit(70);
       };
+      // A terminal can go away without a SIGHUP reaching us (started under setsid or `su -c`,
+      // a new session): stdin then ends or fails with EIO. Leave as after a hang-up.
+      const onGone = () => {
+        code = 128 + 1;
+        instance.unmount();
+      };
+      const onStdinError = (error: unknown) => (isTerminalGone(error) ? onGone() : onCrash(error));
+      stdinHandlers.push(['end', onGone], ['error', onStdinError]);
+      for (const [event, handler] of stdinHandlers) options.stdin.on(event, handler);
       handlers.push(['uncaughtException', onCrash], ['unhandledRejection', onCrash], ['exit', restore]);
       process.on('uncaughtException', onCrash);
       process.on('unhandledRejection', onCrash);
