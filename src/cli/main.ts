@@ -18,6 +18,7 @@ const USAGE = `usage:
         [--pick] [--stuck-after SECONDS]                            open the console (--pick: print the marked ids on q)
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq count [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
+  postq top [--by reason|domain|sender|sasl|client] [--queue Q] [--filter EXPR] [--json] [--limit N] [--spool DIR | -c CONFIG_DIR]
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
   postq stats [--json | --prometheus] [--watch N --output FILE] [--spool DIR | -c CONFIG_DIR]
   postq log [--json] [--follow] [--since T] [--until T] [--log FILE|journal]... [-c CONFIG_DIR] QUEUE_ID...
@@ -87,6 +88,22 @@ async function dispatch(argv: string[]): Promise<number> {
     const config = spoolConfig(values);
     const options = { json: !!(values as { json?: boolean }).json, all: !!values.all, queues: parseQueueList(values.queue), filter: values.filter ?? null };
     return (command === 'list' ? runList : runCount)(config, options, out);
+  }
+  if (command === 'top') {
+    const { values, positionals } = parse(rest, {
+      ...SPOOL_OPTIONS,
+      by: { type: 'string' },
+      json: { type: 'boolean' },
+      all: { type: 'boolean' },
+      queue: { type: 'string' },
+      filter: { type: 'string' },
+      limit: { type: 'string' },
+    });
+    if (values.help) return out(USAGE), EXIT.ok;
+    if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const { parseGroupBy, parseLimit, runTop } = await import('./top-command.js');
+    const options = { by: parseGroupBy(values.by), limit: parseLimit(values.limit), json: !!values.json, all: !!values.all, queues: parseQueueList(values.queue), filter: values.filter ?? null };
+    return runTop(spoolConfig(values), options, out);
   }
   if (command === 'cat') {
     const { values, positionals } = parse(rest, {

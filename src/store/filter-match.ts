@@ -15,6 +15,7 @@
  */
 import { messageOrigin, type QueueEntry } from '../domain/entry.js';
 import { cidrContains } from '../domain/ip-address.js';
+import { clusterReason, describeCluster } from '../domain/reason-cluster.js';
 import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
 import { estimateAttempts, secondsToExpiry } from '../domain/retry-estimate.js';
 import { parseFilter, type FilterExpr, type FilterParseError, type FilterTerm, type MatchField } from './filter-parse.js';
@@ -68,6 +69,8 @@ function anyOf(entry: QueueEntry, field: MatchField, test: Test): boolean {
       return !!entry.client && entry.client.heloName !== null && test(entry.client.heloName);
     case 'sasl':
       return !!entry.client && entry.client.saslUsername !== null && test(entry.client.saslUsername);
+    case 'why':
+      return entry.recipients.some((r) => r.delayReason !== '' && test(clusterText(r.delayReason)));
     case 'proto':
       return !!entry.client && entry.client.protocolName !== null && test(entry.client.protocolName);
     case 'domain':
@@ -80,6 +83,19 @@ function anyOf(entry: QueueEntry, field: MatchField, test: Test): boolean {
         entry.recipients.some((r) => test(r.address) || (r.delayReason !== '' && test(r.delayReason)))
       );
   }
+}
+
+/** What why: searches: the cluster's description and its #id. */
+const clusterTexts = new Map<string, string>();
+function clusterText(reason: string): string {
+  let text = clusterTexts.get(reason);
+  if (text === undefined) {
+    const c = clusterReason(reason);
+    text = `${describeCluster(c)} #${c.id}`;
+    if (clusterTexts.size > 50_000) clusterTexts.clear();
+    clusterTexts.set(reason, text);
+  }
+  return text;
 }
 
 function escapeRegExp(text: string): string {

@@ -15,6 +15,8 @@
  *                     address, HELO name, SASL login, protocol (SMTP, ESMTP, ...). client: also
  *                     takes an address or CIDR block (client:203.0.113.0/24, client:2001:db8::/32)
  *   origin:smtp origin:local   received from a network client, or submitted locally
+ *   why:V             a delay reason's cluster (reason-cluster.ts): its class, reply code,
+ *                     status and template, and `#id` (why:#1a2b3c4d is one cluster)
  *   queue:NAME        the queue (a unique prefix works: queue:def)
  *   age>N age<N age>=N age<=N    N with units s, m, h, d, w, combinable (1h30m)
  *   size>N size<N size>=N size<=N  N in bytes, or with k, M, G (1024-based; kb/MB also read)
@@ -31,7 +33,7 @@
 import { parseCidr, type CidrBlock } from '../domain/ip-address.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 
-export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id', 'client', 'helo', 'sasl', 'proto'] as const;
+export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id', 'client', 'helo', 'sasl', 'proto', 'why'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 /** `any` is a bare word or /regex/: sender, recipients, reasons, subject, id. */
 export type MatchField = TextField | 'any';

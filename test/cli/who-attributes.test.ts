@@ -97,3 +97,24 @@ describe('count and list --filter', () => {
     expect(r.stderr).toContain(`  (from:a or\n  ${' '.repeat(8)}^`); // the caret under "or" 
   });
 });
+
+describe('top', () => {
+  it('--by reason: cluster x domain rows whose counts add up, in text and JSON', () => {
+    const rows = json(runCli(['top', '--by', 'reason', '--json', '--spool', corpus.spool]).stdout);
+    expect(rows[0]).toMatchObject({ by: 'reason', class: 'refused', template: 'connect to <host>: Connection refused', domain: 'lists.example.com' });
+    expect(rows.map((r) => r.class)).toEqual(expect.arrayContaining(['greylisting', 'mailbox full']));
+    for (const r of rows) expect(Number(runCli(['count', '--filter', r.filter, '--spool', corpus.spool]).stdout)).toBe(r.messages);
+    const text = runCli(['top', '--by', 'reason', '--limit', '2', '--spool', corpus.spool]).stdout.split('\n');
+    expect(text[0]).toMatch(/^MSGS\s+RCPTS\s+OLDEST\s+NEWEST\s+NEXT\s+AGES\s+DOMAIN\s+REASON$/);
+    expect(text[1]).toContain('lists.example.com');
+    expect(text.filter(Boolean)).toHaveLength(3);
+  });
+
+  it('--by client and --filter: who sent the queued mail', () => {
+    const rows = json(runCli(['top', '--by', 'client', '--json', '--filter', 'origin:smtp', '--spool', corpus.spool]).stdout);
+    expect(rows.map((r) => [r.group, r.messages])).toEqual([['localhost[127.0.0.1]', 4]]);
+    const bad = runCli(['top', '--by', 'colour', '--spool', corpus.spool]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--by colour: one of reason, domain, sender, sasl, client');
+  });
+});
