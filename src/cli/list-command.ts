@@ -53,7 +53,7 @@ export function runList(config: SpoolConfig, options: ListOptions, write: (text:
       write(entries.slice(i, i + CHUNK).map((entry) => formatJsonEntry(entry) + '\n').join(''));
     }
   } else {
-    write(printable(formatMailq(entries, { longQueueIds: config.longQueueIds }), { keepNewline: true }));
+    write(printable(formatMailq(entries, { longQueueIds: config.longQueueIds, markStates: options.all }), { keepNewline: true }));
   }
   return 0;
 }

@@ -31,6 +31,20 @@ const LONG: Layout = {
 export interface MailqOptions {
   /** enable_long_queue_ids: picks the column layout (not the ids themselves). */
   longQueueIds: boolean;
+  /**
+   * `list --all`: a line under the message line for entries mailq would not show as they are
+   * (corrupt, damaged, incomplete, unlisted), in brackets so no mailq parser reads it as a
+   * recipient or a reason. Off: the output is exactly mailq's.
+   */
+  markStates?: boolean;
+}
+
+/** "[postq: damaged: offset 97 record 84: unexpected EOF ...]", or null for a plain message. */
+export function stateNote(entry: QueueEntry): string | null {
+  if (entry.state === 'ok') return null;
+  const d = entry.diagnostics[0];
+  const where = d ? `: offset ${d.offset}${d.recordType !== null ? ` record ${d.recordType}` : ''}: ${d.problem}` : '';
+  return `[postq: ${entry.state}${where}]`;
 }
 
 export function formatMailqMessage(entry: QueueEntry, layout: Layout): string[] {
@@ -62,7 +76,10 @@ export function formatMailq(entries: readonly QueueEntry[], options: MailqOption
   let total = 0;
   entries.forEach((entry, i) => {
     if (i > 0) out.push('');
-    out.push(...formatMailqMessage(entry, layout));
+    const lines = formatMailqMessage(entry, layout);
+    const note = options.markStates ? stateNote(entry) : null;
+    if (note) lines.splice(1, 0, ' '.repeat(layout.id + 1) + note);
+    out.push(...lines);
     total += entry.messageSize;
   });
   out.push('', `-- ${Math.floor(total / 1024)} Kbytes in ${entries.length} Request${entries.length === 1 ? '' : 's'}.`);

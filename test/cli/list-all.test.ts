@@ -37,6 +37,22 @@ describe('list --all', () => {
     expect(all.find((e) => e.queue_id === '9735322C228').postq.state).toBe('damaged');
   });
 
+  it('in text, each entry that is not a plain message says what it is, as --json does', () => {
+    const text = runCli(['list', '--all', '--spool', corpus.spool]).stdout.split('\n');
+    const noteOf = (id: string) => {
+      const at = text.findIndex((l) => l.startsWith(id));
+      expect(at, id).toBeGreaterThanOrEqual(0);
+      return text[at + 1]!.trim();
+    };
+    expect(noteOf('07E8622C262')).toMatch(/^\[postq: corrupt: offset 116 record 126: /);
+    expect(noteOf('52AAC22C26C')).toMatch(/^\[postq: incomplete/);
+    expect(noteOf('886A222C226')).toMatch(/^\[postq: unlisted: .*unexpected EOF/);
+    expect(noteOf('9735322C228')).toMatch(/^\[postq: damaged/);
+    expect(noteOf('749A822C202')).not.toMatch(/postq:/);
+    // Without --all the text stays exactly mailq's.
+    expect(runCli(['list', '--spool', corpus.spool]).stdout).not.toContain('[postq:');
+  });
+
   it('--queue restricts the listing and rejects unknown queue names', () => {
     const held = json(runCli(['list', '--json', '--queue', 'hold', '--spool', corpus.spool]).stdout);
     expect(held.map((e) => e.queue_name)).toEqual(['hold', 'hold', 'hold']);
