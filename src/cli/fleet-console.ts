@@ -16,6 +16,7 @@ import { withAuditLog } from '../actions/audit-log.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createConnection, type Connection } from '../remote/connection.js';
 import { createRemoteBackend } from '../remote/remote-backend.js';
+import { createMergedBackend, MergedIds, splitMergedId } from '../remote/merged.js';
 import { spawnSpec, type Target } from '../remote/target.js';
 import { installRemote, planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
 import { showFleetOverview } from '../ui/render-fleet.js';
@@ -31,6 +32,52 @@ export function readRemoteMessage(target: Target, plan: FleetPlan, entry: QueueE
   const reply = JSON.parse(run.stdout) as { path: string | null; data: string | null; error: string | null };
   if (reply.error) throw new Error(reply.error);
   return reply.data === null || reply.path === null ? null : { path: reply.path, bytes: Buffer.from(reply.data, 'base64') };
+}
+
+function linkStatus(connection: Connection): { live: boolean; ready: boolean; text: string | null } {
+  const s = connection.status;
+  const live = s.state === 'live';
+  return { live, ready: live && s.ready, text: live ? s.remoteStatus : `${connection.target.label} ${s.state}: ${s.message ?? ''} (rows as last seen)` };
+}
+
+/** All targets in one console: ids as ID@TARGET, host: filters, actions sent to each host. */
+async function openMerged(connections: Connection[], plan: FleetPlan, flags: FleetFlags): Promise<number> {
+  const backends = new Map(connections.map((c) => [c.target.label, withAuditLog(createRemoteBackend(c))]));
+  const byLabel = new Map(connections.map((c) => [c.target.label, c]));
+  const merged = createMergedBackend(backends);
+  return startConsole({
+    config: defaultSpoolConfig(`${connections.length} targets merged`),
+    backend: flags['read-only'] ? createReadOnlyBackend() : merged,
+    readOnly: !!flags['read-only'],
+    theme: flags.theme ?? null,
+    host: `fleet (${connections.length} targets)`,
+    altScreen: !flags['no-alt-screen'],
+    keepProcess: true,
+    checkIdentity: false,
+    readMessage: (entry) => {
+      const split = splitMergedId(entry.queueId);
+      const connection = split ? byLabel.get(split.label) : undefined;
+      if (!split || !connection) return null;
+      return readRemoteMessage(connection.target, plan, { ...entry, queueId: split.queueId });
+    },
+    feed: (store, _config, _fail, gate) => {
+      const ids = new MergedIds();
+      for (const c of connections) gate.push(ids.toMerged(c.mirror.snapshot(), c.target.label));
+      const setStatus = () => {
+        const states = connections.map(linkStatus);
+        const down = states.filter((s) => !s.live).map((s) => s.text);
+        store.getState().setWatcherStatus({ mode: down.length > 0 ? 'error' : states.every((s) => s.ready) ? 'live' : 'starting', message: down.length > 0 ? down.join('; ') : null });
+      };
+      setStatus();
+      const timer = setInterval(setStatus, 1000);
+      const stops = connections.map((c) => c.listen((batch) => gate.push(ids.toMerged(batch, c.target.label))));
+      return () => {
+        clearInterval(timer);
+        for (const stop of stops) stop();
+        gate.stop();
+      };
+    },
+  });
 }
 
 async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetFlags): Promise<number> {
@@ -51,9 +98,8 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
     feed: (store, _config, _fail, gate) => {
       gate.push(connection.mirror.snapshot());
       const setStatus = () => {
-        const s = connection.status;
-        const live = s.state === 'live';
-        store.getState().setWatcherStatus({ mode: live ? (s.ready ? 'live' : 'starting') : 'error', message: live ? s.remoteStatus : `${connection.target.label} ${s.state}: ${s.message ?? ''} (rows as last seen)` });
+        const s = linkStatus(connection);
+        store.getState().setWatcherStatus({ mode: s.live ? (s.ready ? 'live' : 'starting') : 'error', message: s.text });
       };
       setStatus();
       const timer = setInterval(setStatus, 1000);
@@ -83,8 +129,8 @@ export async function runFleetConsole(flags: FleetFlags): Promise<number> {
     for (;;) {
       const choice = await showFleetOverview(connections, index, theme);
       if (choice.kind === 'quit') return 0;
-      index = choice.index;
-      const code = await openTarget(connections[index]!, plan, flags);
+      if (choice.kind === 'open') index = choice.index;
+      const code = choice.kind === 'merged' ? await openMerged(connections, plan, flags) : await openTarget(connections[index]!, plan, flags);
       if (code !== 0) return code;
     }
   } finally {

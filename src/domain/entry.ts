@@ -64,6 +64,8 @@ export interface QueueEntry {
   createTime?: number | null;
   /** Who handed the message to Postfix (smtpd/qmqpd's named attributes); null/absent for local submission. */
   client?: ClientAttributes | null;
+  /** The fleet target this entry is on, in a merged fleet view (its queueId is then `ID@TARGET`). */
+  host?: string;
 }
 
 /**

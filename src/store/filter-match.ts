@@ -71,6 +71,8 @@ function anyOf(entry: QueueEntry, field: MatchField, test: Test): boolean {
       return !!entry.client && entry.client.saslUsername !== null && test(entry.client.saslUsername);
     case 'why':
       return entry.recipients.some((r) => r.delayReason !== '' && test(clusterText(r.delayReason)));
+    case 'host':
+      return entry.host !== undefined && test(entry.host);
     case 'proto':
       return !!entry.client && entry.client.protocolName !== null && test(entry.client.protocolName);
     case 'domain':

@@ -14,6 +14,7 @@
  *   client:V helo:V sasl:V proto:V   who sent it (smtpd's named attributes): client name or
  *                     address, HELO name, SASL login, protocol (SMTP, ESMTP, ...). client: also
  *                     takes an address or CIDR block (client:203.0.113.0/24, client:2001:db8::/32)
+ *   host:V            the fleet target (merged fleet view; never matches on one spool)
  *   origin:smtp origin:local   received from a network client, or submitted locally
  *   why:V             a delay reason's cluster (reason-cluster.ts): its class, reply code,
  *                     status and template, and `#id` (why:#1a2b3c4d is one cluster)
@@ -33,7 +34,7 @@
 import { parseCidr, type CidrBlock } from '../domain/ip-address.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 
-export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id', 'client', 'helo', 'sasl', 'proto', 'why'] as const;
+export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id', 'client', 'helo', 'sasl', 'proto', 'why', 'host'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 /** `any` is a bare word or /regex/: sender, recipients, reasons, subject, id. */
 export type MatchField = TextField | 'any';

@@ -5,7 +5,8 @@
  * - `postq list --json --host a --host b` equals each instance's `postqueue -j`, plus `host`;
  * - the fleet console in tmux: the overview counts each target, a refused key shows as failed
  *   with ssh's reason, Enter opens a target, H y holds on that instance and no other, audit
- *   lines exist on both sides, q goes back to the overview.
+ *   lines exist on both sides, q goes back to the overview; 0 merges every target into one
+ *   list (ids as ID@TARGET), host: narrows it, and a hold there lands on that host only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,6 +105,25 @@ describe('fleet over OpenSSH', () => {
       expect(local).toContain('on:fleet-a');
       expect(local).toContain(heldId);
       expect(existsSync(join(b.root, 'audit.log'))).toBe(false);
+      pane.send(pressSequence('app.quit'));
+      await pane.waitFor('postq fleet · 3 targets');
+
+      // 0: every target in one list, ids as ID@TARGET; host: narrows; a hold goes to its host.
+      pane.send('0');
+      const all = [...a.postqueueJson().map((e) => `${e.queue_id}@fleet-a`), ...b.postqueueJson().map((e) => `${e.queue_id}@fleet-b`)];
+      await pane.waitUntil((s) => all.every((id) => s.includes(id)), 'all five messages merged', 60_000);
+      pane.send(pressSequence('view.filter'));
+      pane.send('host:fleet-b');
+      pane.send(pressSequence('filter.apply'));
+      await pane.waitUntil((s) => s.includes('host:fleet-b') && !s.includes('@fleet-a'), 'only fleet-b rows');
+      pane.send(pressSequence('queue.hold'));
+      await pane.waitFor('fleet-b: 1');
+      pane.send(pressSequence('confirm.yes'));
+      const bAfter = await b.waitForQueue((q) => q.filter((e) => e.queue_name === 'hold').length === 1, { what: 'one held on instance b' });
+      expect(a.postqueueJson().filter((e) => e.queue_name === 'hold').map((e) => e.queue_id)).toEqual([heldId]);
+      const bHeld = bAfter.find((e) => e.queue_name === 'hold')!.queue_id;
+      await waitFor(() => readFileSync(localAudit, 'utf8').includes(bHeld), { what: 'the local audit line for fleet-b' });
+      expect(readFileSync(localAudit, 'utf8')).toContain('on:fleet-b');
       pane.send(pressSequence('app.quit'));
       await pane.waitFor('postq fleet · 3 targets');
       pane.send('q');

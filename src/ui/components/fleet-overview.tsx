@@ -2,7 +2,7 @@
  * The fleet overview: one row per target with its counts per queue, total, oldest message,
  * round trip, link status (live, connecting, lost since..., version mismatch, failed) and the
  * most common delay reason; the selected target's message below. Enter opens a target's
- * console, r reconnects a failed or lost one, q quits. Rows of a lost target keep their last
+ * console, 0 opens all targets merged in one list, r reconnects a failed or lost one, q quits. Rows of a lost target keep their last
  * counts, shown stale (dim, "lost 2m"), never as an empty healthy host.
  */
 import React, { useEffect, useState } from 'react';
@@ -16,7 +16,7 @@ import { Line, Plain } from '../theme-context.js';
 import type { ThemeToken } from '../../config/theme.js';
 import { useTerminalSize } from '../use-terminal-size.js';
 
-export type FleetChoice = { kind: 'open'; index: number } | { kind: 'quit' };
+export type FleetChoice = { kind: 'open'; index: number } | { kind: 'merged' } | { kind: 'quit' };
 
 export interface FleetOverviewProps {
   connections: readonly Connection[];
@@ -67,6 +67,10 @@ export function FleetOverview({ connections, initialIndex = 0, onChoice, now = D
     if (input === 'j' || key.downArrow) setCursor((c) => Math.min(connections.length - 1, c + 1));
     else if (input === 'k' || key.upArrow) setCursor((c) => Math.max(0, c - 1));
     else if (input === 'r') connections[cursor]?.retry();
+    else if (input === '0') {
+      onChoice({ kind: 'merged' });
+      exit();
+    }
     else if (key.return) {
       onChoice({ kind: 'open', index: cursor });
       exit();
@@ -104,7 +108,7 @@ export function FleetOverview({ connections, initialIndex = 0, onChoice, now = D
       })}
       <Text> </Text>
       <Plain width={width} text={printable(detail)} token={selected && selected.status.state !== 'live' ? 'status.error' : 'muted'} />
-      <Line width={width} segments={[{ text: 'Enter', token: 'key' }, { text: ' open  ', token: 'muted' }, { text: 'j/k', token: 'key' }, { text: ' move  ', token: 'muted' }, { text: 'r', token: 'key' }, { text: ' reconnect  ', token: 'muted' }, { text: 'q', token: 'key' }, { text: ' quit', token: 'muted' }]} />
+      <Line width={width} segments={[{ text: 'Enter', token: 'key' }, { text: ' open  ', token: 'muted' }, { text: '0', token: 'key' }, { text: ' all merged  ', token: 'muted' }, { text: 'j/k', token: 'key' }, { text: ' move  ', token: 'muted' }, { text: 'r', token: 'key' }, { text: ' reconnect  ', token: 'muted' }, { text: 'q', token: 'key' }, { text: ' quit', token: 'muted' }]} />
     </Box>
   );
 }

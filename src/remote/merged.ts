@@ -1,0 +1,106 @@
+/**
+ * All targets in one list: each target's batches turned into batches of one merged store, and
+ * one backend that sends each action to the target its messages are on.
+ *
+ * Ids: a queue id is unique on its host only, so in the merged store each entry's id is
+ * `ID@TARGET` (queue ids never contain `@`; target labels may, so the first `@` splits) and
+ * the entry carries `host`. A target's full batch (its first, or after a reconnect) replaces
+ * only that target's rows: it becomes upserts plus removals of its ids that are gone.
+ *
+ * Actions: the merged backend groups targets by host and runs each group through that host's
+ * own (audited) backend, so the local audit log gets one line per host and each remote writes
+ * its own; outcomes come back under their merged ids, in the order asked.
+ */
+import type { ActionName, ActionOutcome, ActionResult, ActionTarget, QueueBackend } from '../domain/backend.js';
+import type { QueueEntry } from '../domain/entry.js';
+import type { SpoolBatch } from '../domain/spool-batch.js';
+
+export function mergedId(queueId: string, label: string): string {
+  return `${queueId}@${label}`;
+}
+
+export function splitMergedId(id: string): { queueId: string; label: string } | null {
+  const at = id.indexOf('@');
+  return at <= 0 ? null : { queueId: id.slice(0, at), label: id.slice(at + 1) };
+}
+
+export function mergedEntry(entry: QueueEntry, label: string): QueueEntry {
+  return { ...entry, queueId: mergedId(entry.queueId, label), host: label };
+}
+
+/** Per target, the ids the merged store holds, to turn a full batch into a partial one. */
+export class MergedIds {
+  private readonly byLabel = new Map<string, Set<string>>();
+
+  toMerged(batch: SpoolBatch, label: string): SpoolBatch {
+    let known = this.byLabel.get(label);
+    if (!known) this.byLabel.set(label, (known = new Set()));
+    const upserts = batch.upserts.map((e) => mergedEntry(e, label));
+    const removals: string[] = [];
+    if (batch.full) {
+      const now = new Set(batch.upserts.map((e) => e.queueId));
+      for (const id of known) if (!now.has(id)) removals.push(mergedId(id, label));
+      this.byLabel.set(label, now);
+    } else {
+      for (const e of batch.upserts) known.add(e.queueId);
+      for (const id of batch.removals) {
+        known.delete(id);
+        removals.push(mergedId(id, label));
+      }
+    }
+    return { upserts, removals, full: false, firstEventAt: batch.firstEventAt };
+  }
+}
+
+export function createMergedBackend(backends: ReadonlyMap<string, QueueBackend>): QueueBackend {
+  const group = (targets: readonly ActionTarget[]) => {
+    const groups = new Map<string, ActionTarget[]>();
+    const orphans: ActionTarget[] = [];
+    for (const t of targets) {
+      const split = splitMergedId(t.queueId);
+      if (!split || !backends.has(split.label)) {
+        orphans.push(t);
+        continue;
+      }
+      const list = groups.get(split.label) ?? [];
+      list.push({ ...t, queueId: split.queueId });
+      groups.set(split.label, list);
+    }
+    return { groups, orphans };
+  };
+  const all = [...backends.values()];
+  return {
+    kind: all.every((b) => b.kind === 'read-only') ? 'read-only' : 'postsuper',
+    get disabledReason() {
+      return all.length > 0 && all.every((b) => b.disabledReason) ? all[0]!.disabledReason : null;
+    },
+    supports: (action) => all.some((b) => b.supports(action)),
+    describe(action, targets) {
+      const { groups } = group(targets);
+      return [...groups].map(([label, list]) => `${label}: ${list.length}`).join(', ') + ` (postq ${action} on each host, audited on both sides)`;
+    },
+    async run(action: ActionName, targets: readonly ActionTarget[]): Promise<ActionResult> {
+      const { groups, orphans } = group(targets);
+      const runs = await Promise.all(
+        [...groups].map(async ([label, list]) => {
+          const backend = backends.get(label)!;
+          const result = backend.supports(action)
+            ? await backend.run(action, list)
+            : { action, outcomes: list.map((t) => ({ queueId: t.queueId, status: 'failed' as const, reason: `${label}: ${backend.disabledReason ?? `${action} is not available there`}` })), commands: [] };
+          return { label, result };
+        }),
+      );
+      const byId = new Map<string, ActionOutcome>();
+      for (const { label, result } of runs) for (const o of result.outcomes) byId.set(mergedId(o.queueId, label), { ...o, queueId: mergedId(o.queueId, label) });
+      for (const t of orphans) byId.set(t.queueId, { queueId: t.queueId, status: 'failed', reason: 'no such target in this fleet' });
+      const errors = runs.filter((r) => r.result.error).map((r) => `${r.label}: ${r.result.error}`);
+      const result: ActionResult = {
+        action,
+        outcomes: targets.map((t) => byId.get(t.queueId) ?? { queueId: t.queueId, status: 'not-found' }),
+        commands: runs.flatMap((r) => r.result.commands),
+      };
+      if (errors.length > 0) result.error = errors.join('; ');
+      return result;
+    },
+  };
+}
