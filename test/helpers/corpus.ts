@@ -12,7 +12,19 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, '../..');
 export const CORPUS_ROOT = resolve(REPO_ROOT, '../shared/corpus');
 
+/**
+ * The corpus is not in this repository: it is ../shared/corpus beside the checkout (real
+ * spools written by Postfix 3.7, with postqueue/mailq/postcat output as the oracle). Without
+ * it the corpus tests fail with this one line, not a raw ENOENT.
+ */
+export function assertCorpus(root: string = CORPUS_ROOT): void {
+  if (!existsSync(root)) {
+    throw new Error(`the test corpus is missing: ${root} (../shared/corpus beside this checkout, as .ci/run provides it: real Postfix spools with their postqueue, mailq and postcat output)`);
+  }
+}
+
 export function corpusNames(): string[] {
+  assertCorpus();
   return readdirSync(CORPUS_ROOT, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(CORPUS_ROOT, d.name, 'spool-files.tsv')))
     .map((d) => d.name)
@@ -41,6 +53,7 @@ function readManifest(dir: string): Map<string, string> {
 
 /** Copy corpus NAME's spool into a fresh temp dir with its modes and mtimes restored. */
 export function copyCorpusSpool(name: string): CorpusCopy {
+  assertCorpus();
   const source = join(CORPUS_ROOT, name);
   const work = mkdtempSync(join(tmpdir(), `postq-corpus-${name}-`));
   const spool = join(work, 'spool');

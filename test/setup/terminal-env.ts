@@ -10,3 +10,18 @@ for (const key of Object.keys(process.env)) {
     delete process.env[key];
   }
 }
+
+/*
+ * The audit log: actions run by tests (and the built CLI they spawn, which inherits this env)
+ * must never append to the user's real log (~/.local/state/postq/audit.log). Tests that want
+ * a log of their own set POSTQ_AUDIT_LOG; without one, the default path lands under this
+ * worker's own temp state directory.
+ */
+{
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const state = mkdtempSync(join(tmpdir(), 'postq-test-state-'));
+  process.env['XDG_STATE_HOME'] = state;
+  process.once('exit', () => rmSync(state, { recursive: true, force: true }));
+}
