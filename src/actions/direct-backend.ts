@@ -1,6 +1,6 @@
 /**
  * The backend for spools no Postfix manages (the demo, a copy under investigation): postsuper's
- * by-id semantics (facts doc §9.2) done here with rename(2) inside the queue directory.
+ * by-id semantics (facts doc §9.2) done here with link(2) + unlink(2) inside the queue directory.
  *   hold    incoming|active|deferred -> hold/ID            (mode, mtime, logs untouched)
  *   release hold -> deferred/H/ID (hashed per config)       (mode bits kept, e.g. g+x)
  *   requeue hold|incoming|active|deferred -> maildrop/ID, then mtime = now
@@ -11,19 +11,20 @@
  * A message is found only at the path Postfix computes for it in the queue it was seen in, and
  * only when ready (regular file, owner rwx), as postsuper's mail_open_ok() does.
  *
- * Safety: every move is one rename(2) on one filesystem, so a SIGKILL at any point leaves the
- * message in exactly one place. Nothing is overwritten: the target is checked first and an
- * existing file makes that id fail. (The check and the rename are two steps; only another
- * writer in this spool could slip between them, and this backend is for spools nothing else
- * writes.) Never chosen silently on a live host: the CLI needs --backend direct for it.
+ * Safety: every change goes through src/watch/safe-move.ts: directories proven real (no
+ * symlink below the queue directory is ever followed), only regular files touched (FIFOs,
+ * sockets, devices, symlinks are refused with their type), and a move is link(2) then unlink(2),
+ * which fails on an existing target: two concurrent movers never overwrite a file, and an id in
+ * two queues fails instead of replacing the other copy. A SIGKILL between link and unlink leaves
+ * one inode under two names; the next run on that id settles it (safe-move.ts settleHalfMove).
+ * Never chosen silently on a live host: the CLI needs --backend direct for it.
  *
  * Contract: run() never throws for fs errors; each id gets done / not-found / failed(why).
  */
-import { chmod, lstat, mkdir, rename, unlink, utimes } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { ActionName, ActionOutcome, ActionResult, ActionTarget, QueueBackend } from '../domain/backend.js';
-import { LOG_QUEUES, type QueueName } from '../domain/queue.js';
+import { LOG_QUEUES, QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
+import { changeRegular, moveNoReplace, regularFileAt, settleHalfMove, unlinkRegular, type ChangeOutcome } from '../watch/safe-move.js';
 import { actionRule, orderOutcomes, prepareTargets } from './action-rules.js';
 
 export interface DirectBackendOptions {
@@ -32,79 +33,67 @@ export interface DirectBackendOptions {
 }
 
 const DESTINATION: Partial<Record<ActionName, QueueName>> = { hold: 'hold', release: 'deferred', requeue: 'maildrop', deliver: 'incoming' };
-
-function errnoOf(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException).code;
-}
+/** Ids handled between two yields to the event loop (the console keeps drawing during a batch). */
+const YIELD_EVERY = 256;
 
 function isGone(error: unknown): boolean {
-  const code = errnoOf(error);
+  const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-async function lstatOrNull(path: string) {
-  try {
-    return await lstat(path);
-  } catch (error) {
-    if (isGone(error)) return null;
-    throw error;
-  }
 }
 
 export function createDirectBackend(options: DirectBackendOptions): QueueBackend {
   const { config } = options;
   const now = options.now ?? (() => new Date());
-  const abs = (queueName: string, id: string) => join(config.queueDirectory, queuePath(config, queueName, id));
+  const root = config.queueDirectory;
+  const rel = (queueName: string, id: string) => queuePath(config, queueName, id);
+  const outcomeOf = (queueId: string, change: ChangeOutcome): ActionOutcome =>
+    change.status === 'done' ? { queueId, status: 'done' } : change.status === 'gone' ? { queueId, status: 'not-found' } : { queueId, status: 'failed', reason: change.reason };
 
-  async function actOn(action: ActionName, queueName: QueueName, queueId: string): Promise<ActionOutcome> {
-    const source = abs(queueName, queueId);
-    const stats = await lstatOrNull(source);
+  function actOn(action: ActionName, queueName: QueueName, queueId: string): ActionOutcome {
+    const source = rel(queueName, queueId);
+    let stats = regularFileAt(root, source);
+    if (stats && typeof stats !== 'string' && stats.nlink > 1) {
+      // A move killed between its link and its unlink left two names: keep one before acting.
+      if (settleHalfMove(root, QUEUE_NAMES.map((q) => rel(q, queueId))) > 0) {
+        stats = regularFileAt(root, source);
+        // The half-done move was this very one (a killed run's): it is done now.
+        const destination = DESTINATION[action];
+        if (!stats && destination && regularFileAt(root, rel(destination, queueId))) return { queueId, status: 'done' };
+      }
+    }
+    if (typeof stats === 'string') return { queueId, status: 'failed', reason: stats };
     // postsuper counts only ready files: regular, owner rwx (mail_open_ok).
-    if (!stats || !stats.isFile() || (stats.mode & 0o700) !== 0o700) return { queueId, status: 'not-found' };
+    if (!stats || (stats.mode & 0o700) !== 0o700) return { queueId, status: 'not-found' };
+    const expect = { dev: stats.dev, ino: stats.ino };
     if (action === 'expire') {
       // An already expired file is not counted by postsuper either.
       if (stats.mode & 0o010) return { queueId, status: 'not-found' };
-      await chmod(source, (stats.mode & 0o7777) | 0o010);
-      return { queueId, status: 'done' };
+      return outcomeOf(queueId, changeRegular(root, source, expect, { mode: (stats.mode & 0o7777) | 0o010 }));
     }
     if (action === 'deliver') {
-      const t = now();
-      await utimes(source, t, t);
-      await chmod(source, (stats.mode & 0o7777) | 0o040);
-      if (queueName === 'incoming') return { queueId, status: 'done' };
+      const changed = changeRegular(root, source, expect, { time: now(), mode: (stats.mode & 0o7777) | 0o040 });
+      if (changed.status !== 'done' || queueName === 'incoming') return outcomeOf(queueId, changed);
     }
     if (action === 'delete') {
       for (const log of LOG_QUEUES) {
-        try {
-          await unlink(abs(log, queueId));
-        } catch (error) {
-          if (!isGone(error)) throw error;
-        }
+        const removed = unlinkRegular(root, rel(log, queueId));
+        if (removed.status === 'refused') return outcomeOf(queueId, removed);
       }
-      await unlink(source);
-      return { queueId, status: 'done' };
+      return outcomeOf(queueId, unlinkRegular(root, source, expect));
     }
-    const destinationQueue = DESTINATION[action]!;
-    const target = abs(destinationQueue, queueId);
-    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-    if (await lstatOrNull(target)) {
-      return { queueId, status: 'failed', reason: `${queuePath(config, destinationQueue, queueId)} already exists; not overwritten` };
-    }
-    await rename(source, target);
-    if (action === 'requeue') {
+    const target = rel(DESTINATION[action]!, queueId);
+    const moved = moveNoReplace(root, source, target, expect);
+    if (moved.status === 'done' && action === 'requeue') {
       // postsuper -r sets the time stamps to now so pickup takes it at once. The move is done:
       // a pickup that already took the file is no failure.
-      const t = now();
-      await utimes(target, t, t).catch((error: unknown) => {
-        if (!isGone(error)) throw error;
-      });
+      changeRegular(root, target, expect, { time: now() });
     }
-    return { queueId, status: 'done' };
+    return outcomeOf(queueId, moved);
   }
 
-  async function actSafely(action: ActionName, queueName: QueueName, queueId: string): Promise<ActionOutcome> {
+  function actSafely(action: ActionName, queueName: QueueName, queueId: string): ActionOutcome {
     try {
-      return await actOn(action, queueName, queueId);
+      return actOn(action, queueName, queueId);
     } catch (error) {
       // Vanished between the check and the move: someone else got there first.
       if (isGone(error)) return { queueId, status: 'not-found' };
@@ -135,9 +124,16 @@ export function createDirectBackend(options: DirectBackendOptions): QueueBackend
       const { byQueue, refused } = prepareTargets(action, targets);
       const outcomes: ActionOutcome[] = [...refused];
       const commands: string[][] = [];
+      let sinceYield = 0;
       for (const [queueName, ids] of byQueue) {
         commands.push(pseudoArgv(action, queueName));
-        for (const queueId of ids) outcomes.push(await actSafely(action, queueName, queueId));
+        for (const queueId of ids) {
+          outcomes.push(actSafely(action, queueName, queueId));
+          if (++sinceYield === YIELD_EVERY) {
+            sinceYield = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        }
       }
       return { action, outcomes: orderOutcomes(targets, outcomes), commands };
     },

@@ -134,7 +134,8 @@ export function createPostsuperBackend(options: PostsuperBackendOptions): QueueB
             outcomes.push(report.done.has(queueId) ? { queueId, status: 'done' } : { queueId, status: 'failed', reason: failure });
           }
         } else {
-          outcomes.push(...outcomesFromReport(ids, report));
+          // One by one: spreading 125k+ outcomes into push() overflows the stack.
+          for (const outcome of outcomesFromReport(ids, report)) outcomes.push(outcome);
         }
       }
       const result: ActionResult = { action, outcomes: orderOutcomes(targets, outcomes), commands };

@@ -23,7 +23,7 @@ import { SHOWQ_QUEUES, type QueueName } from '../domain/queue.js';
 import { instanceConfigDir, queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { printable } from '../spool/printable.js';
 import { compileCliFilter } from './cli-filter.js';
-import { checkSpool, scanQueues } from '../watch/scan.js';
+import { checkSpool, listQueueFiles, scanQueues } from '../watch/scan.js';
 import { readEntry } from '../watch/read-entry.js';
 import { currentFileIn } from '../watch/current-file.js';
 import { withIdentityCheck } from '../actions/identity-check.js';
@@ -116,6 +116,26 @@ function seenTarget(config: SpoolConfig, id: string, queueName: QueueName): Acti
   return entry ? targetOf(entry) : { queueId: id, queueName };
 }
 
+/** Below this many ids, one lstat per id and queue; above, list the queues once (500k ids: 3M lstats otherwise). */
+const LIST_ABOVE_IDS = 2000;
+
+/** locate() for many ids: only the queues whose listing holds the id are looked at. */
+function createLocator(config: SpoolConfig, queues: readonly QueueName[], count: number): (id: string) => QueueName | null {
+  if (count <= LIST_ABOVE_IDS) return (id) => locate(config, id, queues);
+  const listed = new Map<string, QueueName[]>();
+  for (const queueName of queues) {
+    for (const ref of listQueueFiles(config, queueName)) {
+      const where = listed.get(ref.queueId);
+      if (where) where.push(queueName);
+      else listed.set(ref.queueId, [queueName]);
+    }
+  }
+  return (id) => {
+    const where = listed.get(id);
+    return where ? locate(config, id, where) : null;
+  };
+}
+
 interface Selection {
   targets: ActionTarget[];
   /** Given ids that are invalid or in no queue: reported, never sent. */
@@ -124,9 +144,14 @@ interface Selection {
 
 async function selectTargets(config: SpoolConfig, options: ActionCommandOptions, io: ActionCommandIo): Promise<Selection> {
   const rule = actionRule(options.action)!;
+  if (options.filter !== null && options.filter.trim() === '') {
+    // An empty filter matches every message: `delete --filter "$UNSET" --yes` must not empty the queues.
+    throw new UsageError(`${options.action}: --filter is empty; give a filter, or --queue Q for a whole queue`);
+  }
   const filter = options.filter === null ? null : compileCliFilter(config, options.filter);
   const given = options.ids.filter((id) => id !== '-');
-  if (options.ids.includes('-')) given.push(...(await io.readStdin()).split(/\s+/).filter(Boolean));
+  // One by one: spreading 125k+ ids into push() overflows the stack.
+  if (options.ids.includes('-')) for (const id of (await io.readStdin()).split(/\s+/)) if (id) given.push(id);
   const explicit = options.ids.length > 0;
   if (!explicit && !options.queues && !filter) {
     throw new UsageError(`${options.action}: give queue ids, - (ids on stdin), --queue Q or --filter EXPR`);
@@ -138,13 +163,14 @@ async function selectTargets(config: SpoolConfig, options: ActionCommandOptions,
     const searched = options.queues ?? [...SHOWQ_QUEUES, 'corrupt'];
     targets = [];
     const seen = new Set<string>();
+    const locateId = createLocator(config, searched, given.length);
     for (const raw of given) {
       const id = stripQueueIdMarkers(raw);
       if (!isQueueIdName(id)) {
         early.push({ queueId: raw, status: 'failed', reason: 'invalid queue id' });
       } else if (!seen.has(id)) {
         seen.add(id);
-        const queueName = locate(config, id, searched);
+        const queueName = locateId(id);
         if (!queueName) early.push({ queueId: id, status: 'not-found' });
         // Not counted as a message the action would take: said at once, with why.
         else if (!rule.from.includes(queueName)) early.push({ queueId: id, status: 'failed', reason: ineligibleReason(options.action, queueName) });
@@ -192,7 +218,11 @@ function reportOutcomes(action: ActionName, asked: number, outcomes: ActionOutco
   if (changed.length) io.out(`changed since listed: ${changed.map((id) => printable(id)).join(' ')}\n`);
   // One line per reason: a batch that failed for one cause (not root) says it once.
   const byReason = new Map<string, string[]>();
-  for (const f of failed) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.queueId]);
+  for (const f of failed) {
+    const ids = byReason.get(f.reason);
+    if (ids) ids.push(f.queueId);
+    else byReason.set(f.reason, [f.queueId]);
+  }
   for (const [reason, ids] of byReason) {
     io.err(`postq: ${plural(ids.length, 'message')} failed: ${printable(reason)}: ${ids.map((id) => printable(id)).join(' ')}\n`);
   }

@@ -79,7 +79,8 @@ export function formatMailq(entries: readonly QueueEntry[], options: MailqOption
     const lines = formatMailqMessage(entry, layout);
     const note = options.markStates ? stateNote(entry) : null;
     if (note) lines.splice(1, 0, ' '.repeat(layout.id + 1) + note);
-    out.push(...lines);
+    // One by one: a message with 65,000 recipients has that many lines (a spread overflows the stack).
+    for (const line of lines) out.push(line);
     total += entry.messageSize;
   });
   out.push('', `-- ${Math.floor(total / 1024)} Kbytes in ${entries.length} Request${entries.length === 1 ? '' : 's'}.`);

@@ -135,8 +135,6 @@ function pushRecipient(parts: Buffer[], r: RecipientSpec): number {
   return parts.length - 1;
 }
 
-const offsetOf = (parts: Buffer[], index: number): number => parts.slice(0, index).reduce((n, b) => n + b.length, 0);
-
 /** A queue file as cleanup writes it; the SIZE record is computed from the finished layout. */
 export function buildQueueFile(spec: QueueFileSpec): BuiltQueueFile {
   const envelope: Buffer[] = [];
@@ -172,8 +170,12 @@ export function buildQueueFile(spec: QueueFileSpec): BuiltQueueFile {
   };
   const sizeRecord = encodeRecord(REC.SIZE, formatSizeRecord(size));
   if (sizeRecord.length !== placeholder.length) throw new RangeError('size record fields wider than 15 digits');
-  const recipientOffsets = rcptIndexes.map((i) => sizeRecord.length + offsetOf(envelope, i));
-  return { bytes: Buffer.concat([sizeRecord, ...envelope, ...content, ...tail]), recipientOffsets, size };
+  // Running offsets: one pass (a per-record prefix sum is quadratic at 65,000 recipients).
+  const starts: number[] = [];
+  let at = sizeRecord.length;
+  for (const part of envelope) starts.push(at), (at += part.length);
+  const recipientOffsets = rcptIndexes.map((i) => starts[i]!);
+  return { bytes: Buffer.concat([sizeRecord, ...envelope, ...content, ...tail] as Buffer[]), recipientOffsets, size };
 }
 
 export interface MaildropSpec {

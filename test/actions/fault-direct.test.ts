@@ -1,7 +1,9 @@
 /**
  * Nothing lost under faults, direct backend: a bulk hold of 5,000 messages in a spool no
  * Postfix manages, with postq SIGKILLed at the first file that reaches hold/, leaves every
- * message in exactly one queue (fresh walk of the spool); re-running finishes the job.
+ * message in exactly one queue (fresh walk of the spool), except at most the one move in
+ * flight, which a move by link then unlink leaves under both names; re-running settles that
+ * one and finishes the job.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -40,9 +42,11 @@ describe('bulk hold through the direct backend, killed midway', { timeout: 300_0
 
     const places = whereAll(config);
     const wrong = ids.filter((id) => places.get(id)?.length !== 1);
-    expect(wrong, 'ids in no queue or in two').toEqual([]);
+    expect(ids.filter((id) => !places.get(id)), 'ids in no queue').toEqual([]);
+    expect(wrong.length, 'ids in two queues (only the move in flight may be)').toBeLessThanOrEqual(1);
+    for (const id of wrong) expect(places.get(id)).toEqual(['deferred', 'hold']);
     expect(places.size).toBe(COUNT + others);
-    const held = ids.filter((id) => places.get(id)![0] === 'hold').length;
+    const held = ids.filter((id) => places.get(id)!.includes('hold')).length;
     console.log(`direct: killed with ${held} of ${COUNT} held`);
     expect(held).toBeGreaterThan(0);
     expect(held).toBeLessThan(COUNT);
