@@ -54,12 +54,9 @@ export function createDirectBackend(options: DirectBackendOptions): QueueBackend
     let stats = regularFileAt(root, source);
     if (stats && typeof stats !== 'string' && stats.nlink > 1) {
       // A move killed between its link and its unlink left two names: keep one before acting.
-      if (settleHalfMove(root, QUEUE_NAMES.map((q) => rel(q, queueId))) > 0) {
-        stats = regularFileAt(root, source);
-        // The half-done move was this very one (a killed run's): it is done now.
-        const destination = DESTINATION[action];
-        if (!stats && destination && regularFileAt(root, rel(destination, queueId))) return { queueId, status: 'done' };
-      }
+      // Settled toward another queue, the source is gone: not-found, as when another mover got
+      // there first (this run did not move it; counting it done would count one move twice).
+      if (settleHalfMove(root, QUEUE_NAMES.map((q) => rel(q, queueId))) > 0) stats = regularFileAt(root, source);
     }
     if (typeof stats === 'string') return { queueId, status: 'failed', reason: stats };
     // postsuper counts only ready files: regular, owner rwx (mail_open_ok).
