@@ -7,7 +7,7 @@ import { UsageError } from '../domain/errors.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { jsonString } from '../spool/json-format.js';
 import { printable } from '../spool/printable.js';
-import { AGE_BUCKET_LABELS, buildGroups, GROUP_BYS, type GroupBy, type GroupRow } from '../store/groupings.js';
+import { AGE_BUCKET_LABELS, buildGroups, histogramCells, GROUP_BYS, type GroupBy, type GroupRow } from '../store/groupings.js';
 import { formatAge, formatRetry } from '../ui/format.js';
 import { selectListed, type ListOptions } from './list-command.js';
 
@@ -53,13 +53,6 @@ function jsonRow(by: GroupBy, row: GroupRow): string {
     ['queue_ids', '[' + row.ids.map(jsonString).join(', ') + ']'],
   ];
   return '{' + fields.map(([k, v]) => `${jsonString(k)}: ${v}`).join(', ') + '}';
-}
-
-/** One cell per age bucket (AGE_BUCKET_LABELS), its height the bucket's share of the largest; `·` for none. */
-export function histogramCells(histogram: readonly number[]): string {
-  const blocks = ' ▁▂▃▄▅▆▇█';
-  const max = Math.max(...histogram);
-  return histogram.map((n) => (n === 0 ? '·' : blocks[Math.max(1, Math.round((n / max) * 8))])).join('');
 }
 
 function textTable(by: GroupBy, rows: GroupRow[], nowSec: number): string {

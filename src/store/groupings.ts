@@ -11,7 +11,10 @@
  */
 import type { QueueEntry } from '../domain/entry.js';
 import { clusterReason, describeCluster, type ReasonCluster } from '../domain/reason-cluster.js';
+import type { QueueName } from '../domain/queue.js';
+import type { ConsoleData } from './console-state.js';
 import { addressDomain } from './filter-match.js';
+import { memoSlot } from './selector-cache.js';
 
 export const GROUP_BYS = ['reason', 'domain', 'sender', 'sasl', 'client'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -39,11 +42,20 @@ export interface GroupRow {
   /** The filter that selects its messages. */
   filter: string;
   ids: string[];
+  /** Reason rows: the raw text of one of its reasons (the template's source); null otherwise. */
+  example: string | null;
 }
 
 /** A /regex/ for the filter language that matches exactly `text` (anchored, escaped). */
 export function exactRegex(text: string): string {
   return '/^' + text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + '$/';
+}
+
+/** One cell per age bucket, its height the bucket's share of the largest; `·` for none. */
+export function histogramCells(histogram: readonly number[]): string {
+  const blocks = ' ▁▂▃▄▅▆▇█';
+  const max = Math.max(...histogram);
+  return histogram.map((n) => (n === 0 ? '·' : blocks[Math.max(1, Math.round((n / max) * 8))])).join('');
 }
 
 function bucketOf(age: number): number {
@@ -56,7 +68,8 @@ interface Draft extends GroupRow {
 }
 
 /** The rows (key, label, filter, ...) of one entry under a grouping, with its recipient counts. */
-type Keyer = (entry: QueueEntry, add: (key: string, make: () => Omit<GroupRow, 'messages' | 'recipients' | 'oldest' | 'newest' | 'nextRetry' | 'histogram' | 'ids'>, recipients: number) => void) => void;
+type RowHead = Pick<GroupRow, 'key' | 'label' | 'domain' | 'cluster' | 'filter'> & { example?: string };
+type Keyer = (entry: QueueEntry, add: (key: string, make: () => RowHead, recipients: number) => void) => void;
 
 const domainFilter = (domain: string) => (domain === '' ? 'to:/^[^@]*$/' : `to:/@${exactRegex(domain).slice(2)}`);
 
@@ -90,7 +103,7 @@ const KEYERS: Record<GroupBy, Keyer> = {
       const cluster = clusterReason(r.delayReason);
       const d = addressDomain(r.address);
       const key = cluster.key + '\u0000' + d;
-      add(key, () => ({ key, label: describeCluster(cluster), domain: d, cluster, filter: `why:#${cluster.id} ${domainFilter(d)}` }), 1);
+      add(key, () => ({ key, label: describeCluster(cluster), domain: d, cluster, filter: `why:#${cluster.id} ${domainFilter(d)}`, example: r.delayReason }), 1);
     }
   },
 };
@@ -103,7 +116,7 @@ export function buildGroups(entries: Iterable<QueueEntry>, by: GroupBy, nowSec: 
     keyer(entry, (key, make, recipients) => {
       let row = rows.get(key);
       if (!row) {
-        row = { ...make(), messages: 0, recipients: 0, oldest: Infinity, newest: -Infinity, nextRetry: null, histogram: Array<number>(AGE_BUCKETS.length + 1).fill(0), ids: [], last: null };
+        row = { example: null, ...make(), messages: 0, recipients: 0, oldest: Infinity, newest: -Infinity, nextRetry: null, histogram: Array<number>(AGE_BUCKETS.length + 1).fill(0), ids: [], last: null };
         rows.set(key, row);
       }
       row.recipients += recipients;
@@ -136,4 +149,15 @@ export function sortGroups(rows: readonly GroupRow[], by: GroupSort, reverse = f
   };
   const sorted = [...rows].sort((a, b) => cmp[by](a, b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return reverse ? sorted.reverse() : sorted;
+}
+
+/** The groups of the queues in view, from the store; memoised on the entries and the clock. */
+export function selectGroups(state: ConsoleData, by: GroupBy, queues: readonly QueueName[]): GroupRow[] {
+  const key = [state.entries, state.clock, by, queues.join(',')];
+  return memoSlot(state.cache, 'groups', key, () => {
+    const wanted = new Set(queues);
+    const entries: QueueEntry[] = [];
+    for (const e of state.entries.values()) if (wanted.has(e.queueName)) entries.push(e);
+    return buildGroups(entries, by, state.clock / 1000);
+  });
 }

@@ -30,6 +30,8 @@ import { ConfirmView } from './components/confirm-view.js';
 import { MessagePane } from './components/message-pane.js';
 import { ShapeView } from './components/shape-view.js';
 import { currentShape } from './shape-query.js';
+import { GroupsView } from './components/groups-view.js';
+import { currentGroups } from './groups-query.js';
 import { osc52 } from './clipboard.js';
 import { DetailLine } from './components/detail-line.js';
 
@@ -64,6 +66,7 @@ function hintsFor(mode: string, readOnly: boolean, requireWord: string | null): 
   if (mode === 'search') return [['Enter', 'find'], ['Esc', 'cancel']];
   if (mode === 'help') return [['j/k', 'scroll'], ['Esc', 'close']];
   if (mode === 'shape') return [['j/k', 'domain'], ['Enter', 'messages'], ['s', 'sender/recipient'], ['0-6', 'queue'], ['Esc', 'back']];
+  if (mode === 'groups') return [['j/k', 'group'], ['Enter', 'messages'], ['b', 'by'], ['s', 'sort'], ['x', 'raw'], ['H R D', 'group'], ['Esc', 'back']];
   if (mode === 'confirm') return requireWord ? [[`type ${requireWord} Enter`, 'confirm'], ['Esc', 'cancel']] : [['y', 'confirm'], ['n Esc', 'cancel']];
   // Read-only: the action keys do nothing, so they are not offered (help says why).
   return readOnly ? LIST_HINTS.filter(([k]) => !'HLRD'.includes(k)) : LIST_HINTS;
@@ -195,6 +198,9 @@ export function App(props: AppProps): React.ReactElement {
       <MessagePane doc={uiState.pane} offset={uiState.paneOffset} width={width} height={layout.bodyHeight}
         wrap={uiState.paneWrap} matchLine={uiState.paneMatch} search={uiState.paneSearch} note={uiState.paneNote} />
     );
+  } else if (uiState.overlay === 'groups') {
+    const { rows: groupRows, title } = currentGroups(state, uiState);
+    body = <GroupsView rows={groupRows} title={title} width={width} height={layout.bodyHeight} cursor={uiState.groupsCursor} raw={uiState.groupsRaw} now={now} />;
   } else if (uiState.overlay === 'shape') {
     const { shape, title } = currentShape(state, uiState.shapeBy);
     body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} cursor={uiState.shapeCursor} />;

@@ -12,6 +12,8 @@ import type { UiStore } from './ui-state.js';
 import { maxPaneOffset } from './components/message-pane.js';
 import { shapeRoom } from './components/shape-view.js';
 import { currentShape, shapeDomainFilter } from './shape-query.js';
+import { currentGroups, nextGroupBy, nextGroupSort } from './groups-query.js';
+import { groupsRoom } from './components/groups-view.js';
 import { idsToCopy } from './clipboard.js';
 import { findInDocument } from './pane-search.js';
 
@@ -35,6 +37,7 @@ export function currentMode(store: ConsoleStore, ui: UiStore): KeyMode {
   if (u.overlay === 'help') return 'help';
   if (u.overlay === 'pane') return 'pane';
   if (u.overlay === 'shape') return 'shape';
+  if (u.overlay === 'groups') return 'groups';
   return 'list';
 }
 
@@ -88,9 +91,25 @@ export function handleKey(name: string, deps: KeyDeps): void {
   };
   const shapePage = shapeRoom(deps.bodyHeight());
 
+  const groups = (index: number) => {
+    const rows = currentGroups(s, u).rows.length;
+    ui.setState({ groupsCursor: Math.max(0, Math.min(index, rows - 1)) });
+  };
+  const groupsPage = groupsRoom(deps.bodyHeight());
+
   if (binding.id in QUEUE_KEYS) {
     if (mode === 'shape') ui.setState({ shapeCursor: 0 });
+    if (mode === 'groups') ui.setState({ groupsCursor: 0 });
     return s.setQueueFilter(QUEUE_KEYS[binding.id]!);
+  }
+  if (binding.action && mode === 'groups') {
+    // On a group: its messages become the list (the filter set for them), and the action
+    // asks about exactly what the list then shows, with the usual confirmation.
+    const row = currentGroups(s, u).rows[u.groupsCursor];
+    if (!row) return;
+    s.setFilterText(row.filter);
+    ui.setState({ overlay: 'none' });
+    return store.getState().requestAction(binding.action, 'matching');
   }
   if (binding.action) return s.requestAction(binding.action);
   switch (binding.id) {
@@ -177,6 +196,23 @@ export function handleKey(name: string, deps: KeyDeps): void {
       return void ui.setState({ overlay: 'none' });
     }
     case 'shape.close': return void ui.setState({ overlay: 'none' });
+    case 'view.why': return void ui.setState({ overlay: 'groups', groupsBy: 'reason', groupsCursor: 0 });
+    case 'view.who': return void ui.setState({ overlay: 'groups', groupsBy: 'sasl', groupsCursor: 0 });
+    case 'groups.down': return groups(u.groupsCursor + 1);
+    case 'groups.up': return groups(u.groupsCursor - 1);
+    case 'groups.pageDown': return groups(u.groupsCursor + groupsPage);
+    case 'groups.pageUp': return groups(u.groupsCursor - groupsPage);
+    case 'groups.by': return void ui.setState({ groupsBy: nextGroupBy(u.groupsBy), groupsCursor: 0 });
+    case 'groups.sort': return void ui.setState({ groupsSort: nextGroupSort(u.groupsSort), groupsCursor: 0 });
+    case 'groups.sortReverse': return void ui.setState({ groupsReverse: !u.groupsReverse, groupsCursor: 0 });
+    case 'groups.raw': return void ui.setState({ groupsRaw: !u.groupsRaw });
+    case 'groups.open': {
+      const row = currentGroups(s, u).rows[u.groupsCursor];
+      if (!row) return;
+      s.setFilterText(row.filter);
+      return void ui.setState({ overlay: 'none' });
+    }
+    case 'groups.close': return void ui.setState({ overlay: 'none' });
     // A draft with an error stays open (its error shown): Enter keeps only what parses.
     case 'filter.apply': return void (s.filterError ? undefined : ui.setState({ draft: null }));
     case 'filter.cancel':

@@ -8,7 +8,7 @@
 import type { Key } from 'ink';
 import type { ActionName } from '../domain/backend.js';
 
-export type KeyMode = 'list' | 'filter' | 'confirm' | 'pane' | 'search' | 'help' | 'shape';
+export type KeyMode = 'list' | 'filter' | 'confirm' | 'pane' | 'search' | 'help' | 'shape' | 'groups';
 
 export interface Binding {
   id: string;
@@ -17,7 +17,7 @@ export interface Binding {
   /** How help shows the keys. */
   label: string;
   description: string;
-  group: 'Move' | 'View' | 'Marks' | 'Actions' | 'Message' | 'Shape' | 'Help' | 'Filter' | 'Confirm';
+  group: 'Move' | 'View' | 'Marks' | 'Actions' | 'Message' | 'Shape' | 'Groups' | 'Help' | 'Filter' | 'Confirm';
   when: KeyMode[];
   /** Changes the queue: needs confirmation, gone in read-only mode. */
   dangerous?: boolean;
@@ -26,7 +26,8 @@ export interface Binding {
 
 const L: KeyMode[] = ['list'];
 /** Queue keys work in the list and in the qshape view (which shows the queue in view). */
-const LS: KeyMode[] = ['list', 'shape'];
+const LS: KeyMode[] = ['list', 'shape', 'groups'];
+const G: KeyMode[] = ['groups'];
 const b = (id: string, keys: string[], label: string, description: string, group: Binding['group'], when: KeyMode[], extra: Partial<Binding> = {}): Binding =>
   ({ id, keys, label, description, group, when, ...extra });
 
@@ -51,8 +52,10 @@ export const BINDINGS: readonly Binding[] = [
   b('view.filter', ['/'], '/', 'filter: from: to: domain: reason: queue: age> size> !neg', 'View', L),
   b('view.clearFilter', ['escape'], 'Esc', 'clear the filter', 'View', L),
   b('view.shape', ['t'], 't', 'qshape: age buckets by domain', 'View', L),
+  b('view.why', ['r'], 'r', 'why: reason clusters x domain (b: by sender, login, client, domain)', 'View', L),
+  b('view.who', ['w'], 'w', 'who: messages by SASL login (b: client, sender, domain, reason)', 'View', L),
   b('view.pause', ['p'], 'p', 'pause / resume live updates', 'View', L),
-  b('view.repaint', ['ctrl+l'], 'C-l', 'repaint the screen', 'View', ['list', 'pane', 'help', 'shape']),
+  b('view.repaint', ['ctrl+l'], 'C-l', 'repaint the screen', 'View', ['list', 'pane', 'help', 'shape', 'groups']),
   b('mark.toggle', ['space'], 'Space', 'mark / unmark, then move down', 'Marks', L),
   b('mark.range', ['v'], 'v', 'mark from the last mark to the cursor', 'Marks', L),
   b('mark.allMatching', ['a'], 'a', 'mark every message the filter shows', 'Marks', L),
@@ -87,6 +90,22 @@ export const BINDINGS: readonly Binding[] = [
   b('shape.open', ['enter'], 'Enter', "the domain's messages (sets the filter)", 'Shape', ['shape']),
   b('shape.sender', ['s'], 's', 'by sender / recipient domain', 'Shape', ['shape']),
   b('shape.close', ['escape', 'q', 't'], 'Esc q', 'back to the list', 'Shape', ['shape']),
+  b('groups.down', ['j', 'down'], 'j ↓', 'next group', 'Groups', G),
+  b('groups.up', ['k', 'up'], 'k ↑', 'previous group', 'Groups', G),
+  b('groups.pageDown', ['space', 'pagedown', 'ctrl+d', 'ctrl+f'], 'Space PgDn', 'page down', 'Groups', G),
+  b('groups.pageUp', ['pageup', 'ctrl+u', 'ctrl+b'], 'PgUp', 'page up', 'Groups', G),
+  b('groups.open', ['enter'], 'Enter', "the group's messages in the list (sets the filter)", 'Groups', G),
+  b('groups.by', ['b'], 'b', 'group by reason, sender, login, client, domain', 'Groups', G),
+  b('groups.sort', ['s'], 's', 'sort by messages, oldest, newest, retry, name', 'Groups', G),
+  b('groups.sortReverse', ['S'], 'S', 'reverse the sort', 'Groups', G),
+  b('groups.raw', ['x'], 'x', 'raw reason text / cluster', 'Groups', G),
+  b('groups.hold', ['H'], 'H', "hold all the group's messages", 'Groups', G, { dangerous: true, action: 'hold' }),
+  b('groups.release', ['L'], 'L', "release all the group's messages", 'Groups', G, { dangerous: true, action: 'release' }),
+  b('groups.requeue', ['R'], 'R', "requeue all the group's messages", 'Groups', G, { dangerous: true, action: 'requeue' }),
+  b('groups.delete', ['D'], 'D', "delete all the group's messages", 'Groups', G, { dangerous: true, action: 'delete' }),
+  b('groups.expire', ['E'], 'E', "expire all the group's messages", 'Groups', G, { dangerous: true, action: 'expire' }),
+  b('groups.deliver', ['F'], 'F', "deliver all the group's messages now", 'Groups', G, { dangerous: true, action: 'deliver' }),
+  b('groups.close', ['escape', 'q'], 'Esc q', 'back to the list', 'Groups', G),
   b('filter.apply', ['enter'], 'Enter', 'keep the filter', 'Filter', ['filter']),
   b('filter.cancel', ['escape'], 'Esc', 'cancel editing', 'Filter', ['filter']),
   b('filter.backspace', ['backspace'], 'BS', 'delete a character', 'Filter', ['filter']),
@@ -97,7 +116,7 @@ export const BINDINGS: readonly Binding[] = [
   b('help.down', ['j', 'down', 'space', 'pagedown'], 'j ↓', 'scroll help', 'Help', ['help']),
   b('help.up', ['k', 'up', 'pageup'], 'k ↑', 'scroll help back', 'Help', ['help']),
   b('help.close', ['escape', 'q', '?'], 'Esc ? q', 'close help', 'Help', ['help']),
-  b('app.quit', ['q', 'ctrl+c'], 'q C-c', 'quit', 'Help', ['list', 'shape', 'help', 'pane', 'confirm', 'filter', 'search']),
+  b('app.quit', ['q', 'ctrl+c'], 'q C-c', 'quit', 'Help', ['list', 'shape', 'groups', 'help', 'pane', 'confirm', 'filter', 'search']),
 ];
 
 const BY_ID = new Map(BINDINGS.map((x) => [x.id, x]));

@@ -5,9 +5,10 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { QueueName } from '../domain/queue.js';
+import type { GroupBy, GroupSort } from '../store/groupings.js';
 import type { MessageDocument } from './message-document.js';
 
-export type Overlay = 'none' | 'help' | 'pane' | 'shape';
+export type Overlay = 'none' | 'help' | 'pane' | 'shape' | 'groups';
 
 export interface UiState {
   overlay: Overlay;
@@ -34,6 +35,12 @@ export interface UiState {
   shapeBy: 'recipient' | 'sender';
   /** The qshape view's cursor: an index into its domain rows. */
   shapeCursor: number;
+  /** The who/why view: its grouping, cursor row, sort, and raw reason text instead of the template. */
+  groupsBy: GroupBy;
+  groupsCursor: number;
+  groupsSort: GroupSort;
+  groupsReverse: boolean;
+  groupsRaw: boolean;
   /** Bumped by ctrl-l: the screen is cleared and the whole frame written again. */
   repaint: number;
 }
@@ -57,6 +64,11 @@ export function createUiStore(): UiStore {
     helpOffset: 0,
     shapeBy: 'recipient',
     shapeCursor: 0,
+    groupsBy: 'reason',
+    groupsCursor: 0,
+    groupsSort: 'messages',
+    groupsReverse: false,
+    groupsRaw: false,
     repaint: 0,
   }));
 }

@@ -7,7 +7,7 @@ import type { Key } from 'ink';
 import { BINDINGS, bindingFor, disabledReason, keyNamesOf, keySequence, pressSequence, type KeyMode } from '../../src/ui/keymap.js';
 import { helpLines } from '../../src/ui/components/help-view.js';
 
-const MODES: KeyMode[] = ['list', 'filter', 'confirm', 'pane', 'help', 'shape'];
+const MODES: KeyMode[] = ['list', 'filter', 'confirm', 'pane', 'help', 'shape', 'groups'];
 const noKey = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false } as Key;
 
 describe('bindings', () => {
@@ -38,7 +38,8 @@ describe('bindings', () => {
     for (const b of BINDINGS.filter((x) => x.action)) {
       expect(b.dangerous).toBe(true);
       expect(b.keys.every((k) => /^[A-Z]$/.test(k))).toBe(true);
-      expect(b.when).toEqual(['list']);
+      // The list acts on the cursor or marks, the who/why view on the group under its cursor.
+      expect([['list'], ['groups']]).toContainEqual(b.when);
     }
     expect(bindingFor('list', 'escape')?.dangerous).toBeUndefined();
   });
