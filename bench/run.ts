@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runConsoleBench } from './console-bench.js';
 import { runLogBench } from './log-bench.js';
+import { runFleetBench } from './fleet-bench.js';
 import { ensureSpool } from './make-spool.js';
 import { machineLines, mb, median, ms, pct, percentile, printTable, ratioOf, type Row } from './report.js';
 
@@ -142,3 +143,9 @@ printTable(`postq console rendering, ${messages} messages`, await runConsoleBenc
 // The log trail: one id's trail in a 1 GiB log against grep -F, and the live tail at rest.
 console.log('');
 printTable('postq log trail', await runLogBench(workDir, log));
+
+// The fleet: many targets' links merged into one store (BENCH_FLEET=0 skips it).
+if (process.env.BENCH_FLEET !== '0') {
+  console.log('');
+  printTable('postq fleet (links to local serve --stdio, merged)', await runFleetBench(workDir, mover, log));
+}

@@ -68,7 +68,8 @@ const STDERR_KEEP = 2048;
 
 export function createConnection(options: ConnectionOptions): Connection {
   const now = options.now ?? Date.now;
-  const staleMs = options.staleMs ?? HEARTBEAT_MS * 4;
+  // Seven missed beats: a remote busy indexing on a loaded host is slow, not lost.
+  const staleMs = options.staleMs ?? HEARTBEAT_MS * 7.5;
   const pingMs = options.pingMs ?? HEARTBEAT_MS;
   const mirror = createMirror();
   let status: LinkStatus = { state: 'connecting', since: now(), message: null, rttMs: null, ready: false, remoteStatus: null };
