@@ -9,6 +9,8 @@ import { runCount, runList, parseQueueList } from './list-command.js';
 import { runCat } from './cat-command.js';
 import { ACTION_COMMANDS, parseBackendName, readAllStdin, runActionCommand } from './action-command.js';
 import { isFleetInvocation } from './fleet-args.js';
+import { COMMAND_HELP, EXIT_CODES_HELP } from './help-text.js';
+import { POSTQ_VERSION } from './version.js';
 import { dispatchFleet, runContexts } from './fleet-dispatch.js';
 
 export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
@@ -19,7 +21,7 @@ const USAGE = `usage:
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq count [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq top [--by reason|domain|sender|sasl|client] [--queue Q] [--filter EXPR] [--json] [--limit N] [--spool DIR | -c CONFIG_DIR]
-  postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID
+  postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID...
   postq stats [--json | --prometheus] [--watch N --output FILE] [--spool DIR | -c CONFIG_DIR]
   postq log [--json] [--follow] [--since T] [--until T] [--log FILE|journal]... [-c CONFIG_DIR] QUEUE_ID...
                                                                     the message's log trail
@@ -37,7 +39,7 @@ const USAGE = `usage:
 const SPOOL_OPTIONS = {
   spool: { type: 'string' },
   config: { type: 'string', short: 'c' },
-  help: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
@@ -70,7 +72,7 @@ async function dispatch(argv: string[]): Promise<number> {
       backend: { type: 'string' },
       'read-only': { type: 'boolean' },
     });
-    if (values.help) return out(USAGE), EXIT.ok;
+    if (values.help) return out(COMMAND_HELP['serve']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const { runServeCommand } = await import('./serve-command.js');
     return runServeCommand(spoolConfig(values), values);
@@ -83,7 +85,7 @@ async function dispatch(argv: string[]): Promise<number> {
       queue: { type: 'string' },
       filter: { type: 'string' },
     });
-    if (values.help) return out(USAGE), EXIT.ok;
+    if (values.help) return out(COMMAND_HELP[command]!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const config = spoolConfig(values);
     const options = { json: !!(values as { json?: boolean }).json, all: !!values.all, queues: parseQueueList(values.queue), filter: values.filter ?? null };
@@ -99,7 +101,7 @@ async function dispatch(argv: string[]): Promise<number> {
       filter: { type: 'string' },
       limit: { type: 'string' },
     });
-    if (values.help) return out(USAGE), EXIT.ok;
+    if (values.help) return out(COMMAND_HELP['top']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const { parseGroupBy, parseLimit, runTop } = await import('./top-command.js');
     const options = { by: parseGroupBy(values.by), limit: parseLimit(values.limit), json: !!values.json, all: !!values.all, queues: parseQueueList(values.queue), filter: values.filter ?? null };
@@ -108,15 +110,20 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'cat') {
     const { values, positionals } = parse(rest, {
       ...SPOOL_OPTIONS,
+      // postcat's -h (headers) wins here; --help is still help.
+      help: { type: 'boolean' },
       envelope: { type: 'boolean', short: 'e' },
       headers: { type: 'boolean', short: 'h' },
       body: { type: 'boolean', short: 'b' },
     });
-    if (values.help) return out(USAGE), EXIT.ok;
-    if (positionals.length !== 1) throw new UsageError('cat takes exactly one QUEUE_ID');
+    if (values.help) return out(COMMAND_HELP['cat']!), EXIT.ok;
+    if (positionals.length === 0) throw new UsageError('cat takes one or more QUEUE_IDs');
     const config = spoolConfig(values);
     const sections = { envelope: !!values.envelope, headers: !!values.headers, body: !!values.body };
-    return runCat(config, positionals[0]!, sections, out, err);
+    // Like postcat -q with several ids: each in turn; any that could not be read makes it 1.
+    let code: number = EXIT.ok;
+    for (const id of positionals) code = Math.max(code, runCat(config, id, sections, out, err));
+    return code;
   }
   if (command === 'stats') {
     const { values, positionals } = parse(rest, {
@@ -126,7 +133,7 @@ async function dispatch(argv: string[]): Promise<number> {
       watch: { type: 'string' },
       output: { type: 'string' },
     });
-    if (values.help) return out(USAGE), EXIT.ok;
+    if (values.help) return out(COMMAND_HELP['stats']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const { parseStatsOptions, runStats } = await import('./stats-command.js');
     const options = parseStatsOptions(values);
@@ -135,14 +142,14 @@ async function dispatch(argv: string[]): Promise<number> {
   if (command === 'log') {
     const { values, positionals } = parse(rest, {
       config: { type: 'string', short: 'c' },
-      help: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
       json: { type: 'boolean' },
       follow: { type: 'boolean', short: 'f' },
       since: { type: 'string' },
       until: { type: 'string' },
       log: { type: 'string', multiple: true },
     });
-    if (values.help) return out(USAGE), EXIT.ok;
+    if (values.help) return out(COMMAND_HELP['log']!), EXIT.ok;
     const options = {
       ids: positionals,
       json: !!values.json,
@@ -164,7 +171,7 @@ async function dispatch(argv: string[]): Promise<number> {
       yes: { type: 'boolean' },
       backend: { type: 'string' },
     });
-    if (values.help) return out(USAGE), EXIT.ok;
+    if (values.help) return out(COMMAND_HELP['action']!), EXIT.ok;
     const options = {
       action: command as (typeof ACTION_COMMANDS)[number],
       queues: parseQueueList(values.queue),
@@ -186,15 +193,16 @@ async function dispatch(argv: string[]): Promise<number> {
       theme: { type: 'string' },
       'read-only': { type: 'boolean' },
       'no-alt-screen': { type: 'boolean' },
-      help: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help) return out(USAGE), EXIT.ok;
+    if (values.help) return out(COMMAND_HELP['demo']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     // Loaded on demand: list, cat and the actions must not pay for Ink and React at start-up.
     const { runDemoCommand } = await import('./demo-command.js');
     return runDemoCommand(values);
   }
-  if (command === '--help' || command === 'help') return out(USAGE), EXIT.ok;
+  if (command === '--help' || command === '-h' || command === 'help') return out(`${USAGE}\n'postq COMMAND --help' lists a command's options.\n\n${EXIT_CODES_HELP}`), EXIT.ok;
+  if (command === '--version' || command === '-V') return out(`postq ${POSTQ_VERSION}\n`), EXIT.ok;
   if (command === undefined || command.startsWith('-')) {
     const { values, positionals } = parse(argv, {
       ...SPOOL_OPTIONS,
@@ -205,7 +213,7 @@ async function dispatch(argv: string[]): Promise<number> {
       pick: { type: 'boolean' },
       'stuck-after': { type: 'string' },
     });
-    if (values.help) return out(USAGE), EXIT.ok;
+    if (values.help) return out(COMMAND_HELP['console']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const { runConsoleCommand } = await import('./console-command.js');
     return runConsoleCommand(spoolConfig(values), values);
@@ -213,7 +221,21 @@ async function dispatch(argv: string[]): Promise<number> {
   throw new UsageError(`unknown command: ${command}`);
 }
 
+/**
+ * A reader that stops early (`postq list | head`) closes the pipe: the next write fails with
+ * EPIPE. That is the reader's choice, not an error: end quietly, as cat and mailq do.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+}
+
 export async function runMain(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   try {
     return await dispatch(argv);
   } catch (error) {
