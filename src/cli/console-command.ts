@@ -27,6 +27,7 @@ import { withAuditLog } from '../actions/audit-log.js';
 import { withIdentityCheck } from '../actions/identity-check.js';
 import { currentFileIn } from '../watch/current-file.js';
 import { readMessageBytes } from '../watch/read-message.js';
+import { createLogTrails } from '../logs/trail-service.js';
 import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
 import { watchThemeFile, type ThemeWatcher, type ThemeWatchOptions } from '../watch/theme-watcher.js';
@@ -191,7 +192,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
   const themeSource = createThemeSource(theme);
   const running = renderConsole({
-    app: { onKey: gate.noteKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, supports: (a) => backend.supports(a) },
+    app: { onKey: gate.noteKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a) },
     stdout,
     stdin,
     stderr,

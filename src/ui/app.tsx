@@ -4,7 +4,7 @@
  * resize. One input handler (key-handler.ts); state lives in the console store and the
  * small UI store; this file only wires them to components.
  */
-import React, { memo, useEffect, useMemo, useSyncExternalStore } from 'react';
+import React, { memo, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useStore } from 'zustand';
 import type { ActionName } from '../domain/backend.js';
@@ -18,6 +18,8 @@ import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { handleKey, currentMode } from './key-handler.js';
 import { keyNamesOf, type BindingContext } from './keymap.js';
 import type { MessageLoader } from './message-document.js';
+import type { LogTrails } from '../logs/trail-service.js';
+import { buildLogDocument } from './log-document.js';
 import { createThemeSource, ThemeContext, type ThemeSource } from './theme-context.js';
 import { createUiStore, type UiStore } from './ui-state.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -43,6 +45,8 @@ export interface AppProps {
   host: string;
   spool: string;
   loadMessage: MessageLoader;
+  /** Finds and follows a message's log trail for the pane's Log section (absent: no log). */
+  logTrails?: LogTrails;
   supports: (action: ActionName) => boolean;
   /** Called when the user quits (after Ink exits). */
   onQuit?: () => void;
@@ -62,7 +66,7 @@ const LIST_HINTS: HintSet = [['?', 'help'], ['/', 'filter'], ['Space', 'mark'], 
 
 function hintsFor(mode: string, readOnly: boolean, requireWord: string | null): HintSet {
   if (mode === 'filter') return [['Enter', 'keep'], ['Esc', 'cancel'], ['from: to: domain: reason: queue: age> size> /re/ !', '']];
-  if (mode === 'pane') return [['j/k', 'scroll'], ['Space', 'page'], ['/', 'search'], ['n N', 'next/prev'], ['w', 'wrap'], ['r', 'records'], ['Esc', 'close']];
+  if (mode === 'pane') return [['j/k', 'scroll'], ['Space', 'page'], ['/', 'search'], ['n N', 'next/prev'], ['w', 'wrap'], ['r', 'records'], ['l', 'log'], ['Esc', 'close']];
   if (mode === 'search') return [['Enter', 'find'], ['Esc', 'cancel']];
   if (mode === 'help') return [['j/k', 'scroll'], ['Esc', 'close']];
   if (mode === 'shape') return [['j/k', 'domain'], ['Enter', 'messages'], ['s', 'sender/recipient'], ['0-6', 'queue'], ['Esc', 'back']];
@@ -116,6 +120,8 @@ export function App(props: AppProps): React.ReactElement {
   const requireWord = state.confirmation?.requireWord ?? null;
   const hints = useMemo(() => hintsFor(mode, readOnly, requireWord), [mode, readOnly, requireWord]);
   const note = useMemo(() => standingNote(state.watcher, state.readOnlyReason), [state.watcher, state.readOnlyReason]);
+  // Built when the trail or the clock changes, not on every watcher batch.
+  const logDoc = useMemo(() => (uiState.log ? buildLogDocument(uiState.log, state.clock) : null), [uiState.log, state.clock]);
 
   useEffect(() => {
     if (store.getState().viewportHeight !== layout.listHeight) store.getState().setViewportHeight(layout.listHeight);
@@ -167,10 +173,36 @@ export function App(props: AppProps): React.ReactElement {
     }
   }, [paneId, paneEntry, ui, props.loadMessage]);
 
+  // The Log section's search and tail: one at a time, cancelled when the pane closes or
+  // another trail opens, and when the console goes away.
+  const closeLogRef = useRef<(() => void) | null>(null);
+  const closeLog = () => {
+    closeLogRef.current?.();
+    closeLogRef.current = null;
+  };
+  const openLog = (queueId: string) => {
+    closeLog();
+    if (!props.logTrails) {
+      ui.setState({ log: { queueId, phase: 'unavailable', bytesDone: 0, bytesTotal: 0, sources: 'no log reader in this console', problems: [], trail: { transactions: [], links: [] } } });
+      return;
+    }
+    let mine = true;
+    const cancel = props.logTrails.open(queueId, (state) => {
+      if (mine) ui.setState({ log: state });
+    });
+    closeLogRef.current = () => {
+      mine = false;
+      cancel();
+    };
+  };
+  useEffect(() => () => closeLog(), []);
+
   useInput(
     (input, key) => {
       props.onKey?.();
       const deps = {
+        openLog,
+        closeLog,
         store, ui, loadMessage: props.loadMessage,
         bodyHeight: () => computeLayout(columns, rows).bodyHeight,
         helpPages: () => helpPageCount(ctx, columns, computeLayout(columns, rows).bodyHeight),
@@ -193,6 +225,8 @@ export function App(props: AppProps): React.ReactElement {
     body = <ConfirmView confirmation={state.confirmation} typed={uiState.typed} running={false} width={width} height={layout.bodyHeight} />;
   } else if (uiState.overlay === 'help') {
     body = <HelpView ctx={ctx} width={width} height={layout.bodyHeight} offset={uiState.helpOffset} />;
+  } else if (uiState.overlay === 'pane' && logDoc) {
+    body = <MessagePane doc={logDoc} offset={uiState.paneOffset} width={width} height={layout.bodyHeight} />;
   } else if (uiState.overlay === 'pane' && uiState.pane) {
     body = (
       <MessagePane doc={uiState.pane} offset={uiState.paneOffset} width={width} height={layout.bodyHeight}

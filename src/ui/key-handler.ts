@@ -16,6 +16,7 @@ import { currentGroups, nextGroupBy, nextGroupSort } from './groups-query.js';
 import { groupsRoom } from './components/groups-view.js';
 import { idsToCopy } from './clipboard.js';
 import { findInDocument } from './pane-search.js';
+import { buildLogDocument, linkedIds } from './log-document.js';
 
 export interface KeyDeps {
   store: ConsoleStore;
@@ -27,6 +28,9 @@ export interface KeyDeps {
   quit: () => void;
   /** Put text on the terminal's clipboard (OSC 52). */
   copy: (text: string) => void;
+  /** Start (or switch) the pane's Log section to this id's trail; closeLog cancels it. */
+  openLog?: (queueId: string) => void;
+  closeLog?: () => void;
 }
 
 export function currentMode(store: ConsoleStore, ui: UiStore): KeyMode {
@@ -80,7 +84,8 @@ export function handleKey(name: string, deps: KeyDeps): void {
   const half = Math.max(1, Math.floor(deps.bodyHeight() / 2));
   const page = Math.max(1, deps.bodyHeight() - 2);
   const pane = (offset: number) => {
-    const doc = ui.getState().pane;
+    const { pane: message, log } = ui.getState();
+    const doc = log ? buildLogDocument(log, 0) : message;
     if (doc) ui.setState({ paneOffset: Math.max(0, Math.min(offset, maxPaneOffset(doc, deps.bodyHeight()))) });
   };
   const help = (offset: number) => ui.setState({ helpOffset: Math.max(0, Math.min(offset, Math.max(0, deps.helpPages()))) });
@@ -111,6 +116,8 @@ export function handleKey(name: string, deps: KeyDeps): void {
     ui.setState({ overlay: 'none' });
     return store.getState().requestAction(binding.action, 'matching');
   }
+  // Deliver now from the pane: the Log section opens first so the attempt's lines show up.
+  if (binding.id === 'pane.deliver' && u.pane && !u.log) deps.openLog?.(u.pane.queueId);
   if (binding.action) return s.requestAction(binding.action);
   switch (binding.id) {
     case 'list.down': return s.moveCursor(1);
@@ -154,10 +161,11 @@ export function handleKey(name: string, deps: KeyDeps): void {
       const doc = u.pane;
       const entry = doc ? s.entries.get(doc.queueId) : undefined;
       if (!doc || !entry) return;
-      ui.setState({ pane: deps.loadMessage(entry, doc.view === 'records' ? 'postcat' : 'records'), paneOffset: 0 });
+      if (u.log) deps.closeLog?.();
+      ui.setState({ pane: deps.loadMessage(entry, doc.view === 'records' ? 'postcat' : 'records'), paneOffset: 0, log: null });
       return;
     }
-    case 'pane.close': return void ui.setState({ overlay: 'none', pane: null, paneNote: null, paneMatch: null });
+
     case 'pane.wrap': return void ui.setState({ paneWrap: !u.paneWrap });
     case 'pane.search': return void ui.setState({ paneSearch: '' });
     case 'search.backspace': return void ui.setState({ paneSearch: [...(u.paneSearch ?? '')].slice(0, -1).join('') });
@@ -165,7 +173,7 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'search.apply':
     case 'pane.next':
     case 'pane.prev': {
-      const doc = u.pane;
+      const doc = u.log ? buildLogDocument(u.log, 0) : u.pane;
       const query = binding.id === 'search.apply' ? (u.paneSearch ?? '') : u.paneQuery;
       ui.setState({ paneSearch: null, paneQuery: query });
       if (!doc || !query) return;
@@ -180,6 +188,22 @@ export function handleKey(name: string, deps: KeyDeps): void {
       ui.setState({ paneMatch: found });
       return pane(found);
     }
+    case 'pane.log': {
+      if (u.log) {
+        deps.closeLog?.();
+        return void ui.setState({ log: null, paneOffset: 0 });
+      }
+      if (u.pane) deps.openLog?.(u.pane.queueId);
+      return void ui.setState({ paneOffset: 0 });
+    }
+    case 'pane.logLink': {
+      const id = u.log ? linkedIds(u.log)[Number(name) - 1] : undefined;
+      if (id) deps.openLog?.(id);
+      return void ui.setState({ paneOffset: 0 });
+    }
+    case 'pane.close':
+      deps.closeLog?.();
+      return void ui.setState({ overlay: 'none', pane: null, paneNote: null, paneMatch: null, log: null });
     case 'help.open': return void ui.setState({ overlay: 'help', helpOffset: 0 });
     case 'help.down': return help(u.helpOffset + (name === 'space' || name === 'pagedown' ? page : 1));
     case 'help.up': return help(u.helpOffset - (name === 'pageup' ? page : 1));

@@ -10,7 +10,7 @@ import { formatPostcat } from '../spool/postcat-format.js';
 import { printable } from '../spool/printable.js';
 import { decodeEncodedWords } from '../spool/encoded-words.js';
 
-export type MessageView = 'postcat' | 'records';
+export type MessageView = 'postcat' | 'records' | 'log';
 
 export interface DocLine {
   text: string;

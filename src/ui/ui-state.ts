@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { QueueName } from '../domain/queue.js';
 import type { GroupBy, GroupSort } from '../store/groupings.js';
 import type { MessageDocument } from './message-document.js';
+import type { LogTrailState } from '../logs/trail-state.js';
 
 export type Overlay = 'none' | 'help' | 'pane' | 'shape' | 'groups';
 
@@ -19,6 +20,8 @@ export interface UiState {
   /** Letters typed into a type-to-confirm dialog. */
   typed: string;
   pane: MessageDocument | null;
+  /** The pane's Log section (`l`): the trail being found and followed, or null. */
+  log: LogTrailState | null;
   paneOffset: number;
   /** The queue the open message was in when last loaded (a move reloads it). */
   paneQueue: QueueName | null;
@@ -54,6 +57,7 @@ export function createUiStore(): UiStore {
     draftBefore: '',
     typed: '',
     pane: null,
+    log: null,
     paneOffset: 0,
     paneQueue: null,
     paneNote: null,

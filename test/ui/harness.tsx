@@ -16,6 +16,7 @@ import { createReadOnlyBackend } from '../../src/actions/read-only-backend.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { readMessageBytes } from '../../src/watch/read-message.js';
 import { App } from '../../src/ui/app.js';
+import type { LogTrails } from '../../src/logs/trail-service.js';
 import { anchorFrames } from '../../src/ui/frame-anchor.js';
 import { buildMessageDocument } from '../../src/ui/message-document.js';
 import { pressSequence } from '../../src/ui/keymap.js';
@@ -50,6 +51,8 @@ export interface HarnessOptions {
   now?: number;
   /** The App's flashMs (default 0 here: the flash stays, so tests can read it). */
   flashMs?: number;
+  /** The pane's log reader (default none: the Log section says there is no log). */
+  logTrails?: LogTrails;
 }
 
 /** Let Ink's microtask render and input handling run. */
@@ -77,6 +80,7 @@ export async function mountConsole(spool: string, options: HarnessOptions = {}):
       spool={spool}
       loadMessage={(entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dumpRecords)}
       supports={(a) => backend.supports(a)}
+      {...(options.logTrails ? { logTrails: options.logTrails } : {})}
       tickMs={0}
       flashMs={options.flashMs ?? 0}
     />,

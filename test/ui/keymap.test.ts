@@ -38,8 +38,10 @@ describe('bindings', () => {
     for (const b of BINDINGS.filter((x) => x.action)) {
       expect(b.dangerous).toBe(true);
       expect(b.keys.every((k) => /^[A-Z]$/.test(k))).toBe(true);
-      // The list acts on the cursor or marks, the who/why view on the group under its cursor.
-      expect([['list'], ['groups']]).toContainEqual(b.when);
+      // The list acts on the cursor or marks, the who/why view on the group under its cursor,
+      // and the pane has `F` (deliver now and watch the log): never a text mode.
+      expect([['list'], ['groups'], ['pane']]).toContainEqual(b.when);
+      if (b.when[0] === 'pane') expect(b.action).toBe('deliver');
     }
     expect(bindingFor('list', 'escape')?.dangerous).toBeUndefined();
   });

@@ -52,7 +52,7 @@ export function MessagePane({ doc, offset, width, height, wrap = false, matchLin
   if (note) segments.push({ text: `  ${note}`, token: 'status.warn' });
   if (doc.problem) segments.push({ text: `  ✗ ${doc.problem}`, token: 'status.error' });
   if (search !== null) segments.push({ text: '  /', token: 'key' }, { text: search, token: 'filter' }, { text: '▏', token: 'key' });
-  else segments.push({ text: `${where}  / search · w wrap${wrap ? ' off' : ''} · Esc close · r ${doc.view === 'records' ? 'postcat' : 'records'}`, token: 'muted' });
+  else segments.push({ text: `${where}  / search · w wrap${wrap ? ' off' : ''} · Esc close · r ${doc.view === 'records' ? 'postcat' : 'records'} · l ${doc.view === 'log' ? 'message' : 'log'}`, token: 'muted' });
   return (
     <Box flexDirection="column">
       <Line width={width} segments={segments} />
