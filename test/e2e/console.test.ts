@@ -112,7 +112,13 @@ describe('console in tmux', () => {
     expect(used.length).toBeLessThanOrEqual(11);
     press(pane, 'help.open');
     s = await pane.waitFor('Keys');
-    expect(s).toMatch(/D\s+✗ delete \(postsuper -d\)/); // disabled, and says so without colour
+    // Help scrolls at 100x12 (README): page down until the actions show.
+    s = await pane.waitUntil((screen) => {
+      if (/D\s+✗ delete \(postsuper -d\)/.test(screen)) return true;
+      press(pane, 'help.down');
+      return false;
+    }, 'the disabled delete binding'); // disabled, and says so without colour
+    expect(s).toMatch(/Keys lines \d+-\d+ of \d+ \(j\/k scroll\)/);
     expect(s.split('\n')[11] ?? '').toBe('');
     press(pane, 'help.close');
     await pane.waitFor('QUEUE ID');

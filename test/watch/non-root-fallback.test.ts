@@ -24,7 +24,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'postq-fallback-'));
   chmodSync(dir, 0o755);
   bundle = join(dir, 'child.mjs');
-  buildSync({ entryPoints: [fileURLToPath(new URL('./fallback-child.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error' });
+  // A require() for the CommonJS dependencies (libmime's iconv-lite), as scripts/bundle.mjs does.
+  const banner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
+  buildSync({ entryPoints: [fileURLToPath(new URL('./fallback-child.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'error', banner });
   chmodSync(bundle, 0o644);
   spool = makeSkeletonSpool(); // under a 0700 temp dir: nobody gets EACCES
 });
