@@ -184,7 +184,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   }
   const config = options.config;
   const backend = consoleBackend(options.backend, config, !!options.readOnly, options.checkIdentity ?? true);
-  const store = createConsoleStore({ backend, limits: config.limits });
+  const store = createConsoleStore({ backend, limits: config.limits, emptyAddress: config.emptyAddress });
   const dump = options.dumpRecords ?? dumpRecords;
   const read: MessageReader = options.readMessage ?? ((entry) => readMessageBytes(config, entry));
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);

@@ -20,7 +20,7 @@ export function createActionOps(
 ): ActionOps {
   return {
     requestAction(action, scope = 'auto') {
-      const request = buildConfirmation(get(), backend, action, scope);
+      const request = buildConfirmation(get(), backend, action, scope, now() / 1000);
       if (request.ok) set({ confirmation: request.confirmation });
       else flash(request.text, request.level);
     },

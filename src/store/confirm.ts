@@ -11,6 +11,8 @@ import type { QueueName } from '../domain/queue.js';
 import { printable } from '../spool/printable.js';
 import type { ActionScope, Confirmation, ConsoleData, FlashLevel } from './console-state.js';
 import { selectCursorEntry, selectVisibleIds, selectVisibleIndex } from './selectors.js';
+import { expiresAt } from './sort.js';
+import { sortContextOf } from './visible-list.js';
 
 /** A delete of at least this many messages asks for the word to be typed. */
 export const TYPE_TO_CONFIRM_AT = 100;
@@ -42,6 +44,8 @@ export function buildConfirmation(
   backend: QueueBackend,
   action: ActionName,
   scope: ActionScope,
+  /** Epoch seconds (for lifetimes); the store's clock when not given. */
+  nowSec: number = state.clock / 1000,
 ): ConfirmationRequest {
   const disabled = state.readOnlyReason ?? backend.disabledReason;
   if (disabled !== null) {
@@ -111,6 +115,13 @@ export function buildConfirmation(
   const onlyQueue = perQueue.size === 1 ? [...perQueue.keys()][0]! : null;
   const title = `${VERB[action][0]} ${plural(targets.length, 'message')}${onlyQueue ? ` from ${onlyQueue}` : ''}?`;
   const requireWord = action === 'delete' && (targets.length >= TYPE_TO_CONFIRM_AT || wholeQueue) ? CONFIRM_WORD : null;
+  // Held mail past its lifetime bounces the moment it is released (Postfix's docs advise
+  // postsuper -r instead): count it, so the confirmation can say so and offer R.
+  let pastLifetime = 0;
+  if (action === 'release') {
+    const ctx = sortContextOf(state);
+    for (const t of targets) if (expiresAt(state.entries.get(t.queueId)!, ctx) <= nowSec) pastLifetime++;
+  }
   return {
     ok: true,
     confirmation: {
@@ -128,6 +139,7 @@ export function buildConfirmation(
       command: backend.describe(action, targets),
       wholeQueue,
       requireWord,
+      ...(pastLifetime > 0 ? { pastLifetime } : {}),
     },
   };
 }

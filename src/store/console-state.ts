@@ -79,6 +79,12 @@ export interface Confirmation {
   command: string;
   /** True when the targets are every message of at least one queue (2 or more). */
   wholeQueue: boolean;
+  /**
+   * Release only: how many targets are past their lifetime (maximal_queue_lifetime, or
+   * bounce_queue_lifetime for the null sender), and so bounce as soon as they are released.
+   * The confirmation then offers requeue (R: postsuper -r, a new arrival time) instead.
+   */
+  pastLifetime?: number;
   /** The word to type before `y` counts (DELETE), or null. */
   requireWord: string | null;
 }
@@ -107,6 +113,8 @@ export interface ConsoleData {
   pending: ReadonlyMap<string, PendingOp>;
   /** Postfix's queue limits and lifetimes (postconf's, or the defaults; limits.source). */
   limits: PostfixLimits;
+  /** empty_address_recipient: the sender name null-sender mail shows (bounce_queue_lifetime applies). */
+  emptyAddress: string;
   /** Whether master runs, from the health timer; null when not checked (no configuration). */
   postfix: PostfixRunState | null;
   /** The clock-dependent alerts (stuck incoming, pickup), replaced only when they change. */

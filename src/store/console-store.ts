@@ -72,6 +72,8 @@ export interface ConsoleStoreOptions {
   viewportHeight?: number;
   /** Postfix's limits (config.limits); Postfix's defaults when not given. */
   limits?: PostfixLimits;
+  /** config.emptyAddress; MAILER-DAEMON when not given. */
+  emptyAddress?: string;
 }
 
 export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
@@ -97,6 +99,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       flash: null,
       pending: new Map(),
       limits: options.limits ?? DEFAULT_POSTFIX_LIMITS,
+      emptyAddress: options.emptyAddress ?? 'MAILER-DAEMON',
       postfix: null,
       timedAlerts: [],
       readOnlyReason: backend.disabledReason,
@@ -136,6 +139,11 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         set({ readOnlyReason: printable(reason), confirmation: null });
       },
       updateHealth(patch) {
+        // New lifetimes reorder an expiry sort: its memoised lists go (the next read sorts).
+        if (patch.limits && get().sortKey === 'expires') {
+          get().cache.master = null;
+          get().cache.visible = null;
+        }
         set(patch);
       },
       setPaused(paused) {
@@ -160,9 +168,11 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         set({ queueFilter, ...newView });
       },
       setFilterText(filterText, fallbackText) {
-        const compiled = compileFilter(filterText);
+        // expires< and attempts> read this store's lifetimes, not Postfix's defaults.
+        const filterOptions = { limits: get().limits, emptyAddress: get().emptyAddress };
+        const compiled = compileFilter(filterText, filterOptions);
         if (isFilterError(compiled)) {
-          const fallback = fallbackText === undefined ? null : compileFilter(fallbackText);
+          const fallback = fallbackText === undefined ? null : compileFilter(fallbackText, filterOptions);
           if (!fallback || isFilterError(fallback)) {
             set({ filterText, filterError: compiled.error });
             return;

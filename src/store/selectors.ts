@@ -17,8 +17,8 @@ import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 import type { ConsoleData, PendingOp } from './console-state.js';
 import type { QueueStats } from './queue-stats.js';
 import { memoLru, memoSlot } from './selector-cache.js';
-import { findRow } from './sort.js';
-import { selectVisibleRows } from './visible-list.js';
+import { expiresAt, findRow } from './sort.js';
+import { selectVisibleRows, sortContextOf } from './visible-list.js';
 
 /** The ids of the current view in sort order (derived once per list version). */
 export function selectVisibleIds(state: ConsoleData): readonly string[] {
@@ -56,7 +56,7 @@ export function selectRowIndex(state: ConsoleData, queueId: string): number {
   const rows = selectVisibleRows(state);
   const entry = state.entries.get(queueId);
   if (!entry) return -1;
-  return findRow(rows, entry, state.sortKey, state.sortReverse);
+  return findRow(rows, entry, state.sortKey, state.sortReverse, sortContextOf(state));
 }
 
 export function selectCursorEntry(state: ConsoleData): QueueEntry | null {
@@ -81,6 +81,8 @@ export interface WindowRow {
   cursor: boolean;
   marked: boolean;
   pending: PendingOp | null;
+  /** Deferred and held mail: when it expires (epoch s; -Infinity = forced), else null. */
+  expiresAt?: number | null;
 }
 
 export interface ListWindow {
@@ -99,7 +101,8 @@ export function selectWindow(state: ConsoleData, height: number = state.viewport
   const list = selectVisibleRows(state);
   const cursorIndex = selectCursorIndex(state);
   const start = scrollTopFor(state.scrollTop, Math.max(cursorIndex, 0), height, list.length);
-  const key = [list, start, height, cursorIndex, state.marks, state.pending];
+  const key = [list, start, height, cursorIndex, state.marks, state.pending, state.limits];
+  const ctx = sortContextOf(state);
   return memoLru(state.cache.windows, 4, key, () => {
     const rows: WindowRow[] = [];
     const end = Math.min(list.length, start + Math.max(0, height));
@@ -111,6 +114,7 @@ export function selectWindow(state: ConsoleData, height: number = state.viewport
         cursor: i === cursorIndex,
         marked: state.marks.has(id),
         pending: state.pending.get(id) ?? null,
+        expiresAt: entry.queueName === 'deferred' || entry.queueName === 'hold' ? expiresAt(entry, ctx) : null,
       });
     }
     return { rows, start, total: list.length, cursorIndex, height };

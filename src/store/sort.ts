@@ -10,6 +10,8 @@
  *   sender  A-Z, case-insensitive
  *   domain  first recipient's domain A-Z (no recipient last)
  *   reason  first delay reason A-Z (no reason last)
+ *   expires soonest expiry first: create/arrival time + maximal_queue_lifetime (null sender:
+ *           bounce_queue_lifetime), forced expiry (postsuper -e) before everything
  *
  * Because the order is total, sorted rows can be searched (findRow) and patched after a
  * batch (patchRows) by binary search instead of sorting again.
@@ -18,9 +20,11 @@
  * that a cursor move or a new filter does not sort.
  */
 import type { QueueEntry } from '../domain/entry.js';
+import { DEFAULT_POSTFIX_LIMITS, lifetimeFor, type PostfixLimits } from '../domain/postfix-limits.js';
+import { expiryBase } from '../domain/retry-estimate.js';
 import { addressDomain } from './filter-match.js';
 
-export const SORT_KEYS = ['age', 'retry', 'size', 'sender', 'domain', 'reason'] as const;
+export const SORT_KEYS = ['age', 'retry', 'size', 'sender', 'domain', 'reason', 'expires'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export const SORT_LABELS: Readonly<Record<SortKey, string>> = {
@@ -30,7 +34,22 @@ export const SORT_LABELS: Readonly<Record<SortKey, string>> = {
   sender: 'sender',
   domain: 'recipient domain',
   reason: 'reason',
+  expires: 'expires',
 };
+
+/** What a key needs beyond the entry: the lifetimes (expires) and the null sender's name. */
+export interface SortContext {
+  limits: PostfixLimits;
+  emptyAddress: string;
+}
+
+export const DEFAULT_SORT_CONTEXT: SortContext = { limits: DEFAULT_POSTFIX_LIMITS, emptyAddress: 'MAILER-DAEMON' };
+
+/** Epoch seconds when qmgr would bounce the message as expired; -Infinity for a forced expiry. */
+export function expiresAt(entry: QueueEntry, ctx: SortContext): number {
+  if (entry.forcedExpire) return Number.NEGATIVE_INFINITY;
+  return expiryBase(entry) + lifetimeFor(ctx.limits, entry.sender === ctx.emptyAddress);
+}
 
 /** Instrumentation for tests and the bench: comparator calls since the process started. */
 export const sortCounters = { comparisons: 0, sorts: 0 };
@@ -41,8 +60,10 @@ const LAST = '\uffff';
 type Key = number | string;
 
 /** The primary sort key of an entry, in ascending order of the natural direction. */
-export function sortKeyOf(entry: QueueEntry, key: SortKey): Key {
+export function sortKeyOf(entry: QueueEntry, key: SortKey, ctx: SortContext = DEFAULT_SORT_CONTEXT): Key {
   switch (key) {
+    case 'expires':
+      return expiresAt(entry, ctx);
     case 'age':
       return entry.arrivalTime;
     case 'retry':
@@ -71,8 +92,8 @@ export interface SortRow {
   readonly entry: QueueEntry;
 }
 
-export function toSortRow(entry: QueueEntry, key: SortKey): SortRow {
-  return { id: entry.queueId, key: sortKeyOf(entry, key), arrival: entry.arrivalTime, entry };
+export function toSortRow(entry: QueueEntry, key: SortKey, ctx?: SortContext): SortRow {
+  return { id: entry.queueId, key: sortKeyOf(entry, key, ctx), arrival: entry.arrivalTime, entry };
 }
 
 function compareRows(a: SortRow, b: SortRow): number {
@@ -87,14 +108,14 @@ function comparator(reverse: boolean): (a: SortRow, b: SortRow) => number {
 }
 
 /** Sort entries into rows. */
-export function sortRows(entries: readonly QueueEntry[], key: SortKey, reverse: boolean): SortRow[] {
+export function sortRows(entries: readonly QueueEntry[], key: SortKey, reverse: boolean, ctx?: SortContext): SortRow[] {
   sortCounters.sorts++;
-  return entries.map((e) => toSortRow(e, key)).sort(comparator(reverse));
+  return entries.map((e) => toSortRow(e, key, ctx)).sort(comparator(reverse));
 }
 
 /** Sort entries; returns their queue ids in order. */
-export function sortEntries(entries: readonly QueueEntry[], key: SortKey, reverse: boolean): string[] {
-  return sortRows(entries, key, reverse).map((r) => r.id);
+export function sortEntries(entries: readonly QueueEntry[], key: SortKey, reverse: boolean, ctx?: SortContext): string[] {
+  return sortRows(entries, key, reverse, ctx).map((r) => r.id);
 }
 
 /** The first index whose row sorts after `probe` (upper bound), by binary search. */
@@ -110,9 +131,9 @@ function upperBound(rows: readonly SortRow[], probe: SortRow, cmp: (a: SortRow, 
 }
 
 /** Where an entry is in sorted rows (binary search, O(log n)); -1 when it is not there. */
-export function findRow(rows: readonly SortRow[], entry: QueueEntry, key: SortKey, reverse: boolean): number {
+export function findRow(rows: readonly SortRow[], entry: QueueEntry, key: SortKey, reverse: boolean, ctx?: SortContext): number {
   const cmp = comparator(reverse);
-  const probe = toSortRow(entry, key);
+  const probe = toSortRow(entry, key, ctx);
   let lo = 0;
   let hi = rows.length;
   while (lo < hi) {
@@ -135,17 +156,18 @@ export function patchRows(
   changes: ReadonlyArray<{ old: QueueEntry | undefined; now: QueueEntry | undefined }>,
   key: SortKey,
   reverse: boolean,
+  ctx?: SortContext,
 ): readonly SortRow[] {
   const cmp = comparator(reverse);
   const removals: number[] = [];
   const inserts: Array<{ at: number; row: SortRow }> = [];
   for (const { old, now } of changes) {
     if (old) {
-      const i = findRow(rows, old, key, reverse);
+      const i = findRow(rows, old, key, reverse, ctx);
       if (i >= 0) removals.push(i);
     }
     if (now) {
-      const row = toSortRow(now, key);
+      const row = toSortRow(now, key, ctx);
       inserts.push({ at: upperBound(rows, row, cmp), row });
     }
   }

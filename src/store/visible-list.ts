@@ -15,7 +15,12 @@ import type { QueueEntry } from '../domain/entry.js';
 import type { ConsoleData } from './console-state.js';
 import { isMessage } from './queue-stats.js';
 import type { MasterSlot } from './selector-cache.js';
-import { patchRows, sortRows, type SortRow } from './sort.js';
+import { patchRows, sortRows, type SortContext, type SortRow } from './sort.js';
+
+/** The lifetimes and null-sender name the `expires` key reads. */
+export function sortContextOf(state: ConsoleData): SortContext {
+  return { limits: state.limits, emptyAddress: state.emptyAddress };
+}
 
 /** Above this share of changed ids a full sort is cheaper than a merge. */
 const MERGE_MAX_SHARE = 1 / 8;
@@ -48,7 +53,7 @@ function applyTouched(
     const now = state.entries.get(id);
     return { old: before.get(id), now: now && belongs(now) ? now : undefined };
   });
-  return patchRows(rows, changes, state.sortKey, state.sortReverse);
+  return patchRows(rows, changes, state.sortKey, state.sortReverse, sortContextOf(state));
 }
 
 /** Every message in sort order: merged after small batches, sorted in full otherwise. */
@@ -65,7 +70,7 @@ function selectMaster(state: ConsoleData): MasterSlot {
   } else {
     const all: QueueEntry[] = [];
     for (const e of state.entries.values()) if (isMessage(e)) all.push(e);
-    rows = sortRows(all, state.sortKey, state.sortReverse);
+    rows = sortRows(all, state.sortKey, state.sortReverse, sortContextOf(state));
     cache.stats.fullSorts++;
   }
   cache.master = { entries: state.entries, sortKey: state.sortKey, sortReverse: state.sortReverse, rows };

@@ -1,6 +1,6 @@
 /**
  * The list's columns: which fit at a width (by priority: ID, REASON, RCPT, AGE, SENDER, NEXT,
- * SIZE, ARRIVAL), how wide each is, and one entry formatted as an exact-width string.
+ * EXPIRES, SIZE, ARRIVAL), how wide each is, and one entry formatted as an exact-width string.
  * Every text cell from the message goes through printable(). Pure.
  */
 import type { QueueEntry } from '../domain/entry.js';
@@ -9,7 +9,7 @@ import { printable } from '../spool/printable.js';
 import { fitCells } from './text-cells.js';
 import { formatAge, formatArrival, formatRetry, formatSize } from './format.js';
 
-export type ColumnId = 'id' | 'age' | 'arrival' | 'size' | 'next' | 'sender' | 'rcpt' | 'reason';
+export type ColumnId = 'id' | 'age' | 'arrival' | 'size' | 'next' | 'expires' | 'sender' | 'rcpt' | 'reason';
 
 interface ColumnSpec {
   id: ColumnId;
@@ -28,16 +28,18 @@ const SPECS: Record<ColumnId, ColumnSpec> = {
   arrival: { id: 'arrival', title: 'ARRIVAL', min: 12, weight: 0, max: 12 },
   size: { id: 'size', title: 'SIZE', min: 6, weight: 0, max: 6, alignRight: true },
   next: { id: 'next', title: 'NEXT', min: 7, weight: 0, max: 7, alignRight: true },
+  // "4d23h", "expired", "forced" (postsuper -e): deferred and held mail only.
+  expires: { id: 'expires', title: 'EXPIRES', min: 7, weight: 0, max: 7, alignRight: true },
   sender: { id: 'sender', title: 'SENDER', min: 14, weight: 2, max: 32 },
   rcpt: { id: 'rcpt', title: 'RECIPIENT', min: 16, weight: 2, max: 36 },
   reason: { id: 'reason', title: 'REASON', min: 18, weight: 3, max: 400 },
 };
 
 /** Which columns stay as the width shrinks, most important first. */
-const PRIORITY: ColumnId[] = ['id', 'reason', 'rcpt', 'age', 'sender', 'next', 'size', 'arrival'];
+const PRIORITY: ColumnId[] = ['id', 'reason', 'rcpt', 'age', 'sender', 'next', 'expires', 'size', 'arrival'];
 /** The optional columns only come in from these widths, so the text columns get room first. */
-const FROM_WIDTH: Partial<Record<ColumnId, number>> = { next: 90, size: 110, arrival: 130 };
-const ORDER: ColumnId[] = ['id', 'age', 'arrival', 'size', 'next', 'sender', 'rcpt', 'reason'];
+const FROM_WIDTH: Partial<Record<ColumnId, number>> = { next: 90, size: 110, expires: 120, arrival: 130 };
+const ORDER: ColumnId[] = ['id', 'age', 'arrival', 'size', 'next', 'expires', 'sender', 'rcpt', 'reason'];
 /** Two cells in front of every row: the cursor glyph and the mark glyph. */
 export const GUTTER = 2;
 
@@ -123,13 +125,21 @@ export function queueIdCell(entry: QueueEntry): string {
   return entry.queueId + queueMarker(entry.queueName) + (entry.forcedExpire ? '#' : '') + (damaged ? '?' : '');
 }
 
-function cellText(id: ColumnId, entry: QueueEntry, now: number, width: number): string {
+/** The EXPIRES cell: time left, `expired` when past its lifetime, `forced` after postsuper -e. */
+export function formatExpiry(expiresAt: number | null, now: number): string {
+  if (expiresAt === null) return '';
+  if (expiresAt === Number.NEGATIVE_INFINITY) return 'forced';
+  return expiresAt > now ? formatAge(expiresAt - now) : 'expired';
+}
+
+function cellText(id: ColumnId, entry: QueueEntry, now: number, width: number, expiresAt: number | null): string {
   switch (id) {
     case 'id': return queueIdCell(entry);
     case 'age': return formatAge(now - entry.arrivalTime);
     case 'arrival': return formatArrival(entry.arrivalTime);
     case 'size': return formatSize(entry.messageSize);
     case 'next': return entry.queueName === 'deferred' ? formatRetry(entry.mtime, now) : '';
+    case 'expires': return formatExpiry(expiresAt, now);
     case 'sender': return entry.sender;
     case 'rcpt': {
       const first = entry.recipients[0]?.address ?? '';
@@ -140,11 +150,11 @@ function cellText(id: ColumnId, entry: QueueEntry, now: number, width: number): 
 }
 
 /** One row without the gutter: exactly layout.width - GUTTER cells, sanitized. */
-export function formatRow(entry: QueueEntry, layout: ColumnLayout, now: number): string {
+export function formatRow(entry: QueueEntry, layout: ColumnLayout, now: number, expiresAt: number | null = null): string {
   let out = '';
   for (const [i, col] of layout.columns.entries()) {
     if (i > 0) out += ' ';
-    let text = printable(cellText(col.id, entry, now, col.width));
+    let text = printable(cellText(col.id, entry, now, col.width, expiresAt));
     if (col.id === 'rcpt' && entry.recipients.length > 1) {
       // Keep the "+N" visible when the address is cut.
       const plus = ` +${entry.recipients.length - 1}`;

@@ -248,6 +248,13 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'confirm.no':
       ui.setState({ typed: '' });
       return s.cancelAction();
+    case 'confirm.requeueInstead': {
+      // Only offered when a release would bounce mail past its lifetime (confirm-view.tsx).
+      const c = s.confirmation;
+      if (c?.action !== 'release' || !c.pastLifetime) return;
+      s.cancelAction();
+      return s.requestAction('requeue', c.scope);
+    }
     case 'app.quit': return deps.quit();
     default: return;
   }

@@ -44,6 +44,8 @@ describe('sort orders', () => {
     domain: [1, 3, 5, 7, 9, 0, 2, 4, 6, 8],
     // only odd ones have a recipient: r8 (1) r4 (5) r2 (7); 3 and 9 have none; the rest last
     reason: [7, 5, 1, 0, 2, 3, 4, 6, 8, 9],
+    // one lifetime for all (no null sender): arrival order
+    expires: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
   };
   it.each(SORT_KEYS)('%s, and reversed', (key) => {
     const store = storeWith(ten());

@@ -18,7 +18,8 @@ const entries = scanQueues(resolveSpoolConfig({ spool: copy.spool }), QUEUE_NAME
 describe('layoutColumns', () => {
   it('drops columns by priority as the width shrinks', () => {
     const ids = (w: number) => layoutColumns(w).columns.map((c) => c.id);
-    expect(ids(160)).toEqual(['id', 'age', 'arrival', 'size', 'next', 'sender', 'rcpt', 'reason']);
+    expect(ids(160)).toEqual(['id', 'age', 'arrival', 'size', 'next', 'expires', 'sender', 'rcpt', 'reason']);
+    expect(ids(120)).toEqual(['id', 'age', 'size', 'next', 'expires', 'sender', 'rcpt', 'reason']);
     expect(ids(100)).toEqual(['id', 'age', 'next', 'sender', 'rcpt', 'reason']);
     expect(ids(80)).toEqual(['id', 'age', 'sender', 'rcpt', 'reason']);
     expect(ids(60)).toEqual(['id', 'age', 'rcpt', 'reason']);

@@ -36,6 +36,11 @@ export function confirmLines(c: Confirmation, typed: string, running: boolean, w
     lines.push([{ text: `${formatCount(c.hiddenByFilter)} of them hidden by the current view/filter (they are included)`, token: 'status.warn' }]);
   }
   if (c.leftOut) lines.push([{ text: `${formatCount(c.leftOut)} selected left out: ${printable(c.leftOutWhy ?? '')}`, token: 'status.warn' }]);
+  if (c.pastLifetime) {
+    const n = c.pastLifetime === c.count ? (c.count === 1 ? 'It is' : `All ${formatCount(c.count)} are`) : `${formatCount(c.pastLifetime)} of them are`;
+    lines.push([{ text: `${n} past the queue lifetime: released, ${c.pastLifetime === 1 ? 'it bounces' : 'they bounce'} at once`, token: 'danger' }]);
+    lines.push([{ text: '[R]', token: 'key' }, { text: ' requeue instead (postsuper -r: the lifetime starts again)', token: 'text' }]);
+  }
   if (c.gone > 0) lines.push([{ text: `${formatCount(c.gone)} marked message(s) already gone (left out)`, token: 'status.warn' }]);
   lines.push([{ text: 'ids: ', token: 'muted' }, { text: c.sampleIds.map((id) => printable(id)).join(' ') + (c.count > c.sampleIds.length ? ' …' : ''), token: 'text' }]);
   const command = wrapCommand(printable(c.command), Math.max(10, width - 6)).slice(0, 3);

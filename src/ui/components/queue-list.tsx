@@ -19,14 +19,15 @@ interface RowProps {
   pending: boolean;
   layout: ColumnLayout;
   now: number;
+  expiresAt: number | null;
 }
 
 // A row is pre-formatted to the exact width, so it needs no measuring or padding: one <Text>,
 // with a nested one only for the queue-coloured id (each styled run costs Ink tokenizing time).
-const Row = memo(function Row({ entry, cursor, marked, pending, layout, now }: RowProps) {
+const Row = memo(function Row({ entry, cursor, marked, pending, layout, now, expiresAt }: RowProps) {
   const theme = useTheme();
   const gutter = (cursor ? theme.glyphs.cursor : ' ') + (marked ? theme.glyphs.mark : ' ');
-  const text = formatRow(entry, layout, now);
+  const text = formatRow(entry, layout, now, expiresAt);
   if (cursor) return <Text {...theme.tokens.cursor}>{gutter + text}</Text>;
   if (pending || marked) return <Text {...theme.tokens[pending ? 'pending' : 'marked']}>{gutter + text}</Text>;
   const idWidth = layout.columns[0]?.width ?? 0;
@@ -51,7 +52,7 @@ export interface QueueListProps {
 export function QueueList({ window, layout, height, now, emptyText }: QueueListProps): React.ReactElement {
   const blank = ' '.repeat(layout.width);
   const rows: React.ReactElement[] = window.rows.slice(0, height).map((r) => (
-    <Row key={r.entry.queueId} entry={r.entry} cursor={r.cursor} marked={r.marked} pending={r.pending !== null} layout={layout} now={now} />
+    <Row key={r.entry.queueId} entry={r.entry} cursor={r.cursor} marked={r.marked} pending={r.pending !== null} layout={layout} now={now} expiresAt={r.expiresAt ?? null} />
   ));
   if (rows.length === 0) rows.push(<Plain key="empty" text={`  ${emptyText}`} width={layout.width} token="muted" />);
   for (let i = rows.length; i < height; i++) rows.push(<Text key={`pad${i}`}>{blank}</Text>);
