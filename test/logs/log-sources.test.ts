@@ -72,16 +72,17 @@ describe('rotated and gzipped logs', () => {
 });
 
 describe('refusing what is not a regular file', () => {
-  it('does not follow a symlink at the log path, and does not hang on a FIFO', async () => {
+  it('does not follow a symlink at the log path, and opens no FIFO or device', async () => {
     const link = join(dir, 'maillog');
     symlinkSync(CORPUS_LOG, link);
     const fifo = join(dir, 'fifo.log');
     execFileSync('mkfifo', [fifo]);
-    const r = await searchLog(filePlan(link, fifo), { ids: ['749A822C202'], follow: false });
+    const r = await searchLog(filePlan(link, fifo, '/dev/zero'), { ids: ['749A822C202'], follow: false });
     expect(r.read).toEqual([]);
     expect(r.failed).toEqual([
       { source: link, reason: 'is a symbolic link (not followed)' },
-      { source: fifo, reason: 'is not a regular file' },
+      { source: fifo, reason: 'is a FIFO, not a regular file (not opened)' },
+      { source: '/dev/zero', reason: 'is a character device, not a regular file (not opened)' },
     ]);
   });
 });
