@@ -6,9 +6,10 @@
  * A spool of the right size from an earlier run is reused.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CORPUS_ROOT } from '../test/helpers/corpus.js';
+import { generateSpool } from '../test/helpers/generated-spool.js';
 
 export interface BenchSpool {
   spool: string;
@@ -52,34 +53,4 @@ export function ensureSpool(workDir: string, messages: number, log: (s: string) 
   log(`building ${messages} messages from the corpus's queue files (no root/Postfix) ...`);
   generateSpool(spool, messages);
   return { spool, configDir: null, how: 'corpus queue files cloned under new ids' };
-}
-
-/** Our own generator: real corpus queue files under new ids, 92 % deferred like make-bigspool. */
-function generateSpool(spool: string, messages: number): void {
-  rmSync(spool, { recursive: true, force: true });
-  for (const q of ['maildrop', 'incoming', 'active', 'deferred', 'hold', 'corrupt', 'defer']) mkdirSync(join(spool, q), { recursive: true });
-  const corpus = join(CORPUS_ROOT, 'basic/spool');
-  const templates: Array<{ bytes: Buffer; log: Buffer | null }> = [];
-  for (const h of readdirSync(join(corpus, 'deferred'))) {
-    for (const id of readdirSync(join(corpus, 'deferred', h))) {
-      const logPath = join(corpus, 'defer', h, id);
-      templates.push({ bytes: readFileSync(join(corpus, 'deferred', h, id)), log: existsSync(logPath) ? readFileSync(logPath) : null });
-    }
-  }
-  const now = Math.floor(Date.now() / 1000);
-  for (let i = 0; i < messages; i++) {
-    const id = (0x100000000 + i * 7919 + Math.floor(Math.random() * 7000)).toString(16).toUpperCase().slice(1) + i.toString(16).toUpperCase();
-    const t = templates[i % templates.length]!;
-    const r = i % 100;
-    const queue = r < 92 ? 'deferred' : r < 97 ? 'hold' : r < 99 ? 'incoming' : 'active';
-    const rel = queue === 'deferred' ? `deferred/${id[0]}/${id}` : `${queue}/${id}`;
-    mkdirSync(join(spool, rel, '..'), { recursive: true });
-    writeFileSync(join(spool, rel), t.bytes, { mode: 0o600 });
-    chmodSync(join(spool, rel), 0o700);
-    utimesSync(join(spool, rel), now - (i % 86400), now - (i % 86400));
-    if (t.log && queue !== 'incoming') {
-      mkdirSync(join(spool, 'defer', id[0]!), { recursive: true });
-      writeFileSync(join(spool, 'defer', id[0]!, id), t.log);
-    }
-  }
 }

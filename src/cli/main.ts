@@ -89,7 +89,7 @@ async function dispatch(argv: string[]): Promise<number> {
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const config = spoolConfig(values);
     const options = { json: !!(values as { json?: boolean }).json, all: !!values.all, queues: parseQueueList(values.queue), filter: values.filter ?? null };
-    return (command === 'list' ? runList : runCount)(config, options, out);
+    return command === 'list' ? runList(config, options, process.stdout) : runCount(config, options, out);
   }
   if (command === 'top') {
     const { values, positionals } = parse(rest, {

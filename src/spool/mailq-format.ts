@@ -68,21 +68,43 @@ export function formatMailqMessage(entry: QueueEntry, layout: Layout): string[] 
   return lines;
 }
 
-export function formatMailq(entries: readonly QueueEntry[], options: MailqOptions): string {
-  if (entries.length === 0) return 'Mail queue is empty\n';
+/** The column header line (printed only when the queue is not empty). */
+export function formatMailqHeader(options: MailqOptions): string {
   const layout = options.longQueueIds ? LONG : SHORT;
   const [id, size, date, who] = layout.header;
-  const out: string[] = [`${id.padEnd(layout.id)} ${size.padStart(layout.size)} ${date.padEnd(layout.date)} ${who}`];
+  return `${id.padEnd(layout.id)} ${size.padStart(layout.size)} ${date.padEnd(layout.date)} ${who}`;
+}
+
+/** One message's block, without the blank line that separates it from the one before. */
+export function formatMailqBlock(entry: QueueEntry, options: MailqOptions): string {
+  const layout = options.longQueueIds ? LONG : SHORT;
+  const lines = formatMailqMessage(entry, layout);
+  const note = options.markStates ? stateNote(entry) : null;
+  if (note) lines.splice(1, 0, ' '.repeat(layout.id + 1) + note);
+  return lines.join('\n');
+}
+
+/** The footer line; `totalSize` is the sum of the messages' sizes in bytes. */
+export function formatMailqFooter(totalSize: number, count: number): string {
+  return `-- ${Math.floor(totalSize / 1024)} Kbytes in ${count} Request${count === 1 ? '' : 's'}.`;
+}
+
+export const MAILQ_EMPTY = 'Mail queue is empty\n';
+
+/**
+ * The whole text at once. A stream writes the same text as: the header line, then each
+ * block preceded by a newline (and a blank line after the first), then a blank line and the
+ * footer (src/cli/list-command.ts).
+ */
+export function formatMailq(entries: readonly QueueEntry[], options: MailqOptions): string {
+  if (entries.length === 0) return MAILQ_EMPTY;
+  const out: string[] = [formatMailqHeader(options)];
   let total = 0;
   entries.forEach((entry, i) => {
     if (i > 0) out.push('');
-    const lines = formatMailqMessage(entry, layout);
-    const note = options.markStates ? stateNote(entry) : null;
-    if (note) lines.splice(1, 0, ' '.repeat(layout.id + 1) + note);
-    // One by one: a message with 65,000 recipients has that many lines (a spread overflows the stack).
-    for (const line of lines) out.push(line);
+    out.push(formatMailqBlock(entry, options));
     total += entry.messageSize;
   });
-  out.push('', `-- ${Math.floor(total / 1024)} Kbytes in ${entries.length} Request${entries.length === 1 ? '' : 's'}.`);
+  out.push('', formatMailqFooter(total, entries.length));
   return out.join('\n') + '\n';
 }

@@ -26,7 +26,7 @@ export interface TreeListing {
   dirs: string[];
 }
 
-function readNames(abs: string): string[] | null {
+export function readNames(abs: string): string[] | null {
   try {
     return readdirSync(abs);
   } catch (error) {
@@ -36,7 +36,7 @@ function readNames(abs: string): string[] | null {
   }
 }
 
-function isDirectory(abs: string): boolean {
+export function isDirectory(abs: string): boolean {
   try {
     return lstatSync(abs).isDirectory();
   } catch {

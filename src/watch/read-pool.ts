@@ -24,6 +24,9 @@ import type { EntryRead } from './read-entry.js';
 import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.js';
 import { readWorkerSource, type ReadWorkerSource } from './read-worker-source.js';
 import { decodeReads } from './read-wire.js';
+import type { ListedText, ListFormat } from '../spool/list-format.js';
+
+type Answer = Exclude<ReadReply, { ready: true } | { failure: unknown }>;
 
 /** The main thread reads too (initial-index.ts): one worker per further core, up to this. */
 const MAX_WORKERS = 3;
@@ -40,12 +43,20 @@ export type ReadSlice = Omit<ReadRequest, 'seq'>;
 export interface ReadPool {
   /** `intern` goes to decodeReads (read-wire.ts): applied once per distinct delay reason. */
   run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: Array<EntryRead | null>) => void, options?: RunOptions): Promise<void>;
+  /** The same for `postq list`: each slice comes back as the text it prints (list-format.ts). */
+  runListing(slices: Iterable<ReadSlice>, format: ListFormat, onText: (slice: ReadSlice, listed: ListedText) => void, options?: RunOptions): Promise<void>;
+  /** After `held()` turned false again: hand out slices to the idle workers. */
+  resume(): void;
+  /** A listing's text buffer, written and no longer needed: back to a worker for its next slice. */
+  release(buffer: ArrayBuffer): void;
   close(): void;
   readonly size: number;
 }
 
 export interface RunOptions {
   stopped?: () => boolean;
+  /** True while the consumer cannot take more (the output is full): no new slices go out. */
+  held?: () => boolean;
   intern?: (s: string) => string;
 }
 
@@ -53,13 +64,20 @@ export interface ReadPoolOptions {
   workers?: number;
   /** The worker code; default: readWorkerSource(). */
   source?: ReadWorkerSource | null;
+  /** Each worker's young generation (default 16 MB). */
+  youngGenerationMb?: number;
+  /**
+   * Each worker's old generation; default: V8's. A small one makes V8 collect early (flat
+   * RSS); a worker that runs out of it dies, and the caller must be ready to read its share.
+   */
+  oldGenerationMb?: number;
 }
 
-function spawn(source: ReadWorkerSource, config: SpoolConfig): Worker {
+function spawn(source: ReadWorkerSource, config: SpoolConfig, limits: { youngGenerationMb: number; oldGenerationMb?: number | undefined }): Worker {
   const workerData: ReadWorkerData = { config };
   // A worker's garbage is all short-lived: a young generation of 16 MB keeps each worker's
   // footprint small (the index's peak RSS at 100k stays under 250 MB) at little GC cost.
-  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
+  const resourceLimits = { maxYoungGenerationSizeMb: limits.youngGenerationMb, ...(limits.oldGenerationMb ? { maxOldGenerationSizeMb: limits.oldGenerationMb } : {}) };
   const worker = 'url' in source ? new Worker(source.url, { workerData, resourceLimits }) : new Worker(source.code, { eval: true, workerData, resourceLimits });
   // A console quit during the index must not wait for the readers.
   worker.unref();
@@ -72,7 +90,7 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
   if (!source || count < 1) return null;
   const workers: Worker[] = [];
   try {
-    for (let i = 0; i < count; i++) workers.push(spawn(source, config));
+    for (let i = 0; i < count; i++) workers.push(spawn(source, config, { youngGenerationMb: options.youngGenerationMb ?? YOUNG_GENERATION_MB, oldGenerationMb: options.oldGenerationMb }));
   } catch {
     // No threads to be had (resource limits): the main thread reads, as on one core.
     for (const worker of workers) void worker.terminate();
@@ -86,9 +104,14 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
     worker.on('error', (error) => (broken ??= error));
   }
   let closed = false;
+  let refill = () => {};
+  let releaseTo = 0;
 
-  function run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: Array<EntryRead | null>) => void, options: RunOptions = {}): Promise<void> {
+  /** Hand out slices (with `format` for a listing) and pass each answer to `onAnswer`. */
+  function dispatch(slices: Iterable<ReadSlice>, format: ListFormat | undefined, onAnswer: (slice: ReadSlice, reply: Answer) => void, options: RunOptions): Promise<void> {
     const stopped = options.stopped ?? (() => false);
+    const held = options.held ?? (() => false);
+    const inFlight = new Map<Worker, number>();
     const pending = slices[Symbol.iterator]();
     const waiting = new Map<number, ReadSlice>();
     let seq = 0;
@@ -102,16 +125,22 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
         detach();
         reject(error);
       };
-      const feed = (worker: Worker) => {
-        if (failed || exhausted || stopped()) return;
+      const feed = (worker: Worker): boolean => {
+        if (failed || exhausted || stopped() || held()) return false;
         const next = pending.next();
         if (next.done) {
           exhausted = true;
-          return;
+          return false;
         }
-        const request: ReadRequest = { seq: ++seq, ...next.value };
+        inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1);
+        const request: ReadRequest = format ? { seq: ++seq, ...next.value, format } : { seq: ++seq, ...next.value };
         waiting.set(request.seq, next.value);
         worker.postMessage(request);
+        return true;
+      };
+      refill = () => {
+        for (const worker of ready) for (let i = inFlight.get(worker) ?? 0; i < IN_FLIGHT; i++) if (!feed(worker)) break;
+        settleIfDone();
       };
       const settleIfDone = () => {
         if (!failed && waiting.size === 0 && (exhausted || stopped())) {
@@ -126,9 +155,10 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
           } else {
             const slice = waiting.get(reply.seq)!;
             waiting.delete(reply.seq);
+            inFlight.set(worker, inFlight.get(worker)! - 1);
             if ('failure' in reply) return fail(new SpoolAccessError(reply.failure.message, reply.failure.path, reply.failure.code));
             try {
-              onReads(slice, decodeReads(reply.wire, slice, options.intern));
+              onAnswer(slice, reply);
             } catch (error) {
               return fail(error as Error);
             }
@@ -156,7 +186,15 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
   }
 
   return {
-    run,
+    run: (slices, onReads, options = {}) =>
+      dispatch(slices, undefined, (slice, reply) => 'wire' in reply && onReads(slice, decodeReads(reply.wire, slice, options.intern)), options),
+    runListing: (slices, format, onText, options = {}) => dispatch(slices, format, (slice, reply) => 'listed' in reply && onText(slice, { text: reply.listed.bytes, count: reply.listed.count, size: reply.listed.size }), options),
+    resume: () => refill(),
+    release(buffer) {
+      if (closed) return;
+      const worker = workers[releaseTo++ % workers.length]!;
+      worker.postMessage({ release: buffer }, [buffer]);
+    },
     close() {
       if (closed) return;
       closed = true;

@@ -3,11 +3,13 @@
  * Plain data only: it crosses threads by structured clone.
  *
  * One request is one slice of one directory listing; the reply carries one read per id, in
- * the same order (null where the file vanished or is not a regular file), in read-wire.ts's form. A permission error
+ * the same order (null where the file vanished or is not a regular file), in read-wire.ts's
+ * form; or, for a request with a list format, the text `postq list` prints for it. A permission error
  * ends the request with `error`, which the pool turns back into a SpoolAccessError.
  */
 import type { SpoolConfig } from '../config/spool-config.js';
 import type { QueueName } from '../domain/queue.js';
+import type { ListedText, ListFormat } from '../spool/list-format.js';
 import type { WireReads } from './read-wire.js';
 
 /** workerData of a read worker. */
@@ -23,6 +25,13 @@ export interface ReadRequest {
   ids: string[];
   /** readEntryWithStats's deferReadAfter: the index's start. */
   deferReadAfter: number;
+  /** `postq list`: answer with the slice's text (list-format.ts) instead of its reads. */
+  format?: ListFormat;
+}
+
+/** A listing's text buffer coming back to be written into again (ReadPool.release). */
+export interface ReleaseRequest {
+  release: ArrayBuffer;
 }
 
 export interface ReadFailure {
@@ -33,6 +42,8 @@ export interface ReadFailure {
 
 export type ReadReply =
   | { seq: number; wire: WireReads }
+  /** `bytes`: the slice's text in UTF-8, transferred (no string in the main thread's heap). */
+  | { seq: number; listed: Omit<ListedText, 'text'> & { bytes: Uint8Array } }
   | { seq: number; failure: ReadFailure }
   /** Sent once when the worker has loaded and listens. */
   | { ready: true };

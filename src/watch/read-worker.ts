@@ -5,21 +5,40 @@
  * the index of 100k messages keep up with showq, which is two processes (showq + postqueue).
  *
  * Contract: started by read-pool.ts with ReadWorkerData; answers every ReadRequest with one
- * ReadReply. A permission error becomes a `failure` reply; any other error is a bug and
+ * ReadReply: the reads, or for `postq list` the slice's text (the main thread then only
+ * writes). A permission error becomes a `failure` reply; any other error is a bug and
  * crashes the worker (the pool rejects with it).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SpoolAccessError } from '../domain/errors.js';
-import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol.js';
+import type { ReadReply, ReadRequest, ReadWorkerData, ReleaseRequest } from './read-protocol.js';
 import { readEntryWithStats } from './read-entry.js';
 import { encodeReads } from './read-wire.js';
+import { formatListed } from '../spool/list-format.js';
 
 const { config } = workerData as ReadWorkerData;
 const port = parentPort!;
+const encoder = new TextEncoder();
+/** Buffers the main thread wrote out and sent back: reused, so text costs no new memory. */
+const spare: ArrayBuffer[] = [];
+const SPARE_MAX = 8;
+
+function encode(text: string): Uint8Array {
+  const length = Buffer.byteLength(text, 'utf8');
+  let buffer = spare.pop();
+  if (buffer === undefined || buffer.byteLength < length) buffer = new ArrayBuffer(Math.max(length, 256 * 1024));
+  const bytes = new Uint8Array(buffer, 0, length);
+  encoder.encodeInto(text, bytes);
+  return bytes;
+}
 
 function answer(request: ReadRequest): ReadReply {
   try {
     const reads = request.ids.map((queueId) => readEntryWithStats(config, request.queueName, `${request.dir}/${queueId}`, queueId, request.deferReadAfter));
+    if (request.format) {
+      const { text, count, size } = formatListed(reads.flatMap((r) => (r ? [r.entry] : [])), request.format);
+      return { seq: request.seq, listed: { bytes: encode(text as string), count, size } };
+    }
     return { seq: request.seq, wire: encodeReads(reads, request) };
   } catch (error) {
     if (!(error instanceof SpoolAccessError)) throw error;
@@ -27,8 +46,13 @@ function answer(request: ReadRequest): ReadReply {
   }
 }
 
-port.on('message', (request: ReadRequest) => {
+port.on('message', (request: ReadRequest | ReleaseRequest) => {
+  if ('release' in request) {
+    if (spare.length < SPARE_MAX) spare.push(request.release);
+    return;
+  }
   const reply = answer(request);
-  port.postMessage(reply, 'wire' in reply ? [reply.wire.numbers.buffer as ArrayBuffer] : []);
+  const transfer = 'wire' in reply ? [reply.wire.numbers.buffer] : 'listed' in reply ? [reply.listed.bytes.buffer] : [];
+  port.postMessage(reply, transfer as ArrayBuffer[]);
 });
 port.postMessage({ ready: true } satisfies ReadReply);

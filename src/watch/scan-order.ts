@@ -1,0 +1,51 @@
+/**
+ * The queue files of some queues in showq's order (mail_scan_dir_next): queue by queue, each
+ * directory in readdir order, descending into a one-character subdirectory where readdir
+ * meets it; maildrop flat; only queue-id names. The same order as scan.ts listQueueFiles(),
+ * cut into slices of at most `sliceIds` ids of one directory, one directory listing at a time:
+ * nothing is listed ahead of what is read, so memory does not grow with the spool.
+ *
+ * Contract: a queue directory that does not exist is an empty queue; EACCES/EPERM throw
+ * SpoolAccessError (list-tree.ts readNames). Names only, plus an lstat of one-character names.
+ */
+import type { QueueName } from '../domain/queue.js';
+import { isQueueIdName } from '../domain/queue-id.js';
+import type { SpoolConfig } from '../config/spool-config.js';
+import { isDirectory, readNames } from './list-tree.js';
+
+export interface OrderedSlice {
+  queueName: QueueName;
+  /** The directory, relative to the queue directory (`deferred/A`). */
+  dir: string;
+  ids: string[];
+}
+
+export function* scanOrderSlices(config: SpoolConfig, queues: readonly QueueName[], sliceIds: number): Generator<OrderedSlice> {
+  const root = config.queueDirectory;
+  const abs = (rel: string) => (root.endsWith('/') ? root + rel : `${root}/${rel}`);
+  for (const queueName of queues) {
+    const descend = queueName !== 'maildrop';
+    function* walk(rel: string): Generator<OrderedSlice> {
+      const names = readNames(abs(rel));
+      if (names === null) return;
+      let ids: string[] = [];
+      for (const name of names) {
+        if (name.length === 1) {
+          if (!descend || !isDirectory(abs(`${rel}/${name}`))) continue;
+          // showq pushes into the subdirectory where readdir meets it: what came before goes first.
+          if (ids.length > 0) yield { queueName, dir: rel, ids };
+          ids = [];
+          yield* walk(`${rel}/${name}`);
+        } else if (isQueueIdName(name)) {
+          ids.push(name);
+          if (ids.length >= sliceIds) {
+            yield { queueName, dir: rel, ids };
+            ids = [];
+          }
+        }
+      }
+      if (ids.length > 0) yield { queueName, dir: rel, ids };
+    }
+    yield* walk(queueName);
+  }
+}
