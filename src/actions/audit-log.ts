@@ -1,28 +1,43 @@
 /**
- * The audit trail: every action run through postq appended as one JSON line to
- * $POSTQ_AUDIT_LOG, else $XDG_STATE_HOME/postq/audit.log, else ~/.local/state/postq/audit.log
- * (time, user, backend, commands, targets, per-id outcomes). withAuditLog() wraps a backend so
- * nothing can run unlogged; readAuditLog() gives the console the most recent entries.
+ * The audit trail: every action run through postq appended as JSON lines to $POSTQ_AUDIT_LOG,
+ * else $XDG_STATE_HOME/postq/audit.log, else ~/.local/state/postq/audit.log. One run writes,
+ * each line fsync'd before the next step: an `intent` line (time, user, backend, action, ids)
+ * BEFORE anything is done, a `progress` line per chunk of results as the backend reports them,
+ * and a `done` line (commands, counts, the outcomes not yet written, error). A run killed with
+ * SIGKILL leaves what was asked and what was done up to the last chunk.
  *
- * Contract: appending is best effort - the queue has already changed, so a log that cannot be
- * written is reported through onError (a warning) and never undoes or hides the result.
+ * Contract: postq does not act without its audit. The log is opened with O_NOFOLLOW and must be
+ * a regular file owned by the running user and not group- or world-writable (root appending
+ * through a symlink a user planted in $HOME under `sudo -E` is the attack); a log that cannot
+ * be opened or checked makes run() refuse every target with the reason, changing nothing
+ * (`--no-audit` is the explicit way round). A write that fails after the run started is
+ * reported through onError and the run goes on (half a batch is worse than a missing line).
  * readAuditLog() skips lines it cannot parse and returns [] when there is no log yet.
  */
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ActionName, ActionOutcome, ActionResult, QueueBackend } from '../domain/backend.js';
 
 export interface AuditEntry {
   time: string;
+  /** Ties the lines of one run together. */
+  run?: string;
+  phase?: 'intent' | 'progress' | 'done';
   /** The login name; with sudo, `SUDO_USER (as root)`. */
-  user: string;
-  backend: QueueBackend['kind'];
-  action: ActionName;
-  commands: string[][];
-  ids: string[];
+  user?: string;
+  backend?: QueueBackend['kind'];
+  action?: ActionName;
+  commands?: string[][];
+  ids?: string[];
   outcomes: ActionOutcome[];
+  counts?: { done: number; notFound: number; failed: number };
   error?: string;
+}
+
+/** The audit log cannot be used: why, in words. */
+export class AuditLogError extends Error {
+  override readonly name = 'AuditLogError';
 }
 
 export function auditLogPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -41,10 +56,52 @@ export function currentUser(env: NodeJS.ProcessEnv = process.env): string {
   return env.SUDO_USER && env.SUDO_USER !== name ? `${env.SUDO_USER} (as ${name})` : name;
 }
 
-/** Append one entry; throws on fs errors (withAuditLog turns them into warnings). */
+/**
+ * Open the log for appending, or throw AuditLogError saying why it is not safe to: O_NOFOLLOW,
+ * a regular file, owned by the running user, not group- or world-writable.
+ */
+export function openAuditLog(path: string): number {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new AuditLogError(`cannot create ${dirname(path)}: ${(error as Error).message}`);
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new AuditLogError(`${path} is a symbolic link: not written through`);
+    throw new AuditLogError(`cannot open ${path}: ${(error as Error).message}`);
+  }
+  const stats = fstatSync(fd);
+  const uid = process.geteuid?.();
+  let why: string | null = null;
+  if (!stats.isFile()) why = `${path} is not a regular file`;
+  else if (uid !== undefined && stats.uid !== uid) why = `${path} is owned by uid ${stats.uid}, not by the user running postq (uid ${uid})`;
+  else if (stats.mode & 0o022) why = `${path} is group- or world-writable (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')})`;
+  if (why) {
+    closeSync(fd);
+    throw new AuditLogError(why);
+  }
+  return fd;
+}
+
+/** Append one line and fsync it; throws on fs errors. */
+export function writeAuditLine(fd: number, entry: AuditEntry): void {
+  const bytes = Buffer.from(JSON.stringify(entry) + '\n');
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+  fsyncSync(fd);
+}
+
+/** Append one entry to the log at `path` (opened and checked as openAuditLog does). */
 export function appendAuditEntry(entry: AuditEntry, path: string = auditLogPath()): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  appendFileSync(path, JSON.stringify(entry) + '\n', { mode: 0o600 });
+  const fd = openAuditLog(path);
+  try {
+    writeAuditLine(fd, entry);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The last `limit` entries, oldest first. */
@@ -76,36 +133,66 @@ export interface AuditOptions {
   onError?: (message: string) => void;
 }
 
-export function auditEntryFor(backend: QueueBackend, ids: string[], result: ActionResult, options: AuditOptions = {}): AuditEntry {
-  const entry: AuditEntry = {
-    time: (options.now?.() ?? new Date()).toISOString(),
-    user: options.user ?? currentUser(),
-    backend: backend.kind,
-    action: result.action,
-    commands: result.commands,
-    ids,
-    outcomes: result.outcomes,
-  };
-  if (result.error) entry.error = result.error;
-  return entry;
+function countsOf(outcomes: readonly ActionOutcome[]): NonNullable<AuditEntry['counts']> {
+  const counts = { done: 0, notFound: 0, failed: 0 };
+  for (const o of outcomes) {
+    if (o.status === 'done') counts.done++;
+    else if (o.status === 'not-found') counts.notFound++;
+    else counts.failed++;
+  }
+  return counts;
 }
 
-/** The same backend, with every run() appended to the audit log. */
+/** The same backend, audited (header): intent first, results as they come, refused without a log. */
 export function withAuditLog(backend: QueueBackend, options: AuditOptions = {}): QueueBackend {
   return {
     kind: backend.kind,
     disabledReason: backend.disabledReason,
     supports: (action) => backend.supports(action),
     describe: (action, targets) => backend.describe(action, targets),
-    async run(action, targets) {
-      const result = await backend.run(action, targets);
-      const entry = auditEntryFor(backend, targets.map((t) => t.queueId), result, options);
+    async run(action, targets, onProgress) {
+      const path = options.path ?? auditLogPath();
+      const time = () => (options.now?.() ?? new Date()).toISOString();
+      const run = `${Date.now().toString(36)}.${process.pid}`;
+      const ids = targets.map((t) => t.queueId);
+      let fd: number | null = null;
       try {
-        appendAuditEntry(entry, options.path ?? auditLogPath());
+        fd = openAuditLog(path);
+        writeAuditLine(fd, { time: time(), run, phase: 'intent', user: options.user ?? currentUser(), backend: backend.kind, action, ids, outcomes: [] });
       } catch (error) {
-        options.onError?.(`audit log not written (${options.path ?? auditLogPath()}): ${(error as Error).message}`);
+        if (fd !== null) closeSync(fd);
+        const why = `audit log ${path}: ${(error as Error).message}; nothing done (--no-audit acts without an audit log)`;
+        return { action, outcomes: targets.map((t) => ({ queueId: t.queueId, status: 'failed', reason: why })), commands: [], error: why };
       }
-      return result;
+      const log = fd;
+      const written = new Set<string>();
+      let failedWrite = false;
+      const write = (entry: AuditEntry) => {
+        try {
+          writeAuditLine(log, entry);
+        } catch (error) {
+          if (!failedWrite) options.onError?.(`audit log not written (${path}): ${(error as Error).message}`);
+          failedWrite = true;
+        }
+      };
+      const progress = (outcomes: readonly ActionOutcome[]) => {
+        for (const o of outcomes) written.add(o.queueId);
+        write({ time: time(), run, phase: 'progress', outcomes: [...outcomes] });
+        onProgress?.(outcomes);
+      };
+      try {
+        const result = await backend.run(action, targets, progress);
+        const rest = written.size === 0 ? result.outcomes : result.outcomes.filter((o) => !written.has(o.queueId));
+        const done: AuditEntry = { time: time(), run, phase: 'done', backend: backend.kind, action, commands: result.commands, counts: countsOf(result.outcomes), outcomes: rest };
+        if (result.error) done.error = result.error;
+        write(done);
+        return result;
+      } catch (error) {
+        write({ time: time(), run, phase: 'done', action, outcomes: [], error: `postq failed: ${(error as Error).message}` });
+        throw error;
+      } finally {
+        closeSync(log);
+      }
     },
   };
 }

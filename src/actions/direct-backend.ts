@@ -117,7 +117,7 @@ export function createDirectBackend(options: DirectBackendOptions): QueueBackend
         .map(([queueName, ids]) => `${pseudoArgv(action, queueName).join(' ')}  (${ids.length} id${ids.length === 1 ? '' : 's'}, renames in the spool)`)
         .join('\n');
     },
-    async run(action, targets: readonly ActionTarget[]): Promise<ActionResult> {
+    async run(action, targets: readonly ActionTarget[], onProgress): Promise<ActionResult> {
       const { byQueue, refused } = prepareTargets(action, targets);
       const outcomes: ActionOutcome[] = [...refused];
       const commands: string[][] = [];
@@ -128,6 +128,7 @@ export function createDirectBackend(options: DirectBackendOptions): QueueBackend
           outcomes.push(actSafely(action, queueName, queueId));
           if (++sinceYield === YIELD_EVERY) {
             sinceYield = 0;
+            onProgress?.(outcomes.slice(-YIELD_EVERY));
             await new Promise((resolve) => setImmediate(resolve));
           }
         }

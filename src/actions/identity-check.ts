@@ -35,11 +35,11 @@ export function withIdentityCheck(inner: QueueBackend, current: CurrentFile): Qu
     disabledReason: inner.disabledReason,
     supports: (action) => inner.supports(action),
     describe: (action, targets) => inner.describe(action, targets),
-    async run(action, targets) {
+    async run(action, targets, onProgress) {
       const { same, changed } = splitChanged(targets, current);
       const skipped: ActionOutcome[] = changed.map((t) => ({ queueId: t.queueId, status: 'failed', reason: CHANGED_REASON }));
       if (same.length === 0) return { action, outcomes: skipped, commands: [] };
-      const result = await inner.run(action, same);
+      const result = await inner.run(action, same, onProgress);
       return { ...result, outcomes: changed.length > 0 ? orderOutcomes(targets, [...result.outcomes, ...skipped]) : result.outcomes };
     },
   };

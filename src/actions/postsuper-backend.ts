@@ -102,7 +102,7 @@ export function createPostsuperBackend(options: PostsuperBackendOptions): QueueB
         .join('\n');
     },
 
-    async run(action, targets: readonly ActionTarget[]): Promise<ActionResult> {
+    async run(action, targets: readonly ActionTarget[], onProgress): Promise<ActionResult> {
       const { byQueue, refused } = prepareTargets(action, targets);
       const outcomes: ActionOutcome[] = [...refused];
       const commands: string[][] = [];
@@ -124,6 +124,7 @@ export function createPostsuperBackend(options: PostsuperBackendOptions): QueueB
         const argv = argvFor(action, queueName);
         commands.push(argv);
         const timeoutMs = timeoutFor(ids.length);
+        const before = outcomes.length;
         const result = await runner.run({ file: command, args: argv.slice(1), stdin: ids.join('\n') + '\n', timeoutMs });
         const report = parsePostsuperStderr(result.stderr, rule!.verb, new Set(ids));
         const failure = runFailure(command, result, report.fatal, timeoutMs);
@@ -137,6 +138,8 @@ export function createPostsuperBackend(options: PostsuperBackendOptions): QueueB
           // One by one: spreading 125k+ outcomes into push() overflows the stack.
           for (const outcome of outcomesFromReport(ids, report)) outcomes.push(outcome);
         }
+        // One postsuper per queue: its results reach the audit log before the next one runs.
+        onProgress?.(outcomes.slice(before));
       }
       const result: ActionResult = { action, outcomes: orderOutcomes(targets, outcomes), commands };
       if (errors.length > 0) result.error = [...new Set(errors)].join('; ');

@@ -43,6 +43,8 @@ export interface ActionCommandOptions {
   backend: 'postsuper' | 'direct' | null;
   /** True when --spool was given (and no -c). */
   bareSpool: boolean;
+  /** --no-audit: act without the audit log (else an unusable log refuses the action). */
+  noAudit?: boolean;
 }
 
 export interface ActionCommandIo {
@@ -253,7 +255,8 @@ export async function runActionCommand(config: SpoolConfig, options: ActionComma
   }
   io.afterSelect?.();
   // Ids are reused: each is checked against this run's own listing just before it is acted on.
-  const audited = withIdentityCheck(withAuditLog(backend, { onError: (message) => io.err(`postq: warning: ${message}\n`) }), currentFileIn(config));
+  const logged = options.noAudit ? backend : withAuditLog(backend, { onError: (message) => io.err(`postq: warning: ${message}\n`) });
+  const audited = withIdentityCheck(logged, currentFileIn(config));
   const result = targets.length > 0 ? await audited.run(options.action, targets) : null;
   if (result?.error) io.err(`postq: ${printable(result.error)}\n`);
   const ok = reportOutcomes(options.action, asked, [...early, ...(result?.outcomes ?? [])], io);

@@ -26,7 +26,8 @@ const USAGE = `usage:
   postq log [--json] [--follow] [--since T] [--until T] [--log FILE|journal]... [-c CONFIG_DIR] QUEUE_ID...
                                                                     the message's log trail
   postq hold|release|requeue|delete|expire|deliver [--queue Q] [--filter EXPR] [ID...|-] [--dry-run] [--yes]
-        [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct]    change the queue (audited)
+        [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct] [--no-audit]
+                                                                    change the queue (audited)
   postq --demo [--rate N] [--messages N] [--theme NAME]              the console on a simulated mail system
   postq --host [USER@]HOST[:PORT] | --host exec:CMD | -c DIR -c DIR | --all-instances | --context NAME
         [--spool DIR | -c DIR] [--remote-postq CMD] [--install-remote] [--read-only]
@@ -170,6 +171,7 @@ async function dispatch(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean' },
       yes: { type: 'boolean' },
       backend: { type: 'string' },
+      'no-audit': { type: 'boolean' },
     });
     if (values.help) return out(COMMAND_HELP['action']!), EXIT.ok;
     const options = {
@@ -181,6 +183,7 @@ async function dispatch(argv: string[]): Promise<number> {
       yes: !!values.yes,
       backend: parseBackendName(values.backend),
       bareSpool: !!values.spool && !values.config,
+      noAudit: !!values['no-audit'],
     };
     return runActionCommand(spoolConfig(values), options, { out, err, readStdin: readAllStdin });
   }

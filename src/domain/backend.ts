@@ -76,5 +76,9 @@ export interface QueueBackend {
   supports(action: ActionName): boolean;
   /** The command line(s) that run() would execute, for the confirmation dialog. */
   describe(action: ActionName, targets: readonly ActionTarget[]): string;
-  run(action: ActionName, targets: readonly ActionTarget[]): Promise<ActionResult>;
+  /**
+   * `onProgress` hears outcomes as they come (a chunk at a time), before run() resolves: the
+   * audit log writes them at once, so a killed batch leaves a record of what was done.
+   */
+  run(action: ActionName, targets: readonly ActionTarget[], onProgress?: (outcomes: readonly ActionOutcome[]) => void): Promise<ActionResult>;
 }

@@ -76,8 +76,9 @@ describe('postq ACTION (in process, direct backend on a corpus copy)', () => {
     expect(whereAll(config).get(b!)).toEqual(['hold']);
     expect(out.join('')).toContain('held 2 of 3 messages; 1 not found (already gone)\nnot found: FFFFF99999\n');
     const audit = readFileSync(process.env.POSTQ_AUDIT_LOG!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(audit).toHaveLength(1);
+    expect(audit.map((e) => e.phase)).toEqual(['intent', 'done']);
     expect(audit[0]).toMatchObject({ backend: 'direct', action: 'hold', ids: [a, b] });
+    expect(audit[1]).toMatchObject({ counts: { done: 2, notFound: 0, failed: 0 } });
   });
 
   it('a dry run counts only what the action can take; the rest are listed with why', async () => {

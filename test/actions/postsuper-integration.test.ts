@@ -68,7 +68,8 @@ describe('postq ACTION (built CLI) on a real Postfix', { timeout: 300_000 }, () 
     expect(onDisk('deferred', a) && !onDisk('hold', a)).toBe(true);
 
     const audit = readFileSync(join(state, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(audit.map((e) => [e.backend, e.action, e.commands])).toEqual([
+    // Each run: its intent line, then its result line with the commands.
+    expect(audit.filter((e) => e.phase === 'done').map((e) => [e.backend, e.action, e.commands])).toEqual([
       ['postsuper', 'hold', [['postsuper', '-c', pf.configDir, '-h', '-', 'deferred']]],
       ['postsuper', 'release', [['postsuper', '-c', pf.configDir, '-H', '-', 'hold']]],
     ]);

@@ -30,38 +30,45 @@ describe('audit log', () => {
     expect(auditLogPath({ HOME: '/h' })).toBe('/h/.local/state/postq/audit.log');
   });
 
-  it('appends one JSON line per run, with time, user, backend, commands, ids and outcomes', async () => {
+  it('writes the intent before the run and the result after, as JSON lines tied by a run id', async () => {
     const path = join(dir, 'state', 'postq', 'audit.log');
     const inner: QueueBackend = {
       kind: 'postsuper',
       disabledReason: null,
       supports: () => true,
       describe: () => 'postsuper -h - deferred',
-      run: async (action, targets) => ({
-        action,
-        outcomes: targets.map((t, i) => (i === 0 ? { queueId: t.queueId, status: 'done' as const } : { queueId: t.queueId, status: 'not-found' as const })),
-        commands: [['postsuper', '-h', '-', 'deferred']],
-      }),
+      run: async (action, targets) => {
+        // The intent is on disk before the backend does anything.
+        expect(readFileSync(path, 'utf8')).toContain('"phase":"intent"');
+        return {
+          action,
+          outcomes: targets.map((t, i) => (i === 0 ? { queueId: t.queueId, status: 'done' as const } : { queueId: t.queueId, status: 'not-found' as const })),
+          commands: [['postsuper', '-h', '-', 'deferred']],
+        };
+      },
     };
     const backend = withAuditLog(inner, { path, user: 'alice', now: () => new Date('2026-11-28T20:00:00Z') });
     await backend.run('hold', [{ queueId: 'AAAAA11', queueName: 'deferred' }, { queueId: 'BBBBB22', queueName: 'deferred' }]);
     await backend.run('delete', [{ queueId: 'CCCCC33', queueName: 'hold' }]);
-    const lines = readFileSync(path, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[0]!)).toEqual({
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    const { run, ...intent } = lines[0];
+    expect(intent).toEqual({ time: '2026-11-28T20:00:00.000Z', phase: 'intent', user: 'alice', backend: 'postsuper', action: 'hold', ids: ['AAAAA11', 'BBBBB22'], outcomes: [] });
+    expect(lines[1]).toEqual({
       time: '2026-11-28T20:00:00.000Z',
-      user: 'alice',
+      run,
+      phase: 'done',
       backend: 'postsuper',
       action: 'hold',
       commands: [['postsuper', '-h', '-', 'deferred']],
-      ids: ['AAAAA11', 'BBBBB22'],
+      counts: { done: 1, notFound: 1, failed: 0 },
       outcomes: [
         { queueId: 'AAAAA11', status: 'done' },
         { queueId: 'BBBBB22', status: 'not-found' },
       ],
     });
     const recent = readAuditLog(1, path);
-    expect(recent.map((e) => e.action)).toEqual(['delete']);
+    expect(recent.map((e) => [e.action, e.phase])).toEqual([['delete', 'done']]);
   });
 
   it('the reader skips torn lines; a missing log is empty', () => {
@@ -71,14 +78,15 @@ describe('audit log', () => {
     expect(readAuditLog(10, path).map((e) => e.time)).toEqual(['t']);
   });
 
-  it('a log that cannot be written is a warning, the result still comes back', async () => {
-    const warnings: string[] = [];
+  it('a log that cannot be opened refuses the action, with the reason, and runs nothing', async () => {
     // A regular file where the log's directory should be: ENOTDIR/EEXIST.
     writeFileSync(join(dir, 'not-a-dir'), '');
     const path = join(dir, 'not-a-dir', 'audit.log');
-    const backend = withAuditLog(createReadOnlyBackend('ro'), { path, onError: (m) => warnings.push(m) });
-    const result = await backend.run('hold', [{ queueId: 'AAAAA11', queueName: 'deferred' }]);
-    expect(result.outcomes).toHaveLength(1);
-    expect(warnings[0]).toContain('audit log not written');
+    let ran = false;
+    const inner = { ...createReadOnlyBackend('ro'), run: async () => ((ran = true), { action: 'hold' as const, outcomes: [], commands: [] }) };
+    const result = await withAuditLog(inner, { path }).run('hold', [{ queueId: 'AAAAA11', queueName: 'deferred' }]);
+    expect(ran).toBe(false);
+    expect(result.outcomes).toEqual([{ queueId: 'AAAAA11', status: 'failed', reason: expect.stringContaining('nothing done (--no-audit') }]);
+    expect(result.error).toContain(`audit log ${path}: cannot create`);
   });
 });
