@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { runConsoleBench } from './console-bench.js';
 import { runLogBench } from './log-bench.js';
 import { runFleetBench } from './fleet-bench.js';
+import { runStatsBench } from './stats-bench.js';
 import { ensureSpool } from './make-spool.js';
 import { machineLines, mb, median, ms, pct, percentile, printTable, ratioOf, type Row } from './report.js';
 
@@ -139,6 +140,10 @@ console.log(`watcher stats after the burst: ${JSON.stringify(live.stats)}`);
 // same run and on the same machine.
 console.log('');
 printTable(`postq console rendering, ${messages} messages`, await runConsoleBench(messages));
+
+// postq stats --watch between changes: the monitoring output's cost at rest.
+console.log('');
+printTable('postq stats --watch', await runStatsBench(workDir, spool.spool, messages, log));
 
 // The log trail: one id's trail in a 1 GiB log against grep -F, and the live tail at rest.
 console.log('');
