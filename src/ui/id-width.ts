@@ -20,7 +20,13 @@ export interface EntriesChange {
 
 const cache = new WeakMap<Entries, number>();
 
-const cellLength = (entry: QueueEntry) => [...printable(queueIdCell(entry))].length;
+const PLAIN = /^[\x21-\x7e]*$/;
+/** Queue ids are ASCII, so id and markers are one cell a character; anything else is measured as shown. */
+const cellLength = (entry: QueueEntry) => {
+  const id = entry.queueId;
+  if (!PLAIN.test(id)) return [...printable(queueIdCell(entry))].length;
+  return queueIdCell(entry).length;
+};
 
 export function idColumnWidth(entries: Entries, change: EntriesChange | null): number {
   const hit = cache.get(entries);
