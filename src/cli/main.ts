@@ -21,6 +21,7 @@ const USAGE = `usage:
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq count [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq top [--by reason|domain|sender|sasl|client] [--queue Q] [--filter EXPR] [--json] [--limit N] [--spool DIR | -c CONFIG_DIR]
+  postq shape [--by sender | -s] [--spool DIR | -c CONFIG_DIR] [QUEUE...]   what qshape prints
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID...
   postq stats [--json | --prometheus] [--watch N --output FILE] [--spool DIR | -c CONFIG_DIR]
   postq log [--json] [--follow] [--since T] [--until T] [--log FILE|journal]... [-c CONFIG_DIR] QUEUE_ID...
@@ -107,6 +108,13 @@ async function dispatch(argv: string[]): Promise<number> {
     const { parseGroupBy, parseLimit, runTop } = await import('./top-command.js');
     const options = { by: parseGroupBy(values.by), limit: parseLimit(values.limit), json: !!values.json, all: !!values.all, queues: parseQueueList(values.queue), filter: values.filter ?? null };
     return runTop(spoolConfig(values), options, out);
+  }
+  if (command === 'shape') {
+    const { values, positionals } = parse(rest, { ...SPOOL_OPTIONS, by: { type: 'string' }, sender: { type: 'boolean', short: 's' } });
+    if (values.help) return out(USAGE), EXIT.ok;
+    if (values.by !== undefined && values.by !== 'sender' && values.by !== 'recipient') throw new UsageError(`--by ${values.by}: sender or recipient`);
+    const { parseShapeQueues, runShape } = await import('./shape-command.js');
+    return runShape(spoolConfig(values), { queues: parseShapeQueues(positionals), bySender: !!values.sender || values.by === 'sender' }, out);
   }
   if (command === 'cat') {
     const { values, positionals } = parse(rest, {
