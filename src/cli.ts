@@ -3,10 +3,13 @@
  * Composition root: argv -> config -> command. Wiring only; each command lives in src/cli/.
  * Exit codes: 0 ok, 1 a message could not be read, 2 usage, 3 spool not readable, 5 Node too old.
  *
- * NODE_ENV defaults to production, set before React loads (hence the dynamic import): React's
- * development reconciler logs a performance.measure() with a props diff for most component
- * renders, and Node keeps every measure in its timeline for the life of the process (~100 a
- * second in the demo, about 1.5 KB each): a console left open grew to gigabytes.
+ * NODE_ENV is set to production before React loads (hence the dynamic import), whatever the
+ * caller's environment says: React's development reconciler logs a performance.measure() with
+ * a props diff for most component renders, and Node keeps every measure in its timeline for
+ * the life of the process (~100 a second in the demo, about 1.5 KB each): a console left open
+ * grew to gigabytes. A shell with NODE_ENV=development (or a test runner's NODE_ENV=test) did
+ * the same until this stopped deferring to it; the single-file bundle is built the same way.
+ * POSTQ_REACT_DEVELOPMENT=1 keeps React's development build, for debugging only.
  */
 // First: on a Node too old for what follows, one clear line and exit 5 (node-check.ts).
 import './node-check.js';
@@ -14,7 +17,7 @@ import { forgetLostTerminalOnExit } from './ui/lost-terminal.js';
 
 // A killed tmux pane or a dropped ssh session: leave without Node's ResetStdio assertion.
 forgetLostTerminalOnExit();
-process.env['NODE_ENV'] ??= 'production';
+if (process.env['POSTQ_REACT_DEVELOPMENT'] !== '1') process.env['NODE_ENV'] = 'production';
 const { runMain } = await import('./cli/main.js');
 
 process.exitCode = await runMain(process.argv.slice(2));

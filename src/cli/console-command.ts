@@ -36,9 +36,11 @@ import type { WatcherMode } from '../store/console-state.js';
 import { dumpRecords } from '../spool/record-dump.js';
 import { buildMessageDocument, type MessageLoader, type MessageReader, type RecordDumper } from '../ui/message-document.js';
 import { renderConsole } from '../ui/render-console.js';
+import { shareInkOutputCaches } from '../ui/ink-output-cache.js';
 import { createThemeSource, type ThemeSource } from '../ui/theme-context.js';
 import { createBatchGate, type BatchGate } from '../ui/batch-gate.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
+import { startDebugStats } from './debug-stats.js';
 
 export type StopFeed = () => void | Promise<void>;
 
@@ -188,11 +190,16 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const dump = options.dumpRecords ?? dumpRecords;
   const read: MessageReader = options.readMessage ?? ((entry) => readMessageBytes(config, entry));
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);
+  // Half the CPU of a frame: Ink's per-frame caches kept across frames (ink-output-cache.ts).
+  await shareInkOutputCaches();
   // Watcher batches wait for a pause in typing (at most 750 ms): keys stay fast in a burst.
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
   const themeSource = createThemeSource(theme);
+  // POSTQ_DEBUG_STATS: the soak harness's view of the process (off by default).
+  const debug = startDebugStats(env, stdout, () => store.getState().entries.size);
+  const onKey = debug ? () => (debug.noteKey(), gate.noteKey()) : gate.noteKey;
   const running = renderConsole({
-    app: { onKey: gate.noteKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a) },
+    app: { onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a) },
     stdout,
     stdin,
     stderr,
@@ -207,6 +214,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     options.onExit?.(store, code);
     return code;
   } finally {
+    debug?.stop();
     await themeWatcher?.stop();
     stopHealth();
     await stop();

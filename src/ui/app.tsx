@@ -245,7 +245,7 @@ export function App(props: AppProps): React.ReactElement {
   }
   return (
     <ThemeContext.Provider value={theme}>
-      <Box flexDirection="column" width={width} height={layout.frameHeight} overflow="hidden">
+      <Box flexDirection="column" width={width} height={layout.frameHeight} overflowY="hidden">
         <HeaderM host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
           readOnly={state.readOnlyReason !== null} readOnlyReason={state.readOnlyReason} now={now} width={width} compact={layout.compact}
           health={health} activeLimit={state.limits.activeLimit} />

@@ -6,9 +6,12 @@
  * the key's own update, so both land in the key's one frame); if no key comes, a timer
  * applies them, and at the latest one more `maxDelayMs` later if the typing never pauses.
  *
- * This is the console's frame-rate limit for data: a burst of watcher events makes at most
- * one frame per `minIntervalMs` (150 ms, under 7 frames/s, the moderate rate stack-notes.md
- * asks for: a frame costs CPU, and bytes over SSH), and none of its own while keys come.
+ * This is the console's frame-rate limit for data: a change after a quiet second is shown
+ * within `minIntervalMs` (150 ms), but while data keeps coming (two data frames less than
+ * `busyAfterMs`, 1 s, apart) the frames come every `busyIntervalMs` (750 ms, 1.3 a second),
+ * and none of their own while keys come. A frame costs CPU (Ink lays out, tokenizes and diffs
+ * the whole screen: 7-15 ms on this 2-core machine), and bytes over SSH: at 150 ms a server
+ * moving 50 messages a second kept the console at 14-17 % of a core (npm run soak).
  * Ink's own throttle (render-console.tsx, CONSOLE_MAX_FPS) is set high so it never delays a
  * key: it has no flush, and at 20 fps a key pressed just after a data frame waited up to
  * 50 ms for its trailing edge.
@@ -25,6 +28,12 @@ import type { SpoolBatch } from '../domain/spool-batch.js';
 
 export interface BatchGateOptions {
   minIntervalMs?: number;
+  /**
+   * The interval while data keeps coming: once two data frames came less than `busyAfterMs`
+   * apart, the next waits this long (default 750 ms), until a gap of `busyAfterMs` or more.
+   */
+  busyIntervalMs?: number;
+  busyAfterMs?: number;
   quietAfterKeyMs?: number;
   maxDelayMs?: number;
   /** Most ids applied with one key press once held changes are overdue. */
@@ -117,6 +126,8 @@ class Held {
 
 export function createBatchGate(apply: (batch: SpoolBatch) => void, options: BatchGateOptions = {}): BatchGate {
   const minInterval = options.minIntervalMs ?? 150;
+  const busyInterval = options.busyIntervalMs ?? 750;
+  const busyAfter = options.busyAfterMs ?? 1000;
   const quiet = options.quietAfterKeyMs ?? 120;
   const maxDelay = options.maxDelayMs ?? 750;
   const keyChunk = options.keyChunk ?? 500;
@@ -124,6 +135,8 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
   let held: Held | null = null;
   let heldSince = 0;
   let lastApply = -Infinity;
+  /** The gap between the last two data frames. */
+  let lastGap = Infinity;
   let lastKey = -Infinity;
   let timer: NodeJS.Timeout | null = null;
 
@@ -133,7 +146,9 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
     if (!held) return;
     const batch = held.all();
     held = null;
-    lastApply = now();
+    const t = now();
+    lastGap = t - lastApply;
+    lastApply = t;
     apply(batch);
   };
   const schedule = () => {
@@ -143,7 +158,8 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
     // pause, but not beyond a second maxDelay.
     const deadline = heldSince + maxDelay;
     const cap = lastKey + quiet > deadline ? deadline + maxDelay : deadline;
-    const due = Math.min(Math.max(lastApply + minInterval, lastKey + quiet, t), cap);
+    const interval = lastGap < busyAfter ? busyInterval : minInterval;
+    const due = Math.min(Math.max(lastApply + interval, lastKey + quiet, t), cap);
     if (timer) clearTimeout(timer);
     if (due <= t) flush();
     else timer = setTimeout(flush, Math.ceil(due - t));

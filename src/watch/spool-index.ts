@@ -20,6 +20,8 @@ export interface TrackedFile extends FileSig {
 }
 
 const rank = new Map<QueueName, number>(QUEUE_NAMES.map((q, i) => [q, i]));
+/** The intern table's least bound (see intern()). */
+const INTERN_MIN = 4096;
 
 export class SpoolIndex {
   /** Every tracked queue file, by relative path. */
@@ -36,16 +38,25 @@ export class SpoolIndex {
   private readonly strings = new Map<string, string>();
 
   /**
-   * One flat copy per distinct string (bounded): defer reasons repeat across thousands of
-   * messages, and each parsed copy would also keep its whole log line alive (a sliced string).
+   * One flat copy per distinct string: defer reasons repeat across thousands of messages, and
+   * each parsed copy would also keep its whole log line alive (a sliced string). The table
+   * holds at most about two strings per tracked file: reasons change for as long as the
+   * console runs ("try again in 297 seconds", another MX address), and a table that only
+   * grew kept every reason ever read (npm run soak: heap growing with the queue size flat).
+   * Past the bound it starts again; the strings the entries use stay theirs.
    */
   intern(text: string): string {
     const known = this.strings.get(text);
     if (known !== undefined) return known;
-    if (this.strings.size >= 100_000) return text;
+    if (this.strings.size >= Math.max(INTERN_MIN, 2 * this.files.size)) this.strings.clear();
     const flat = Buffer.from(text, 'utf8').toString('utf8');
     this.strings.set(flat, flat);
     return flat;
+  }
+
+  /** Strings in the intern table (for tests). */
+  get internedCount(): number {
+    return this.strings.size;
   }
 
   pathsOf(queueId: string): readonly string[] {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCorpusSpool } from '../helpers/corpus.js';
 import { CLI_PATH, ensureBuilt } from '../helpers/postq-cli.js';
+import { isAlive as alive } from '../helpers/proc-probe.js';
 import { startTmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -22,14 +23,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('a killed pane', () => {
   for (const how of ['kill-pane', 'kill-session'] as const) {

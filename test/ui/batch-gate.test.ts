@@ -35,6 +35,31 @@ describe('createBatchGate', () => {
     expect(applied[1]!.removals).toEqual(['B']);
   });
 
+  it('while data keeps coming, one data frame per busy interval; after a quiet gap, at once again', () => {
+    const { gate, applied } = setup();
+    const at: number[] = [];
+    const t0 = Date.now();
+    // A steady trickle (a batch every 25 ms, as the watcher hands them over) for 3 s.
+    for (let t = 0; t < 3000; t += 25) {
+      const before = applied.length;
+      gate.push(batch([`M${t}`]));
+      vi.advanceTimersByTime(25);
+      if (applied.length > before) at.push(Date.now() - t0);
+    }
+    // 0 and 150 as before, then every 750 ms instead of every 150 ms: 6 frames, not 20.
+    expect(applied.length).toBeLessThanOrEqual(6);
+    const gaps = at.slice(2).map((t, i) => t - at[i + 1]!);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(750);
+    // Every id arrived in order of the batches, none lost.
+    vi.advanceTimersByTime(1000);
+    expect(applied.flatMap((b) => b.upserts.map((e) => e.queueId))).toHaveLength(120);
+    // Quiet for more than busyAfterMs since the last frame: a new change is shown at once.
+    vi.advanceTimersByTime(1500);
+    const before = applied.length;
+    gate.push(batch(['late']));
+    expect(applied).toHaveLength(before + 1);
+  });
+
   it('holds batches while keys are pressed, but not beyond the maximum delay', () => {
     const { gate, applied } = setup();
     gate.noteKey();
