@@ -37,6 +37,12 @@ function countFiles(dir: string): number {
 }
 
 export function ensureSpool(workDir: string, messages: number, log: (s: string) => void): BenchSpool {
+  // A spool made earlier (e.g. make-bigspool.sh OUT N once, reused): BENCH_SPOOL=OUT.
+  const given = process.env.BENCH_SPOOL;
+  if (given) {
+    const configDir = existsSync(`${given}-etc`) ? `${given}-etc` : null;
+    return { spool: resolve(given), configDir, how: `given (BENCH_SPOOL) ${given}` };
+  }
   mkdirSync(workDir, { recursive: true });
   const postfix = process.getuid?.() === 0 && hasCommand('postfix') && existsSync(BIGSPOOL);
   const spool = join(workDir, `${postfix ? 'bigspool' : 'genspool'}-${messages}`);

@@ -37,15 +37,18 @@ for (const [entry, outfile] of [['watch-probe.ts', probe], ['mover.ts', mover]] 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 /** CPU (user+sys) of the last wall() command and its children, when /usr/bin/time exists. */
 let lastCpuMs: number | null = null;
+/** Peak RSS (bytes) of the last wall() command, when /usr/bin/time exists. */
+let lastRssBytes: number | null = null;
 
 function wall(command: string, args: string[]): number {
   const t = performance.now();
-  const argv = TIME ? ['-f', 'postq-bench-cpu %U %S', command, ...args] : args;
+  const argv = TIME ? ['-f', 'postq-bench-cpu %U %S %M', command, ...args] : args;
   const r = spawnSync(TIME ?? command, argv, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30, encoding: 'utf8' });
   const elapsed = performance.now() - t;
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const m = /postq-bench-cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  const m = /postq-bench-cpu ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
   lastCpuMs = m ? (Number(m[1]) + Number(m[2])) * 1000 : null;
+  lastRssBytes = m ? Number(m[3]) * 1024 : null;
   return elapsed;
 }
 
@@ -92,6 +95,10 @@ const postq: Probe[] = [];
 const postqueue: number[] = [];
 const postqueueCpu: number[] = [];
 const cat: number[] = [];
+const listJson: number[] = [];
+const listRss: number[] = [];
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+if (!existsSync(CLI)) throw new Error('bench: build first (npm run build): the list rows run dist/cli.js');
 for (let i = 0; i < runs; i++) {
   log(`run ${i + 1}/${runs}: postqueue -j, cat, postq index ...`);
   if (spool.configDir) {
@@ -99,6 +106,10 @@ for (let i = 0; i < runs; i++) {
     if (lastCpuMs !== null) postqueueCpu.push(lastCpuMs);
   }
   cat.push(wall('sh', catArgs));
+  // What scripts run: the built CLI, output to /dev/null, beside postqueue -j.
+  log(`run ${i + 1}/${runs}: postq list --json ...`);
+  listJson.push(wall(process.execPath, [CLI, 'list', '--json', '--spool', spool.spool]));
+  if (lastRssBytes !== null) listRss.push(lastRssBytes);
   postq.push(runProbe(spool.spool, 'index'));
   if (postq.at(-1)!.entries !== messages) log(`warning: postq indexed ${postq.at(-1)!.entries} of ${messages}`);
 }
@@ -112,7 +123,11 @@ const counts = median(postq.map((p) => p.firstCountsMs ?? Number.NaN));
 const rss = Math.max(...postq.map((p) => p.maxRssBytes), live.maxRssBytes);
 const single = live.singleLatencyMs ?? [];
 const burst = live.burstLatencyMs ?? [];
+const listMs = median(listJson);
+const listPeak = listRss.length ? Math.max(...listRss) : null;
 const rows: Row[] = [
+  { metric: `postq list --json, ${messages} msgs (streams), vs postqueue -j`, value: ms(listMs), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(listMs, postqueueMs), goal: '<= 1.0', ok: postqueueMs == null ? undefined : (ratioOf(listMs, postqueueMs) ?? 99) <= 1 },
+  { metric: 'postq list --json peak RSS', value: mb(listPeak), baseline: '', goal: '<= 100 MiB', ok: listPeak == null ? undefined : listPeak <= 100 * 2 ** 20 },
   { metric: `full index, ${messages} msgs (${postq[0]!.readWorkers} read workers), vs postqueue -j`, value: ms(indexMs), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(indexMs, postqueueMs), goal: '<= 1.0', ok: postqueueMs == null ? undefined : (ratioOf(indexMs, postqueueMs) ?? 99) <= 1 },
   { metric: 'full index vs reading every file (cat)', value: ms(indexMs), baseline: `${ms(catMs)} find|xargs cat`, ratio: ratioOf(indexMs, catMs) },
   { metric: 'index CPU (user+sys) vs postqueue -j CPU', value: ms(median(postq.map((p) => p.indexCpuMs))), baseline: postqueueCpu.length ? `${ms(median(postqueueCpu))} postqueue -j` : 'n/a', ratio: ratioOf(median(postq.map((p) => p.indexCpuMs)), median(postqueueCpu)) },
@@ -129,11 +144,26 @@ const rows: Row[] = [
   { metric: 'watcher CPU for the burst', value: ms(live.burstCpuMs), baseline: `${ms(live.burstRunQueueWaitMs)} waiting for a CPU` },
   { metric: 'idle CPU over 10 s, nothing moving', value: pct(live.idleCpuPercent), baseline: `${live.reconcilesDuringIdle} reconciles`, goal: '< 1 %', ok: (live.idleCpuPercent ?? 100) < 1 },
 ];
+// Scale: the same index on a larger spool (BENCH_SCALE_SPOOL, BENCH_SCALE_MESSAGES), per message.
+const scaleSpool = process.env.BENCH_SCALE_SPOOL;
+if (scaleSpool) {
+  const scaleMessages = Number(process.env.BENCH_SCALE_MESSAGES ?? 300_000);
+  log(`scale: index of ${scaleMessages} messages (${scaleSpool}) ...`);
+  const big = runProbe(scaleSpool, 'index');
+  const small = postq[postq.length - 1]!;
+  const perMsg = (v: number, n: number) => v / n;
+  rows.push(
+    { metric: `scale: index time per message at ${big.entries} vs ${small.entries}`, value: `${(perMsg(big.indexMs, big.entries) * 1000).toFixed(1)} us`, baseline: `${(perMsg(small.indexMs, small.entries) * 1000).toFixed(1)} us`, ratio: ratioOf(perMsg(big.indexMs, big.entries), perMsg(small.indexMs, small.entries)), goal: '<= 1.10', ok: (ratioOf(perMsg(big.indexMs, big.entries), perMsg(small.indexMs, small.entries)) ?? 99) <= 1.1 },
+    { metric: `scale: peak RSS per message at ${big.entries} vs ${small.entries}`, value: `${(big.maxRssBytes / big.entries).toFixed(0)} B`, baseline: `${(small.maxRssBytes / small.entries).toFixed(0)} B`, ratio: ratioOf(big.maxRssBytes / big.entries, small.maxRssBytes / small.entries), goal: '<= 1.10', ok: (ratioOf(big.maxRssBytes / big.entries, small.maxRssBytes / small.entries) ?? 99) <= 1.1 },
+  );
+  if (big.entries !== scaleMessages) log(`warning: scale index saw ${big.entries} of ${scaleMessages}`);
+}
 printTable(`postq watcher, ${messages} messages, ${runs} index runs (medians)`, rows);
 console.log('');
 console.log(`raw: postq index ms ${postq.map((p) => p.indexMs.toFixed(0)).join(', ')}; postqueue -j ms ${postqueue.map((v) => v.toFixed(0)).join(', ') || 'n/a'}; cat ms ${cat.map((v) => v.toFixed(0)).join(', ')}`);
 // Runs alternate postqueue and postq, so each pair saw about the same machine load.
 if (postqueue.length === postq.length) console.log(`paired ratios postq/postqueue per run: ${postq.map((p, i) => (p.indexMs / postqueue[i]!).toFixed(2)).join(', ')}`);
+if (postqueue.length === listJson.length) console.log(`paired ratios list --json/postqueue per run: ${listJson.map((v, i) => (v / postqueue[i]!).toFixed(2)).join(', ')}; list RSS MiB ${listRss.map((b) => (b / 2 ** 20).toFixed(0)).join(', ')}`);
 console.log(`watcher stats after the burst: ${JSON.stringify(live.stats)}`);
 
 // The console's rows (key press to frame, bytes per cursor move, keys during a burst), in the
