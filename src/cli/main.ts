@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SpoolAccessError, UsageError } from '../domain/errors.js';
+import { printable } from '../spool/printable.js';
 import { assertPostfixSpool, resolveSpoolConfig } from '../config/spool-config.js';
 import { runCount, runList, parseQueueList } from './list-command.js';
 import { runCat } from './cat-command.js';
@@ -251,7 +252,9 @@ export async function runMain(argv: string[]): Promise<number> {
     return await dispatch(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      err(`postq: ${error.message}\n${USAGE}`);
+      // Arguments are untrusted text too: an escape sequence in one is shown, never sent.
+      const message = error.message.split('\n').map((line) => printable(line)).join('\n');
+      err(`postq: ${message}\n${USAGE}`);
       return EXIT.usage;
     }
     if (error instanceof SpoolAccessError) {

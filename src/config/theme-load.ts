@@ -30,11 +30,20 @@ export interface ThemeLookup {
 }
 
 function readThemeFile(path: string, fallback: Theme | null): Theme {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ThemeError(path, '', `cannot read theme: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    // Never the parser's message: it quotes the file's start, and a theme path symlinked to
+    // a secret (a root-run console) would print it. Only where it went wrong.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new ThemeError(path, '', `not valid JSON${at === undefined ? '' : ` (at byte ${at})`}`);
   }
   return parseTheme(path, json, fallback);
 }

@@ -75,7 +75,7 @@ describe('loadTheme', () => {
       ['badcolour', /badcolour\.json: tokens\.cursor\.fg: "blu" is not a colour/],
       ['badtoken', /badtoken\.json: tokens\.queue\.hld: unknown token/],
       ['badattr', /badattr\.json: tokens\.cursor\.attrs: unknown attribute "blink"/],
-      ['badjson', /badjson\.json: cannot read theme/],
+      ['badjson', /badjson\.json: not valid JSON \(at byte \d+\)/],
       ['badpalette', /badpalette\.json: tokens\.cursor\.fg: "@nope" names no palette entry/],
     ];
     for (const [name, message] of cases) {
