@@ -132,7 +132,7 @@ describe('postq ACTION (built CLI) on a real Postfix', { timeout: 300_000 }, () 
     // The CLI without /usr/sbin cannot even ask postconf where the queue is: it says so.
     const r = cli(['hold', id, '--yes'], '', { PATH: '/usr/bin:/bin' });
     expect(r.status).toBe(3);
-    expect(r.stderr).toContain('did not answer: is Postfix installed');
+    expect(r.stderr).toContain('postconf not found: is Postfix installed');
     expect(pf.postqueueJson()).toEqual(before);
   });
 
