@@ -93,7 +93,8 @@ export function soakRows(windows: [Window, Window, Window], afterWarmup: SoakSam
     row('open file descriptors (max)', flat((s) => s.fds), count, slopeOf((s) => s.fds, ''), 'flat', maxOf(end, (s) => s.fds) <= maxOf(warm, (s) => s.fds)),
     row('inotify watches (max)', flat((s) => s.inotifyWatches), count, slopeOf((s) => s.inotifyWatches, ''), 'flat', maxOf(end, (s) => s.inotifyWatches) <= maxOf(warm, (s) => s.inotifyWatches)),
     row('active handles and requests (max)', flat((s) => s.handles), count, slopeOf((s) => s.handles, ''), 'flat', maxOf(end, (s) => s.handles) <= maxOf(warm, (s) => s.handles)),
-    row('  of which timers (max)', flat((s) => s.timers), count, slopeOf((s) => s.timers, ''), 'flat', maxOf(end, (s) => s.timers) <= maxOf(warm, (s) => s.timers)),
+    // A timer armed at the moment of a sample (the gate's, a flush's) is not growth: one more is allowed.
+    row('  of which timers (max)', flat((s) => s.timers), count, slopeOf((s) => s.timers, ''), 'flat (+1: one armed at the moment)', maxOf(end, (s) => s.timers) <= maxOf(warm, (s) => s.timers) + 1),
     row('performance timeline entries', flat((s) => s.perfEntries), count, slopeOf((s) => s.perfEntries, ''), 'flat', maxOf(end, (s) => s.perfEntries) <= maxOf(warm, (s) => s.perfEntries)),
     row('key -> frame p50', p(50), msFmt, '', '', null),
     row('key -> frame p99', p(99), msFmt, '', 'end within 10% of start', p(99)(end) <= p(99)(start) * 1.1),
