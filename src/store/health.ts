@@ -5,8 +5,8 @@
  *   incoming/ and deferred/, so nothing new is delivered until active drains;
  * - stuck in incoming: a file still 0600 (cleanup not finished) for longer than the threshold
  *   is a killed cleanup; qmgr ignores it for ever;
- * - pickup not draining: maildrop holds a message older than the threshold (pickup normally
- *   takes it within a second; it wakes at least every 60 s);
+ * - pickup not draining: maildrop holds a message older than the threshold while master runs
+ *   (pickup normally takes it within a second; it wakes at least every 60 s);
  * - Postfix not running: master's pid file names no live master (only checked for a spool a
  *   Postfix configuration manages; maildrop then fills and waits).
  *
@@ -71,8 +71,9 @@ export function computeTimedAlerts(figures: SpoolFigures, stats: QueueStatsMap, 
     });
   }
   const drop = stats.maildrop;
-  // With Postfix down the postfix-down alert already says maildrop waits.
-  if (postfixRunning !== false && drop.count > 0 && drop.oldestArrival !== null && now - drop.oldestArrival >= limit) {
+  // Only where master is known to run: down, the postfix-down alert says maildrop waits; a
+  // spool no Postfix runs on (a copy, the demo) has no pickup to blame.
+  if (postfixRunning === true && drop.count > 0 && drop.oldestArrival !== null && now - drop.oldestArrival >= limit) {
     alerts.push({
       kind: 'pickup-stalled',
       level: 'warn',
