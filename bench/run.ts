@@ -31,7 +31,10 @@ const mover = join(workDir, 'mover.mjs');
 mkdirSync(workDir, { recursive: true });
 for (const [entry, outfile] of [['watch-probe.ts', probe], ['mover.ts', mover]] as const) {
   // With the read workers inline, as in dist/postq.mjs.
-  await build({ entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error', plugins: [inlineReadWorker()] });
+  // The createRequire banner, as scripts/bundle.mjs: bundled CommonJS (iconv-lite under
+  // libmime) requires Node built-ins, which an ES module bundle cannot do by itself.
+  const banner = { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" };
+  await build({ entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error', banner, plugins: [inlineReadWorker()] });
 }
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
