@@ -100,6 +100,9 @@ function clusterText(reason: string): string {
   return text;
 }
 
+/** Longer words are matched by lower-casing instead of a regex (see compileTerm). */
+const MAX_REGEX_WORD = 256;
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -117,9 +120,16 @@ export interface FilterOptions {
 function compileTerm(term: FilterTerm, options: Required<FilterOptions>): Predicate {
   switch (term.kind) {
     case 'text': {
-      // A case-insensitive regex searches without lower-casing (allocating) every field.
-      const re = new RegExp(escapeRegExp(term.value), 'iu');
-      const test: Test = (s) => re.test(s);
+      // A case-insensitive regex searches without lower-casing (allocating) every field. Not
+      // for a very long word: V8 compiles a 20k-character literal into a stack overflow.
+      let test: Test;
+      if (term.value.length <= MAX_REGEX_WORD) {
+        const re = new RegExp(escapeRegExp(term.value), 'iu');
+        test = (s) => re.test(s);
+      } else {
+        const needle = term.value.toLowerCase();
+        test = (s) => s.length >= needle.length && s.toLowerCase().includes(needle);
+      }
       return (e) => anyOf(e, term.field, test);
     }
     case 'regex': {
