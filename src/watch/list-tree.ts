@@ -51,7 +51,7 @@ export interface DirListing {
 }
 
 /** Whether `rel` is a real directory reached through real directories (a symlinked queue is never read). */
-function isRealDirectory(root: string, rel: string): boolean {
+export function isRealDirectory(root: string, rel: string): boolean {
   const stats = lstatInSpool(root, rel, true);
   return stats !== null && !('refused' in stats) && stats.isDirectory();
 }

@@ -11,7 +11,7 @@
 import type { QueueName } from '../domain/queue.js';
 import { isQueueIdName } from '../domain/queue-id.js';
 import type { SpoolConfig } from '../config/spool-config.js';
-import { isDirectory, readNames } from './list-tree.js';
+import { isDirectory, isRealDirectory, readNames } from './list-tree.js';
 
 export interface OrderedSlice {
   queueName: QueueName;
@@ -46,6 +46,8 @@ export function* scanOrderSlices(config: SpoolConfig, queues: readonly QueueName
       }
       if (ids.length > 0) yield { queueName, dir: rel, ids };
     }
-    yield* walk(queueName);
+    // A queue directory that is a symlink (or not a directory) is never read: its names
+    // would be an outside directory's (subdirectories are lstat'ed above, so never followed).
+    if (isRealDirectory(root, queueName)) yield* walk(queueName);
   }
 }
