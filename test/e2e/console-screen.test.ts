@@ -78,7 +78,8 @@ describe('C-l', () => {
     writeFileSync(tty, '\x1b7\x1b[1;20HJUNK-ONE\x1b[10;5HJUNK-TWO\x1b[24;1HJUNK-THREE\x1b8');
     await pane.waitUntil((s) => (s.match(/JUNK-/g) ?? []).length === 3, 'junk on screen');
     pane.send(pressSequence('view.repaint'));
-    const after = await pane.waitUntil((s) => !s.includes('JUNK-'), 'junk gone');
+    // The clear lands before the redraw: wait for the frame, not only for the junk to go.
+    const after = await pane.waitUntil((s) => !s.includes('JUNK-') && /^> \w/m.test(s) && s.split('\n').slice(0, 23).join('\n') === before.split('\n').slice(0, 23).join('\n'), 'junk gone, the frame redrawn');
     expect(after.split('\n').slice(0, 23)).toEqual(before.split('\n').slice(0, 23));
   });
 });
