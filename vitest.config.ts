@@ -8,6 +8,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Real Postfix instances and tmux servers are per-file; two cores, so keep it modest.
-    maxWorkers: 2,
+    maxWorkers: 3,
   },
 });
