@@ -1,7 +1,8 @@
 /**
  * The layering rule, checked on the source text: src/store, src/spool and src/domain import
- * no react, ink, fs, child_process or chokidar; src/store reaches only zustand/vanilla and
- * the store, domain and spool layers.
+ * no react, ink, fs, child_process or chokidar; src/store reaches only zustand/vanilla,
+ * re2js (the pure linear-time regex engine for user filters) and the store, domain and spool
+ * layers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -65,11 +66,11 @@ describe('layering', () => {
     });
   }
 
-  it('src/store reaches only zustand/vanilla and the store, domain and spool layers', () => {
+  it('src/store reaches only zustand/vanilla, re2js and the store, domain and spool layers', () => {
     const violations: string[] = [];
     for (const file of sourceFiles(resolve(REPO_ROOT, 'src/store'))) {
       for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
-        const ok = spec === 'zustand/vanilla' || /^\.\/[^/]+$/.test(spec) || /^\.\.\/(?:domain|spool)\/[^/]+$/.test(spec);
+        const ok = spec === 'zustand/vanilla' || spec === 're2js' || /^\.\/[^/]+$/.test(spec) || /^\.\.\/(?:domain|spool)\/[^/]+$/.test(spec);
         if (!ok) violations.push(`${relative(REPO_ROOT, file)}: ${spec}`);
       }
     }
