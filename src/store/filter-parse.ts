@@ -31,25 +31,12 @@
  * Contract: pure, never throws; a problem comes back as { position, message } where position
  * is the 0-based offset in the text of the term at fault (for a caret under it).
  */
-import { RE2JS } from 're2js';
+import { compileUserPattern, type UserPattern } from './user-pattern.js';
+import { parseAge, parseSize, ParseFailure } from './filter-units.js';
+
+export { parseAge, parseSize };
 import { parseCidr, type CidrBlock } from '../domain/ip-address.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
-
-/**
- * A user's /regex/, compiled by re2js (RE2's linear-time engine in pure JS): filters come from
- * the keyboard and the command line and run over mail text others wrote, so a pattern like
- * /(a+)+$/ on a long subject, or /x+y/ on a 1 MB sender, must not backtrack for minutes.
- * RE2 syntax: no backreferences or lookaround; case-insensitive, Unicode-aware as before.
- */
-export interface UserPattern {
-  readonly source: string;
-  test(text: string): boolean;
-}
-
-export function compileUserPattern(source: string): UserPattern {
-  const pattern = RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
-  return { source, test: (text) => pattern.test(text) };
-}
 
 export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id', 'client', 'helo', 'sasl', 'proto', 'why', 'host'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
@@ -87,36 +74,6 @@ export interface FilterParseError {
 
 /** `terms`: every term of the expression in text order (an empty text has none and `expr` is an empty and). */
 export type ParseResult = { ok: true; terms: FilterTerm[]; expr: FilterExpr } | { ok: false; error: FilterParseError };
-
-const AGE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-
-class ParseFailure extends Error {
-  constructor(
-    readonly position: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** N with s/m/h/d/w units, e.g. 90s, 2h, 1h30m, 1.5d -> seconds. */
-export function parseAge(text: string, position = 0): number {
-  const parts = /^(?:\d+(?:\.\d+)?[smhdw])+$/i.test(text) ? text.match(/\d+(?:\.\d+)?[smhdw]/gi) : null;
-  if (!parts) {
-    throw new ParseFailure(position, `bad age "${text}": a number with a unit s, m, h, d or w (e.g. 2h, 1h30m)`);
-  }
-  let seconds = 0;
-  for (const part of parts) seconds += Number(part.slice(0, -1)) * AGE_UNITS[part.slice(-1).toLowerCase()]!;
-  return seconds;
-}
-
-/** N in bytes or with k/M/G (1024-based), e.g. 500, 10k, 1.5M -> bytes. */
-export function parseSize(text: string, position = 0): number {
-  const m = /^(\d+(?:\.\d+)?)([kmg]?)(?:i?b)?$/i.exec(text);
-  if (!m) throw new ParseFailure(position, `bad size "${text}": a number of bytes, or with k, M or G (e.g. 10k, 1M)`);
-  return Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!);
-}
 
 class Scanner {
   pos = 0;
