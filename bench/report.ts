@@ -70,7 +70,11 @@ export function printTable(title: string, rows: Row[], out: (line: string) => vo
     r.goal ?? '',
     r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
   ]);
-  const header = ['metric', 'postq', 'baseline (same run)', 'ratio', 'goal', 'met'];
+  printMarkdownTable(title, ['metric', 'postq', 'baseline (same run)', 'ratio', 'goal', 'met'], cells, out);
+}
+
+/** A titled Markdown table, columns padded to their widest cell. */
+export function printMarkdownTable(title: string, header: string[], cells: string[][], out: (line: string) => void = console.log): void {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
   out('');

@@ -3,6 +3,7 @@
  * the end (each over a window of samples), its slope per hour after warm-up (least squares),
  * the goal and whether it is met, and the queue size at each point. Pure.
  */
+import { printMarkdownTable } from './report.js';
 
 export interface SoakSample {
   /** Seconds since the feeder started. */
@@ -112,12 +113,5 @@ export function soakRows(windows: [Window, Window, Window], afterWarmup: SoakSam
 export function printSoakTable(title: string, windows: Window[], rows: TableRow[], out: (line: string) => void = console.log): void {
   const header = ['metric', ...windows.map((w) => w.label), 'slope after warm-up', 'goal', 'met'];
   const cells = rows.map((r) => [r.metric, ...r.cells, r.slope, r.goal, r.met]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
-  out('');
-  out(`## ${title}`);
-  out('');
-  out(line(header));
-  out(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const c of cells) out(line(c));
+  printMarkdownTable(title, header, cells, out);
 }
