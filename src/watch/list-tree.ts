@@ -28,7 +28,7 @@ export interface TreeListing {
 
 export function readNames(abs: string): string[] | null {
   try {
-    return readdirSync(abs);
+    return readdirSync(abs); // safe: names only; callers pass real directories (isRealDirectory for the queue, lstat for each hash level)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;

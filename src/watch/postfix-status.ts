@@ -29,7 +29,7 @@ function alive(pid: number): boolean {
 /** The process name from /proc, or null where there is no /proc. */
 function commOf(pid: number): string | null {
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); // safe: /proc, not the spool; pid is a number
   } catch {
     return null;
   }

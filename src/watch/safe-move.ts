@@ -42,7 +42,7 @@ function openDir(root: string, relDir: string): DirHandle | null | string {
   const abs = relDir === '' ? root : inSpool(root, relDir);
   let fd: number;
   try {
-    fd = openSync(abs, DIR_FLAGS);
+    fd = openSync(abs, DIR_FLAGS); // safe: O_DIRECTORY|O_NOFOLLOW, proved below to be the real directory
   } catch (error) {
     const code = errnoOf(error);
     if (code === 'ENOENT') return null;
@@ -185,12 +185,12 @@ function linkThenUnlink(root: string, fromRel: string, toRel: string, expect: Ex
       const linked = lstatIn(dst, to.name);
       if (!linked || !same(linked, expect)) {
         // The old name was swapped between the check and the link: undo what we linked.
-        if (linked) unlinkSync(`${dst.via}/${to.name}`);
+        if (linked) unlinkSync(`${dst.via}/${to.name}`); // safe: through the proved directory fd, the inode we linked
         return { status: 'gone' };
       }
       const still = lstatIn(src, from.name);
       try {
-        if (still && same(still, expect)) unlinkSync(`${src.via}/${from.name}`);
+        if (still && same(still, expect)) unlinkSync(`${src.via}/${from.name}`); // safe: proved directory fd, lstat'ed inode
       } catch (error) {
         // Another mover settled our half-done move first (settleHalfMove): the move is done.
         if (errnoOf(error) !== 'ENOENT') throw error;
@@ -208,7 +208,7 @@ export function unlinkRegular(root: string, rel: string, expect?: Expect): Chang
     if (!stats || (expect && !same(stats, expect))) return { status: 'gone' };
     if (!stats.isFile()) return { status: 'refused', reason: `${rel}: not a regular file: ${fileKind(stats.mode)}; not deleted` };
     try {
-      unlinkSync(`${d.via}/${name}`);
+      unlinkSync(`${d.via}/${name}`); // safe: proved directory fd; lstat said a regular file
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return { status: 'gone' };
       throw error;
