@@ -113,7 +113,7 @@ export function App(props: AppProps): React.ReactElement {
   const markedHidden = useStore(store, selectMarkedHidden);
   const health = useStore(store, selectHealth);
   const idWidth = useStore(store, (s) => idColumnWidth(s.entries, s.lastChange));
-  const colLayout = useMemo(() => layoutColumns(width, idWidth), [width, idWidth]);
+  const colLayout = useMemo(() => layoutColumns(width, idWidth, uiState.whoColumns), [width, idWidth, uiState.whoColumns]);
   const ctx: BindingContext = { actionsDisabled: state.readOnlyReason, supports: props.supports };
   const mode = currentMode(store, ui);
   const readOnly = state.readOnlyReason !== null;
@@ -205,6 +205,7 @@ export function App(props: AppProps): React.ReactElement {
         closeLog,
         store, ui, loadMessage: props.loadMessage,
         bodyHeight: () => computeLayout(columns, rows).bodyHeight,
+        columns: () => columns,
         helpPages: () => helpPageCount(ctx, columns, computeLayout(columns, rows).bodyHeight),
         quit: () => { exit(); props.onQuit?.(); },
         // Between frames and without moving the cursor: no repaint needed.

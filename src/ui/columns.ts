@@ -1,7 +1,8 @@
 /**
- * The list's columns: which fit at a width (by priority: ID, REASON, RCPT, AGE, SENDER, NEXT,
- * EXPIRES, SIZE, ARRIVAL), how wide each is, and one entry formatted as an exact-width string.
- * Every text cell from the message goes through printable(). Pure.
+ * The list's columns: which fit at a width (by priority: ID, REASON, RCPT, AGE, then the who
+ * columns LOGIN and CLIENT when turned on, SENDER, NEXT, EXPIRES, SIZE, ARRIVAL), how wide
+ * each is, and one entry formatted as an exact-width string. Every text cell from the message
+ * goes through printable(). Pure.
  */
 import type { QueueEntry } from '../domain/entry.js';
 import { queueMarker } from '../domain/queue.js';
@@ -9,7 +10,13 @@ import { printable } from '../spool/printable.js';
 import { fitCells } from './text-cells.js';
 import { formatAge, formatArrival, formatRetry, formatSize } from './format.js';
 
-export type ColumnId = 'id' | 'age' | 'arrival' | 'size' | 'next' | 'expires' | 'sender' | 'rcpt' | 'reason';
+export type ColumnId = 'id' | 'age' | 'arrival' | 'size' | 'next' | 'expires' | 'sender' | 'login' | 'client' | 'rcpt' | 'reason';
+
+/** The optional who columns (`i` cycles them): the SASL login, the client address, both, none. */
+export const WHO_COLUMNS = ['off', 'login', 'client', 'both'] as const;
+export type WhoColumns = (typeof WHO_COLUMNS)[number];
+export const nextWhoColumns = (w: WhoColumns): WhoColumns => WHO_COLUMNS[(WHO_COLUMNS.indexOf(w) + 1) % WHO_COLUMNS.length]!;
+const WHO_SHOWS: Record<WhoColumns, ColumnId[]> = { off: [], login: ['login'], client: ['client'], both: ['login', 'client'] };
 
 interface ColumnSpec {
   id: ColumnId;
@@ -31,15 +38,21 @@ const SPECS: Record<ColumnId, ColumnSpec> = {
   // "4d23h", "expired", "forced" (postsuper -e): deferred and held mail only.
   expires: { id: 'expires', title: 'EXPIRES', min: 7, weight: 0, max: 7, alignRight: true },
   sender: { id: 'sender', title: 'SENDER', min: 14, weight: 2, max: 32 },
+  // A login is often an address; a client is its IP address (IPv4 fits 15 cells, IPv6 up to 39).
+  login: { id: 'login', title: 'LOGIN', min: 12, weight: 1, max: 28 },
+  client: { id: 'client', title: 'CLIENT', min: 15, weight: 1, max: 39 },
   rcpt: { id: 'rcpt', title: 'RECIPIENT', min: 16, weight: 2, max: 36 },
   reason: { id: 'reason', title: 'REASON', min: 18, weight: 3, max: 400 },
 };
 
-/** Which columns stay as the width shrinks, most important first. */
-const PRIORITY: ColumnId[] = ['id', 'reason', 'rcpt', 'age', 'sender', 'next', 'expires', 'size', 'arrival'];
+/**
+ * Which columns stay as the width shrinks, most important first. The who columns come only
+ * when asked for, and then before SENDER: someone who turned them on is looking for who.
+ */
+const PRIORITY: ColumnId[] = ['id', 'reason', 'rcpt', 'age', 'login', 'client', 'sender', 'next', 'expires', 'size', 'arrival'];
 /** The optional columns only come in from these widths, so the text columns get room first. */
 const FROM_WIDTH: Partial<Record<ColumnId, number>> = { next: 90, size: 110, expires: 120, arrival: 130 };
-const ORDER: ColumnId[] = ['id', 'age', 'arrival', 'size', 'next', 'expires', 'sender', 'rcpt', 'reason'];
+const ORDER: ColumnId[] = ['id', 'age', 'arrival', 'size', 'next', 'expires', 'sender', 'login', 'client', 'rcpt', 'reason'];
 /** Two cells in front of every row: the cursor glyph and the mark glyph. */
 export const GUTTER = 2;
 
@@ -52,11 +65,13 @@ export interface ColumnLayout {
  * `idWidth`: the widest id cell present (idColumnWidth), so every id shows whole with its
  * marker; a copied id must work in postcat, and long ids differ only in their last characters.
  */
-export function layoutColumns(width: number, idWidth = 12): ColumnLayout {
+export function layoutColumns(width: number, idWidth = 12, who: WhoColumns = 'off'): ColumnLayout {
   const min = (id: ColumnId) => (id === 'id' ? idWidth : SPECS[id].min);
+  const wanted = WHO_SHOWS[who];
   const chosen: ColumnId[] = [];
   let used = GUTTER;
   for (const id of PRIORITY) {
+    if ((id === 'login' || id === 'client') && !wanted.includes(id)) continue;
     if ((FROM_WIDTH[id] ?? 0) > width) continue;
     const need = min(id) + (chosen.length > 0 ? 1 : 0);
     if (used + need > width && chosen.length > 0) continue;
@@ -141,6 +156,9 @@ function cellText(id: ColumnId, entry: QueueEntry, now: number, width: number, e
     case 'next': return entry.queueName === 'deferred' ? formatRetry(entry.mtime, now) : '';
     case 'expires': return formatExpiry(expiresAt, now);
     case 'sender': return entry.sender;
+    case 'login': return entry.client?.saslUsername ?? '';
+    // The address (what client: matches, CIDR included), else the name; empty for local mail.
+    case 'client': return entry.client?.clientAddress ?? entry.client?.clientName ?? '';
     case 'rcpt': {
       const first = entry.recipients[0]?.address ?? '';
       return entry.recipients.length > 1 ? `${first} +${entry.recipients.length - 1}` : first;

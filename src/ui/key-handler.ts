@@ -16,6 +16,8 @@ import { currentGroups, nextGroupBy, nextGroupSort } from './groups-query.js';
 import { groupsRoom } from './components/groups-view.js';
 import { idsToCopy } from './clipboard.js';
 import { findInDocument } from './pane-search.js';
+import { layoutColumns, nextWhoColumns } from './columns.js';
+import { idColumnWidth } from './id-width.js';
 import { buildLogDocument, linkedIds } from './log-document.js';
 
 export interface KeyDeps {
@@ -31,6 +33,8 @@ export interface KeyDeps {
   /** Start (or switch) the pane's Log section to this id's trail; closeLog cancels it. */
   openLog?: (queueId: string) => void;
   closeLog?: () => void;
+  /** The terminal's width (to say which asked-for column does not fit). */
+  columns?: () => number;
 }
 
 export function currentMode(store: ConsoleStore, ui: UiStore): KeyMode {
@@ -134,6 +138,16 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'view.clearFilter': return void (s.filterText ? s.setFilterText('') : undefined);
     case 'view.shape': return void ui.setState({ overlay: 'shape', shapeCursor: 0 });
     case 'view.pause': return s.togglePaused();
+    case 'view.whoColumns': {
+      const who = nextWhoColumns(u.whoColumns);
+      ui.setState({ whoColumns: who });
+      if (who === 'off') return s.setFlash('who columns off', 'info');
+      const asked = who === 'both' ? ['login', 'client'] : [who];
+      const shown = deps.columns ? layoutColumns(deps.columns(), idColumnWidth(s.entries, s.lastChange), who).columns.map((c) => c.id as string) : asked;
+      const names = (ids: string[]) => ids.map((id) => id.toUpperCase()).join(' and ');
+      const dropped = asked.filter((id) => !shown.includes(id));
+      return s.setFlash(`who columns: ${names(asked)}${dropped.length ? ` (${names(dropped)} needs a wider terminal)` : ''}`, 'info');
+    }
     case 'view.repaint': return void ui.setState({ repaint: u.repaint + 1 });
     case 'mark.toggle': return s.toggleMark(true);
     case 'mark.range': return s.markRange();

@@ -54,6 +54,7 @@ export const BINDINGS: readonly Binding[] = [
   b('view.shape', ['t'], 't', 'qshape: age buckets by domain', 'View', L),
   b('view.why', ['r'], 'r', 'why: reason clusters x domain (b: by sender, login, client, domain)', 'View', L),
   b('view.who', ['w'], 'w', 'who: messages by SASL login (b: client, sender, domain, reason)', 'View', L),
+  b('view.whoColumns', ['i'], 'i', 'who columns: SASL login, client, both, none', 'View', L),
   b('view.pause', ['p'], 'p', 'pause / resume live updates', 'View', L),
   b('view.repaint', ['ctrl+l'], 'C-l', 'repaint the screen', 'View', ['list', 'pane', 'help', 'shape', 'groups']),
   b('mark.toggle', ['space'], 'Space', 'mark / unmark, then move down', 'Marks', L),

@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { QueueName } from '../domain/queue.js';
 import type { GroupBy, GroupSort } from '../store/groupings.js';
+import type { WhoColumns } from './columns.js';
 import type { MessageDocument } from './message-document.js';
 import type { LogTrailState } from '../logs/trail-state.js';
 
@@ -44,6 +45,8 @@ export interface UiState {
   groupsSort: GroupSort;
   groupsReverse: boolean;
   groupsRaw: boolean;
+  /** The list's optional who columns (LOGIN, CLIENT), cycled by `i`. */
+  whoColumns: WhoColumns;
   /** Bumped by ctrl-l: the screen is cleared and the whole frame written again. */
   repaint: number;
 }
@@ -73,6 +76,7 @@ export function createUiStore(): UiStore {
     groupsSort: 'messages',
     groupsReverse: false,
     groupsRaw: false,
+    whoColumns: 'off',
     repaint: 0,
   }));
 }
