@@ -40,7 +40,7 @@ function linkStatus(connection: Connection): { live: boolean; ready: boolean; te
   return { live, ready: live && s.ready, text: live ? s.remoteStatus : `${connection.target.label} ${s.state}: ${s.message ?? ''} (rows as last seen)` };
 }
 
-/** All targets in one console: ids as ID@TARGET, host: filters, actions sent to each host. */
+/** All targets in one console: rows keyed ID@TARGET (shown as ID and HOST), host: filters, actions sent to each host. */
 async function openMerged(connections: Connection[], plan: FleetPlan, flags: FleetFlags): Promise<number> {
   const backends = new Map(connections.map((c) => [c.target.label, withAuditLog(createRemoteBackend(c))]));
   const byLabel = new Map(connections.map((c) => [c.target.label, c]));

@@ -13,7 +13,7 @@ import type { ConsoleState, ConsoleStore, Flash } from '../store/console-state.j
 import { selectCounts, selectCursorEntry, selectMarkedHidden, selectWindow } from '../store/selectors.js';
 import { selectHealth } from '../store/health.js';
 import { layoutColumns } from './columns.js';
-import { idColumnWidth } from './id-width.js';
+import { hostColumnWidth, idColumnWidth } from './id-width.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
 import { handleKey, currentMode } from './key-handler.js';
 import { keyNamesOf, type BindingContext } from './keymap.js';
@@ -113,7 +113,8 @@ export function App(props: AppProps): React.ReactElement {
   const markedHidden = useStore(store, selectMarkedHidden);
   const health = useStore(store, selectHealth);
   const idWidth = useStore(store, (s) => idColumnWidth(s.entries, s.lastChange));
-  const colLayout = useMemo(() => layoutColumns(width, idWidth, uiState.whoColumns), [width, idWidth, uiState.whoColumns]);
+  const hostWidth = useStore(store, (s) => hostColumnWidth(s.entries, s.lastChange));
+  const colLayout = useMemo(() => layoutColumns(width, idWidth, uiState.whoColumns, hostWidth), [width, idWidth, uiState.whoColumns, hostWidth]);
   const ctx: BindingContext = { actionsDisabled: state.readOnlyReason, supports: props.supports };
   const mode = currentMode(store, ui);
   const readOnly = state.readOnlyReason !== null;

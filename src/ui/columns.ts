@@ -1,22 +1,28 @@
 /**
- * The list's columns: which fit at a width (by priority: ID, REASON, RCPT, AGE, then the who
- * columns LOGIN and CLIENT when turned on, SENDER, NEXT, EXPIRES, SIZE, ARRIVAL), how wide
+ * The list's columns: which fit at a width (by priority: ID, REASON, HOST, RCPT, AGE, then the
+ * who columns LOGIN and CLIENT when turned on, SENDER, NEXT, EXPIRES, SIZE, ARRIVAL), how wide
  * each is, and one entry formatted as an exact-width string. Every text cell from the message
- * goes through printable(). Pure.
+ * goes through printable(). HOST exists only in the merged fleet view (entries carry `host`):
+ * there the store keys rows as ID@TARGET, but the ID cell shows the bare queue id (what
+ * postcat on that host takes) and HOST the target. Pure.
  */
 import type { QueueEntry } from '../domain/entry.js';
 import { queueMarker } from '../domain/queue.js';
 import { printable } from '../spool/printable.js';
-import { fitCells } from './text-cells.js';
+import { fitCells, truncateMiddle } from './text-cells.js';
 import { formatAge, formatArrival, formatRetry, formatSize } from './format.js';
 
-export type ColumnId = 'id' | 'age' | 'arrival' | 'size' | 'next' | 'expires' | 'sender' | 'login' | 'client' | 'rcpt' | 'reason';
+export type ColumnId = 'id' | 'host' | 'age' | 'arrival' | 'size' | 'next' | 'expires' | 'sender' | 'login' | 'client' | 'rcpt' | 'reason';
 
 /** The optional who columns (`i` cycles them): the SASL login, the client address, both, none. */
 export const WHO_COLUMNS = ['off', 'login', 'client', 'both'] as const;
 export type WhoColumns = (typeof WHO_COLUMNS)[number];
 export const nextWhoColumns = (w: WhoColumns): WhoColumns => WHO_COLUMNS[(WHO_COLUMNS.indexOf(w) + 1) % WHO_COLUMNS.length]!;
 const WHO_SHOWS: Record<WhoColumns, ColumnId[]> = { off: [], login: ['login'], client: ['client'], both: ['login', 'client'] };
+
+/** HOST narrows to 6 cells before it is dropped, and never takes more than 24. */
+const HOST_MIN = 6;
+const HOST_MAX = 24;
 
 interface ColumnSpec {
   id: ColumnId;
@@ -30,6 +36,9 @@ interface ColumnSpec {
 
 const SPECS: Record<ColumnId, ColumnSpec> = {
   id: { id: 'id', title: 'QUEUE ID', min: 12, weight: 0, max: 12 },
+  // min and max come from the widest target label (hostWidth); narrowed, a label keeps both
+  // ends (mx1…com, exec…fix-1), where labels of one fleet tend to differ.
+  host: { id: 'host', title: 'HOST', min: HOST_MIN, weight: 3, max: HOST_MAX },
   // Ages from 10h to 23h59m take six cells ("11h30m"); retries one more for the "+".
   age: { id: 'age', title: 'AGE', min: 6, weight: 0, max: 6, alignRight: true },
   arrival: { id: 'arrival', title: 'ARRIVAL', min: 12, weight: 0, max: 12 },
@@ -49,10 +58,10 @@ const SPECS: Record<ColumnId, ColumnSpec> = {
  * Which columns stay as the width shrinks, most important first. The who columns come only
  * when asked for, and then before SENDER: someone who turned them on is looking for who.
  */
-const PRIORITY: ColumnId[] = ['id', 'reason', 'rcpt', 'age', 'login', 'client', 'sender', 'next', 'expires', 'size', 'arrival'];
+const PRIORITY: ColumnId[] = ['id', 'reason', 'host', 'rcpt', 'age', 'login', 'client', 'sender', 'next', 'expires', 'size', 'arrival'];
 /** The optional columns only come in from these widths, so the text columns get room first. */
 const FROM_WIDTH: Partial<Record<ColumnId, number>> = { next: 90, size: 110, expires: 120, arrival: 130 };
-const ORDER: ColumnId[] = ['id', 'age', 'arrival', 'size', 'next', 'expires', 'sender', 'login', 'client', 'rcpt', 'reason'];
+const ORDER: ColumnId[] = ['id', 'host', 'age', 'arrival', 'size', 'next', 'expires', 'sender', 'login', 'client', 'rcpt', 'reason'];
 /** Two cells in front of every row: the cursor glyph and the mark glyph. */
 export const GUTTER = 2;
 
@@ -64,14 +73,18 @@ export interface ColumnLayout {
 /**
  * `idWidth`: the widest id cell present (idColumnWidth), so every id shows whole with its
  * marker; a copied id must work in postcat, and long ids differ only in their last characters.
+ * `hostWidth`: the widest target label present (hostColumnWidth); 0 (one spool) means no HOST.
  */
-export function layoutColumns(width: number, idWidth = 12, who: WhoColumns = 'off'): ColumnLayout {
-  const min = (id: ColumnId) => (id === 'id' ? idWidth : SPECS[id].min);
+export function layoutColumns(width: number, idWidth = 12, who: WhoColumns = 'off', hostWidth = 0): ColumnLayout {
+  const hostFull = Math.max(SPECS.host.title.length, hostWidth);
+  const min = (id: ColumnId) => (id === 'id' ? idWidth : id === 'host' ? Math.min(hostFull, HOST_MIN) : SPECS[id].min);
+  const max = (id: ColumnId) => (id === 'host' ? Math.min(hostFull, HOST_MAX) : SPECS[id].max);
   const wanted = WHO_SHOWS[who];
   const chosen: ColumnId[] = [];
   let used = GUTTER;
   for (const id of PRIORITY) {
     if ((id === 'login' || id === 'client') && !wanted.includes(id)) continue;
+    if (id === 'host' && hostWidth <= 0) continue;
     if ((FROM_WIDTH[id] ?? 0) > width) continue;
     const need = min(id) + (chosen.length > 0 ? 1 : 0);
     if (used + need > width && chosen.length > 0) continue;
@@ -82,13 +95,13 @@ export function layoutColumns(width: number, idWidth = 12, who: WhoColumns = 'of
   let spare = Math.max(0, width - used);
   // Hand out the spare cells to the flexible columns, by weight, up to their max.
   while (spare > 0) {
-    const open = chosen.filter((id) => SPECS[id].weight > 0 && widths.get(id)! < SPECS[id].max);
+    const open = chosen.filter((id) => SPECS[id].weight > 0 && widths.get(id)! < max(id));
     if (open.length === 0) break;
     const total = open.reduce((s, id) => s + SPECS[id].weight, 0);
     let given = 0;
     for (const id of open) {
       const share = Math.max(1, Math.floor((spare * SPECS[id].weight) / total));
-      const add = Math.min(share, SPECS[id].max - widths.get(id)!, spare - given);
+      const add = Math.min(share, max(id) - widths.get(id)!, spare - given);
       widths.set(id, widths.get(id)! + add);
       given += add;
       if (given >= spare) break;
@@ -137,7 +150,13 @@ export function reasonText(entry: QueueEntry, short: boolean): string {
  */
 export function queueIdCell(entry: QueueEntry): string {
   const damaged = entry.state === 'corrupt' || entry.state === 'damaged' || entry.queueName === 'corrupt';
-  return entry.queueId + queueMarker(entry.queueName) + (entry.forcedExpire ? '#' : '') + (damaged ? '?' : '');
+  return shownQueueId(entry) + queueMarker(entry.queueName) + (entry.forcedExpire ? '#' : '') + (damaged ? '?' : '');
+}
+
+/** The queue id as its host knows it: in the merged fleet view without the `@TARGET` of the row key. */
+export function shownQueueId(entry: QueueEntry): string {
+  const suffix = entry.host === undefined ? '' : `@${entry.host}`;
+  return suffix && entry.queueId.endsWith(suffix) ? entry.queueId.slice(0, -suffix.length) : entry.queueId;
 }
 
 /** The EXPIRES cell: time left, `expired` when past its lifetime, `forced` after postsuper -e. */
@@ -150,6 +169,7 @@ export function formatExpiry(expiresAt: number | null, now: number): string {
 function cellText(id: ColumnId, entry: QueueEntry, now: number, width: number, expiresAt: number | null): string {
   switch (id) {
     case 'id': return queueIdCell(entry);
+    case 'host': return entry.host ?? '';
     case 'age': return formatAge(now - entry.arrivalTime);
     case 'arrival': return formatArrival(entry.arrivalTime);
     case 'size': return formatSize(entry.messageSize);
@@ -173,6 +193,7 @@ export function formatRow(entry: QueueEntry, layout: ColumnLayout, now: number, 
   for (const [i, col] of layout.columns.entries()) {
     if (i > 0) out += ' ';
     let text = printable(cellText(col.id, entry, now, col.width, expiresAt));
+    if (col.id === 'host') text = truncateMiddle(text, col.width);
     if (col.id === 'rcpt' && entry.recipients.length > 1) {
       // Keep the "+N" visible when the address is cut.
       const plus = ` +${entry.recipients.length - 1}`;

@@ -28,6 +28,20 @@ export function truncateCells(text: string, width: number): string {
   return out + '…';
 }
 
+/**
+ * Cut to at most `width` cells keeping both ends around a `…` (`mx1…com`), for names that
+ * differ at either end. Non-ASCII text is cut at the end instead.
+ */
+export function truncateMiddle(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (!ASCII_PRINTABLE.test(text)) return truncateCells(text, width);
+  if (text.length <= width) return text;
+  if (width === 1) return '…';
+  const tail = Math.floor((width - 1) / 2);
+  const head = width - 1 - tail;
+  return `${text.slice(0, head)}…${tail > 0 ? text.slice(-tail) : ''}`;
+}
+
 /** Exactly `width` cells: truncated, then padded on the right (or left with `alignRight`). */
 export function fitCells(text: string, width: number, alignRight = false): string {
   const cut = truncateCells(text, width);

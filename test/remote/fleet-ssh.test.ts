@@ -6,7 +6,7 @@
  * - the fleet console in tmux: the overview counts each target, a refused key shows as failed
  *   with ssh's reason, Enter opens a target, H y holds on that instance and no other, audit
  *   lines exist on both sides, q goes back to the overview; 0 merges every target into one
- *   list (ids as ID@TARGET), host: narrows it, and a hold there lands on that host only.
+ *   list (bare ids, a HOST column), host: narrows it, and a hold there lands on that host only.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,14 +108,17 @@ describe('fleet over OpenSSH', () => {
       pane.send(pressSequence('app.quit'));
       await pane.waitFor('postq fleet · 3 targets');
 
-      // 0: every target in one list, ids as ID@TARGET; host: narrows; a hold goes to its host.
+      // 0: every target in one list, bare ids with a HOST column; host: narrows; a hold goes to its host.
       pane.send('0');
-      const all = [...a.postqueueJson().map((e) => `${e.queue_id}@fleet-a`), ...b.postqueueJson().map((e) => `${e.queue_id}@fleet-b`)];
-      await pane.waitUntil((s) => all.every((id) => s.includes(id)), 'all five messages merged', 60_000);
+      const row = (id: string, host: string) => new RegExp(`${id}[*!#?]*\\s+${host}\\s`);
+      const all = [...a.postqueueJson().map((e) => row(e.queue_id, 'fleet-a')), ...b.postqueueJson().map((e) => row(e.queue_id, 'fleet-b'))];
+      screen = await pane.waitUntil((s) => all.every((r) => r.test(s)), 'all five messages merged, each with its host', 60_000);
+      expect(screen).toMatch(/QUEUE ID\s+HOST\s/);
+      expect(screen).not.toMatch(/[0-9A-Z]@fleet-/);
       pane.send(pressSequence('view.filter'));
       pane.send('host:fleet-b');
       pane.send(pressSequence('filter.apply'));
-      await pane.waitUntil((s) => s.includes('host:fleet-b') && !s.includes('@fleet-a'), 'only fleet-b rows');
+      await pane.waitUntil((s) => s.includes('host:fleet-b') && !/[0-9A-Z]!?\s+fleet-a\s/.test(s), 'only fleet-b rows');
       pane.send(pressSequence('queue.hold'));
       await pane.waitFor('fleet-b: 1');
       pane.send(pressSequence('confirm.yes'));

@@ -7,7 +7,7 @@ import { QUEUE_NAMES } from '../../src/domain/queue.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { GUTTER, formatHeaderRow, formatRow, layoutColumns, reasonClass } from '../../src/ui/columns.js';
-import { cellWidth, expandTabs, fitCells, truncateCells } from '../../src/ui/text-cells.js';
+import { cellWidth, expandTabs, fitCells, truncateCells, truncateMiddle } from '../../src/ui/text-cells.js';
 import { formatAge, formatRetry, formatSize } from '../../src/ui/format.js';
 import { copyCorpusSpool } from '../helpers/corpus.js';
 
@@ -58,6 +58,31 @@ describe('layoutColumns', () => {
     }
     e.mtime = e.arrivalTime + 12 * 3600 + 34 * 60;
     expect(formatRow(e, layoutColumns(100), e.arrivalTime)).toContain('+12h34m');
+  });
+});
+
+describe('the HOST column (merged fleet view)', () => {
+  it('comes in only with targets, after the id, narrows to 6 cells and goes at 40 columns', () => {
+    const host = (w: number, hostWidth: number) => layoutColumns(w, 13, 'off', hostWidth).columns.find((c) => c.id === 'host')?.width ?? null;
+    expect(layoutColumns(120, 12, 'off', 0).columns.map((c) => c.id)).not.toContain('host');
+    expect(layoutColumns(120, 12, 'off', 7).columns.map((c) => c.id).slice(0, 2)).toEqual(['id', 'host']);
+    expect(host(120, 3)).toBe(4); // never narrower than its title
+    expect(host(200, 36)).toBe(24); // never wider than 24
+    expect(host(60, 36)).toBeGreaterThanOrEqual(6);
+    expect(host(40, 36)).toBeNull(); // id (13 with markers) and REASON first
+  });
+
+  it('rows stay exactly the width, the id bare, the label cut in the middle', () => {
+    const e = { ...entries[0]!, queueId: `${entries[0]!.queueId}@exec:docker exec -i mailcow-postfix-1`, host: 'exec:docker exec -i mailcow-postfix-1' };
+    for (let width = 40; width <= 200; width += 7) {
+      const layout = layoutColumns(width, 13, 'off', 37);
+      const row = formatRow(e, layout, e.arrivalTime);
+      expect(cellWidth(row)).toBe(width - GUTTER);
+      expect(row.startsWith(entries[0]!.queueId)).toBe(true);
+      expect(row.split(' ')[0]).not.toContain('@');
+    }
+    expect(truncateMiddle('mx1.eu.example.com', 7)).toBe('mx1…com');
+    expect(truncateMiddle('mx1', 7)).toBe('mx1');
   });
 });
 

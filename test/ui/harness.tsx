@@ -5,6 +5,8 @@
 import React from 'react';
 import { render, type Instance } from 'ink';
 import type { QueueBackend } from '../../src/domain/backend.js';
+import type { QueueEntry } from '../../src/domain/entry.js';
+import type { SpoolBatch } from '../../src/domain/spool-batch.js';
 import { QUEUE_NAMES } from '../../src/domain/queue.js';
 import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
 import { loadTheme } from '../../src/config/theme-load.js';
@@ -53,6 +55,8 @@ export interface HarnessOptions {
   flashMs?: number;
   /** The pane's log reader (default none: the Log section says there is no log). */
   logTrails?: LogTrails;
+  /** Turn the scanned entries into the first batch (e.g. the merged fleet view's ID@TARGET rows). */
+  firstBatch?: (entries: QueueEntry[]) => SpoolBatch;
 }
 
 /** Let Ink's microtask render and input handling run. */
@@ -65,7 +69,8 @@ export async function mountConsole(spool: string, options: HarnessOptions = {}):
   const backend = options.backend ?? createReadOnlyBackend();
   const now = options.now;
   const store = createConsoleStore({ backend, ...(now !== undefined ? { now: () => now } : {}) });
-  store.getState().applySpoolBatch({ upserts: scanQueues(config, QUEUE_NAMES), removals: [], full: true, firstEventAt: null });
+  const scanned = scanQueues(config, QUEUE_NAMES);
+  store.getState().applySpoolBatch(options.firstBatch ? options.firstBatch(scanned) : { upserts: scanned, removals: [], full: true, firstEventAt: null });
   store.getState().setWatcherStatus({ mode: 'live' });
   const ui = createUiStore();
   const term = createFakeTerminal(options.columns ?? 80, options.rows ?? 24);
