@@ -144,6 +144,17 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
           get().cache.master = null;
           get().cache.visible = null;
         }
+        // The filter in force was compiled with the old lifetimes and backoffs (expires<,
+        // attempts>): compile its text again with the new ones, so it selects what Postfix
+        // would now do (main.cf changed while the console runs).
+        const inForce = get().filter;
+        if (patch.limits && inForce.text) {
+          const again = compileFilter(inForce.text, { limits: patch.limits, emptyAddress: get().emptyAddress });
+          if (!isFilterError(again)) {
+            set({ ...patch, filter: again, clock: now() });
+            return;
+          }
+        }
         set(patch);
       },
       setPaused(paused) {

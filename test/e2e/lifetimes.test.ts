@@ -1,7 +1,8 @@
 /**
  * Lifetimes from postconf, on a REAL private Postfix in tmux (the built CLI at 120x24): a
  * message held by header_checks (so nothing ever tries to deliver it) outlives
- * maximal_queue_lifetime = 30s; the EXPIRES column says `expired`, and releasing it (L) warns
+ * maximal_queue_lifetime = 30s; the EXPIRES column says `expired`, the filter `expires<1m` finds
+ * it (Postfix's default 5d would not), and releasing it (L) warns
  * in the confirmation that it bounces at once and offers requeue (R). R then y runs
  * postsuper -r: the message comes back (held again by header_checks) under a new id. Postfix
  * keeps its arrival time (postqueue -j shows the same one) but renews create_time (postcat),
@@ -51,6 +52,19 @@ test('expired in the list; release warns it bounces at once; R requeues it with 
   press('queue.holdView');
   let screen = await pane.waitFor(/EXPIRES/);
   expect(screen).toMatch(new RegExp(`${held.queue_id}!.*\\bexpired\\b`));
+  // The filter language reads the same lifetimes: with Postfix's default 5d the message
+  // would have days left; with this instance's 30s it has none.
+  press('view.filter');
+  pane.send('expires<1m');
+  press('filter.apply');
+  screen = await pane.waitFor(/hold 1\s+filter expires<1m/);
+  expect(screen).toContain(held.queue_id);
+  press('view.filter');
+  pane.send(pressSequence('filter.clearLine') + 'expires>1h');
+  press('filter.apply');
+  await pane.waitFor(/hold 0 of 1\s+filter expires>1h/);
+  press('view.clearFilter');
+  await pane.waitFor(new RegExp(`hold 1\\s.*\\n(.*\\n)*.*${held.queue_id}!`));
 
   press('queue.release');
   screen = await pane.waitFor('Release 1 message from hold?');

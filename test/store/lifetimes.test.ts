@@ -55,3 +55,19 @@ test('releasing held mail past its lifetime: the confirmation counts what bounce
   store.getState().requestAction('release');
   expect(store.getState().confirmation?.pastLifetime).toBeUndefined();
 });
+
+test('the filter in force reads the lifetimes: expires< follows them, also when main.cf changes', () => {
+  const store = storeWith();
+  store.getState().setFilterText('expires<2d !queue:hold');
+  // maximal_queue_lifetime 5d, bounce_queue_lifetime 1d (postconf's, not Postfix's 5d for both).
+  expect([...selectVisibleIds(store.getState())].sort()).toEqual(['BOUNCE', 'FORCED', 'OLDMAIL']);
+  // main.cf now says 10d: the same filter text selects by the new lifetime.
+  store.getState().updateHealth({ limits: { ...limits, maximalQueueLifetime: 10 * 86_400 } });
+  expect([...selectVisibleIds(store.getState())].sort()).toEqual(['BOUNCE', 'FORCED']);
+  expect(store.getState().filterText).toBe('expires<2d !queue:hold');
+  // A draft that does not parse keeps the filter in force, recompiled too.
+  store.getState().setFilterText('expires<', 'expires<2d !queue:hold');
+  store.getState().updateHealth({ limits: { ...limits, bounceQueueLifetime: 10 * 86_400 } });
+  expect([...selectVisibleIds(store.getState())].sort()).toEqual(['FORCED', 'OLDMAIL']);
+  expect(store.getState().filterError).not.toBeNull();
+});
