@@ -19,6 +19,7 @@ import { ThemeError, type Theme } from '../config/theme.js';
 import { createConsoleStore } from '../store/console-store.js';
 import type { HealthThresholds } from '../store/health.js';
 import { startHealthFeed } from './health-feed.js';
+import { startTrendFeed } from './trend-feed.js';
 import type { ConsoleStore } from '../store/console-state.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createPostsuperBackend } from '../actions/postsuper-backend.js';
@@ -207,6 +208,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   });
   const stop = (options.feed ?? watcherFeed)(store, config, running.fail, gate);
   const stopHealth = startHealthFeed(store, config, options.thresholds ? { thresholds: options.thresholds } : {});
+  const stopTrends = startTrendFeed(store);
   const themeWatcher = themeReloadFeed(store, themeSource, themePath);
   let code = 1;
   try {
@@ -217,6 +219,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     debug?.stop();
     await themeWatcher?.stop();
     stopHealth();
+    stopTrends();
     await stop();
     // Once the console is gone nothing may keep the process alive (a scan still in progress,
     // a stuck child): the caller gets two seconds for its own cleanup, then the process ends.

@@ -12,7 +12,7 @@ import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { ConsoleData } from './console-state.js';
 import { LayeredMap } from './layered-map.js';
-import { computeQueueStats, updateQueueStats } from './queue-stats.js';
+import { computeQueueStats, isMessage, updateQueueStats } from './queue-stats.js';
 
 export interface AppliedBatch {
   entries: LayeredMap<string, QueueEntry>;
@@ -145,6 +145,21 @@ function minTime(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.min(a, b);
 }
 
+/** A message in the queue proper: maildrop is pickup's input, whose files become new ids. */
+const inQueue = (e: QueueEntry | undefined): boolean => e !== undefined && isMessage(e) && e.queueName !== 'maildrop';
+
+/**
+ * Arrivals and departures in one batch, for the trends: an id that becomes a message in the
+ * queue proper arrives; one that leaves it (gone from the spool) departs. O(batch).
+ */
+export function countFlow(before: ReadonlyMap<string, QueueEntry>, applied: AppliedBatch): { arrivals: number; departures: number } {
+  let arrivals = 0;
+  let departures = 0;
+  for (const e of applied.added) if (inQueue(e) && !inQueue(before.get(e.queueId))) arrivals++;
+  for (const e of applied.removed) if (inQueue(e) && !inQueue(applied.entries.get(e.queueId))) departures++;
+  return { arrivals, departures };
+}
+
 /** The state after one batch (pure; exported for the bench). */
 export function applyBatchState(s: ConsoleData, batch: SpoolBatch): Partial<ConsoleData> {
   const applied = applyBatchToEntries(s.entries, batch);
@@ -173,7 +188,15 @@ export function applyBatchState(s: ConsoleData, batch: SpoolBatch): Partial<Cons
     }
     pending = next;
   }
+  // The initial index (and a first full scan) finds mail that was there: no arrivals.
+  const indexing = s.batchCount === 0 || s.listedCounts !== null || batch.listedCounts !== undefined;
+  let flow = s.flow;
+  if (!indexing && applied.touched.length > 0) {
+    const moved = countFlow(s.entries, applied);
+    if (moved.arrivals + moved.departures > 0) flow = { arrivals: flow.arrivals + moved.arrivals, departures: flow.departures + moved.departures };
+  }
   return {
+    flow,
     entries,
     queueStats,
     marks,

@@ -15,6 +15,7 @@ import type { OldestTracker } from './oldest-tracker.js';
 import type { QueueStatsMap } from './queue-stats.js';
 import type { SelectorCache } from './selector-cache.js';
 import type { SortKey } from './sort.js';
+import type { TrendHistory } from './trends.js';
 
 /** `all` or one of the six queues. */
 export type QueueFilter = QueueName | 'all';
@@ -121,6 +122,12 @@ export interface ConsoleData {
   timedAlerts: readonly HealthAlert[];
   /** backend.disabledReason: why actions are refused (read-only), or null. */
   readOnlyReason: string | null;
+  /** Messages that arrived in / departed from the queue proper since the start (trends.ts). */
+  flow: { arrivals: number; departures: number };
+  /** The sampled history for the sparklines (bounded rings). Internal; never changes identity. */
+  trends: TrendHistory;
+  /** Bumped when a sample changed what the sparklines show (selectTrends memoises on it). */
+  trendVersion: number;
 
   queueFilter: QueueFilter;
   /** The cursor's queue id (survives re-sorts and moves); null = use cursorHint. */
@@ -162,6 +169,8 @@ export interface ConsoleActions {
   setWatcherStatus(status: Partial<WatcherStatus>): void;
   /** The health timer's findings (new limits after a postconf change, master's state, timed alerts). */
   updateHealth(patch: Partial<Pick<ConsoleData, 'limits' | 'postfix' | 'timedAlerts'>>): void;
+  /** Take a trend sample now (the trend timer calls it every TREND_STEP_SECONDS). */
+  recordTrend(): void;
   /** Refuse actions from now on (e.g. the view fell back to postqueue -j), with the reason. */
   setReadOnly(reason: string): void;
   setPaused(paused: boolean): void;

@@ -16,7 +16,8 @@
  *   listedCounts (initial index), watcher {mode, message, warnings}, paused, flash {text,
  *   level, at}, pending Map<queueId, {action, phase, seen}>, readOnlyReason, queueFilter
  *   ('all' | queue), cursorId (+ cursorHint, scrollTop, viewportHeight), marks Set,
- *   markAnchor, sortKey/sortReverse, filterText/filter/filterError, confirmation, clock.
+ *   markAnchor, sortKey/sortReverse, filterText/filter/filterError, confirmation, clock,
+ *   flow (arrivals and departures so far), trends + trendVersion (sampled by recordTrend()).
  *   Files still being written (state `incomplete`: not 0700 yet, or a stray like
  *   maildrop/README) stay in `entries` but are not messages: not counted, listed or acted on.
  *
@@ -60,6 +61,9 @@ import { emptyQueueStats } from './queue-stats.js';
 import { createSelectorCache } from './selector-cache.js';
 import { createSelectionOps } from './selection-ops.js';
 import { SORT_KEYS, type SortKey } from './sort.js';
+import { TrendHistory } from './trends.js';
+import { selectCounts } from './selectors.js';
+import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 
 export type * from './console-state.js';
 
@@ -103,6 +107,9 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       postfix: null,
       timedAlerts: [],
       readOnlyReason: backend.disabledReason,
+      flow: { arrivals: 0, departures: 0 },
+      trends: new TrendHistory(),
+      trendVersion: 0,
       queueFilter: 'all',
       cursorId: null,
       cursorHint: 0,
@@ -134,6 +141,20 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         if (status.message) clean.message = printable(status.message);
         if (status.warnings) clean.warnings = status.warnings.map((w) => printable(w));
         set((s) => ({ watcher: { ...s.watcher, ...clean } }));
+      },
+      recordTrend() {
+        const s = get();
+        // Nothing to plot until the first index is read (its counts are only listings).
+        if (s.watcher.mode === 'starting' || s.listedCounts !== null) return;
+        const counts = selectCounts(s);
+        const sample = {
+          at: now() / 1000,
+          counts: Object.fromEntries(QUEUE_NAMES.map((q) => [q, counts.queues[q].count])) as Record<QueueName, number>,
+          oldestArrival: counts.total.oldestArrival,
+          arrivals: s.flow.arrivals,
+          departures: s.flow.departures,
+        };
+        if (s.trends.record(sample)) set({ trendVersion: s.trendVersion + 1 });
       },
       setReadOnly(reason) {
         set({ readOnlyReason: printable(reason), confirmation: null });

@@ -12,6 +12,7 @@ import type { Theme } from '../config/theme.js';
 import type { ConsoleState, ConsoleStore, Flash } from '../store/console-state.js';
 import { selectCounts, selectCursorEntry, selectMarkedHidden, selectWindow } from '../store/selectors.js';
 import { selectHealth } from '../store/health.js';
+import { selectTrends } from '../store/trends.js';
 import { layoutColumns } from './columns.js';
 import { hostColumnWidth, idColumnWidth } from './id-width.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
@@ -36,6 +37,7 @@ import { GroupsView } from './components/groups-view.js';
 import { currentGroups } from './groups-query.js';
 import { osc52 } from './clipboard.js';
 import { DetailLine } from './components/detail-line.js';
+import { TrendsPanel } from './components/trends-panel.js';
 
 export interface AppProps {
   store: ConsoleStore;
@@ -70,6 +72,7 @@ function hintsFor(mode: string, readOnly: boolean, requireWord: string | null): 
   if (mode === 'search') return [['Enter', 'find'], ['Esc', 'cancel']];
   if (mode === 'help') return [['j/k', 'scroll'], ['Esc', 'close']];
   if (mode === 'shape') return [['j/k', 'domain'], ['Enter', 'messages'], ['s', 'sender/recipient'], ['0-6', 'queue'], ['Esc', 'back']];
+  if (mode === 'monitor') return [['m Esc', 'full console'], ['0-6 / Enter r t', 'go there'], ['q', 'quit']];
   if (mode === 'groups') return [['j/k', 'group'], ['Enter', 'messages'], ['b', 'by'], ['s', 'sort'], ['x', 'raw'], ['H R D', 'group'], ['Esc', 'back']];
   if (mode === 'confirm') return requireWord ? [[`type ${requireWord} Enter`, 'confirm'], ['Esc', 'cancel']] : [['y', 'confirm'], ['n Esc', 'cancel']];
   // Read-only: the action keys do nothing, so they are not offered (help says why).
@@ -112,6 +115,7 @@ export function App(props: AppProps): React.ReactElement {
   const counts = useStore(store, selectCounts);
   const markedHidden = useStore(store, selectMarkedHidden);
   const health = useStore(store, selectHealth);
+  const trends = useStore(store, selectTrends);
   const idWidth = useStore(store, (s) => idColumnWidth(s.entries, s.lastChange));
   const hostWidth = useStore(store, (s) => hostColumnWidth(s.entries, s.lastChange));
   const colLayout = useMemo(() => layoutColumns(width, idWidth, uiState.whoColumns, hostWidth), [width, idWidth, uiState.whoColumns, hostWidth]);
@@ -237,6 +241,8 @@ export function App(props: AppProps): React.ReactElement {
   } else if (uiState.overlay === 'groups') {
     const { rows: groupRows, title } = currentGroups(state, uiState);
     body = <GroupsView rows={groupRows} title={title} width={width} height={layout.bodyHeight} cursor={uiState.groupsCursor} raw={uiState.groupsRaw} now={now} />;
+  } else if (uiState.overlay === 'monitor') {
+    body = <TrendsPanel trends={trends} width={width} height={layout.bodyHeight} />;
   } else if (uiState.overlay === 'shape') {
     const { shape, title } = currentShape(state, uiState.shapeBy);
     body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} cursor={uiState.shapeCursor} />;

@@ -46,6 +46,7 @@ export function currentMode(store: ConsoleStore, ui: UiStore): KeyMode {
   if (u.overlay === 'pane') return 'pane';
   if (u.overlay === 'shape') return 'shape';
   if (u.overlay === 'groups') return 'groups';
+  if (u.overlay === 'monitor') return 'monitor';
   return 'list';
 }
 
@@ -83,6 +84,11 @@ export function handleKey(name: string, deps: KeyDeps): void {
     }
   }
 
+  // The monitor is a window on the list: a list key leaves it for the full console and acts there.
+  if (mode === 'monitor' && !bindingFor('monitor', name) && bindingFor('list', name)) {
+    ui.setState({ overlay: 'none' });
+    return handleKey(name, deps);
+  }
   const binding = bindingFor(mode, name);
   if (!binding) return;
   const half = Math.max(1, Math.floor(deps.bodyHeight() / 2));
@@ -137,6 +143,8 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'view.filter': return void ui.setState({ draft: s.filterText, draftBefore: s.filterText });
     case 'view.clearFilter': return void (s.filterText ? s.setFilterText('') : undefined);
     case 'view.shape': return void ui.setState({ overlay: 'shape', shapeCursor: 0 });
+    case 'view.monitor': return void ui.setState({ overlay: 'monitor' });
+    case 'monitor.close': return void ui.setState({ overlay: 'none' });
     case 'view.pause': return s.togglePaused();
     case 'view.whoColumns': {
       const who = nextWhoColumns(u.whoColumns);

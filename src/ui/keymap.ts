@@ -8,7 +8,7 @@
 import type { Key } from 'ink';
 import type { ActionName } from '../domain/backend.js';
 
-export type KeyMode = 'list' | 'filter' | 'confirm' | 'pane' | 'search' | 'help' | 'shape' | 'groups';
+export type KeyMode = 'list' | 'filter' | 'confirm' | 'pane' | 'search' | 'help' | 'shape' | 'groups' | 'monitor';
 
 export interface Binding {
   id: string;
@@ -17,7 +17,7 @@ export interface Binding {
   /** How help shows the keys. */
   label: string;
   description: string;
-  group: 'Move' | 'View' | 'Marks' | 'Actions' | 'Message' | 'Shape' | 'Groups' | 'Help' | 'Filter' | 'Confirm';
+  group: 'Move' | 'View' | 'Marks' | 'Actions' | 'Message' | 'Shape' | 'Groups' | 'Monitor' | 'Help' | 'Filter' | 'Confirm';
   when: KeyMode[];
   /** Changes the queue: needs confirmation, gone in read-only mode. */
   dangerous?: boolean;
@@ -55,8 +55,9 @@ export const BINDINGS: readonly Binding[] = [
   b('view.why', ['r'], 'r', 'why: reason clusters x domain (b: by sender, login, client, domain)', 'View', L),
   b('view.who', ['w'], 'w', 'who: messages by SASL login (b: client, sender, domain, reason)', 'View', L),
   b('view.whoColumns', ['i'], 'i', 'who columns: SASL login, client, both, none', 'View', L),
+  b('view.monitor', ['m'], 'm', 'monitor: sparklines of the last 10 min and hour, arrivals, departures, oldest age', 'View', L),
   b('view.pause', ['p'], 'p', 'pause / resume live updates', 'View', L),
-  b('view.repaint', ['ctrl+l'], 'C-l', 'repaint the screen', 'View', ['list', 'pane', 'help', 'shape', 'groups']),
+  b('view.repaint', ['ctrl+l'], 'C-l', 'repaint the screen', 'View', ['list', 'pane', 'help', 'shape', 'groups', 'monitor']),
   b('mark.toggle', ['space'], 'Space', 'mark / unmark, then move down', 'Marks', L),
   b('mark.range', ['v'], 'v', 'mark from the last mark to the cursor', 'Marks', L),
   b('mark.allMatching', ['a'], 'a', 'mark every message the filter shows', 'Marks', L),
@@ -110,6 +111,7 @@ export const BINDINGS: readonly Binding[] = [
   b('groups.expire', ['E'], 'E', "expire all the group's messages", 'Groups', G, { dangerous: true, action: 'expire' }),
   b('groups.deliver', ['F'], 'F', "deliver all the group's messages now", 'Groups', G, { dangerous: true, action: 'deliver' }),
   b('groups.close', ['escape', 'q'], 'Esc q', 'back to the list', 'Groups', G),
+  b('monitor.close', ['m', 'escape'], 'm Esc', 'the full console (any list key also goes there and acts)', 'Monitor', ['monitor']),
   b('filter.apply', ['enter'], 'Enter', 'keep the filter', 'Filter', ['filter']),
   b('filter.cancel', ['escape'], 'Esc', 'cancel editing', 'Filter', ['filter']),
   b('filter.backspace', ['backspace'], 'BS', 'delete a character', 'Filter', ['filter']),
@@ -121,7 +123,7 @@ export const BINDINGS: readonly Binding[] = [
   b('help.down', ['j', 'down', 'space', 'pagedown'], 'j ↓', 'scroll help', 'Help', ['help']),
   b('help.up', ['k', 'up', 'pageup'], 'k ↑', 'scroll help back', 'Help', ['help']),
   b('help.close', ['escape', 'q', '?'], 'Esc ? q', 'close help', 'Help', ['help']),
-  b('app.quit', ['q', 'ctrl+c'], 'q C-c', 'quit', 'Help', ['list', 'shape', 'groups', 'help', 'pane', 'confirm', 'filter', 'search']),
+  b('app.quit', ['q', 'ctrl+c'], 'q C-c', 'quit', 'Help', ['list', 'shape', 'groups', 'help', 'pane', 'confirm', 'filter', 'search', 'monitor']),
 ];
 
 const BY_ID = new Map(BINDINGS.map((x) => [x.id, x]));

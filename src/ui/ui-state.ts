@@ -10,7 +10,7 @@ import type { WhoColumns } from './columns.js';
 import type { MessageDocument } from './message-document.js';
 import type { LogTrailState } from '../logs/trail-state.js';
 
-export type Overlay = 'none' | 'help' | 'pane' | 'shape' | 'groups';
+export type Overlay = 'none' | 'help' | 'pane' | 'shape' | 'groups' | 'monitor';
 
 export interface UiState {
   overlay: Overlay;

@@ -1,0 +1,90 @@
+/**
+ * Trends as sparklines: one row per series with its newest value, the last 10 minutes and the
+ * last hour (store/trends.ts). Rows by priority, as many as `height` allows: deferred and
+ * active first (what grows when delivery stops), then arrivals and departures per minute, the
+ * oldest message's age, and the other queues. A title row names the two windows when there
+ * is room for it.
+ */
+import React from 'react';
+import { Box } from 'ink';
+import type { QueueName } from '../../domain/queue.js';
+import type { ThemeToken } from '../../config/theme.js';
+import type { TrendSeries, TrendView } from '../../store/trends.js';
+import { formatAge, formatCount } from '../format.js';
+import { sparkline } from '../sparkline.js';
+import { fitCells } from '../text-cells.js';
+import { Line, type Segment } from '../theme-context.js';
+
+type RowKey = QueueName | 'arrivals' | 'departures' | 'oldest';
+
+/** Which rows show when not all fit, most telling first. */
+export const TREND_ROWS: readonly RowKey[] = ['deferred', 'active', 'arrivals', 'departures', 'oldest', 'incoming', 'maildrop', 'hold', 'corrupt'];
+
+const LABEL: Record<RowKey, string> = {
+  deferred: 'deferred', active: 'active', incoming: 'incoming', maildrop: 'maildrop', hold: 'hold', corrupt: 'corrupt',
+  arrivals: 'in /min', departures: 'out /min', oldest: 'oldest',
+};
+
+const LABEL_W = 9;
+const VALUE_W = 7;
+
+export interface TrendsPanelProps {
+  trends: TrendView;
+  width: number;
+  /** Lines available; the panel uses at most this many. */
+  height: number;
+  /** Show the title row (names the windows) when there is room. */
+  title?: boolean;
+}
+
+function pick(view: TrendView, key: RowKey, window: 'recent' | 'hour'): TrendSeries {
+  const w = view[window];
+  if (key === 'arrivals' || key === 'departures') return w[key];
+  if (key === 'oldest') return w.oldestAge;
+  return w.queues[key];
+}
+
+function valueText(key: RowKey, view: TrendView): string {
+  if (key === 'arrivals' || key === 'departures') {
+    const rate = key === 'arrivals' ? view.arrivalsPerMinute : view.departuresPerMinute;
+    return rate === null ? '-' : formatCount(Math.round(rate));
+  }
+  const latest = pick(view, key, 'recent').latest;
+  if (latest === null) return '-';
+  return key === 'oldest' ? formatAge(latest) : formatCount(latest);
+}
+
+/** Width of each sparkline: two side by side after the label and value, at most a sample a cell. */
+export function sparkWidth(width: number): number {
+  return Math.max(4, Math.min(60, Math.floor((width - LABEL_W - VALUE_W - 4) / 2)));
+}
+
+export function TrendsPanel({ trends, width, height, title = true }: TrendsPanelProps): React.ReactElement {
+  const spark = sparkWidth(width);
+  const showTitle = title && height > 3;
+  const rows = TREND_ROWS.slice(0, Math.max(0, height - (showTitle ? 1 : 0)));
+  const lines: React.ReactElement[] = [];
+  if (showTitle) {
+    const note = trends.samples === 0 ? 'first sample in 10 s' : '';
+    lines.push(
+      <Line key="title" width={width} segments={[
+        { text: fitCells('trends', LABEL_W + VALUE_W + 2), token: 'accent' },
+        { text: fitCells(`last 10 min ${note}`, spark + 2), token: 'columnHeader' },
+        { text: 'last hour', token: 'columnHeader' },
+      ]} />,
+    );
+  }
+  for (const key of rows) {
+    const token: ThemeToken = key === 'arrivals' || key === 'departures' || key === 'oldest' ? 'text' : (`queue.${key}` as ThemeToken);
+    const segs: Segment[] = [
+      { text: fitCells(LABEL[key], LABEL_W), token },
+      { text: fitCells(valueText(key, trends), VALUE_W, true), token: 'header' },
+      { text: '  ' },
+      { text: sparkline(pick(trends, key, 'recent').values, spark), token },
+      { text: '  ' },
+      { text: sparkline(pick(trends, key, 'hour').values, spark), token: 'muted' },
+    ];
+    lines.push(<Line key={key} width={width} segments={segs} />);
+  }
+  return <Box flexDirection="column">{lines}</Box>;
+}
