@@ -98,7 +98,7 @@ export function soakRows(windows: [Window, Window, Window], afterWarmup: SoakSam
     row('  of which timers (max)', flat((s) => s.timers), count, slopeOf((s) => s.timers, ''), 'flat (+1: one armed at the moment)', maxOf(end, (s) => s.timers) <= maxOf(warm, (s) => s.timers) + 1),
     row('performance timeline entries', flat((s) => s.perfEntries), count, slopeOf((s) => s.perfEntries, ''), 'flat', maxOf(end, (s) => s.perfEntries) <= maxOf(warm, (s) => s.perfEntries)),
     row('key -> frame p50', p(50), msFmt, '', '', null),
-    row('key -> frame p99', p(99), msFmt, '', 'end within 10% of start', p(99)(end) <= p(99)(start) * 1.1),
+    row('key -> frame p99', p(99), msFmt, '', 'end within 10% of start', keysOf(end).length === 0 ? null : p(99)(end) <= p(99)(start) * 1.1),
     row('keys measured', (w) => keysOf(w).length, count, '', '', null),
     {
       metric: 'idle CPU (feeder paused, no keys)',

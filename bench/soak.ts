@@ -14,8 +14,11 @@
  *   --warmup 2m        where "after warm-up" is taken (default min(2m, duration/5))
  *   --idle 60          seconds of the idle phase
  *   --keys 10          keys pressed per interval
- *   --command WORDS    another command in the pane, e.g. --command 'stats --watch'
- *   --ready REGEX      what its screen shows once up (default: the console's "● live")
+ *   --target console   what runs in the pane (test/helpers/soak-session.ts): console (the
+ *                      console on its queue list), stats (`postq stats --watch 1 --prometheus
+ *                      --output FILE`: no keys, no frames), pane-log (the console with a
+ *                      message's pane open on its Log section, tailing a mail log the feeder
+ *                      writes every event to; j/k scroll the trail)
  *   --cli PATH         another build of cli.js (e.g. a copy, so a rebuild cannot touch a long run)
  *   --cpu-prof DIR     run the console with --cpu-prof into DIR; it is quit with q at the end
  *   --json FILE        also write every sample as JSON
@@ -25,7 +28,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { keySequence } from '../src/ui/keymap.js';
 import { cpuPercent, isAlive, sampleProcess, type ProcSample } from '../test/helpers/proc-probe.js';
-import { startSoak, type DebugLine } from '../test/helpers/soak-session.js';
+import { SOAK_TARGETS, startSoak, type DebugLine, type SoakTarget } from '../test/helpers/soak-session.js';
 import { machineLines } from './report.js';
 import { printSoakTable, soakRows, type SoakSample, type Window } from './soak-table.js';
 
@@ -33,7 +36,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '30m' }, rate: { type: 'string', default: '50' }, messages: { type: 'string', default: '2000' },
     every: { type: 'string', default: '10' }, warmup: { type: 'string' }, idle: { type: 'string', default: '60' }, keys: { type: 'string', default: '10' },
-    command: { type: 'string' }, cli: { type: 'string' }, ready: { type: 'string' }, 'cpu-prof': { type: 'string' }, json: { type: 'string' },
+    target: { type: 'string', default: 'console' }, cli: { type: 'string' }, 'cpu-prof': { type: 'string' }, json: { type: 'string' },
   },
 });
 const seconds = (text: string) => {
@@ -41,6 +44,8 @@ const seconds = (text: string) => {
   if (!m) throw new Error(`not a duration: ${text}`);
   return Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'] ?? 1);
 };
+const target = values.target as SoakTarget;
+if (!SOAK_TARGETS.includes(target)) throw new Error(`--target: one of ${SOAK_TARGETS.join(', ')}, not ${values.target}`);
 const duration = seconds(values.duration!);
 const every = Number(values.every);
 const warmup = values.warmup ? seconds(values.warmup) : Math.min(120, duration / 5);
@@ -52,15 +57,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 for (const line of machineLines()) console.log(line);
 const session = await startSoak({
   messages: Number(values.messages), rate: Number(values.rate), statsEvery: every, gc: true, log,
-  command: values.command?.split(/\s+/).filter(Boolean),
+  target,
   ...(values.cli ? { cli: values.cli } : {}),
-  ...(values.ready ? { ready: new RegExp(values.ready) } : {}),
   ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] } : {}),
 });
 const samples: SoakSample[] = [];
 let idleCpu: number | null = null;
 try {
-  const interactive = !values.command;
+  const interactive = target !== 'stats';
   let prev: ProcSample = sampleProcess(session.pid);
   let prevGc = session.stats().at(-1)?.gcCpuMs ?? 0;
   let linesSeen = session.stats().length;
@@ -118,7 +122,7 @@ const windows: [Window, Window, Window] = [
   window('end', (samples.at(-1)?.s ?? 0) - Math.max(60, every * 3) + 0.001),
 ];
 const events = samples.at(-1)?.events ?? 0;
-printSoakTable(`postq ${values.command ?? 'console'} soak: ${values.messages} messages, ${values.rate} events/s for ${duration} s (${events} events), a sample every ${every} s`, windows, soakRows(windows, afterWarmup, idleCpu));
+printSoakTable(`postq ${target}${session.paneQueueId ? ` (pane on ${session.paneQueueId}'s log)` : ''} soak: ${values.messages} messages, ${values.rate} events/s for ${duration} s (${events} events), a sample every ${every} s`, windows, soakRows(windows, afterWarmup, idleCpu));
 
 // The end of the pane: quit with q when profiling (the profile is written at exit), else kill it.
 const pid = session.pid;

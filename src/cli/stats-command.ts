@@ -20,6 +20,7 @@ import { selectQueueFigures, summarizeQueues, type SpoolFigures } from '../store
 import { readPostfixStatus } from '../watch/postfix-status.js';
 import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
+import { startDebugStats } from './debug-stats.js';
 import { formatPrometheus, formatStatsJson, formatStatsText, type StatsInput } from './stats-format.js';
 
 export interface StatsOptions {
@@ -71,8 +72,11 @@ export async function runStats(config: SpoolConfig, options: StatsOptions, write
   const tick = () => writeFileAtomic(output, render(config, selectQueueFigures(store.getState()), options.format, Date.now()));
   tick();
   const timer = setInterval(tick, options.watch * 1000);
+  // POSTQ_DEBUG_STATS: the soak harness's view of the process (bench/soak.ts --target stats).
+  const debug = startDebugStats(process.env, process.stdout, () => store.getState().entries.size);
   return new Promise<number>((resolve) => {
     const stop = () => {
+      debug?.stop();
       clearInterval(timer);
       watcher.stop();
       resolve(0);

@@ -123,7 +123,10 @@ describe('a real Postfix instance', () => {
 
   test('--watch rewrites the file atomically from the live store as postsuper moves mail', async () => {
     const file = join(work, 'postq.prom');
-    const child = spawn(process.execPath, [CLI_PATH, 'stats', '--prometheus', '--watch', '0.2', '--output', file, '-c', pf.configDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // With the soak's self-report on (bench/soak.ts --target stats), which must see the store.
+    const debugFile = join(work, 'debug.jsonl');
+    const env = { ...process.env, POSTQ_DEBUG_STATS: debugFile, POSTQ_DEBUG_STATS_EVERY: '0.2' };
+    const child = spawn(process.execPath, [CLI_PATH, 'stats', '--prometheus', '--watch', '0.2', '--output', file, '-c', pf.configDir], { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -145,11 +148,13 @@ describe('a real Postfix instance', () => {
         return exp?.get('postq_queue_messages')?.get('hold') === 1 && exp.get('postq_queue_messages')?.get('deferred') === 2;
       }, { what: 'the hold in the file', timeoutMs: 30_000, intervalMs: 20, describe: () => stderr });
       expect(reads).toBeGreaterThan(2);
+      const debug = await waitFor(() => existsSync(debugFile) && readFileSync(debugFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entries: number }).at(-1), { what: 'a stats line' });
+      expect(debug.entries).toBe(3);
     } finally {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(readdirSync(work).filter((n) => n !== 'postq.prom')).toEqual([]);
+    expect(readdirSync(work).filter((n) => n !== 'postq.prom' && n !== 'debug.jsonl')).toEqual([]);
   }, 90_000);
 
   test('Postfix stopped: postq_postfix_up 0; started again: 1', async () => {

@@ -4,18 +4,29 @@
  * (spool-feeder.ts) as a separate process at a steady event rate. Shared by `npm run soak`
  * (bench/soak.ts) and the short soak in `npm test` (test/e2e/soak.test.ts).
  *
- * The pane's command is `postq --spool SPOOL --read-only` plus `args` (e.g. ['stats',
- * '--watch'] put first makes it a subcommand). Nothing sleeps a fixed time: waits poll with a
- * deadline. close() stops the feeder, kills the tmux server and removes the spool.
+ * What runs in the pane (`target`):
+ *   console    `postq --spool SPOOL --read-only`, up once it shows `● live`
+ *   stats      `postq stats --watch 1 --prometheus --output FILE --spool SPOOL`, up once it
+ *              writes its first stats line (it draws nothing)
+ *   pane-log   `postq -c CONF --read-only`, CONF a main.cf naming the spool and a mail log
+ *              (maillog_file) that holds every message's history (mail-log-writer.ts); the
+ *              first message's pane is opened (Enter) on its Log section (l), and the feeder
+ *              appends each event's log lines and keeps that message in place (`pin`)
+ * Nothing sleeps a fixed time: waits poll with a deadline. close() stops the feeder, kills
+ * the tmux server and removes the spool.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { SpoolConfig } from '../../src/config/spool-config.js';
 import { createDemoSpool } from '../../src/demo/spool-skeleton.js';
 import { seedQueue } from '../../src/demo/seed.js';
 import { Random } from '../../src/demo/random.js';
+import { listQueue } from '../../src/demo/queue-io.js';
+import { QUEUE_NAMES } from '../../src/domain/queue.js';
+import { writeLogHistory } from './mail-log-writer.js';
 import { REPO_ROOT } from './corpus.js';
 import { CLI_PATH } from './postq-cli.js';
 import { startTmux, type TmuxPane } from './tmux.js';
@@ -56,10 +67,8 @@ export interface SoakOptions {
   statsEvery: number;
   /** Force a GC before each stats line (heapUsed = what is retained). */
   gc?: boolean;
-  /** Argument words before `--spool` (a subcommand such as ['stats', '--watch']). */
-  command?: string[];
-  /** What the screen shows once the command is up (default: the console's `● live`). */
-  ready?: RegExp;
+  /** What runs in the pane (default console): see the header. */
+  target?: SoakTarget;
   columns?: number;
   rows?: number;
   seed?: number;
@@ -70,8 +79,16 @@ export interface SoakOptions {
   log?: (line: string) => void;
 }
 
+export type SoakTarget = 'console' | 'stats' | 'pane-log';
+export const SOAK_TARGETS: readonly SoakTarget[] = ['console', 'stats', 'pane-log'];
+
+/** Delivery attempts per message in the pane-log history: its trail is longer than the pane. */
+const HISTORY_ATTEMPTS = 24;
+
 export interface SoakSession {
   spool: string;
+  /** The message open in the pane (pane-log), else null. */
+  paneQueueId: string | null;
   pane: TmuxPane;
   pid: number;
   stderrFile: string;
@@ -84,8 +101,8 @@ export interface SoakSession {
   close(): void;
 }
 
-function startFeeder(spool: string, rate: number, seed: number, every: [number, number]): { child: ChildProcessWithoutNullStreams; ask(command: string): Promise<FeederStatus> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/spool-feeder.ts'), spool, String(rate), String(seed), ...every.map(String)], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+function startFeeder(spool: string, rate: number, seed: number, every: [number, number], mailLog: string | null): { child: ChildProcessWithoutNullStreams; ask(command: string): Promise<FeederStatus> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/spool-feeder.ts'), spool, String(rate), String(seed), ...every.map(String), ...(mailLog ? [mailLog] : [])], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   const waiting: Array<(status: FeederStatus) => void> = [];
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
@@ -99,13 +116,42 @@ function startFeeder(spool: string, rate: number, seed: number, every: [number, 
   return { child, ask };
 }
 
+/** The pane's argv after `node` and the CLI, and what to write first. */
+function targetArgv(target: SoakTarget, dir: string, config: SpoolConfig): { args: string[]; mailLog: string | null } {
+  const spool = config.queueDirectory;
+  if (target === 'stats') return { args: ['stats', '--watch', '1', '--prometheus', '--output', join(dir, 'queue.prom'), '--spool', spool], mailLog: null };
+  if (target === 'console') return { args: ['--spool', spool, '--read-only'], mailLog: null };
+  const conf = join(dir, 'conf');
+  const mailLog = join(dir, 'maillog');
+  mkdirSync(conf);
+  writeFileSync(join(conf, 'main.cf'), `queue_directory = ${spool}\nmaillog_file = ${mailLog}\ncompatibility_level = 3.6\n`);
+  writeFileSync(join(conf, 'master.cf'), '');
+  const ids = QUEUE_NAMES.flatMap((q) => listQueue(config, q).map((f) => f.id));
+  writeLogHistory(mailLog, ids, HISTORY_ATTEMPTS);
+  return { args: ['-c', conf, '--read-only'], mailLog };
+}
+
+/** pane-log: open the first message's pane on its Log section; its queue id. */
+async function openLogPane(pane: TmuxPane): Promise<string> {
+  pane.send('\r');
+  await pane.waitFor(/RECIPIENTS/, 30_000);
+  pane.send('l');
+  // Searched once the progress line is gone and the trail shows (it is longer than the pane).
+  const screen = await pane.waitUntil((text) => /log trail/.test(text) && / ago\) /.test(text) && !/searching the log/.test(text), 'the log trail, searched', 60_000);
+  const id = /^([0-9A-Za-z]{10,})\s+log trail/m.exec(screen)?.[1];
+  if (!id) throw new Error(`soak: no queue id on the log pane:\n${screen}`);
+  return id;
+}
+
 export async function startSoak(options: SoakOptions): Promise<SoakSession> {
   const log = options.log ?? (() => {});
+  const target = options.target ?? 'console';
   const dir = mkdtempSync(join(tmpdir(), 'postq-soak-'));
   const config = createDemoSpool(dir);
   const spool = config.queueDirectory;
   log(`seeding ${options.messages} messages in ${spool} ...`);
   seedQueue(config, new Random(options.seed ?? 17), options.messages);
+  const { args, mailLog } = targetArgv(target, dir, config);
   const statsFile = join(dir, 'stats.jsonl');
   const stderrFile = join(dir, 'stderr.txt');
   const env: Record<string, string> = {
@@ -114,7 +160,7 @@ export async function startSoak(options: SoakOptions): Promise<SoakSession> {
     ...(options.gc ? { POSTQ_DEBUG_STATS_GC: '1' } : {}),
     ...options.env,
   };
-  const argv = ['node', ...(options.nodeArgs ?? []), options.cli ?? CLI_PATH, ...(options.command ?? []), '--spool', spool, '--read-only'];
+  const argv = ['node', ...(options.nodeArgs ?? []), options.cli ?? CLI_PATH, ...args];
   const pane = startTmux({ columns: options.columns ?? 100, rows: options.rows ?? 30, argv, env, stderrFile });
   let feeder: ReturnType<typeof startFeeder> | null = null;
   const close = () => {
@@ -123,14 +169,17 @@ export async function startSoak(options: SoakOptions): Promise<SoakSession> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await pane.waitFor(options.ready ?? /● live/, 60_000);
+    if (target === 'stats') await waitFor(() => existsSync(statsFile), { timeoutMs: 60_000, intervalMs: 200, what: 'the first stats line of postq stats --watch' });
+    else await pane.waitFor(/● live/, 60_000);
+    const paneQueueId = target === 'pane-log' ? await openLogPane(pane) : null;
     const pid = pane.pid();
-    log(`console pid ${pid} is up; feeder at ${options.rate} events/s`);
-    feeder = startFeeder(spool, options.rate, options.seed ?? 17, [options.hashDirEvery ?? 60, options.damageEvery ?? 20]);
+    log(`${target} pid ${pid} is up${paneQueueId ? ` (pane open on ${paneQueueId}'s log)` : ''}; feeder at ${options.rate} events/s`);
+    feeder = startFeeder(spool, options.rate, options.seed ?? 17, [options.hashDirEvery ?? 60, options.damageEvery ?? 20], mailLog);
     const stats = () => (existsSync(statsFile) ? readFileSync(statsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as DebugLine) : []);
-    await feeder.ask('status');
+    await feeder.ask(paneQueueId ? `pin ${paneQueueId}` : 'status');
     return {
       spool,
+      paneQueueId,
       pane,
       pid,
       stderrFile,

@@ -1,7 +1,8 @@
 /**
  * The soak's mail system, as its own process (`node --import tsx test/helpers/spool-feeder.ts
- * SPOOL RATE [SEED]`): a steady RATE of spool events in the ways Postfix makes them, on a
- * spool made by the demo's seeder (src/demo), with the queue size held constant:
+ * SPOOL RATE [SEED [HASH_DIR_EVERY_S DAMAGE_EVERY_S [MAIL_LOG]]]`): a steady RATE of spool
+ * events in the ways Postfix makes them, on a spool made by the demo's seeder (src/demo), with
+ * the queue size held constant:
  *
  *   hold / release      deferred <-> hold renames (postsuper -h / -H), most of the traffic
  *   retry / defer       deferred -> active, and active -> deferred with its defer log rewritten
@@ -16,8 +17,12 @@
  *   every 20 s (or DAMAGE_EVERY_S)     a damaged file arrives, then moves to corrupt/, and the oldest corrupt
  *                       file is deleted
  *
- * Commands on stdin, one a line: `pause` (finish what is open, e.g. restore a hash directory,
- * then stop), `resume`, `status`, `stop`. Each answers with one JSON line on stdout: paused,
+ * With MAIL_LOG, each event's lines are appended to that file as Postfix logs them
+ * (mail-log-writer.ts), for a console tailing it.
+ *
+ * Commands on stdin, one a line: `pin ID` (leave that message where it is and log a delivery
+ * attempt for it every 10 s: the message open in the pane-log soak's pane), `pause` (finish
+ * what is open, e.g. restore a hash directory, then stop), `resume`, `status`, `stop`. Each answers with one JSON line on stdout: paused,
  * events done, and the message count per queue.
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, utimesSync, writeFileSync } from 'node:fs';
@@ -30,6 +35,7 @@ import { damageFile } from '../../src/demo/damage.js';
 import { composeMessage } from '../../src/demo/message-text.js';
 import { absPath, listQueue, moveQueueFile, removeLogs, unlinkIfPresent } from '../../src/demo/queue-io.js';
 import { Random } from '../../src/demo/random.js';
+import { MailLogWriter, type LogEvent } from './mail-log-writer.js';
 
 const QUEUES = ['incoming', 'active', 'deferred', 'hold', 'corrupt'] as const;
 type Fed = (typeof QUEUES)[number];
@@ -61,6 +67,9 @@ class Pool {
   }
 }
 
+/** How often the pinned message (open in the pane) gets a log line: a trail that grows slowly. */
+const PIN_EVERY_MS = 10_000;
+
 /** One cycle of 16 events keeps every queue's size: in = out for active, deferred and hold. */
 const CYCLE = ['hold', 'release', 'hold', 'release', 'retry', 'hold', 'release', 'defer', 'hold', 'release', 'arrive', 'activate', 'deliver', 'log', 'retry', 'defer'] as const;
 
@@ -81,6 +90,9 @@ export class SpoolFeeder {
   private nextHashCycle: number;
   private nextDamage: number;
   private damaged: string | null = null;
+  /** The message open in the console's pane (pane-log soak): never moved, tried every PIN_EVERY_MS. */
+  private pinned: string | null = null;
+  private nextPinned = 0;
 
   constructor(
     private readonly config: SpoolConfig,
@@ -88,6 +100,8 @@ export class SpoolFeeder {
     /** Seconds between hash directory cycles and between damaged files. */
     private readonly every = { hashDir: 60, damage: 20 },
     now = Date.now(),
+    /** The mail log to write each event's lines to (pane-log soak), or null. */
+    private readonly log: MailLogWriter | null = null,
   ) {
     for (const q of QUEUES) for (const f of listQueue(config, q)) this.pools[q].add(f.id);
     this.nextHashCycle = now + every.hashDir * 1000;
@@ -114,10 +128,21 @@ export class SpoolFeeder {
     this.timed(Number.POSITIVE_INFINITY, false);
   }
 
+  /** Keep `id` where it is and log a delivery attempt for it every PIN_EVERY_MS. */
+  pin(id: string, now = Date.now()): void {
+    this.pinned = id;
+    this.nextPinned = now + PIN_EVERY_MS;
+  }
+
+  flushLog(): void {
+    this.log?.flush();
+  }
+
   private timed(now: number, start = true): void {
     if (this.downDir && now >= this.downDir.backAt) this.hashDirBack();
     if (this.damaged) this.damagedToCorrupt();
     if (!start) return;
+    if (this.pinned && now >= this.nextPinned) ((this.nextPinned = now + PIN_EVERY_MS), this.log?.note('pinned', this.pinned));
     if (now >= this.nextHashCycle && !this.downDir) ((this.nextHashCycle = now + this.every.hashDir * 1000), this.hashDirGone(now));
     if (now >= this.nextDamage) ((this.nextDamage = now + this.every.damage * 1000), this.damagedArrival());
   }
@@ -134,7 +159,7 @@ export class SpoolFeeder {
     for (let i = 0; i < 8; i++) {
       const id = this.pools[queue].pick(this.rnd);
       if (id === null) return null;
-      if (!this.inDownDir(id) && id !== this.damaged) return id;
+      if (!this.inDownDir(id) && id !== this.damaged && id !== this.pinned) return id;
     }
     return null;
   }
@@ -155,56 +180,57 @@ export class SpoolFeeder {
     return true;
   }
 
+  /** The event's log lines (when a mail log is fed), and true: the event happened. */
+  private logged(kind: LogEvent, id: string): true {
+    this.log?.note(kind, id);
+    return true;
+  }
+
   private event(kind: (typeof CYCLE)[number]): boolean {
     const { pools, rnd } = this;
+    const moved = (id: string | null, from: Fed, to: Fed) => id !== null && this.move(id, from, to) && this.logged(kind, id);
     switch (kind) {
-      case 'hold': {
-        const id = this.pickFrom('deferred');
-        return id !== null && this.move(id, 'deferred', 'hold');
-      }
-      case 'release': {
-        const id = this.pickFrom('hold');
-        return id !== null && this.move(id, 'hold', 'deferred');
-      }
-      case 'retry': {
-        const id = this.pickFrom('deferred');
-        return id !== null && this.move(id, 'deferred', 'active');
-      }
+      case 'hold':
+        return moved(this.pickFrom('deferred'), 'deferred', 'hold');
+      case 'release':
+        return moved(this.pickFrom('hold'), 'hold', 'deferred');
+      case 'retry':
+        return moved(this.pickFrom('deferred'), 'deferred', 'active');
       case 'defer': {
         const id = this.pickFrom('active');
         if (id === null) return false;
         this.rewriteLog(id);
         const retryAt = Date.now() / 1000 + rnd.int(300, 4000);
         utimesSync(absPath(this.config, 'active', id), retryAt, retryAt);
-        return this.move(id, 'active', 'deferred');
+        return moved(id, 'active', 'deferred');
       }
       case 'log': {
         const id = this.pickFrom('deferred');
-        return id !== null && this.rewriteLog(id);
+        return id !== null && this.rewriteLog(id) && this.logged(kind, id);
       }
       case 'arrive': {
         const msg = composeMessage(rnd, { now: Date.now() / 1000 });
         const entered = cleanupEnter(this.config, remoteArrival(msg, Math.floor(Date.now() / 1000)));
         pools.incoming.add(entered.id);
-        return true;
+        return this.logged(kind, entered.id);
       }
-      case 'activate': {
-        const id = this.pickFrom('incoming');
-        return id !== null && this.move(id, 'incoming', 'active');
-      }
+      case 'activate':
+        return moved(this.pickFrom('incoming'), 'incoming', 'active');
       case 'deliver': {
-        const id = pools.active.pick(rnd);
+        const id = this.pickFrom('active');
         if (id === null) return false;
         pools.active.remove(id);
         unlinkIfPresent(absPath(this.config, 'active', id));
         removeLogs(this.config, id);
-        return true;
+        return this.logged(kind, id);
       }
     }
   }
 
   private hashDirGone(now: number): void {
-    const hash = '0123456789ABCDEF'[this.rnd.int(0, 15)]!;
+    let hash = '0123456789ABCDEF'[this.rnd.int(0, 15)]!;
+    // Never the pinned message's directory: it stays where the pane found it.
+    if (this.pinned && dirname(absPath(this.config, 'deferred', this.pinned)).endsWith(`/${hash}`)) hash = hash === '0' ? '1' : '0';
     this.downDir = { hash, ids: [], backAt: now + 3000 };
     const dir = dirname(absPath(this.config, 'deferred', `${hash}0000`));
     const ids = listQueue(this.config, 'deferred').filter((f) => dirname(f.path) === dir).map((f) => f.id);
@@ -241,10 +267,10 @@ export class SpoolFeeder {
 
 /** The process: RATE events a second until `stop`. */
 function main(): void {
-  const [spool, rateArg, seedArg, hashDirArg, damageArg] = process.argv.slice(2);
+  const [spool, rateArg, seedArg, hashDirArg, damageArg, logFile] = process.argv.slice(2);
   const rate = Number(rateArg ?? 50);
   const every = { hashDir: Number(hashDirArg ?? 60), damage: Number(damageArg ?? 20) };
-  const feeder = new SpoolFeeder(defaultSpoolConfig(spool!), new Random(Number(seedArg ?? 17)), every);
+  const feeder = new SpoolFeeder(defaultSpoolConfig(spool!), new Random(Number(seedArg ?? 17)), every, Date.now(), logFile ? new MailLogWriter(logFile) : null);
   let paused = false;
   let base = performance.now();
   let done = 0;
@@ -253,11 +279,14 @@ function main(): void {
     if (paused) return;
     const due = Math.floor(((performance.now() - base) / 1000) * rate);
     for (; done < due; done++) feeder.tick();
+    feeder.flushLog();
   }, 10);
   createInterface({ input: process.stdin }).on('line', (command) => {
-    if (command === 'pause' || command === 'stop') {
+    if (command.startsWith('pin ')) feeder.pin(command.slice(4).trim());
+    else if (command === 'pause' || command === 'stop') {
       paused = true;
       feeder.settle();
+      feeder.flushLog();
     } else if (command === 'resume' && paused) {
       paused = false;
       base = performance.now();
