@@ -6,10 +6,10 @@
 import { UsageError } from '../domain/errors.js';
 import { isQueueIdName, stripQueueIdMarkers } from '../domain/queue-id.js';
 import type { SpoolConfig } from '../config/spool-config.js';
-import { formatPostcat } from '../spool/postcat-format.js';
+import { PostcatStream } from '../spool/postcat-format.js';
 import { describeRecordType } from '../spool/rec-type.js';
 import { printable } from '../spool/printable.js';
-import { findMessage, NotRegularFileError, type FoundMessage } from '../watch/read-message.js';
+import { NotRegularFileError, openMessage, type OpenMessage } from '../watch/read-message.js';
 
 export interface CatSections {
   envelope: boolean;
@@ -26,9 +26,9 @@ export function runCat(
 ): number {
   const queueId = stripQueueIdMarkers(rawId);
   if (!isQueueIdName(queueId)) throw new UsageError(`not a queue id: ${printable(rawId)}`);
-  let found: FoundMessage | null;
+  let found: OpenMessage | null;
   try {
-    found = findMessage(config, queueId);
+    found = openMessage(config, queueId);
   } catch (error) {
     if (!(error instanceof NotRegularFileError)) throw error;
     writeError(`postq: ${printable(error.message)}\n`);
@@ -38,8 +38,13 @@ export function runCat(
     writeError(`postq: ${queueId}: no such message in ${config.queueDirectory} (it may have been delivered or removed)\n`);
     return 1;
   }
-  const result = formatPostcat(found.bytes, { path: found.path, ...sections });
-  write(result.text);
+  // Streamed in pieces as it is read in windows: a 2 GB message costs a window, not its size.
+  const result = new PostcatStream(found.first, { path: found.path, ...sections }, { fileSize: found.size, fetch: found.fetch });
+  try {
+    result.run(write);
+  } finally {
+    found.close();
+  }
   for (const warning of result.warnings) writeError(`postq: warning: ${printable(warning)}\n`);
   if (result.error) {
     const { offset, recordType, problem } = result.error;

@@ -27,7 +27,7 @@ import { createDirectBackend } from '../actions/direct-backend.js';
 import { withAuditLog } from '../actions/audit-log.js';
 import { withIdentityCheck } from '../actions/identity-check.js';
 import { currentFileIn } from '../watch/current-file.js';
-import { readMessageBytes } from '../watch/read-message.js';
+import { readMessageForPane } from '../watch/read-message.js';
 import { createLogTrails } from '../logs/trail-service.js';
 import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
@@ -189,7 +189,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const backend = consoleBackend(options.backend, config, !!options.readOnly, options.checkIdentity ?? true);
   const store = createConsoleStore({ backend, limits: config.limits, emptyAddress: config.emptyAddress });
   const dump = options.dumpRecords ?? dumpRecords;
-  const read: MessageReader = options.readMessage ?? ((entry) => readMessageBytes(config, entry));
+  const read: MessageReader = options.readMessage ?? ((entry) => readMessageForPane(config, entry));
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);
   // Half the CPU of a frame: Ink's per-frame caches kept across frames (ink-output-cache.ts).
   await shareInkOutputCaches();

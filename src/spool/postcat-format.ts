@@ -53,97 +53,189 @@ function leadingInteger(data: Buffer): number {
   return m ? Number(m[1]) : 0;
 }
 
-export function formatPostcat(bytes: Buffer, options: PostcatOptions): PostcatResult {
-  const any = options.envelope || options.headers || options.body;
-  const printEnv = !any || !!options.envelope;
-  const printHeader = !any || !!options.headers;
-  const printBody = !any || !!options.body;
-  const printText = printHeader || printBody;
-  const out: Buffer[] = [];
-  const put = (s: string | Buffer) => out.push(typeof s === 'string' ? Buffer.from(s, 'utf8') : s);
-  const warnings: string[] = [];
-  const marker = (text: string) => put(`*** ${text} ${options.path} ***\n`);
-  const finish = (error: Diagnostic | null): PostcatResult => ({
-    text: printable(Buffer.concat(out).toString('utf8'), { keepTab: true, keepNewline: true }),
-    error,
-    warnings,
-  });
+/** Output is handed on in pieces of about this size, each ending a line where it can. */
+const CHUNK = 64 * 1024;
+/** A piece is handed on at this size even mid-line (a hostile run of `L` records has no newline). */
+const CHUNK_MAX = 4 * 1024 * 1024;
 
-  // postcat prints nothing for an empty file; for postq that is a damaged file all the same.
-  if (bytes.length === 0) return finish({ offset: 0, recordType: null, problem: 'empty file: no records' });
-  if (!SEGMENT_TYPES.envelope.includes(String.fromCharCode(bytes[0]!))) {
-    return finish({ offset: 0, recordType: bytes[0]!, problem: 'input is not a valid queue file' });
+/** Where a file's bytes come from when it is not all in memory (record.ts's windowed reader). */
+export interface PostcatSource {
+  fileSize: number;
+  fetch(offset: number, length: number): Buffer;
+}
+
+/**
+ * postcat as a stream: run() hands on sanitized text in pieces and can stop after a budget (a
+ * page) and go on later; fork() marks a place to come back to. Memory is the record reader's
+ * window plus one piece, whatever the file's size (a 2 GB message is read in windows).
+ */
+export class PostcatStream {
+  readonly warnings: string[] = [];
+  /** The read error that stopped the output, or null (so far). */
+  error: Diagnostic | null = null;
+  done = false;
+  private reader: RecordReader | null = null;
+  private state: State = 'envelope';
+  private doPrint: boolean;
+  private prevType = 0;
+  private dataOffset = -1;
+  private dataSize = -1;
+  private readonly printEnv: boolean;
+  private readonly printHeader: boolean;
+  private readonly printBody: boolean;
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private started = false;
+
+  /** `first` is the whole file, or (with `source`) its first window. */
+  constructor(private readonly first: Buffer, private readonly options: PostcatOptions, private readonly source?: PostcatSource) {
+    const any = options.envelope || options.headers || options.body;
+    this.printEnv = !any || !!options.envelope;
+    this.printHeader = !any || !!options.headers;
+    this.printBody = !any || !!options.body;
+    this.doPrint = this.printEnv;
   }
-  if (printEnv) marker('ENVELOPE RECORDS');
-  const reader = new RecordReader(bytes);
-  let state: State = 'envelope';
-  let doPrint = printEnv;
-  let prevType = 0;
-  let dataOffset = -1;
-  let dataSize = -1;
-  const inMaildrop = options.path.startsWith('maildrop/');
 
-  for (;;) {
+  /** The file offset reached (the next record's). */
+  get position(): number {
+    return this.reader?.pos ?? 0;
+  }
+
+  /** The place reached, to run from again later (shares the source, not the window). */
+  fork(): PostcatStream {
+    const copy = Object.assign(Object.create(PostcatStream.prototype) as PostcatStream, this);
+    copy.reader = this.reader?.fork() ?? null;
+    copy.out = [];
+    copy.outBytes = 0;
+    (copy as { warnings: string[] }).warnings = [...this.warnings];
+    return copy;
+  }
+
+  /** Hand on text until the file ends or `budget` bytes were handed on; true when done. */
+  run(emit: (text: string) => void, budget = Infinity): boolean {
+    let emitted = 0;
+    const flush = (force: boolean) => {
+      if (this.outBytes === 0) return;
+      const last = this.out[this.out.length - 1]!;
+      if (!force && this.outBytes < CHUNK) return;
+      if (!force && last[last.length - 1] !== 0x0a && this.outBytes < CHUNK_MAX) return;
+      const text = printable(Buffer.concat(this.out).toString('utf8'), { keepTab: true, keepNewline: true });
+      emitted += this.outBytes;
+      this.out = [];
+      this.outBytes = 0;
+      emit(text);
+    };
+    while (!this.done && emitted < budget) {
+      this.step();
+      flush(this.done);
+    }
+    return this.done;
+  }
+
+  private put(s: string | Buffer): void {
+    const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+    if (b.length === 0) return;
+    this.out.push(b);
+    this.outBytes += b.length;
+  }
+
+  private marker(text: string): void {
+    this.put(`*** ${text} ${this.options.path} ***\n`);
+  }
+
+  private finish(error: Diagnostic | null): void {
+    this.error = error;
+    this.done = true;
+  }
+
+  private begin(): void {
+    this.started = true;
+    const size = this.source?.fileSize ?? this.first.length;
+    // postcat prints nothing for an empty file; for postq that is a damaged file all the same.
+    if (size === 0 || this.first.length === 0) return this.finish({ offset: 0, recordType: null, problem: 'empty file: no records' });
+    if (!SEGMENT_TYPES.envelope.includes(String.fromCharCode(this.first[0]!))) {
+      return this.finish({ offset: 0, recordType: this.first[0]!, problem: 'input is not a valid queue file' });
+    }
+    if (this.printEnv) this.marker('ENVELOPE RECORDS');
+    this.reader = new RecordReader(this.first, 0, this.source ? { fileSize: this.source.fileSize, fetch: this.source.fetch } : {});
+  }
+
+  /** One record (the loop body of postcat.c's default reader). */
+  private step(): void {
+    if (!this.started) return this.begin();
+    const reader = this.reader!;
     const rec = reader.next();
-    if (!rec) break;
+    if (!rec) return this.finish(reader.error ? { ...reader.error } : null);
     const type = rec.type;
+    const printText = this.printHeader || this.printBody;
     const text = type === REC.CONT || type === REC.NORM;
     if (text) {
-      if (state === 'header' && printText && prevType !== REC.CONT && !(isHeader(rec.data) || rec.data[0] === 0x20 || rec.data[0] === 0x09)) {
-        state = 'body';
-        doPrint = printBody;
-        if (!doPrint && !printEnv) break;
-        if (!doPrint && printEnv && dataOffset > 0 && dataSize >= 0) reader.seek(dataOffset + dataSize);
+      if (this.state === 'header' && printText && this.prevType !== REC.CONT && !(isHeader(rec.data) || rec.data[0] === 0x20 || rec.data[0] === 0x09)) {
+        this.state = 'body';
+        this.doPrint = this.printBody;
+        if (!this.doPrint && !this.printEnv) return this.finish(null);
+        if (!this.doPrint && this.printEnv && this.dataOffset > 0 && this.dataSize >= 0) reader.seek(this.dataOffset + this.dataSize);
       }
     } else if (type === REC.MESG) {
-      if (state !== 'envelope') warnings.push(`${options.path}: out-of-order message content marker`);
-      if (printEnv) marker('MESSAGE CONTENTS');
-      if (!printText && dataOffset > 0 && dataSize >= 0) reader.seek(dataOffset + dataSize);
-      state = 'header';
-      doPrint = printHeader;
-      continue;
+      if (this.state !== 'envelope') this.warnings.push(`${this.options.path}: out-of-order message content marker`);
+      if (this.printEnv) this.marker('MESSAGE CONTENTS');
+      if (!printText && this.dataOffset > 0 && this.dataSize >= 0) reader.seek(this.dataOffset + this.dataSize);
+      this.state = 'header';
+      this.doPrint = this.printHeader;
+      return;
     } else if (type === REC.XTRA) {
-      if (state === 'envelope') warnings.push(`${options.path}: out-of-order extracted segment marker`);
-      if (doPrint && prevType === REC.CONT) put('\n');
-      if (printEnv) marker('HEADER EXTRACTED');
-      state = 'envelope';
-      doPrint = printEnv;
-      if (!doPrint) break;
-      continue;
+      if (this.state === 'envelope') this.warnings.push(`${this.options.path}: out-of-order extracted segment marker`);
+      if (this.doPrint && this.prevType === REC.CONT) this.put('\n');
+      if (this.printEnv) this.marker('HEADER EXTRACTED');
+      this.state = 'envelope';
+      this.doPrint = this.printEnv;
+      if (!this.doPrint) return this.finish(null);
+      return;
     } else if (type === REC.END) {
-      if (state !== 'envelope') warnings.push(`${options.path}: out-of-order message end marker`);
-      if (printEnv) marker('MESSAGE FILE END');
-      break;
+      if (this.state !== 'envelope') this.warnings.push(`${this.options.path}: out-of-order message end marker`);
+      if (this.printEnv) this.marker('MESSAGE FILE END');
+      return this.finish(null);
     } else if (type === REC.SIZE) {
-      if (doPrint) put(Buffer.concat([Buffer.from('message_size: '), cString(rec.data), Buffer.from('\n')]));
-      if (inMaildrop) continue;
-      if (dataSize >= 0 || dataOffset >= 0) {
-        warnings.push('file contains multiple size records');
-        continue;
-      }
-      const m = /^\s*([-+]?\d+)\s+([-+]?\d+)/.exec(cString(rec.data).toString('latin1'));
-      dataSize = m ? Number(m[1]) : 0;
-      dataOffset = m ? Number(m[2]) : 0;
-      if (!m || dataOffset <= 0 || dataSize <= 0) warnings.push(`invalid size record: ${rec.data.toString('latin1').slice(0, 100)}`);
-      // Without -e postcat jumps straight to the content (to offset 0 for an all-zero size
-      // record: it then shows the envelope again in header state, and so do we).
-      if (!printEnv) {
-        if (dataOffset < 0) {
-          reader.error = { offset: rec.offset, recordType: type, problem: `seek error: bad data offset ${dataOffset} in size record` };
-          break;
-        }
-        reader.seek(dataOffset);
-        state = 'header';
-        doPrint = printHeader;
-      }
-      continue;
+      this.sizeRecord(rec.data, rec.offset);
+      return;
     }
-    if (!doPrint) continue;
-    printRecord(rec.type, rec.data, state, put, warnings, options.path);
-    prevType = type === REC.CONT && state === 'envelope' ? 0 : type;
+    if (!this.doPrint) return;
+    printRecord(rec.type, rec.data, this.state, (s) => this.put(s), this.warnings, this.options.path);
+    this.prevType = type === REC.CONT && this.state === 'envelope' ? 0 : type;
   }
-  const error = reader.error ? { ...reader.error } : null;
-  return finish(error);
+
+  private sizeRecord(data: Buffer, offset: number): void {
+    const reader = this.reader!;
+    if (this.doPrint) this.put(Buffer.concat([Buffer.from('message_size: '), cString(data), Buffer.from('\n')]));
+    if (this.options.path.startsWith('maildrop/')) return;
+    if (this.dataSize >= 0 || this.dataOffset >= 0) {
+      this.warnings.push('file contains multiple size records');
+      return;
+    }
+    const m = /^\s*([-+]?\d+)\s+([-+]?\d+)/.exec(cString(data).toString('latin1'));
+    this.dataSize = m ? Number(m[1]) : 0;
+    this.dataOffset = m ? Number(m[2]) : 0;
+    if (!m || this.dataOffset <= 0 || this.dataSize <= 0) this.warnings.push(`invalid size record: ${data.toString('latin1').slice(0, 100)}`);
+    // Without -e postcat jumps straight to the content (to offset 0 for an all-zero size
+    // record: it then shows the envelope again in header state, and so do we).
+    if (!this.printEnv) {
+      if (this.dataOffset < 0) {
+        reader.error = { offset, recordType: REC.SIZE, problem: `seek error: bad data offset ${this.dataOffset} in size record` };
+        return;
+      }
+      reader.seek(this.dataOffset);
+      this.state = 'header';
+      this.doPrint = this.printHeader;
+    }
+  }
+}
+
+/** The whole text at once, for a file in memory (tests, the remote pane, small messages). */
+export function formatPostcat(bytes: Buffer, options: PostcatOptions): PostcatResult {
+  const stream = new PostcatStream(bytes, options);
+  const parts: string[] = [];
+  stream.run((text) => parts.push(text));
+  return { text: parts.join(''), error: stream.error, warnings: stream.warnings };
 }
 
 function printRecord(

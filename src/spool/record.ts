@@ -99,6 +99,19 @@ export class RecordReader {
     return end <= offset + this.buf.length;
   }
 
+  /**
+   * A reader that goes on from here by itself (the pane's page marks). With a `fetch` it
+   * drops the window, so a mark costs a few numbers, not a window.
+   */
+  fork(): RecordReader {
+    const copy = Object.assign(Object.create(RecordReader.prototype) as RecordReader, this);
+    if (this.fetch) {
+      copy.buf = Buffer.alloc(0);
+      copy.base = 0;
+    }
+    return copy;
+  }
+
   /** Move to an absolute offset, e.g. past the content as the size record says. */
   seek(offset: number): void {
     this.pos = offset;

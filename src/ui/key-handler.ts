@@ -96,7 +96,18 @@ export function handleKey(name: string, deps: KeyDeps): void {
   const pane = (offset: number) => {
     const { pane: message, log } = ui.getState();
     const doc = log ? buildLogDocument(log, 0) : message;
-    if (doc) ui.setState({ paneOffset: Math.max(0, Math.min(offset, maxPaneOffset(doc, deps.bodyHeight()))) });
+    if (!doc) return;
+    const max = maxPaneOffset(doc, deps.bodyHeight());
+    // A message read in pages (message-pages.ts): scrolling on past either end turns the page.
+    const pages = log ? undefined : doc.pages;
+    if (pages?.next && offset > max && offset !== Number.MAX_SAFE_INTEGER && ui.getState().paneOffset >= max) {
+      return void ui.setState({ pane: pages.next(), paneOffset: 0, paneMatch: null });
+    }
+    if (pages?.prev && offset < 0 && ui.getState().paneOffset === 0) {
+      const prev = pages.prev();
+      return void ui.setState({ pane: prev, paneOffset: maxPaneOffset(prev, deps.bodyHeight()), paneMatch: null });
+    }
+    ui.setState({ paneOffset: Math.max(0, Math.min(offset, max)) });
   };
   const help = (offset: number) => ui.setState({ helpOffset: Math.max(0, Math.min(offset, Math.max(0, deps.helpPages()))) });
 

@@ -8,7 +8,7 @@
 import type { ClientAttributes, Diagnostic, QueueEntry } from '../domain/entry.js';
 import { formatPostcat } from '../spool/postcat-format.js';
 import { printable } from '../spool/printable.js';
-import { decodeEncodedWords } from '../spool/encoded-words.js';
+import { buildPagedDocument, decodeHeaderLines, splitLines } from './message-pages.js';
 
 export type MessageView = 'postcat' | 'records' | 'log';
 
@@ -25,10 +25,18 @@ export interface MessageDocument {
   lines: DocLine[];
   /** The first problem found, for the pane's title ("offset 123: truncated record"). */
   problem: string | null;
+  /**
+   * A message too large to hold (message-pages.ts): this is one page of it; scrolling past
+   * either end loads the next or previous page.
+   */
+  pages?: { next: (() => MessageDocument) | null; prev: (() => MessageDocument) | null };
 }
 
-/** A file found by id (path relative to the queue directory), or null when it is gone. */
-export type FoundMessage = { path: string; bytes: Buffer } | null;
+/**
+ * A file found by id (path relative to the queue directory), or null when it is gone. A large
+ * one comes as its first window, its size and a `fetch` for the rest (read-message.ts).
+ */
+export type FoundMessage = { path: string; bytes: Buffer; size?: number; fetch?(offset: number, length: number): Buffer } | null;
 /** Reads a message's bytes; may throw (permission denied): the pane shows the error. */
 export type MessageReader = (entry: QueueEntry) => FoundMessage;
 /** Record dump of a queue file (src/spool/record-dump.ts dumpRecords). */
@@ -36,14 +44,8 @@ export type RecordDumper = (bytes: Buffer) => { lines: string[]; diagnostics: Di
 /** What the UI is given: entry + view -> document. */
 export type MessageLoader = (entry: QueueEntry, view: MessageView) => MessageDocument;
 
-const describe = (d: Diagnostic) =>
+export const describe = (d: Diagnostic) =>
   `offset ${d.offset}${d.recordType !== null ? ` record ${d.recordType}` : ''}: ${printable(d.problem)}`;
-
-function splitLines(text: string, kind: DocLine['kind']): DocLine[] {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((t) => ({ text: printable(t, { keepTab: true }), kind: kind === 'text' && /^\*\*\* .* \*\*\*$/.test(t) ? 'marker' : kind }));
-}
 
 /** One line saying who sent it (smtpd's attributes), for the top of the envelope section. */
 export function describeClient(c: ClientAttributes): string {
@@ -82,19 +84,6 @@ export function recipientLines(entry: QueueEntry): DocLine[] {
   return lines;
 }
 
-/**
- * Encoded words decoded in the headers (Subject, display names in From/To) and the envelope's
- * sender_fullname, then sanitized again: `postq cat` and the record view keep the raw text.
- */
-function decodeHeaderLines(lines: DocLine[]): void {
-  let inHeaders = false;
-  for (const line of lines) {
-    if (line.kind === 'marker') inHeaders = line.text.startsWith('*** MESSAGE CONTENTS');
-    else if (inHeaders && line.text === '') inHeaders = false;
-    else if (inHeaders || line.text.startsWith('sender_fullname: ')) line.text = printable(decodeEncodedWords(line.text), { keepTab: true });
-  }
-}
-
 export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage, view: MessageView, dump: RecordDumper): MessageDocument {
   const id = printable(entry.queueId);
   let found: FoundMessage;
@@ -107,6 +96,10 @@ export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage
   if (!found) {
     const why = 'gone: the file left every queue (delivered, deleted or moved) since it was listed';
     return { queueId: entry.queueId, title: `${id} (${entry.queueName})`, view, lines: [{ text: why, kind: 'text', problem: true }], problem: 'gone' };
+  }
+  if (found.fetch && found.size !== undefined && found.size > found.bytes.length) {
+    const head = { recipients: recipientLines(entry), client: entry.client ? { text: describeClient(entry.client), kind: 'text' as const } : null };
+    return buildPagedDocument(entry, { path: found.path, first: found.bytes, size: found.size, fetch: found.fetch }, view, dump, head);
   }
   const title = `${id}  ${printable(found.path)}  ${found.bytes.length} bytes`;
   const dumped = () => {

@@ -1,11 +1,13 @@
 /**
  * Find a queue file by id the way `postcat -q` does (the hashed path in maildrop, incoming,
- * active, deferred, hold, then saved; postq also looks in corrupt/ last) and read its bytes.
+ * active, deferred, hold, then saved; postq also looks in corrupt/ last) and read its bytes:
+ * whole when small, else in windows (openMessage() for `cat`, readMessageForPane()), so a 2 GB
+ * message costs a window and a page of memory, never its size.
  *
  * Contract: returns null when no queue holds the id (files move while we look, so the search
  * runs twice, as postcat's does). Permission problems throw SpoolAccessError.
  */
-import { closeSync } from 'node:fs';
+import { closeSync, type Stats } from 'node:fs';
 import type { QueueEntry } from '../domain/entry.js';
 import { POSTCAT_QUEUES } from '../domain/queue.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
@@ -13,6 +15,10 @@ import { describeRefusal, openInSpool, readWindow } from './safe-file.js';
 
 /** A message larger than this is not read whole (a V8 string holds about 512 MB). */
 export const MESSAGE_READ_MAX = 256 * 1024 * 1024;
+/** The pane reads a message up to this size whole; a larger one in windows (windowed()). */
+export const PANE_WHOLE_MAX = 8 * 1024 * 1024;
+/** The first window of a message read in windows (the record reader asks for the rest). */
+const FIRST_WINDOW = 256 * 1024;
 
 /** A name that is no regular file (or lies behind a symlinked directory): never opened, said so. */
 export class NotRegularFileError extends Error {
@@ -22,19 +28,44 @@ export class NotRegularFileError extends Error {
 export interface FoundMessage {
   /** Relative to the queue directory, e.g. `deferred/D/D976E1604F1`. */
   path: string;
+  /** The whole file, or its first window when `fetch` is set. */
   bytes: Buffer;
+  /** The file's size (more than bytes.length when read in windows). */
+  size?: number;
+  /** Read at least `length` bytes at `offset` (fewer at the end; none once the file is gone). */
+  fetch?(offset: number, length: number): Buffer;
+}
+
+/** A message open for `cat`: read in windows through the descriptor, closed by the caller. */
+export interface OpenMessage {
+  path: string;
+  size: number;
+  first: Buffer;
+  fetch(offset: number, length: number): Buffer;
+  close(): void;
 }
 
 const SEARCH_ORDER = [...POSTCAT_QUEUES, 'corrupt'];
 
-/** Strict (safe-file.ts): proven to lie at `rel` inside the spool after the open. */
-function tryRead(config: SpoolConfig, rel: string): Buffer | null {
+/** Strict (safe-file.ts): proven to lie at `rel` inside the spool after the open; null when gone. */
+function tryOpen(config: SpoolConfig, rel: string): { fd: number; stats: Stats } | null {
   const opened = openInSpool(config.queueDirectory, rel, { strict: true });
   if ('gone' in opened) return null;
   if ('refused' in opened) {
     if (opened.refused.kind === 'directory' && opened.refused.rel === rel) return null;
     throw new NotRegularFileError(`${rel}: ${describeRefusal(opened.refused, rel)}`);
   }
+  return opened;
+}
+
+function readAt(fd: number, offset: number, length: number): Buffer {
+  const into = Buffer.allocUnsafe(length);
+  return into.subarray(0, readWindow(fd, into, offset, length));
+}
+
+function tryRead(config: SpoolConfig, rel: string): Buffer | null {
+  const opened = tryOpen(config, rel);
+  if (!opened) return null;
   try {
     const size = opened.stats.size;
     if (size > MESSAGE_READ_MAX) throw new NotRegularFileError(`${rel}: ${size} bytes, too large to read whole (at most ${MESSAGE_READ_MAX})`);
@@ -42,6 +73,60 @@ function tryRead(config: SpoolConfig, rel: string): Buffer | null {
     return bytes.subarray(0, readWindow(opened.fd, bytes, 0, size));
   } finally {
     closeSync(opened.fd);
+  }
+}
+
+/** The first of `rels` that is open-able (each search runs twice: files move while we look). */
+function openFirst(config: SpoolConfig, rels: string[]): { rel: string; fd: number; stats: Stats } | null {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    for (const rel of rels) {
+      const opened = tryOpen(config, rel);
+      if (opened) return { rel, ...opened };
+    }
+  }
+  return null;
+}
+
+const searchPaths = (config: SpoolConfig, queueId: string) => SEARCH_ORDER.map((q) => queuePath(config, q, queueId));
+
+/** findMessage() for `cat`, any size: its first window, then windows through the open descriptor. */
+export function openMessage(config: SpoolConfig, queueId: string): OpenMessage | null {
+  const opened = openFirst(config, searchPaths(config, queueId));
+  if (!opened) return null;
+  const { fd, stats } = opened;
+  return {
+    path: opened.rel,
+    size: stats.size,
+    first: readAt(fd, 0, Math.min(stats.size, FIRST_WINDOW)),
+    fetch: (offset, length) => readAt(fd, offset, Math.max(0, Math.min(length, stats.size - offset))),
+    close: () => closeSync(fd),
+  };
+}
+
+/**
+ * A message for the pane: whole up to PANE_WHOLE_MAX, else its first window and a `fetch` that
+ * opens the file again for each window (safe-file.ts, the same device and inode), so the pane
+ * holds no descriptor and no more than a window and a page, whatever the message's size.
+ */
+export function readMessageForPane(config: SpoolConfig, entry: QueueEntry): FoundMessage | null {
+  const opened = openFirst(config, [entry.path, ...searchPaths(config, entry.queueId)]);
+  if (!opened) return null;
+  const { rel, fd, stats } = opened;
+  try {
+    if (stats.size <= PANE_WHOLE_MAX) return { path: rel, bytes: readAt(fd, 0, stats.size) };
+    const expect = { dev: stats.dev, ino: stats.ino };
+    const fetch = (offset: number, length: number): Buffer => {
+      const again = openInSpool(config.queueDirectory, rel, { strict: true, expect });
+      if (!('fd' in again)) return Buffer.alloc(0);
+      try {
+        return readAt(again.fd, offset, Math.max(0, Math.min(length, stats.size - offset)));
+      } finally {
+        closeSync(again.fd);
+      }
+    };
+    return { path: rel, bytes: readAt(fd, 0, FIRST_WINDOW), size: stats.size, fetch };
+  } finally {
+    closeSync(fd);
   }
 }
 

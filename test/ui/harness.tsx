@@ -16,7 +16,7 @@ import { createConsoleStore } from '../../src/store/console-store.js';
 import type { ConsoleStore } from '../../src/store/console-state.js';
 import { createReadOnlyBackend } from '../../src/actions/read-only-backend.js';
 import { scanQueues } from '../../src/watch/scan.js';
-import { readMessageBytes } from '../../src/watch/read-message.js';
+import { readMessageForPane } from '../../src/watch/read-message.js';
 import { App } from '../../src/ui/app.js';
 import type { LogTrails } from '../../src/logs/trail-service.js';
 import { anchorFrames } from '../../src/ui/frame-anchor.js';
@@ -83,7 +83,7 @@ export async function mountConsole(spool: string, options: HarnessOptions = {}):
       {...(options.themeSource ? { themeSource: options.themeSource } : {})}
       host="mx.test"
       spool={spool}
-      loadMessage={(entry, view) => buildMessageDocument(entry, () => readMessageBytes(config, entry), view, dumpRecords)}
+      loadMessage={(entry, view) => buildMessageDocument(entry, () => readMessageForPane(config, entry), view, dumpRecords)}
       supports={(a) => backend.supports(a)}
       {...(options.logTrails ? { logTrails: options.logTrails } : {})}
       tickMs={0}
