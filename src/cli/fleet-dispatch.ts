@@ -29,7 +29,7 @@ export async function dispatchFleet(argv: string[], out: (t: string) => void, er
     throw new UsageError(`${command} on several targets: run it with --dry-run first to see each target's count, then with --yes`);
   }
   const plan = planFleet(flags);
-  return runOnTargets(plan, rest, rest.includes('--json'), { out, err });
+  return runOnTargets(plan, rest, rest.includes('--json'), { out, err }, ACTIONS.has(command));
 }
 
 export function runContexts(out: (t: string) => void): number {

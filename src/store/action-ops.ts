@@ -7,6 +7,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { QueueBackend } from '../domain/backend.js';
 import { buildConfirmation, describeResult, formatCount } from './confirm.js';
+import { describeFanOutResult } from './fanout-result.js';
 import type { ConsoleActions, ConsoleState, FlashLevel, PendingOp } from './console-state.js';
 
 type ActionOps = Pick<ConsoleActions, 'requestAction' | 'cancelAction' | 'confirmAction' | 'settlePending'>;
@@ -47,6 +48,13 @@ export function createActionOps(
         return { confirmation: null, pending, flash: { text, level: 'info', at: now() } };
       });
       const ids = c.targets.map((t) => t.queueId);
+      // The merged fleet view: each target's host as confirmed, for a result per host.
+      const hostOf = new Map<string, string>();
+      const entries = get().entries;
+      for (const id of ids) {
+        const host = entries.get(id)?.host;
+        if (host !== undefined) hostOf.set(id, host);
+      }
       let result;
       try {
         result = await backend.run(c.action, c.targets);
@@ -68,7 +76,7 @@ export function createActionOps(
           if (status === 'done' && c.action !== 'deliver' && !op.seen) pending.set(id, { ...op, phase: 'settling' });
           else pending.delete(id);
         }
-        const { text, level } = describeResult(result, c.count);
+        const { text, level } = hostOf.size > 0 ? describeFanOutResult(result, c.targets, hostOf) : describeResult(result, c.count);
         return { pending, marks, flash: { text, level, at: now() } };
       });
       return result;

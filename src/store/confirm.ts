@@ -145,7 +145,8 @@ export function buildConfirmation(
 }
 
 /** The flash after an action: "held 12 of 12", "held 998 of 1,000; 2 already gone". */
-export function describeResult(result: ActionResult, requested: number): { text: string; level: FlashLevel } {
+/** `separator` joins the parts (`; `, or `, ` inside one host's part of a fanned-out result). */
+export function describeResult(result: ActionResult, requested: number, separator = '; '): { text: string; level: FlashLevel } {
   let done = 0;
   let gone = 0;
   let failed = 0;
@@ -163,11 +164,11 @@ export function describeResult(result: ActionResult, requested: number): { text:
   const past = VERB[result.action][1];
   let text = `${past} ${formatCount(done)} of ${formatCount(requested)}`;
   if (result.action === 'deliver') text += ' for delivery';
-  if (gone > 0) text += `; ${formatCount(gone)} already gone`;
-  if (changed > 0) text += `; ${formatCount(changed)} ${CHANGED_REASON}`;
-  if (failed > 0) text += `; ${formatCount(failed)} failed${firstFailure ? `: ${firstFailure}` : ''}`;
+  if (gone > 0) text += `${separator}${formatCount(gone)} already gone`;
+  if (changed > 0) text += `${separator}${formatCount(changed)} ${CHANGED_REASON}`;
+  if (failed > 0) text += `${separator}${formatCount(failed)} failed${firstFailure ? `: ${firstFailure}` : ''}`;
   const unanswered = requested - done - gone - failed - changed;
-  if (unanswered > 0) text += `; ${formatCount(unanswered)} not attempted`;
+  if (unanswered > 0) text += `${separator}${formatCount(unanswered)} not attempted`;
   if (result.error) text += ` (${result.error})`;
   const level: FlashLevel = failed > 0 || changed > 0 || result.error || unanswered > 0 ? (done > 0 ? 'warn' : 'error') : done > 0 ? 'ok' : 'warn';
   // Backend reasons carry tool output (stderr): sanitise before it reaches a terminal.

@@ -122,6 +122,7 @@ describe('fleet over OpenSSH', () => {
       pane.send(pressSequence('queue.hold'));
       await pane.waitFor('fleet-b: 1');
       pane.send(pressSequence('confirm.yes'));
+      await pane.waitFor('fleet-b: held 1 of 1'); // the result per host
       const bAfter = await b.waitForQueue((q) => q.filter((e) => e.queue_name === 'hold').length === 1, { what: 'one held on instance b' });
       expect(a.postqueueJson().filter((e) => e.queue_name === 'hold').map((e) => e.queue_id)).toEqual([heldId]);
       const bHeld = bAfter.find((e) => e.queue_name === 'hold')!.queue_id;

@@ -40,4 +40,33 @@ describe('merged fleet view', () => {
     ]);
     expect(merged.describe('hold', [{ queueId: 'A@mx1', queueName: 'hold' }, { queueId: 'B@mx2', queueName: 'hold' }, { queueId: 'C@mx2', queueName: 'hold' }])).toMatch(/^mx1: 1, mx2: 2 /);
   });
+
+  it('an action across hosts ends with one result per host in the flash line', async () => {
+    const mx1 = fakeBackend();
+    const mx2 = fakeBackend({ outcome: (t) => (t.queueId === 'BBBBBBBBB2' ? { queueId: t.queueId, status: 'not-found' } : { queueId: t.queueId, status: 'done' }) });
+    const mx3 = fakeBackend({ outcome: (t) => ({ queueId: t.queueId, status: 'failed', reason: 'link lost' }), error: 'link lost' });
+    const store = createConsoleStore({ backend: createMergedBackend(new Map([['mx1', mx1], ['mx2', mx2], ['mx3', mx3]])) });
+    const ids = new MergedIds();
+    const on = (label: string, queueIds: string[]) => store.getState().applySpoolBatch(ids.toMerged(batch(queueIds.map((id) => makeEntry(id)), [], { full: true }), label));
+    on('mx1', ['AAAAAAAAA1', 'AAAAAAAAA2', 'AAAAAAAAA3']);
+    on('mx2', ['BBBBBBBBB1', 'BBBBBBBBB2']);
+    on('mx3', ['CCCCCCCCC1']);
+    store.getState().markAllMatching();
+    store.getState().requestAction('hold');
+    expect(store.getState().confirmation?.command).toMatch(/^mx1: 3, mx2: 2, mx3: 1 /);
+    await store.getState().confirmAction();
+    expect(store.getState().flash).toMatchObject({
+      text: 'mx1: held 3 of 3; mx2: held 1 of 2, 1 already gone; mx3: held 0 of 1, 1 failed: link lost (mx3: link lost)',
+      level: 'error',
+    });
+  });
+
+  it('one spool (no hosts): the ordinary total', async () => {
+    const store = createConsoleStore({ backend: fakeBackend() });
+    store.getState().applySpoolBatch(batch([makeEntry('AAAAAAAAA1'), makeEntry('AAAAAAAAA2')], [], { full: true }));
+    store.getState().markAllMatching();
+    store.getState().requestAction('hold');
+    await store.getState().confirmAction();
+    expect(store.getState().flash?.text).toBe('held 2 of 2');
+  });
 });
