@@ -13,6 +13,7 @@
  *     from the burst's first event until the store holds all of its moves (the gate lets
  *     held changes ride with keys, so the tail counts too); p50/p99/max over all those keys
  *
+ * Ink's output caches are shared across frames as in `postq` (src/ui/ink-output-cache.ts).
  * Baseline in the same run: the time to render a frame of the same App with an empty store.
  * Prints a table (bench/report.ts); exports runConsoleBench() for bench/run.ts.
  */
@@ -27,6 +28,7 @@ import { App } from '../src/ui/app.js';
 import { consoleRenderOptions } from '../src/ui/render-console.js';
 import { keySequence } from '../src/ui/keymap.js';
 import { createBatchGate, type BatchGate } from '../src/ui/batch-gate.js';
+import { shareInkOutputCaches } from '../src/ui/ink-output-cache.js';
 import { createFakeTerminal, type FakeTerminal } from '../test/helpers/fake-terminal.js';
 import { machineLines, median, ms, percentile, printTable, ratioOf, type Row } from './report.js';
 
@@ -120,6 +122,8 @@ function keyboard(term: FakeTerminal) {
 }
 
 export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAGES ?? 100_000)): Promise<Row[]> {
+  // As src/cli/console-command.ts does before the first frame.
+  if (!(await shareInkOutputCaches())) throw new Error('console bench: Ink output caches not shared (Ink layout changed?)');
   const entries = syntheticEntries(messages);
 
   // Baseline: the same frame with an empty store.

@@ -14,6 +14,11 @@
  *   virtual directory from the embedded copies (a themes/ directory next to the bundle, if
  *   present, wins; user themes in ~/.config/postq/themes work as always).
  *
+ * - Ink's output caches shared across frames (src/ui/ink-output-cache.ts, half the CPU of a
+ *   frame): importInkOutput() there finds Ink's output.js beside Ink's entry point, which a
+ *   lone file cannot; here it imports that file by its path, so esbuild bundles it as the
+ *   same module Ink's renderer uses (one module per path), and the patch reaches Ink.
+ *
  * - The read worker (the initial index of a large spool runs on two threads) is carried
  *   inline: scripts/inline-read-worker.mjs.
  *
@@ -29,6 +34,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--outfile');
 const outfile = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist', 'postq.mjs');
 const VIRTUAL_THEMES = '/postq-bundle/themes';
+const INK_OUTPUT = fileURLToPath(new URL('./output.js', import.meta.resolve('ink')));
 
 const themes = Object.fromEntries(
   readdirSync(join(root, 'themes'))
@@ -76,6 +82,15 @@ const adaptations = {
       let source = readFileSync(args.path, 'utf8');
       source = replaceOnce(source, /from 'node:fs';/, "from 'postq-embedded-fs';", 'the node:fs import of theme-load.ts');
       source = replaceOnce(source, /export function builtinThemeDir\(\): string \{[^}]*\}/, builtinDirSource, 'builtinThemeDir()');
+      return { contents: source, loader: 'ts' };
+    });
+    b.onLoad({ filter: /src[\\/]ui[\\/]ink-output-cache\.ts$/ }, (args) => {
+      const source = replaceOnce(
+        readFileSync(args.path, 'utf8'),
+        /function importInkOutput\(\): Promise<unknown> \{[^}]*\}/,
+        `function importInkOutput(): Promise<unknown> {\n  return import(${JSON.stringify(INK_OUTPUT)});\n}`,
+        'importInkOutput()',
+      );
       return { contents: source, loader: 'ts' };
     });
   },

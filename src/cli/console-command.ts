@@ -192,12 +192,12 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const read: MessageReader = options.readMessage ?? ((entry) => readMessageForPane(config, entry));
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);
   // Half the CPU of a frame: Ink's per-frame caches kept across frames (ink-output-cache.ts).
-  await shareInkOutputCaches();
+  const inkOutputCaches = await shareInkOutputCaches();
   // Watcher batches wait for a pause in typing (at most 750 ms): keys stay fast in a burst.
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
   const themeSource = createThemeSource(theme);
   // POSTQ_DEBUG_STATS: the soak harness's view of the process (off by default).
-  const debug = startDebugStats(env, stdout, () => store.getState().entries.size);
+  const debug = startDebugStats(env, stdout, () => store.getState().entries.size, { inkOutputCaches });
   const onKey = debug ? () => (debug.noteKey(), gate.noteKey()) : gate.noteKey;
   const running = renderConsole({
     app: { onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a) },

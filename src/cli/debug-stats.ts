@@ -15,7 +15,8 @@
  * perfEntries (Node's performance timeline: React's development build piled up measures here),
  * entries (messages in the store), keys (so far), keyFrameMs (key -> first frame write, for
  * the keys since the last line), writes, frames (writes that are more than a synchronized-update
- * marker) and bytes to the terminal (so far). Write errors are ignored: the console matters more.
+ * marker) and bytes to the terminal (so far), and the caller's fixed facts (the console's
+ * inkOutputCaches: whether Ink's output caches are shared, ink-output-cache.ts). Write errors are ignored: the console matters more.
  */
 import { appendFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -42,9 +43,9 @@ function countByType(names: string[]): Record<string, number> {
 
 /**
  * Null unless env.POSTQ_DEBUG_STATS is set. Times the writes to `stdout` (the terminal the
- * console draws on); `entries`: the store's message count.
+ * console draws on); `entries`: the store's message count; `facts` go into every line.
  */
-export function startDebugStats(env: NodeJS.ProcessEnv, stdout: NodeJS.WriteStream, entries: () => number): DebugStats | null {
+export function startDebugStats(env: NodeJS.ProcessEnv, stdout: NodeJS.WriteStream, entries: () => number, facts: Record<string, unknown> = {}): DebugStats | null {
   const file = env['POSTQ_DEBUG_STATS'];
   if (!file) return null;
   const everyMs = Math.max(0.1, Number(env['POSTQ_DEBUG_STATS_EVERY'] ?? 5) || 5) * 1000;
@@ -82,6 +83,7 @@ export function startDebugStats(env: NodeJS.ProcessEnv, stdout: NodeJS.WriteStre
     }
     const cpu = process.cpuUsage();
     const record = {
+      ...facts,
       t: Date.now(),
       memory: process.memoryUsage(),
       cpuMs: (cpu.user + cpu.system) / 1000,

@@ -8,9 +8,10 @@
  * per frame before, 7-7.5 ms after. The cached values are never mutated by Ink's Output.get
  * (it only places them in its grid), so sharing them across frames is safe.
  *
- * Output is not among Ink's exports, so it is found beside Ink's entry point. Where that fails
- * (the single-file bundle has no node_modules; another Ink layout) nothing is patched and Ink
- * runs as it ships. shareInkOutputCaches() resolves true when the caches are shared.
+ * Output is not among Ink's exports, so it is found beside Ink's entry point; the single-file
+ * bundle (no node_modules) has its own copy of Ink inside, and scripts/bundle.mjs points
+ * importInkOutput() at that copy. Where neither works (another Ink layout) nothing is patched
+ * and Ink runs as it ships. shareInkOutputCaches() resolves true when the caches are shared.
  */
 
 interface OutputCaches {
@@ -30,11 +31,15 @@ const MAX_WIDTHS = 2000;
 
 let patched: Promise<boolean> | null = null;
 
+/** Ink's Output module, beside Ink's entry point (replaced in the bundle: scripts/bundle.mjs). */
+function importInkOutput(): Promise<unknown> {
+  return import(new URL('./output.js', import.meta.resolve('ink')).href);
+}
+
 export function shareInkOutputCaches(): Promise<boolean> {
   patched ??= (async () => {
     try {
-      const url = new URL('./output.js', import.meta.resolve('ink')).href;
-      const module = (await import(url)) as { default?: { prototype: OutputPrototype } };
+      const module = (await importInkOutput()) as { default?: { prototype: OutputPrototype } };
       const proto = module.default?.prototype;
       if (!proto || typeof proto.get !== 'function') return false;
       const get = proto.get;

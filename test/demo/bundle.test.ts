@@ -2,7 +2,9 @@
  * `npm run bundle`: the single file runs with plain Node and no node_modules anywhere above
  * it. Copied alone into an empty directory it prints the usage, lists a corpus spool exactly
  * as the normal build does, and runs the console (Ink, yoga's WebAssembly, the embedded
- * themes) in tmux: the demo comes up with a built-in theme and q ends it cleanly.
+ * themes) in tmux: the demo comes up with a built-in theme, with Ink's output caches shared
+ * across frames as in the normal build (its POSTQ_DEBUG_STATS line says so), and q ends it
+ * cleanly.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -60,10 +62,14 @@ describe('the single-file bundle', () => {
 
   it('runs the console: the demo with an embedded theme comes up, and q leaves nothing behind', { timeout: 150_000 }, async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'postq-bundle-demo-'));
-    const pane = startTmux({ columns: 100, rows: 20, argv: ['sh', '-c', `"$0" "$1" --demo --theme gruvbox-truecolor; echo $? > "${join(dir, 'status')}"`, process.execPath, bundle], cwd: join(dir, 'alone'), env: { TMPDIR: tmp, COLORTERM: 'truecolor' } });
+    const debugFile = join(dir, 'debug.jsonl');
+    const pane = startTmux({ columns: 100, rows: 20, argv: ['sh', '-c', `"$0" "$1" --demo --theme gruvbox-truecolor; echo $? > "${join(dir, 'status')}"`, process.execPath, bundle], cwd: join(dir, 'alone'), env: { TMPDIR: tmp, COLORTERM: 'truecolor', POSTQ_DEBUG_STATS: debugFile } });
     try {
       await pane.waitFor(/deferred \d+/, 30_000);
       await pane.waitFor(/^> [0-9A-F]{6,}/m, 30_000);
+      // Ink's output caches are shared in the bundle too (src/ui/ink-output-cache.ts).
+      const debug = JSON.parse(readFileSync(debugFile, 'utf8').split('\n')[0]!) as { inkOutputCaches?: boolean };
+      expect(debug.inkOutputCaches).toBe(true);
       // The truecolor theme's colours reach the terminal (24-bit SGR sequences).
       expect(pane.output().toString('latin1')).toMatch(/\x1b\[(?:38|48);2;\d+;\d+;\d+m/);
       pane.send(pressSequence('app.quit'));

@@ -46,6 +46,8 @@ export interface DebugLine {
   writes: number;
   frames: number;
   bytes: number;
+  /** The console's: whether Ink's output caches are shared (src/ui/ink-output-cache.ts). */
+  inkOutputCaches?: boolean;
 }
 
 export interface FeederStatus {
