@@ -90,7 +90,7 @@ export function terminalProblem(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadSt
   return null;
 }
 
-const WATCH_MODES: Record<WatchMode, WatcherMode> = { starting: 'starting', live: 'live', polling: 'polling', failed: 'error', stopped: 'error' };
+const WATCH_MODES: Record<WatchMode, WatcherMode> = { starting: 'starting', live: 'live', polling: 'polling', failed: 'error', gone: 'gone', stopped: 'error' };
 
 /**
  * The watcher's status into the store: mode and message for the header and the flash line; a

@@ -31,9 +31,10 @@ export interface Flash {
 
 /**
  * What feeds the store: `starting` before the first batch, `live` (watching), `polling` (a
- * fallback: no inotify, or `postqueue -j` for a non-root user), `error` (message says why).
+ * fallback: no inotify, or `postqueue -j` for a non-root user), `error` (message says why),
+ * `gone` (the spool was removed or emptied while watched; message names it).
  */
-export type WatcherMode = 'starting' | 'live' | 'polling' | 'error';
+export type WatcherMode = 'starting' | 'live' | 'polling' | 'error' | 'gone';
 export interface WatcherStatus {
   mode: WatcherMode;
   /** One line for the header or flash: why polling, or what failed. Null when all is well. */

@@ -85,7 +85,7 @@ function hintsFor(mode: string, readOnly: boolean, requireWord: string | null): 
  */
 function standingNote(watcher: ConsoleState['watcher'], readOnlyReason: string | null): Flash | null {
   if (watcher.mode !== 'live' && watcher.mode !== 'starting' && watcher.message) {
-    return { text: watcher.message, level: watcher.mode === 'error' ? 'error' : 'warn', at: 0 };
+    return { text: watcher.message, level: watcher.mode === 'error' || watcher.mode === 'gone' ? 'error' : 'warn', at: 0 };
   }
   if (watcher.message) return { text: watcher.message, level: 'warn', at: 0 };
   if (readOnlyReason) return { text: readOnlyReason, level: 'info', at: 0 };

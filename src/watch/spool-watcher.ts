@@ -24,6 +24,7 @@ import { ReconcileClock } from './reconcile-clock.js';
 import { refreshDirty, type DirtySet } from './refresh.js';
 import { sweepSpool } from './reconcile.js';
 import { checkSpool } from './scan.js';
+import { countQueueDirs, spoolGoneReason } from './spool-presence.js';
 import { SpoolIndex } from './spool-index.js';
 import { createSlicer } from './time-slice.js';
 import type { WatchStats, WatchStatus } from './watch-status.js';
@@ -85,6 +86,9 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
   let poller: PostqueuePoller | null = null;
   let pool: ReadPool | null = null;
   let startedAt = 0;
+  /** Some queue directory existed at start; and the status to go back to when a gone spool returns. */
+  let hadQueues = false;
+  let beforeGone: WatchStatus | null = null;
   const stats: Omit<WatchStats, 'watches' | 'longestSliceMs' | 'files' | 'nextReconcileMs'> = {
     events: 0, batches: 0, upserts: 0, removals: 0, reconciles: 0, reconcileDifferences: 0,
     lastReconcileMs: 0, firstCountsMs: null, indexMs: null, readWorkers: 0,
@@ -143,6 +147,8 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     const eventAt = firstEventAt;
     dirty = new Map();
     firstEventAt = null;
+    // A removed queue directory arrives as events: say at once if the spool went with it.
+    checkPresence();
     const result = await refreshDirty(config, index, work, slicer, onAccessError, {
       emitEveryMs: batchEveryMs,
       onPartial: (part) => emit({ ...part, full: false, firstEventAt: eventAt }),
@@ -157,8 +163,27 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     }
   }
 
+  /** Say so when the spool itself is gone (the sweep alone would show live and zeros); back when it returns. */
+  function checkPresence(): void {
+    const gone = spoolGoneReason(config, hadQueues);
+    if (gone) {
+      beforeGone ??= status;
+      setStatus({ mode: 'gone', message: gone });
+    } else if (beforeGone) {
+      const back = beforeGone;
+      beforeGone = null;
+      // Watches on removed directories are dead: start again from the root; the sweep adds the rest.
+      if (!clock.polling) {
+        watchers.closeAll();
+        watchers.add('');
+      }
+      setStatus(back);
+    }
+  }
+
   async function reconcile() {
     const t0 = performance.now();
+    checkPresence();
     const sweep = await sweepSpool(config, index, slicer, (rel) => {
       if (!clock.polling) watchers.add(rel);
     });
@@ -234,6 +259,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     startedAt = performance.now();
     try {
       checkSpool(config);
+      hadQueues = countQueueDirs(config) > 0;
       watchers.add('');
       slicer.begin();
       await buildInitialIndex(config, index, slicer, emit, {

@@ -3,7 +3,8 @@
  * on, plus figures for the benchmark and a debug line. Types only.
  */
 
-export type WatchMode = 'starting' | 'live' | 'polling' | 'failed' | 'stopped';
+/** gone: the queue directory was removed, replaced or emptied of its queues (spool-presence.ts). */
+export type WatchMode = 'starting' | 'live' | 'polling' | 'failed' | 'gone' | 'stopped';
 
 export interface WatchStatus {
   /** live: fs.watch on directories + slow reconcile; polling: adaptive rescans (no inotify, or postqueue -j). */

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyWatchStatus } from '../../src/cli/console-command.js';
+import { applyWatchStatus, watcherFeed } from '../../src/cli/console-command.js';
 import { createDirectBackend } from '../../src/actions/direct-backend.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
@@ -65,5 +65,24 @@ describe('what the watcher says is on screen', () => {
     await waitForCondition(() => !h.screen().includes('no messages in the spool'), 'the empty text replaced');
     expect(h.screen()).toContain('permission denied reading');
     expect(h.screen()).toContain('✗ not watching');
+  });
+
+  it('the spool removed under a running console (rm -rf): "✗ spool gone" and why, not "● live" with zeros', async () => {
+    const copy = copyCorpusSpool('basic');
+    open.push(copy);
+    const h = await mountConsole(copy.spool, { columns: 120, rows: 24 });
+    open.push(h);
+    // The console's own feed: the real watcher into the store.
+    const stop = watcherFeed(h.store, h.config, (error) => h.store.getState().setFlash(error.message, 'error'));
+    try {
+      await waitForCondition(() => h.store.getState().watcher.mode === 'live' && h.store.getState().entries.size > 0, 'the watcher live');
+      expect(h.screen()).toContain('● live');
+      rmSync(copy.spool, { recursive: true, force: true });
+      await waitForCondition(() => h.screen().includes('✗ spool gone'), '✗ spool gone in the header');
+      expect(h.screen()).not.toContain('● live');
+      expect(h.screen()).toContain(`the spool is gone: ${copy.spool}`);
+    } finally {
+      stop();
+    }
   });
 });

@@ -48,6 +48,7 @@ function statusSegments(p: HeaderProps): Segment[] {
   else if (p.watcher.mode === 'live') out.push({ text: '● live', token: 'live' });
   else if (p.watcher.mode === 'polling') out.push({ text: '◌ polling', token: 'status.warn' });
   else if (p.watcher.mode === 'error') out.push({ text: '✗ not watching', token: 'status.error' });
+  else if (p.watcher.mode === 'gone') out.push({ text: '✗ spool gone', token: 'status.error' });
   else out.push({ text: '… reading', token: 'muted' });
   if (p.counts.indexing) out.push({ text: ` indexing ${formatCount(p.counts.total.indexed)}/${formatCount(p.counts.total.count)}`, token: 'muted' });
   if (p.readOnly) out.push({ text: ` [RO${readOnlyCause(p.readOnlyReason ?? null)}]`, token: 'readOnly' });
