@@ -18,6 +18,8 @@ import { findThemeFile, loadTheme, loadThemeFile } from '../config/theme-load.js
 import { ThemeError, type Theme } from '../config/theme.js';
 import { createConsoleStore } from '../store/console-store.js';
 import type { HealthThresholds } from '../store/health.js';
+import type { Thresholds } from '../domain/thresholds.js';
+import { loadThresholds } from '../config/thresholds.js';
 import { startHealthFeed } from './health-feed.js';
 import { startTrendFeed } from './trend-feed.js';
 import type { ConsoleStore } from '../store/console-state.js';
@@ -81,6 +83,8 @@ export interface StartConsoleOptions {
   checkIdentity?: boolean;
   /** Health alert thresholds (--stuck-after); Postfix-minded defaults otherwise. */
   thresholds?: HealthThresholds;
+  /** Warning and critical levels of counts and ages (--threshold, --thresholds, the default file). */
+  queueThresholds?: Thresholds;
 }
 
 /** Why the console cannot run on this terminal, or null. */
@@ -187,7 +191,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   }
   const config = options.config;
   const backend = consoleBackend(options.backend, config, !!options.readOnly, options.checkIdentity ?? true);
-  const store = createConsoleStore({ backend, limits: config.limits, emptyAddress: config.emptyAddress });
+  const store = createConsoleStore({ backend, limits: config.limits, emptyAddress: config.emptyAddress, ...(options.queueThresholds ? { thresholds: options.queueThresholds } : {}) });
   const dump = options.dumpRecords ?? dumpRecords;
   const read: MessageReader = options.readMessage ?? ((entry) => readMessageForPane(config, entry));
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);
@@ -234,6 +238,8 @@ export interface ConsoleFlags {
   'no-alt-screen'?: boolean | undefined;
   pick?: boolean | undefined;
   'stuck-after'?: string | undefined;
+  threshold?: string[] | undefined;
+  thresholds?: string | undefined;
 }
 
 /** --stuck-after SECONDS: when an incoming 0600 file or a maildrop message counts as stuck. */
@@ -269,7 +275,8 @@ export function chooseBackend(name: string | undefined, config: SpoolConfig): Qu
 export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags): Promise<number> {
   const backend = chooseBackend(flags.backend, config);
   const thresholds = parseThresholds(flags);
-  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], ...(thresholds ? { thresholds } : {}) };
+  const queueThresholds = loadThresholds({ file: flags.thresholds, flags: flags.threshold });
+  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], queueThresholds, ...(thresholds ? { thresholds } : {}) };
   if (!flags.pick) return startConsole(options);
   // --pick: the marked ids go to stdout on `q`; the console draws on the terminal instead.
   const { drawingTerminal, formatPicked } = await import('./pick.js');

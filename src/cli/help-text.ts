@@ -28,7 +28,9 @@ export const COMMAND_HELP: Record<string, string> = {
   --theme NAME         a theme from themes/ or $XDG_CONFIG_HOME/postq/themes
   --no-alt-screen      draw in the normal screen, not the alternate one
   --pick               on q, print the marked ids, one a line
-  --stuck-after SECS   how long in active/ counts as stuck
+  --stuck-after SECS   how long an incoming 0600 file or a maildrop message may wait
+  --threshold Q.K=W:C  amber/red levels: Q a queue or total, K count or age (deferred.count=1000:5000, total.age=4h:2d)
+  --thresholds FILE    levels from a JSON file (default $XDG_CONFIG_HOME/postq/thresholds.json)
   --version            print the version`,
   ),
   list: page(
@@ -74,6 +76,8 @@ ${SPOOL}`,
   --prometheus         the Prometheus text format
   --watch N            keep watching; rewrite --output every N seconds
   --output FILE        where --watch writes (atomically)
+  --threshold Q.K=W:C  a level column: Q a queue or total, K count or age (deferred.count=1000:5000)
+  --thresholds FILE    levels from a JSON file (default $XDG_CONFIG_HOME/postq/thresholds.json)
 ${SPOOL}`,
   ),
   log: page(

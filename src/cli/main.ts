@@ -18,13 +18,14 @@ export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
 
 const USAGE = `usage:
   postq [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct] [--read-only] [--theme NAME] [--no-alt-screen]
-        [--pick] [--stuck-after SECONDS]                            open the console (--pick: print the marked ids on q)
+        [--pick] [--stuck-after SECONDS] [--threshold Q.KIND=WARN:CRIT]... [--thresholds FILE]
+                                                                    open the console (--pick: print the marked ids on q)
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq count [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq top [--by reason|domain|sender|sasl|client] [--queue Q] [--filter EXPR] [--json] [--limit N] [--spool DIR | -c CONFIG_DIR]
   postq shape [--by sender | -s] [--spool DIR | -c CONFIG_DIR] [QUEUE...]   what qshape prints
   postq cat [-e] [-h] [-b] [--spool DIR | -c CONFIG_DIR] QUEUE_ID...
-  postq stats [--json | --prometheus] [--watch N --output FILE] [--spool DIR | -c CONFIG_DIR]
+  postq stats [--json | --prometheus] [--watch N --output FILE] [--threshold ...] [--thresholds FILE] [--spool DIR | -c CONFIG_DIR]
   postq log [--json] [--follow] [--since T] [--until T] [--log FILE|journal]... [-c CONFIG_DIR] QUEUE_ID...
                                                                     the message's log trail
   postq hold|release|requeue|delete|expire|deliver [--queue Q] [--filter EXPR] [ID...|-] [--dry-run] [--yes]
@@ -142,11 +143,14 @@ async function dispatch(argv: string[]): Promise<number> {
       prometheus: { type: 'boolean' },
       watch: { type: 'string' },
       output: { type: 'string' },
+      threshold: { type: 'string', multiple: true },
+      thresholds: { type: 'string' },
     });
     if (values.help) return out(COMMAND_HELP['stats']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const { parseStatsOptions, runStats } = await import('./stats-command.js');
-    const options = parseStatsOptions(values);
+    const { loadThresholds } = await import('../config/thresholds.js');
+    const options = { ...parseStatsOptions(values), thresholds: loadThresholds({ file: values.thresholds, flags: values.threshold }) };
     return runStats(spoolConfig(values), options, out);
   }
   if (command === 'log') {
@@ -224,6 +228,8 @@ async function dispatch(argv: string[]): Promise<number> {
       'no-alt-screen': { type: 'boolean' },
       pick: { type: 'boolean' },
       'stuck-after': { type: 'string' },
+      threshold: { type: 'string', multiple: true },
+      thresholds: { type: 'string' },
     });
     if (values.help) return out(COMMAND_HELP['console']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);

@@ -13,6 +13,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { UsageError } from '../domain/errors.js';
+import type { Thresholds } from '../domain/thresholds.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createConsoleStore } from '../store/console-store.js';
@@ -25,6 +26,8 @@ import { formatPrometheus, formatStatsJson, formatStatsText, type StatsInput } f
 
 export interface StatsOptions {
   format: 'text' | 'json' | 'prometheus';
+  /** Warning and critical levels (--thresholds FILE, --threshold, the default file). */
+  thresholds?: Thresholds;
   /** Seconds between rewrites; null = once. */
   watch: number | null;
   output: string | null;
@@ -41,8 +44,9 @@ export function parseStatsOptions(values: { json?: boolean; prometheus?: boolean
   return { format: values.prometheus ? 'prometheus' : values.json ? 'json' : 'text', watch, output: values.output ?? null };
 }
 
-function render(config: SpoolConfig, figures: SpoolFigures, format: StatsOptions['format'], nowMs: number): string {
-  const input: StatsInput = { spool: config.queueDirectory, figures, limits: config.limits, postfix: readPostfixStatus(config.queueDirectory), now: nowMs / 1000 };
+function render(config: SpoolConfig, figures: SpoolFigures, options: StatsOptions, nowMs: number): string {
+  const format = options.format;
+  const input: StatsInput = { spool: config.queueDirectory, figures, limits: config.limits, postfix: readPostfixStatus(config.queueDirectory), now: nowMs / 1000, ...(options.thresholds ? { thresholds: options.thresholds } : {}) };
   return format === 'prometheus' ? formatPrometheus(input) : format === 'json' ? formatStatsJson(input) : formatStatsText(input);
 }
 
@@ -60,7 +64,7 @@ export function writeFileAtomic(file: string, text: string): void {
 
 export async function runStats(config: SpoolConfig, options: StatsOptions, write: (text: string) => void): Promise<number> {
   if (options.watch === null) {
-    const text = render(config, summarizeQueues(scanQueues(config, QUEUE_NAMES)), options.format, Date.now());
+    const text = render(config, summarizeQueues(scanQueues(config, QUEUE_NAMES)), options, Date.now());
     if (options.output) writeFileAtomic(options.output, text);
     else write(text);
     return 0;
@@ -69,7 +73,7 @@ export async function runStats(config: SpoolConfig, options: StatsOptions, write
   const store = createConsoleStore({ backend: createReadOnlyBackend('postq stats changes nothing') });
   const watcher = createSpoolWatcher(config, (batch) => store.getState().applySpoolBatch(batch));
   await watcher.start();
-  const tick = () => writeFileAtomic(output, render(config, selectQueueFigures(store.getState()), options.format, Date.now()));
+  const tick = () => writeFileAtomic(output, render(config, selectQueueFigures(store.getState()), options, Date.now()));
   tick();
   const timer = setInterval(tick, options.watch * 1000);
   // POSTQ_DEBUG_STATS: the soak harness's view of the process (bench/soak.ts --target stats).

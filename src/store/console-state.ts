@@ -10,6 +10,7 @@ import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { CompiledFilter } from './filter-match.js';
 import type { FilterParseError } from './filter-parse.js';
 import type { PostfixLimits } from '../domain/postfix-limits.js';
+import type { Thresholds } from '../domain/thresholds.js';
 import type { HealthAlert, PostfixRunState } from './health.js';
 import type { OldestTracker } from './oldest-tracker.js';
 import type { QueueStatsMap } from './queue-stats.js';
@@ -115,6 +116,8 @@ export interface ConsoleData {
   pending: ReadonlyMap<string, PendingOp>;
   /** Postfix's queue limits and lifetimes (postconf's, or the defaults; limits.source). */
   limits: PostfixLimits;
+  /** Warning and critical levels of counts and ages (config/thresholds.ts); {} for none. */
+  thresholds: Thresholds;
   /** empty_address_recipient: the sender name null-sender mail shows (bounce_queue_lifetime applies). */
   emptyAddress: string;
   /** Whether master runs, from the health timer; null when not checked (no configuration). */

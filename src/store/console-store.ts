@@ -49,6 +49,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { QueueBackend } from '../domain/backend.js';
 import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
+import { NO_THRESHOLDS, type Thresholds } from '../domain/thresholds.js';
 import { printable } from '../spool/printable.js';
 import type { QueueEntry } from '../domain/entry.js';
 import { createActionOps } from './action-ops.js';
@@ -76,6 +77,8 @@ export interface ConsoleStoreOptions {
   viewportHeight?: number;
   /** Postfix's limits (config.limits); Postfix's defaults when not given. */
   limits?: PostfixLimits;
+  /** Warning and critical levels (config/thresholds.ts); none when not given. */
+  thresholds?: Thresholds;
   /** config.emptyAddress; MAILER-DAEMON when not given. */
   emptyAddress?: string;
 }
@@ -104,6 +107,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       pending: new Map(),
       limits: options.limits ?? DEFAULT_POSTFIX_LIMITS,
       emptyAddress: options.emptyAddress ?? 'MAILER-DAEMON',
+      thresholds: options.thresholds ?? NO_THRESHOLDS,
       postfix: null,
       timedAlerts: [],
       readOnlyReason: backend.disabledReason,

@@ -13,6 +13,7 @@ import type { ConsoleState, ConsoleStore, Flash } from '../store/console-state.j
 import { selectCounts, selectCursorEntry, selectMarkedHidden, selectWindow } from '../store/selectors.js';
 import { selectHealth } from '../store/health.js';
 import { selectTrends } from '../store/trends.js';
+import { selectLevels } from '../store/thresholds.js';
 import { layoutColumns } from './columns.js';
 import { hostColumnWidth, idColumnWidth } from './id-width.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
@@ -116,6 +117,7 @@ export function App(props: AppProps): React.ReactElement {
   const markedHidden = useStore(store, selectMarkedHidden);
   const health = useStore(store, selectHealth);
   const trends = useStore(store, selectTrends);
+  const levels = useStore(store, selectLevels);
   const idWidth = useStore(store, (s) => idColumnWidth(s.entries, s.lastChange));
   const hostWidth = useStore(store, (s) => hostColumnWidth(s.entries, s.lastChange));
   const colLayout = useMemo(() => layoutColumns(width, idWidth, uiState.whoColumns, hostWidth), [width, idWidth, uiState.whoColumns, hostWidth]);
@@ -242,7 +244,7 @@ export function App(props: AppProps): React.ReactElement {
     const { rows: groupRows, title } = currentGroups(state, uiState);
     body = <GroupsView rows={groupRows} title={title} width={width} height={layout.bodyHeight} cursor={uiState.groupsCursor} raw={uiState.groupsRaw} now={now} />;
   } else if (uiState.overlay === 'monitor') {
-    body = <TrendsPanel trends={trends} width={width} height={layout.bodyHeight} />;
+    body = <TrendsPanel trends={trends} width={width} height={layout.bodyHeight} levels={levels} />;
   } else if (uiState.overlay === 'shape') {
     const { shape, title } = currentShape(state, uiState.shapeBy);
     body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} cursor={uiState.shapeCursor} />;
@@ -256,7 +258,7 @@ export function App(props: AppProps): React.ReactElement {
       <Box flexDirection="column" width={width} height={layout.frameHeight} overflowY="hidden">
         <HeaderM host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
           readOnly={state.readOnlyReason !== null} readOnlyReason={state.readOnlyReason} now={now} width={width} compact={layout.compact}
-          health={health} activeLimit={state.limits.activeLimit} />
+          health={health} activeLimit={state.limits.activeLimit} levels={levels} />
         <CrumbsM queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
           draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
           sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} />

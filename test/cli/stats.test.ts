@@ -137,7 +137,8 @@ describe('a real Postfix instance', () => {
         if (!existsSync(file)) return null;
         const exp = readExposition(readFileSync(file, 'utf8'));
         reads++;
-        expect(exp.size).toBe(9);
+        // Nine families of figures, and the two threshold levels.
+        expect(exp.size).toBe(11);
         return exp;
       };
       await waitFor(() => read()?.get('postq_queue_messages')?.get('deferred') === 3, { what: '3 deferred in the file', timeoutMs: 30_000, intervalMs: 20, describe: () => stderr });

@@ -9,6 +9,8 @@ import { QUEUE_NAMES, type QueueName } from '../../domain/queue.js';
 import type { CountsView } from '../../store/selectors.js';
 import type { WatcherStatus } from '../../store/console-state.js';
 import type { HealthAlert } from '../../store/health.js';
+import type { Level } from '../../domain/thresholds.js';
+import type { ThresholdLevels } from '../../store/thresholds.js';
 import type { ThemeToken } from '../../config/theme.js';
 import { printable } from '../../spool/printable.js';
 import { formatAge, formatCount, formatSize } from '../format.js';
@@ -34,7 +36,11 @@ export interface HeaderProps {
   health?: readonly HealthAlert[];
   /** qmgr_message_active_limit: active shows `n/limit` once it is half full. */
   activeLimit?: number;
+  /** Threshold levels: a queue past one shows amber or red, with its oldest age when that is the cause. */
+  levels?: ThresholdLevels;
 }
+
+const LEVEL_TOKEN: Record<Level, ThemeToken | null> = { ok: null, warning: 'status.warn', critical: 'status.error' };
 
 /** `: cause` for the [RO] marker when the reason starts with a short one ("--spool without -c: ..."). */
 function readOnlyCause(reason: string | null): string {
@@ -65,13 +71,17 @@ function countSegments(p: HeaderProps, short: boolean): Segment[] {
       out.push({ text: ` ${formatCount(c.count)}/${formatCount(limit)}${c.count >= limit ? ' FULL' : ''}  `, token: c.count >= limit ? 'status.error' : 'status.warn' });
       continue;
     }
-    out.push({ text: ` ${formatCount(c.count)}  `, token: c.count > 0 ? 'header' : 'muted' });
+    const level = p.levels?.[q];
+    const aged = level && level.age !== 'ok' && level.ageSeconds !== null ? ` (${formatAge(level.ageSeconds)})` : '';
+    out.push({ text: ` ${formatCount(c.count)}${aged}  `, token: (level && LEVEL_TOKEN[level.level]) ?? (c.count > 0 ? 'header' : 'muted') });
   }
   const total = p.counts.total;
-  out.push({ text: `│ ${formatCount(total.count)} msgs ${formatSize(total.totalSize)}`, token: 'text' });
+  const totalLevel = p.levels?.total;
+  out.push({ text: `│ ${formatCount(total.count)} msgs ${formatSize(total.totalSize)}`, token: (totalLevel && LEVEL_TOKEN[totalLevel.count]) ?? 'text' });
   if (total.oldestArrival !== null) {
     const age = p.now - total.oldestArrival;
-    out.push({ text: ` oldest ${formatAge(age)}`, token: age > 86400 ? 'age.days' : age > 3600 ? 'age.hours' : 'text' });
+    const ageToken = (totalLevel && LEVEL_TOKEN[totalLevel.age]) ?? (age > 86400 ? 'age.days' : age > 3600 ? 'age.hours' : 'text');
+    out.push({ text: ` oldest ${formatAge(age)}`, token: ageToken });
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { Box } from 'ink';
 import type { QueueName } from '../../domain/queue.js';
 import type { ThemeToken } from '../../config/theme.js';
 import type { TrendSeries, TrendView } from '../../store/trends.js';
+import type { ThresholdLevels } from '../../store/thresholds.js';
 import { formatAge, formatCount } from '../format.js';
 import { sparkline } from '../sparkline.js';
 import { fitCells } from '../text-cells.js';
@@ -35,6 +36,13 @@ export interface TrendsPanelProps {
   height: number;
   /** Show the title row (names the windows) when there is room. */
   title?: boolean;
+  /** Threshold levels: a queue's value (and the oldest age, by the total's age level) amber or red. */
+  levels?: ThresholdLevels;
+}
+
+function levelToken(key: RowKey, levels: ThresholdLevels | undefined): ThemeToken | null {
+  const level = !levels || key === 'arrivals' || key === 'departures' ? 'ok' : key === 'oldest' ? levels.total.age : levels[key].level;
+  return level === 'critical' ? 'status.error' : level === 'warning' ? 'status.warn' : null;
 }
 
 function pick(view: TrendView, key: RowKey, window: 'recent' | 'hour'): TrendSeries {
@@ -59,7 +67,7 @@ export function sparkWidth(width: number): number {
   return Math.max(4, Math.min(60, Math.floor((width - LABEL_W - VALUE_W - 4) / 2)));
 }
 
-export function TrendsPanel({ trends, width, height, title = true }: TrendsPanelProps): React.ReactElement {
+export function TrendsPanel({ trends, width, height, title = true, levels }: TrendsPanelProps): React.ReactElement {
   const spark = sparkWidth(width);
   const showTitle = title && height > 3;
   const rows = TREND_ROWS.slice(0, Math.max(0, height - (showTitle ? 1 : 0)));
@@ -78,7 +86,7 @@ export function TrendsPanel({ trends, width, height, title = true }: TrendsPanel
     const token: ThemeToken = key === 'arrivals' || key === 'departures' || key === 'oldest' ? 'text' : (`queue.${key}` as ThemeToken);
     const segs: Segment[] = [
       { text: fitCells(LABEL[key], LABEL_W), token },
-      { text: fitCells(valueText(key, trends), VALUE_W, true), token: 'header' },
+      { text: fitCells(valueText(key, trends), VALUE_W, true), token: levelToken(key, levels) ?? 'header' },
       { text: '  ' },
       { text: sparkline(pick(trends, key, 'recent').values, spark), token },
       { text: '  ' },
