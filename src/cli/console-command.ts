@@ -13,7 +13,7 @@ import type { QueueBackend } from '../domain/backend.js';
 import type { QueueEntry } from '../domain/entry.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { UsageError } from '../domain/errors.js';
-import { instanceConfigDir, type SpoolConfig } from '../config/spool-config.js';
+import type { SpoolConfig } from '../config/spool-config.js';
 import { findThemeFile, loadTheme, loadThemeFile } from '../config/theme-load.js';
 import { ThemeError, type Theme } from '../config/theme.js';
 import { createConsoleStore } from '../store/console-store.js';
@@ -24,9 +24,6 @@ import { startHealthFeed } from './health-feed.js';
 import { startTrendFeed } from './trend-feed.js';
 import type { ConsoleStore } from '../store/console-state.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
-import { createPostsuperBackend } from '../actions/postsuper-backend.js';
-import { createDirectBackend } from '../actions/direct-backend.js';
-import { withAuditLog } from '../actions/audit-log.js';
 import { withIdentityCheck } from '../actions/identity-check.js';
 import { currentFileIn } from '../watch/current-file.js';
 import { readMessageForPane } from '../watch/read-message.js';
@@ -44,6 +41,7 @@ import { createThemeSource, type ThemeSource } from '../ui/theme-context.js';
 import { createBatchGate, type BatchGate } from '../ui/batch-gate.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import { startDebugStats } from './debug-stats.js';
+import { chooseBackend } from './choose-backend.js';
 
 export type StopFeed = () => void | Promise<void>;
 
@@ -252,26 +250,6 @@ export function parseThresholds(flags: ConsoleFlags): HealthThresholds | undefin
 }
 
 /** Why a spool no Postfix configuration describes is shown read-only (the header's [RO]). */
-export function unmanagedSpoolReason(config: SpoolConfig): string {
-  return `--spool without -c: no Postfix configuration manages ${config.queueDirectory}, so postsuper would act on another instance's queue; give -c CONFIG_DIR for an instance, or --backend direct for a copy no Postfix runs on`;
-}
-
-/**
- * The backend --backend names. postsuper only for the instance whose spool is on screen
- * (pinned with -c); a bare --spool without --backend is read-only: postsuper there would
- * take the same ids from whatever instance MAIL_CONFIG or the default names.
- */
-export function chooseBackend(name: string | undefined, config: SpoolConfig): QueueBackend {
-  if (name === 'direct') return withAuditLog(createDirectBackend({ config }));
-  if (name !== undefined && name !== 'postsuper') throw new UsageError(`unknown backend "${name}": expected postsuper or direct`);
-  const configDir = instanceConfigDir(config);
-  if (configDir === null) {
-    if (name === 'postsuper') throw new UsageError('--backend postsuper acts on the queue of a Postfix configuration: give -c CONFIG_DIR, not --spool');
-    return createReadOnlyBackend(unmanagedSpoolReason(config));
-  }
-  return withAuditLog(createPostsuperBackend({ configDir }));
-}
-
 export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags): Promise<number> {
   const backend = chooseBackend(flags.backend, config);
   const thresholds = parseThresholds(flags);

@@ -18,7 +18,7 @@ import { runServe } from '../remote/serve.js';
 import { MAX_READ_BYTES } from '../remote/protocol.js';
 import { findMessage, readMessageBytes } from '../watch/read-message.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
-import { chooseBackend } from './console-command.js';
+import { chooseBackend } from './choose-backend.js';
 import { POSTQ_VERSION } from './version.js';
 import type { QueueEntry } from '../domain/entry.js';
 
