@@ -5,7 +5,12 @@
  * says: -j message for message and field for field, -p block for block, both with --spool
  * (layout inferred from the files) and with -c (layout from postconf).
  */
+import { spawnSync } from 'node:child_process';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { queuePath, resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { buildQueueFile } from '../../src/spool/queue-file-writer.js';
 import { createPostfixInstance, type PostfixInstance, type PostqueueEntry } from '../helpers/postfix-instance.js';
 import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
 import { expectJsonMatches, expectMailqMatches } from '../helpers/queue-compare.js';
@@ -107,5 +112,29 @@ describe('postq list on a real Postfix queue', () => {
     const held = pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout.split('\n').filter((l) => l.includes('"queue_name": "hold"'));
     expect(held).toHaveLength(2);
     expectJsonMatches(postq('--json', '--queue', 'hold', '-c', pf.configDir), held.join('\n') + '\n');
+  });
+});
+
+describe('one message with 65,000 recipients (issue 16: it crashed postq list; postqueue -p prints it)', () => {
+  test('list and list --json equal postqueue -p and -j with it in hold', () => {
+    // Crafted (sendmail would take minutes to queue 65,000 recipients) and put in hold/, which
+    // qmgr leaves alone, owned by postfix as showq needs; removed again after the test.
+    const recipients = Array.from({ length: 65_000 }, (_, i) => ({ address: `user${i}@big.example` }));
+    const built = buildQueueFile({ arrival: { seconds: 1764359000, microseconds: 0 }, sender: 'list@big.example', recipients, content: 'Subject: many\n\nhello\n' });
+    const path = join(pf.queueDirectory, queuePath(resolveSpoolConfig({ spool: pf.queueDirectory }), 'hold', 'ABC1234567F'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, built.bytes, { mode: 0o700 });
+    chownSync(path, Number(spawnSync('id', ['-u', 'postfix'], { encoding: 'utf8' }).stdout.trim()), 0);
+    try {
+      const json = pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout;
+      const big = json.split('\n').find((l) => l.includes('"ABC1234567F"'));
+      expect(JSON.parse(big!).recipients).toHaveLength(65_000);
+      expectJsonMatches(postq('--json', '--spool', pf.queueDirectory), json);
+      const text = pf.postqueueText();
+      expect(text.split('\n').filter((l) => /^\s+user\d+@big\.example$/.test(l))).toHaveLength(65_000);
+      expectMailqMatches(postq('--spool', pf.queueDirectory), text);
+    } finally {
+      rmSync(path, { force: true });
+    }
   });
 });
