@@ -55,7 +55,9 @@ function sink(batch: SpoolBatch) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const watcher = createSpoolWatcher(config, sink);
+// POSTQ_SNAPSHOT: warm start from (and save to) that snapshot file, as the console does.
+const snapshotFile = process.env.POSTQ_SNAPSHOT;
+const watcher = createSpoolWatcher(config, sink, snapshotFile ? { snapshot: { path: snapshotFile, version: 'bench' } } : {});
 const t0 = performance.now();
 const cpu0 = cpuMs();
 const wait0 = runQueueWaitMs();
@@ -72,6 +74,9 @@ const result: Record<string, unknown> = {
   watches: watcher.stats.watches,
   longestSliceMs: watcher.stats.longestSliceMs,
   readWorkers: watcher.stats.readWorkers,
+  snapshotTrusted: watcher.stats.snapshotTrusted,
+  snapshotStale: watcher.stats.snapshotStale,
+  snapshotIgnored: watcher.stats.snapshotIgnored,
 };
 
 if (phase === 'full') {
@@ -124,7 +129,10 @@ if (phase === 'full') {
   // Put the spool back as it was for the next run.
   for (const [from, to] of [...moved, ...burst]) renameSync(join(config.queueDirectory, to), join(config.queueDirectory, from));
 } else {
+  const s0 = performance.now();
   watcher.stop();
+  result.stopMs = performance.now() - s0;
+  result.snapshotSaveError = watcher.stats.snapshotSaveError;
 }
 process.stdout.write(JSON.stringify(result) + '\n');
 process.exit(0);

@@ -30,6 +30,8 @@ import { readMessageForPane } from '../watch/read-message.js';
 import { createLogTrails } from '../logs/trail-service.js';
 import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
+import { snapshotPath } from '../watch/index-snapshot.js';
+import { POSTQ_VERSION } from './version.js';
 import { watchThemeFile, type ThemeWatcher, type ThemeWatchOptions } from '../watch/theme-watcher.js';
 import type { WatchMode, WatchStatus } from '../watch/watch-status.js';
 import type { WatcherMode } from '../store/console-state.js';
@@ -106,8 +108,11 @@ export function applyWatchStatus(store: ConsoleStore, status: WatchStatus): void
 /** The spool watcher (src/watch/spool-watcher.ts) feeding the store; a start failure ends the console. */
 export function watcherFeed(store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate?: BatchGate): StopFeed {
   const sink = gate ? (batch: SpoolBatch) => gate.push(batch) : (batch: SpoolBatch) => store.getState().applySpoolBatch(batch);
+  const path = snapshotPath(config.queueDirectory);
   const watcher = createSpoolWatcher(config, sink, {
     onStatus: (status) => applyWatchStatus(store, status),
+    // Warm start: the index saved at the last exit, trusted file by file (index-snapshot.ts).
+    snapshot: path ? { path, version: POSTQ_VERSION } : null,
   });
   watcher.start().catch((error: unknown) => fail(error as Error));
   return () => {

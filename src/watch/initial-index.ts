@@ -23,6 +23,7 @@ import type { ReadPool, ReadSlice } from './read-pool.js';
 import { trackAndSettle } from './refresh.js';
 import type { SpoolIndex } from './spool-index.js';
 import type { Slicer } from './time-slice.js';
+import type { SnapshotTrust } from './snapshot-trust.js';
 
 /** Read order: what an admin looks at first, the big deferred queue last. */
 const READ_ORDER: readonly QueueName[] = ['active', 'incoming', 'hold', 'maildrop', 'corrupt', 'deferred'];
@@ -44,6 +45,12 @@ export interface IndexOptions {
   /** True once the watcher is stopped: stop reading. */
   stopped?(): boolean;
   onDir(rel: string): void;
+  /**
+   * The warm-start snapshot (snapshot-trust.ts), loaded once the counts are out: files it
+   * vouches for (unchanged since they were read) are taken from it after an lstat; only the
+   * others are read.
+   */
+  loadTrust?(): SnapshotTrust | null;
   /** Called once with the counts, before any file is read. */
   onListed?(counts: Partial<Record<QueueName, number>>, atMs: number): void;
 }
@@ -96,6 +103,27 @@ export async function buildInitialIndex(
     }
   };
 
+  const trust = options.loadTrust?.() ?? null;
+  if (trust) {
+    // Listing + lstat: what the snapshot vouches for is filed now, the rest is read below.
+    for (const dirs of listings.values()) {
+      for (const dir of dirs) {
+        const unread: string[] = [];
+        for (const queueId of dir.ids) {
+          if (slicer.due) {
+            if (stopped()) return read;
+            emitDue();
+            await slicer.pause();
+          }
+          const known = trust.take(`${dir.rel}/${queueId}`, queueId);
+          if (known) file(queueId, known, true);
+          else unread.push(queueId);
+        }
+        dir.ids = unread;
+      }
+    }
+  }
+
   // One queue of slices for every reader: the main thread takes the next slice whenever it is
   // free, the workers whenever they answer one, so the work balances itself.
   const queue = slices(listings, readAfter);
@@ -113,7 +141,9 @@ export async function buildInitialIndex(
       }
     }
   };
-  const pool = total >= (options.poolMinFiles ?? POOL_MIN_FILES) ? (options.createPool?.() ?? null) : null;
+  // After a warm start only the files the snapshot could not vouch for are left to read.
+  const unreadTotal = trust ? [...listings.values()].flat().reduce((n, dir) => n + dir.ids.length, 0) : total;
+  const pool = unreadTotal >= (options.poolMinFiles ?? POOL_MIN_FILES) ? (options.createPool?.() ?? null) : null;
   if (pool) {
     try {
       const workers = pool.run(

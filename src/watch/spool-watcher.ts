@@ -26,6 +26,8 @@ import { sweepSpool } from './reconcile.js';
 import { checkSpool } from './scan.js';
 import { countQueueDirs, spoolGoneReason } from './spool-presence.js';
 import { SpoolIndex } from './spool-index.js';
+import { loadSnapshot, saveSnapshot, snapshotIdentity } from './index-snapshot.js';
+import { captureSnapshot, SnapshotTrust } from './snapshot-trust.js';
 import { createSlicer } from './time-slice.js';
 import type { WatchStats, WatchStatus } from './watch-status.js';
 
@@ -55,6 +57,11 @@ export interface SpoolWatcherOptions {
    * reads its share too (default true; tests turn it off to see every read cross threads).
    */
   readWorkers?: false | { minFiles?: number; source?: ReadWorkerSource; workers?: number; mainThreadReads?: boolean };
+  /**
+   * The warm-start snapshot (index-snapshot.ts): read at start when it is ours and of this
+   * spool, written at stop when the index is complete. Absent or null: none.
+   */
+  snapshot?: { path: string; version: string } | null;
   /** The fs.watch edge, replaceable in tests (e.g. to simulate ENOSPC). */
   watch?: WatchFn;
 }
@@ -92,7 +99,9 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
   const stats: Omit<WatchStats, 'watches' | 'longestSliceMs' | 'files' | 'nextReconcileMs'> = {
     events: 0, batches: 0, upserts: 0, removals: 0, reconciles: 0, reconcileDifferences: 0,
     lastReconcileMs: 0, firstCountsMs: null, indexMs: null, readWorkers: 0,
+    snapshotTrusted: 0, snapshotStale: 0, snapshotIgnored: null, snapshotSaveError: null,
   };
+  let trust: SnapshotTrust | null = null;
 
   const setStatus = (next: WatchStatus) => {
     if (next.mode === status.mode && next.message === status.message) return;
@@ -274,6 +283,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
           return pool;
         },
         stopped: () => stopped,
+        loadTrust: () => (trust = loadTrust()),
         onListed: (_counts, at) => (stats.firstCountsMs = at - startedAt),
       });
     } catch (error) {
@@ -282,13 +292,37 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
       throw error;
     }
     stats.indexMs = performance.now() - startedAt;
+    if (trust) {
+      stats.snapshotTrusted = trust.trusted;
+      stats.snapshotStale = trust.stale;
+      trust = null;
+    }
     indexed = true;
     if (!clock.polling) setStatus({ mode: 'live', message: status.message });
     requestReconcile(clock.polling ? clock.minMs : clock.nextMs);
     await pump();
   }
 
+  function loadTrust(): SnapshotTrust | null {
+    if (!options.snapshot) return null;
+    const identity = snapshotIdentity(config, options.snapshot.version);
+    if (!identity) return null;
+    const loaded = loadSnapshot(options.snapshot.path, identity);
+    stats.snapshotIgnored = loaded.ignored;
+    return loaded.snapshot ? new SnapshotTrust(config, loaded.snapshot, (s) => index.intern(s)) : null;
+  }
+
+  /** The index as the next start's snapshot: only a complete one read from the spool itself. */
+  function saveTrust() {
+    if (!options.snapshot || !indexed || poller || status.mode === 'failed') return;
+    const identity = snapshotIdentity(config, options.snapshot.version);
+    if (!identity) return;
+    stats.snapshotSaveError = saveSnapshot(options.snapshot.path, captureSnapshot(config, index, identity));
+  }
+
   function stop() {
+    if (stopped) return;
+    saveTrust();
     stopped = true;
     if (flushTimer) clearTimeout(flushTimer);
     if (burstTimer) clearTimeout(burstTimer);

@@ -36,4 +36,13 @@ export interface WatchStats {
   longestSliceMs: number;
   /** Queue files tracked. */
   files: number;
+  /**
+   * The warm-start snapshot: files taken from it unread, files it had that had changed (read
+   * again), and why it was not used (null when it was, or when snapshots are off).
+   */
+  snapshotTrusted: number;
+  snapshotStale: number;
+  snapshotIgnored: string | null;
+  /** Why the snapshot was not written at stop (null: written, or not asked for). */
+  snapshotSaveError: string | null;
 }

@@ -1,0 +1,231 @@
+/**
+ * The warm-start snapshot (exipick's --freeze idea): the watcher's index written on exit, so the
+ * next start on the same spool needs the listing and an lstat per file instead of a read per
+ * file. The snapshot is only a hint: snapshot-trust.ts takes an entry from it only when the
+ * file's (and its defer log's) device, inode, size, mode, mtime and ctime still match.
+ *
+ * File: `$POSTQ_SNAPSHOT`, else `$XDG_STATE_HOME/postq/index-<sha of the spool path>.snapshot`
+ * (default ~/.local/state/postq/; POSTQ_SNAPSHOT=off turns snapshots off). Mode 0600 in a 0700
+ * directory: it holds senders, recipients and subjects. Written whole to a new file beside it
+ * (O_EXCL|O_NOFOLLOW), fsync'd and renamed over the old one: a reader sees the old snapshot or
+ * the new one, never half of one.
+ *
+ * Contract: loadSnapshot() never throws and never hands back a snapshot that is not ours: not
+ * a regular file (a symlink is not followed), another owner, a mode other than 0600, a bad
+ * magic, checksum or shape, another format or postq version, another spool (path, device or
+ * inode of the queue directory) or another layout (hash settings, empty address) all give
+ * `{ snapshot: null, ignored: why }`. saveSnapshot() returns null or why it did not write
+ * (the caller may show it; the console goes on either way).
+ */
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { crc32 } from 'node:zlib';
+import type { QueueName } from '../domain/queue.js';
+import type { SpoolConfig } from '../config/spool-config.js';
+import type { WireReads } from './read-wire.js';
+
+/** Bumped whenever the payload's shape changes. */
+export const SNAPSHOT_FORMAT = 1;
+const MAGIC = Buffer.from('postq-index-snapshot\n', 'latin1');
+/** magic, then crc32 of the payload (4 bytes, big-endian), then the v8-serialized payload. */
+const HEADER_BYTES = MAGIC.length + 4;
+/**
+ * Numbers per file in a group's `extra`: the queue file's device (the wire carries the rest of
+ * its signature), then its defer log: kind (DEFER_NOT_READ, DEFER_ABSENT, DEFER_PRESENT) and
+ * dev, ino, size, mtimeMs, ctimeMs when present.
+ */
+export const EXTRA_WIDTH = 7;
+export const DEFER_NOT_READ = 0;
+export const DEFER_ABSENT = 1;
+export const DEFER_PRESENT = 2;
+
+/** What the snapshot is about: everything that must be equal for its entries to mean anything. */
+export interface SnapshotIdentity {
+  format: number;
+  /** postq's version: another version may parse the same bytes differently. */
+  version: string;
+  queueDirectory: string;
+  /** The queue directory's device and inode (a spool replaced under the same path is another spool). */
+  spoolDev: number;
+  spoolIno: number;
+  /** The layout settings the entries depend on (hashed paths, the empty sender's name, ...). */
+  layout: string;
+}
+
+/**
+ * The files of one directory: their reads in the read workers' wire form (read-wire.ts: numbers
+ * in one typed array, each string once), which carries the entries and all but the device of
+ * their signatures; `extra` holds EXTRA_WIDTH numbers per file.
+ */
+export interface SnapshotGroup {
+  queueName: QueueName;
+  dir: string;
+  ids: string[];
+  wire: WireReads;
+  extra: Float64Array;
+}
+
+/**
+ * A group as stored: serialized on its own, so that a start decodes one directory at a time
+ * between its lstats (time-sliced) instead of the whole spool's entries in one block.
+ */
+export interface StoredGroup {
+  queueName: QueueName;
+  dir: string;
+  blob: Uint8Array;
+}
+
+export interface SnapshotPayload extends SnapshotIdentity {
+  savedAt: number;
+  groups: StoredGroup[];
+}
+
+export function storeGroup(group: SnapshotGroup): StoredGroup {
+  return { queueName: group.queueName, dir: group.dir, blob: serialize({ ids: group.ids, wire: group.wire, extra: group.extra }) };
+}
+
+/** A stored group decoded, or null when its bytes do not decode to the expected shape. */
+export function loadGroup(stored: StoredGroup): SnapshotGroup | null {
+  let g: Omit<SnapshotGroup, 'queueName' | 'dir'>;
+  try {
+    g = deserialize(stored.blob) as typeof g;
+  } catch {
+    return null;
+  }
+  const ok = typeof g === 'object' && g !== null && Array.isArray(g.ids) && g.extra instanceof Float64Array && g.extra.length === g.ids.length * EXTRA_WIDTH &&
+    typeof g.wire === 'object' && g.wire !== null && g.wire.numbers instanceof Float64Array && Array.isArray(g.wire.strings) && Array.isArray(g.wire.objects);
+  return ok ? { queueName: stored.queueName, dir: stored.dir, ids: g.ids, wire: g.wire, extra: g.extra } : null;
+}
+
+export type SnapshotLoad = { snapshot: SnapshotPayload; ignored: null } | { snapshot: null; ignored: string };
+
+/** The snapshot file for a spool, or null when snapshots are off. */
+export function snapshotPath(queueDirectory: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const given = env.POSTQ_SNAPSHOT;
+  if (given === 'off' || given === '0') return null;
+  if (given) return given;
+  const stateHome = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  const key = createHash('sha256').update(queueDirectory).digest('hex').slice(0, 16);
+  return join(stateHome, 'postq', `index-${key}.snapshot`);
+}
+
+/** The identity a snapshot of this spool must carry, or null when the spool cannot be stat'ed. */
+export function snapshotIdentity(config: SpoolConfig, version: string): SnapshotIdentity | null {
+  let stats;
+  try {
+    stats = statSync(config.queueDirectory);
+  } catch {
+    return null;
+  }
+  const layout = JSON.stringify([config.hashQueueNames, config.hashQueueDepth, config.emptyAddress, config.duplicateFilterLimit, config.longQueueIds]);
+  return { format: SNAPSHOT_FORMAT, version, queueDirectory: config.queueDirectory, spoolDev: stats.dev, spoolIno: stats.ino, layout };
+}
+
+function sameIdentity(a: SnapshotIdentity, b: SnapshotIdentity): string | null {
+  if (a.format !== b.format) return `format ${a.format}, not ${b.format}`;
+  if (a.version !== b.version) return `written by postq ${a.version}`;
+  if (a.queueDirectory !== b.queueDirectory || a.spoolDev !== b.spoolDev || a.spoolIno !== b.spoolIno) return 'of another spool';
+  if (a.layout !== b.layout) return 'of another queue layout';
+  return null;
+}
+
+export function loadSnapshot(path: string, expected: SnapshotIdentity): SnapshotLoad {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { snapshot: null, ignored: code === 'ENOENT' ? 'none yet' : code === 'ELOOP' ? 'a symbolic link' : `cannot open: ${code}` };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { snapshot: null, ignored: 'not a regular file' };
+    if (stats.uid !== (process.geteuid?.() ?? stats.uid)) return { snapshot: null, ignored: `owned by uid ${stats.uid}` };
+    if ((stats.mode & 0o777) !== 0o600) return { snapshot: null, ignored: `mode ${(stats.mode & 0o777).toString(8)}, not 600` };
+    const bytes = Buffer.allocUnsafe(stats.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return decodeSnapshot(bytes.subarray(0, got), expected);
+  } catch (error) {
+    return { snapshot: null, ignored: `unreadable: ${(error as Error).message}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Check and decode the bytes of a snapshot file. */
+export function decodeSnapshot(bytes: Buffer, expected: SnapshotIdentity): SnapshotLoad {
+  if (bytes.length < HEADER_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return { snapshot: null, ignored: 'not a postq snapshot' };
+  const body = bytes.subarray(HEADER_BYTES);
+  if (crc32(body) !== bytes.readUInt32BE(MAGIC.length)) return { snapshot: null, ignored: 'corrupt (checksum)' };
+  let payload: SnapshotPayload;
+  try {
+    payload = deserialize(body) as SnapshotPayload;
+  } catch {
+    return { snapshot: null, ignored: 'corrupt (cannot decode)' };
+  }
+  if (!wellFormed(payload)) return { snapshot: null, ignored: 'corrupt (shape)' };
+  const why = sameIdentity(payload, expected);
+  return why ? { snapshot: null, ignored: why } : { snapshot: payload, ignored: null };
+}
+
+function wellFormed(p: SnapshotPayload): boolean {
+  if (typeof p !== 'object' || p === null || !Array.isArray(p.groups)) return false;
+  return p.groups.every((g) => typeof g === 'object' && g !== null && typeof g.queueName === 'string' && typeof g.dir === 'string' && g.blob instanceof Uint8Array);
+}
+
+/** Write the snapshot atomically, 0600; null when written, else why not. */
+export function saveSnapshot(path: string, payload: SnapshotPayload): string | null {
+  const dir = dirname(path);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const dirStats = lstatSync(dir);
+    // Another user's directory (or one others may write to) is no place for mail metadata.
+    if (!dirStats.isDirectory() || dirStats.uid !== (process.geteuid?.() ?? dirStats.uid) || (dirStats.mode & 0o022) !== 0) {
+      return `${dir} is not a directory only this user can write to`;
+    }
+  } catch (error) {
+    return `cannot create ${dir}: ${(error as Error).message}`;
+  }
+  const body = serialize(payload);
+  const header = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(header);
+  header.writeUInt32BE(crc32(body), MAGIC.length);
+  const tmp = `${path}.${process.pid}.tmp`;
+  let fd: number | null = null;
+  try {
+    // A temp file left by a killed run with this pid (unlink removes a link, never its target).
+    unlinkSync(tmp);
+  } catch {
+    // None: the usual case.
+  }
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    writeAll(fd, header);
+    writeAll(fd, body);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
+    renameSync(tmp, path);
+    return null;
+  } catch (error) {
+    if (fd !== null) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Not created, or already renamed.
+    }
+    return `cannot write ${path}: ${(error as Error).message}`;
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+}

@@ -1,0 +1,163 @@
+/**
+ * Between the watcher's index and its snapshot (index-snapshot.ts). captureSnapshot() turns the
+ * index into a payload at exit: every tracked file, per directory, in the read workers' wire
+ * form (entry and signature), plus its device and its defer log's full signature (one lstat per
+ * log at exit, kept only when its ctime is still the one read). SnapshotTrust answers, for a
+ * file listed on the next start, the entry to use without reading the file: only when an lstat
+ * of the file now gives the same device, inode, size, mode, mtime and ctime, and its defer log
+ * is the same file unchanged (or still absent).
+ *
+ * Contract: trust is per file and never guessed: anything that does not match exactly (a file
+ * rewritten in place, replaced under the same name, moved to another queue, a log that
+ * appeared, changed or went) gives null and the caller reads the file. Nothing here throws: an
+ * lstat error or a group that does not decode is "not trusted". Files whose defer log was read
+ * without fstat and not yet settled by a reconcile are left out of the snapshot.
+ */
+import { lstatSync, type Stats } from 'node:fs';
+import type { QueueName } from '../domain/queue.js';
+import type { SpoolConfig } from '../config/spool-config.js';
+import { queuePath } from '../config/spool-config.js';
+import { DEFER_ABSENT, DEFER_NOT_READ, DEFER_PRESENT, EXTRA_WIDTH, loadGroup, storeGroup, type SnapshotGroup, type SnapshotIdentity, type SnapshotPayload } from './index-snapshot.js';
+import { topOf } from './list-tree.js';
+import type { EntryRead } from './read-entry.js';
+import { decodeReads, encodeReads } from './read-wire.js';
+import { inSpool } from './safe-file.js';
+import type { SpoolIndex } from './spool-index.js';
+
+function lstatOrNull(abs: string): Stats | null {
+  try {
+    return lstatSync(abs, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+interface GroupDraft {
+  queueName: QueueName;
+  ids: string[];
+  reads: EntryRead[];
+  extra: number[];
+}
+
+/** The index as a snapshot payload (an lstat of each defer log and queue directory; no queue file is touched). */
+export function captureSnapshot(config: SpoolConfig, index: SpoolIndex, identity: SnapshotIdentity): SnapshotPayload {
+  const root = config.queueDirectory;
+  const queueDevs = new Map<string, number | null>();
+  const devOf = (queue: string) => {
+    if (!queueDevs.has(queue)) queueDevs.set(queue, lstatOrNull(inSpool(root, queue))?.dev ?? null);
+    return queueDevs.get(queue)!;
+  };
+  const drafts = new Map<string, GroupDraft>();
+  for (const [rel, tracked] of index.files) {
+    // Files live on their queue directory's device (a hash directory is no mount point in Postfix).
+    const dev = devOf(topOf(rel));
+    if (dev === null) continue;
+    const sig = index.deferSigs.get(tracked.queueId);
+    let defer: number[];
+    if (sig === undefined) defer = [DEFER_NOT_READ, 0, 0, 0, 0, 0];
+    else if (sig === null) defer = [DEFER_ABSENT, 0, 0, 0, 0, 0];
+    else {
+      // A negative signature: read without fstat and not yet settled; the next start reads it.
+      if (sig < 0) continue;
+      const log = lstatOrNull(inSpool(root, queuePath(config, 'defer', tracked.queueId)));
+      if (!log?.isFile() || log.ctimeMs !== sig) continue;
+      defer = [DEFER_PRESENT, log.dev, log.ino, log.size, log.mtimeMs, log.ctimeMs];
+    }
+    const slash = rel.lastIndexOf('/');
+    const dir = rel.slice(0, slash);
+    let draft = drafts.get(dir);
+    if (!draft) drafts.set(dir, (draft = { queueName: tracked.queueName, ids: [], reads: [], extra: [] }));
+    draft.ids.push(tracked.queueId);
+    const fileSig = { ino: tracked.ino, size: tracked.size, mode: tracked.mode, mtimeMs: tracked.mtimeMs, ctimeMs: tracked.ctimeMs };
+    draft.reads.push({ entry: tracked.entry, sig: fileSig, deferRead: sig !== undefined, deferSig: sig ?? null });
+    draft.extra.push(dev, ...defer);
+  }
+  const groups: SnapshotGroup[] = [];
+  for (const [dir, d] of drafts) {
+    const slice = { queueName: d.queueName, dir, ids: d.ids };
+    groups.push({ ...slice, wire: encodeReads(d.reads, slice), extra: Float64Array.from(d.extra) });
+  }
+  return { ...identity, savedAt: Date.now(), groups: groups.map(storeGroup) };
+}
+
+/** A group decoded for use: its reads and where each id is in it. */
+interface OpenGroup {
+  group: SnapshotGroup;
+  reads: Array<EntryRead | null>;
+  at: Map<string, number>;
+}
+
+export class SnapshotTrust {
+  /** Group index by directory. */
+  private readonly byDir = new Map<string, number>();
+  /** Groups decoded on first use (null: did not decode). */
+  private readonly open = new Map<number, OpenGroup | null>();
+  /** Files taken from the snapshot, and files it had that had changed (for stats and tests). */
+  trusted = 0;
+  stale = 0;
+
+  constructor(
+    private readonly config: SpoolConfig,
+    private readonly payload: SnapshotPayload,
+    /** The index's intern table: each distinct delay reason of a group is interned once. */
+    private readonly intern: (s: string) => string,
+  ) {
+    payload.groups.forEach((g, gi) => this.byDir.set(g.dir, gi));
+  }
+
+  /** The snapshot's entry for a listed file when nothing about it changed, else null. Its reasons are interned. */
+  take(rel: string, queueId: string): EntryRead | null {
+    const gi = this.byDir.get(rel.slice(0, rel.length - queueId.length - 1));
+    if (gi === undefined) return null;
+    const group = this.group(gi);
+    const i = group?.at.get(queueId);
+    if (group == null || i === undefined) return null;
+    const read = this.check(group, i, rel, queueId);
+    if (read) this.trusted++;
+    else this.stale++;
+    return read;
+  }
+
+  private group(gi: number): OpenGroup | null {
+    if (!this.open.has(gi)) {
+      const stored = this.payload.groups[gi]!;
+      let opened: OpenGroup | null = null;
+      const group = loadGroup(stored);
+      try {
+        const reads = group ? decodeReads(group.wire, group, this.intern) : null;
+        if (group && reads && reads.length === group.ids.length) {
+          opened = { group, reads, at: new Map(group.ids.map((id, i) => [id, i])) };
+        }
+      } catch {
+        opened = null;
+      }
+      this.open.set(gi, opened);
+      // The bytes and the wire form are not needed again: let them go while the rest is read.
+      stored.blob = new Uint8Array(0);
+      if (group) group.wire = { numbers: new Float64Array(0), strings: [], objects: [] };
+    }
+    return this.open.get(gi)!;
+  }
+
+  private check(open: OpenGroup, i: number, rel: string, queueId: string): EntryRead | null {
+    const root = this.config.queueDirectory;
+    const read = open.reads[i];
+    if (!read || read.entry.queueId !== queueId || read.entry.path !== rel) return null;
+    const x = open.group.extra;
+    const f = i * EXTRA_WIDTH;
+    const s = read.sig;
+    const stats = lstatOrNull(inSpool(root, rel));
+    if (!stats || stats.dev !== x[f] || stats.ino !== s.ino || stats.size !== s.size || stats.mode !== s.mode || stats.mtimeMs !== s.mtimeMs || stats.ctimeMs !== s.ctimeMs) return null;
+    const kind = x[f + 1];
+    if (kind !== DEFER_NOT_READ) {
+      const log = lstatOrNull(inSpool(root, queuePath(this.config, 'defer', queueId)));
+      if (kind === DEFER_ABSENT) {
+        // The reader takes no log for anything but a regular file: still none.
+        if (log?.isFile()) return null;
+      } else if (kind === DEFER_PRESENT) {
+        if (!log?.isFile() || log.dev !== x[f + 2] || log.ino !== x[f + 3] || log.size !== x[f + 4] || log.mtimeMs !== x[f + 5] || log.ctimeMs !== x[f + 6]) return null;
+      } else return null;
+    }
+    return read;
+  }
+}
