@@ -7,7 +7,7 @@
  * Prints a table; results are not committed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { build } from 'esbuild';
 // @ts-expect-error: a plain .mjs build script without types
@@ -35,6 +35,20 @@ for (const [entry, outfile] of [['watch-probe.ts', probe], ['mover.ts', mover]] 
   // libmime) requires Node built-ins, which an ES module bundle cannot do by itself.
   const banner = { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" };
   await build({ entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error', banner, plugins: [inlineReadWorker()] });
+}
+
+// The console-fill probe: the whole console (React, Ink) bundled as the shipped single file is.
+const fillProbe = join(workDir, 'console-fill-probe.mjs');
+{
+  const emptyDevtools = {
+    name: 'empty-devtools',
+    setup(b: import('esbuild').PluginBuild) {
+      b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'bench-empty' }));
+      b.onLoad({ filter: /.*/, namespace: 'bench-empty' }, () => ({ contents: 'export default {}; export const connectToDevTools = () => {};', loader: 'js' }));
+    },
+  };
+  const banner = { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" };
+  await build({ entryPoints: [fileURLToPath(new URL('./console-fill-probe.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: fillProbe, logLevel: 'error', banner, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [emptyDevtools, inlineReadWorker()] });
 }
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -77,11 +91,16 @@ interface Probe {
   burstRunQueueWaitMs?: number;
   stats?: Record<string, number>;
   processWallMs: number;
+  snapshotTrusted?: number;
+  snapshotStale?: number;
+  snapshotIgnored?: string | null;
+  stopMs?: number;
+  indexDoneSinceProcessStartMs?: number;
 }
 
-function runProbe(spool: string, phase: 'index' | 'full'): Probe {
+function runProbe(spool: string, phase: 'index' | 'full', env: NodeJS.ProcessEnv = {}): Probe {
   const t = performance.now();
-  const out = execFileSync(process.execPath, [probe, spool, phase, mover], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, [probe, spool, phase, mover], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const result = JSON.parse(out.trim().split('\n').at(-1)!) as Probe;
   result.processWallMs = performance.now() - t;
   return result;
@@ -101,6 +120,8 @@ const cat: number[] = [];
 const listJson: number[] = [];
 const listRss: number[] = [];
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// BENCH_WATCH=warm,fill (default both): the warm-start and console-fill rows of the watcher table.
+const tablesWanted = new Set((process.env.BENCH_WATCH ?? 'warm,fill').split(','));
 if (!existsSync(CLI)) throw new Error('bench: build first (npm run build): the list rows run dist/cli.js');
 for (let i = 0; i < runs; i++) {
   log(`run ${i + 1}/${runs}: postqueue -j, cat, postq index ...`);
@@ -116,8 +137,39 @@ for (let i = 0; i < runs; i++) {
   postq.push(runProbe(spool.spool, 'index'));
   if (postq.at(-1)!.entries !== messages) log(`warning: postq indexed ${postq.at(-1)!.entries} of ${messages}`);
 }
-log('latency and idle run (10 s idle, 20 single moves, a 5,000-move burst from another process) ...');
-const live = runProbe(spool.spool, 'full');
+// Warm start: one run reads the spool and saves its snapshot at stop, the next ones start from
+// it (listing + lstat per file), each beside a postqueue -j run.
+const snapshotFile = join(workDir, 'warm-start.snapshot');
+rmSync(snapshotFile, { force: true });
+const warm: Probe[] = [];
+const warmPostqueue: number[] = [];
+let priming: Probe | null = null;
+if (tablesWanted.has('warm')) {
+  log('warm start: a priming run saves the snapshot ...');
+  priming = runProbe(spool.spool, 'index', { POSTQ_SNAPSHOT: snapshotFile });
+}
+const snapshotBytes = existsSync(snapshotFile) ? statSync(snapshotFile).size : null;
+for (let i = 0; priming && i < runs; i++) {
+  log(`warm start ${i + 1}/${runs}: postqueue -j, postq from the snapshot ...`);
+  if (spool.configDir) warmPostqueue.push(wall('postqueue', ['-c', spool.configDir, '-j']));
+  warm.push(runProbe(spool.spool, 'index', { POSTQ_SNAPSHOT: snapshotFile }));
+}
+// The console from process start to every row on screen, beside the watcher alone (process
+// start to the end of its index), alternating; then one run with keys pressed during the fill.
+interface Fill { indexDoneMs: number; filledMs: number; frameMs: number | null; entries: number; listed: number; keyLatencyMs: number[]; maxRssBytes: number }
+const runFill = (mode: 'fill' | 'keys'): Fill => JSON.parse(execFileSync(process.execPath, [fillProbe, spool.spool, fileURLToPath(new URL('../themes/default.json', import.meta.url)), mode], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POSTQ_SNAPSHOT: 'off' } }).trim().split('\n').at(-1)!) as Fill;
+const fills: Fill[] = [];
+const fillIndex: Probe[] = [];
+if (tablesWanted.has('fill')) {
+  for (let i = 0; i < runs; i++) {
+    log(`console fill ${i + 1}/${runs}: the console, then the watcher alone ...`);
+    fills.push(runFill('fill'));
+    fillIndex.push(runProbe(spool.spool, 'index'));
+  }
+  log('console fill with keys every 33 ms ...');
+  fills.push(runFill('keys'));
+}
+const live: Probe = process.env.BENCH_LIVE === '0' ? ({ ...postq[0]!, singleLatencyMs: [], burstLatencyMs: [] } as Probe) : (log('latency and idle run (10 s idle, 20 single moves, a 5,000-move burst from another process) ...'), runProbe(spool.spool, 'full'));
 
 const indexMs = median(postq.map((p) => p.indexMs));
 const postqueueMs = median(postqueue);
@@ -147,6 +199,31 @@ const rows: Row[] = [
   { metric: 'watcher CPU for the burst', value: ms(live.burstCpuMs), baseline: `${ms(live.burstRunQueueWaitMs)} waiting for a CPU` },
   { metric: 'idle CPU over 10 s, nothing moving', value: pct(live.idleCpuPercent), baseline: `${live.reconcilesDuringIdle} reconciles`, goal: '< 1 %', ok: (live.idleCpuPercent ?? 100) < 1 },
 ];
+const warmMs = median(warm.map((p) => p.indexMs));
+const warmPq = median(warmPostqueue);
+if (warm.length > 0) rows.push(
+  { metric: `warm start from the snapshot, ${messages} msgs, vs postqueue -j`, value: ms(warmMs), baseline: spool.configDir ? `${ms(warmPq)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(warmMs, warmPq), goal: '<= 0.3', ok: spool.configDir ? (ratioOf(warmMs, warmPq) ?? 99) <= 0.3 : undefined },
+  { metric: 'warm start vs the cold index (same run)', value: ms(warmMs), baseline: `${ms(indexMs)} cold index`, ratio: ratioOf(warmMs, indexMs) },
+  { metric: 'warm start: files taken from the snapshot unread', value: `${warm.at(-1)!.snapshotTrusted} of ${warm.at(-1)!.entries}`, baseline: `${warm.at(-1)!.snapshotStale} stale; ${warm.at(-1)!.snapshotIgnored ?? 'used'}` },
+  { metric: 'warm start peak RSS', value: mb(Math.max(...warm.map((p) => p.maxRssBytes))), baseline: `${mb(rss)} cold`, goal: '<= 250 MiB', ok: Math.max(...warm.map((p) => p.maxRssBytes)) <= 250 * 2 ** 20 },
+  { metric: 'snapshot save at stop (lstat of each defer log, encode, fsync, rename)', value: ms(priming?.stopMs), baseline: snapshotBytes === null ? 'not written' : `${(snapshotBytes / 2 ** 20).toFixed(1)} MiB file` },
+);
+if (fills.length > 0) {
+  const plain = fills.slice(0, -1);
+  const withKeys = fills.at(-1)!;
+  const fillMs = median(plain.map((f) => f.frameMs ?? Number.NaN));
+  const aloneMs = median(fillIndex.map((p) => p.indexDoneSinceProcessStartMs ?? Number.NaN));
+  const fillRss = Math.max(...fills.map((f) => f.maxRssBytes));
+  const keyP99 = percentile(withKeys.keyLatencyMs, 99);
+  rows.push(
+    { metric: `console: process start to every row on screen, ${messages} msgs, vs the watcher alone`, value: ms(fillMs), baseline: `${ms(aloneMs)} watcher index (process start to done)`, ratio: ratioOf(fillMs, aloneMs), goal: '<= 1.2', ok: (ratioOf(fillMs, aloneMs) ?? 99) <= 1.2 },
+    { metric: 'console fill: store complete -> frame drawn (median)', value: ms(median(plain.map((f) => (f.frameMs ?? Number.NaN) - f.filledMs))), baseline: `index done -> store complete ${ms(median(plain.map((f) => f.filledMs - f.indexDoneMs)))}` },
+    { metric: `console peak RSS with ${messages} messages`, value: mb(fillRss), baseline: '', goal: '<= 250 MiB', ok: fillRss <= 250 * 2 ** 20 },
+    { metric: `key -> frame during the fill, p50 / p99 (${withKeys.keyLatencyMs.length} keys, one per 33 ms)`, value: `${ms(percentile(withKeys.keyLatencyMs, 50))} / ${ms(keyP99)}`, baseline: `max ${ms(Math.max(...withKeys.keyLatencyMs))}; fill with keys ${ms(withKeys.frameMs)}`, goal: 'p99 <= 50 ms', ok: keyP99 !== null && keyP99 <= 50 },
+  );
+  console.log(`console fill runs ms: ${plain.map((f) => (f.frameMs ?? Number.NaN).toFixed(0)).join(', ')}; watcher alone ms: ${fillIndex.map((p) => (p.indexDoneSinceProcessStartMs ?? Number.NaN).toFixed(0)).join(', ')}`);
+}
+if (warm.length === warmPostqueue.length) console.log(`paired ratios warm start/postqueue per run: ${warm.map((p, i) => (p.indexMs / warmPostqueue[i]!).toFixed(2)).join(', ')}`);
 // Scale: the same index on a larger spool (BENCH_SCALE_SPOOL, BENCH_SCALE_MESSAGES), per message.
 const scaleSpool = process.env.BENCH_SCALE_SPOOL;
 if (scaleSpool) {
@@ -171,19 +248,27 @@ console.log(`watcher stats after the burst: ${JSON.stringify(live.stats)}`);
 
 // The console's rows (key press to frame, bytes per cursor move, keys during a burst), in the
 // same run and on the same machine.
-console.log('');
-printTable(`postq console rendering, ${messages} messages`, await runConsoleBench(messages));
+// BENCH_TABLES=console,stats,log,fleet (the default: all) picks the tables after the watcher's.
+const tables = new Set((process.env.BENCH_TABLES ?? 'console,stats,log,fleet').split(','));
+if (tables.has('console')) {
+  console.log('');
+  printTable(`postq console rendering, ${messages} messages`, await runConsoleBench(messages));
+}
 
 // postq stats --watch between changes: the monitoring output's cost at rest.
-console.log('');
-printTable('postq stats --watch', await runStatsBench(workDir, spool.spool, messages, log));
+if (tables.has('stats')) {
+  console.log('');
+  printTable('postq stats --watch', await runStatsBench(workDir, spool.spool, messages, log));
+}
 
 // The log trail: one id's trail in a 1 GiB log against grep -F, and the live tail at rest.
-console.log('');
-printTable('postq log trail', await runLogBench(workDir, log));
+if (tables.has('log')) {
+  console.log('');
+  printTable('postq log trail', await runLogBench(workDir, log));
+}
 
 // The fleet: many targets' links merged into one store (BENCH_FLEET=0 skips it).
-if (process.env.BENCH_FLEET !== '0') {
+if (tables.has('fleet') && process.env.BENCH_FLEET !== '0') {
   console.log('');
   printTable('postq fleet (links to local serve --stdio, merged)', await runFleetBench(workDir, mover, log));
 }

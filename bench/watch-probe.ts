@@ -64,6 +64,7 @@ const wait0 = runQueueWaitMs();
 await watcher.start();
 const result: Record<string, unknown> = {
   indexMs: performance.now() - t0,
+  indexDoneSinceProcessStartMs: performance.now(),
   firstCountsMs: countsAt === null ? null : countsAt - t0,
   firstCountsSinceProcessStartMs: countsAt,
   indexCpuMs: cpuMs() - cpu0,
