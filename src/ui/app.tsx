@@ -17,7 +17,7 @@ import { selectLevels } from '../store/thresholds.js';
 import { layoutColumns } from './columns.js';
 import { hostColumnWidth, idColumnWidth } from './id-width.js';
 import { computeLayout, MIN_COLUMNS, MIN_ROWS } from './layout.js';
-import { handleKey, currentMode } from './key-handler.js';
+import { handleKeys, currentMode } from './key-handler.js';
 import { keyNamesOf, type BindingContext } from './keymap.js';
 import type { MessageLoader } from './message-document.js';
 import type { LogTrails } from '../logs/trail-service.js';
@@ -218,8 +218,8 @@ export function App(props: AppProps): React.ReactElement {
         // Between frames and without moving the cursor: no repaint needed.
         copy: (text: string) => void stdout.write(osc52(text)),
       };
-      // A paste in the filter line arrives as one string: keep it whole (spaces included).
-      for (const name of keyNamesOf(input, key)) handleKey(name, deps);
+      // A paste in the filter line arrives as one string: keep it whole (spaces included), parse it once.
+      handleKeys(keyNamesOf(input, key), deps);
     },
     { isActive: isRawModeSupported === true },
   );

@@ -59,6 +59,37 @@ const QUEUE_KEYS: Record<string, QueueName | 'all'> = {
 const isText = (name: string) => name === 'space' || [...name].length === 1;
 const textOf = (name: string) => (name === 'space' ? ' ' : name);
 
+// Filters apply as typed; a draft that does not parse applies the filter from before `/`.
+function editDraft(draft: string, deps: KeyDeps): void {
+  deps.ui.setState({ draft });
+  deps.store.getState().setFilterText(draft, deps.ui.getState().draftBefore);
+}
+
+function typeText(mode: 'filter' | 'search', text: string, deps: KeyDeps): void {
+  const u = deps.ui.getState();
+  if (mode === 'search') return void deps.ui.setState({ paneSearch: (u.paneSearch ?? '') + text });
+  editDraft((u.draft ?? '') + text, deps);
+}
+
+/**
+ * The key names of one input chunk. A run of text typed into the filter line or the pane's
+ * search (a paste arrives as one chunk) is added at once: the filter is parsed once per chunk,
+ * not once per character (a 25k-character paste was 25k parses of ever longer text, minutes).
+ */
+export function handleKeys(names: readonly string[], deps: KeyDeps): void {
+  let i = 0;
+  while (i < names.length) {
+    const mode = currentMode(deps.store, deps.ui);
+    if ((mode === 'filter' || mode === 'search') && isText(names[i]!)) {
+      let text = '';
+      while (i < names.length && isText(names[i]!)) text += textOf(names[i++]!);
+      typeText(mode, text, deps);
+    } else {
+      handleKey(names[i++]!, deps);
+    }
+  }
+}
+
 /** Handle one key press (a normalised key name). */
 export function handleKey(name: string, deps: KeyDeps): void {
   const { store, ui } = deps;
@@ -66,13 +97,7 @@ export function handleKey(name: string, deps: KeyDeps): void {
   const u = ui.getState();
   const mode = currentMode(store, ui);
 
-  // Filters apply as typed; a draft that does not parse applies the filter from before `/`.
-  const editDraft = (draft: string) => {
-    ui.setState({ draft });
-    s.setFilterText(draft, u.draftBefore);
-  };
-  if (mode === 'filter' && isText(name)) return editDraft((u.draft ?? '') + textOf(name));
-  if (mode === 'search' && isText(name)) return void ui.setState({ paneSearch: (u.paneSearch ?? '') + textOf(name) });
+  if ((mode === 'filter' || mode === 'search') && isText(name)) return typeText(mode, textOf(name), deps);
   if (mode === 'confirm' && s.confirmation?.requireWord) {
     if (isText(name) && name !== 'space') return void ui.setState({ typed: u.typed + name });
     if (name === 'backspace') return void ui.setState({ typed: u.typed.slice(0, -1) });
@@ -275,8 +300,8 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'filter.cancel':
       s.setFilterText(u.draftBefore);
       return void ui.setState({ draft: null });
-    case 'filter.backspace': return editDraft([...(u.draft ?? '')].slice(0, -1).join(''));
-    case 'filter.clearLine': return editDraft('');
+    case 'filter.backspace': return editDraft([...(u.draft ?? '')].slice(0, -1).join(''), deps);
+    case 'filter.clearLine': return editDraft('', deps);
     case 'confirm.yes': return void s.confirmAction();
     case 'confirm.no':
       ui.setState({ typed: '' });

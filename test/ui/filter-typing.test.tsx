@@ -57,4 +57,28 @@ describe('filter typing', () => {
     expect(h.store.getState().filterError).toBeNull();
     expect(shown()).toBe(far);
   });
+
+  it('a 25,000-character paste is parsed once for the chunk, not once per character', async () => {
+    h = await mountConsole(copy.spool, { columns: 100, rows: 24 });
+    const words: string[] = [];
+    for (let i = 0; words.join(' ').length < 25_000; i++) words.push(`subject:w${i}`);
+    const paste = words.join(' ').slice(0, 25_000).replace(/[ :]+$/, '');
+    expect(paste.length).toBeGreaterThan(24_900);
+    // setFilterText is where the text is compiled (parsed); count the calls around it.
+    const real = h.store.getState().setFilterText;
+    let parses = 0;
+    h.store.setState({ setFilterText: (text, fallback) => (parses++, real(text, fallback)) });
+    await h.press('view.filter');
+    const before = parses;
+    await h.type(paste);
+    expect(parses - before).toBe(1);
+    expect(h.ui.getState().draft).toBe(paste);
+    expect(h.store.getState().filterText).toBe(paste);
+    expect(h.store.getState().filterError).toBeNull();
+    expect(shown()).toBe(0);
+    // Typing goes on a key at a time after it, each key one parse.
+    await h.type('x');
+    expect(parses - before).toBe(2);
+    expect(h.ui.getState().draft).toBe(`${paste}x`);
+  });
 });
