@@ -41,6 +41,7 @@ import { renderConsole } from '../ui/render-console.js';
 import { shareInkOutputCaches } from '../ui/ink-output-cache.js';
 import { createThemeSource, type ThemeSource } from '../ui/theme-context.js';
 import { createBatchGate, type BatchGate } from '../ui/batch-gate.js';
+import { createUiStore } from '../ui/ui-state.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import { startDebugStats } from './debug-stats.js';
 import { chooseBackend } from './choose-backend.js';
@@ -85,6 +86,8 @@ export interface StartConsoleOptions {
   thresholds?: HealthThresholds;
   /** Warning and critical levels of counts and ages (--threshold, --thresholds, the default file). */
   queueThresholds?: Thresholds;
+  /** Start in the monitor view (--monitor): sparklines and top reasons, no list. */
+  monitor?: boolean;
 }
 
 /** Why the console cannot run on this terminal, or null. */
@@ -206,8 +209,10 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   // POSTQ_DEBUG_STATS: the soak harness's view of the process (off by default).
   const debug = startDebugStats(env, stdout, () => store.getState().entries.size, { inkOutputCaches });
   const onKey = debug ? () => (debug.noteKey(), gate.noteKey()) : gate.noteKey;
+  const ui = createUiStore();
+  if (options.monitor) ui.setState({ overlay: 'monitor' });
   const running = renderConsole({
-    app: { onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a) },
+    app: { ui, onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a) },
     stdout,
     stdin,
     stderr,
@@ -243,6 +248,7 @@ export interface ConsoleFlags {
   'stuck-after'?: string | undefined;
   threshold?: string[] | undefined;
   thresholds?: string | undefined;
+  monitor?: boolean | undefined;
 }
 
 /** --stuck-after SECONDS: when an incoming 0600 file or a maildrop message counts as stuck. */
@@ -259,7 +265,7 @@ export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags
   const backend = chooseBackend(flags.backend, config);
   const thresholds = parseThresholds(flags);
   const queueThresholds = loadThresholds({ file: flags.thresholds, flags: flags.threshold });
-  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], queueThresholds, ...(thresholds ? { thresholds } : {}) };
+  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], queueThresholds, monitor: !!flags.monitor, ...(thresholds ? { thresholds } : {}) };
   if (!flags.pick) return startConsole(options);
   // --pick: the marked ids go to stdout on `q`; the console draws on the terminal instead.
   const { drawingTerminal, formatPicked } = await import('./pick.js');

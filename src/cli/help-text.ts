@@ -28,6 +28,7 @@ export const COMMAND_HELP: Record<string, string> = {
   --theme NAME         a theme from themes/ or $XDG_CONFIG_HOME/postq/themes
   --no-alt-screen      draw in the normal screen, not the alternate one
   --pick               on q, print the marked ids, one a line
+  --monitor            start in the monitor view (sparklines, top reasons; a list key opens the list)
   --stuck-after SECS   how long an incoming 0600 file or a maildrop message may wait
   --threshold Q.K=W:C  amber/red levels: Q a queue or total, K count or age (deferred.count=1000:5000, total.age=4h:2d)
   --thresholds FILE    levels from a JSON file (default $XDG_CONFIG_HOME/postq/thresholds.json)

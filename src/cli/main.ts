@@ -18,8 +18,9 @@ export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
 
 const USAGE = `usage:
   postq [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct] [--read-only] [--theme NAME] [--no-alt-screen]
-        [--pick] [--stuck-after SECONDS] [--threshold Q.KIND=WARN:CRIT]... [--thresholds FILE]
-                                                                    open the console (--pick: print the marked ids on q)
+        [--pick] [--monitor] [--stuck-after SECONDS] [--threshold Q.KIND=WARN:CRIT]... [--thresholds FILE]
+                                                                    open the console (--pick: print the marked ids on q;
+                                                                    --monitor: sparklines and top reasons, no list)
   postq list [--json] [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq count [--all] [--queue NAME[,NAME...]] [--filter EXPR] [--spool DIR | -c CONFIG_DIR]
   postq top [--by reason|domain|sender|sasl|client] [--queue Q] [--filter EXPR] [--json] [--limit N] [--spool DIR | -c CONFIG_DIR]
@@ -230,6 +231,7 @@ async function dispatch(argv: string[]): Promise<number> {
       'stuck-after': { type: 'string' },
       threshold: { type: 'string', multiple: true },
       thresholds: { type: 'string' },
+      monitor: { type: 'boolean' },
     });
     if (values.help) return out(COMMAND_HELP['console']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);

@@ -38,7 +38,12 @@ import { GroupsView } from './components/groups-view.js';
 import { currentGroups } from './groups-query.js';
 import { osc52 } from './clipboard.js';
 import { DetailLine } from './components/detail-line.js';
-import { TrendsPanel } from './components/trends-panel.js';
+import { MonitorView } from './components/monitor-view.js';
+import { selectGroups } from '../store/groupings.js';
+import { QUEUE_NAMES } from '../domain/queue.js';
+
+/** The monitor's reasons: every queue but corrupt, as the why view reads all queues. */
+const REASON_QUEUES = QUEUE_NAMES.filter((q) => q !== 'corrupt');
 
 export interface AppProps {
   store: ConsoleStore;
@@ -107,7 +112,8 @@ export function App(props: AppProps): React.ReactElement {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { columns, rows } = useTerminalSize();
-  const layout = computeLayout(columns, rows);
+  const monitorOn = useStore(ui, (u) => u.overlay === 'monitor');
+  const layout = computeLayout(columns, rows, monitorOn);
   const width = columns;
 
   const state = useStore(store, (s) => s);
@@ -244,7 +250,7 @@ export function App(props: AppProps): React.ReactElement {
     const { rows: groupRows, title } = currentGroups(state, uiState);
     body = <GroupsView rows={groupRows} title={title} width={width} height={layout.bodyHeight} cursor={uiState.groupsCursor} raw={uiState.groupsRaw} now={now} />;
   } else if (uiState.overlay === 'monitor') {
-    body = <TrendsPanel trends={trends} width={width} height={layout.bodyHeight} levels={levels} />;
+    body = <MonitorView trends={trends} reasons={selectGroups(state, 'reason', REASON_QUEUES)} width={width} height={layout.bodyHeight} levels={levels} />;
   } else if (uiState.overlay === 'shape') {
     const { shape, title } = currentShape(state, uiState.shapeBy);
     body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} cursor={uiState.shapeCursor} />;
@@ -259,12 +265,12 @@ export function App(props: AppProps): React.ReactElement {
         <HeaderM host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
           readOnly={state.readOnlyReason !== null} readOnlyReason={state.readOnlyReason} now={now} width={width} compact={layout.compact}
           health={health} activeLimit={state.limits.activeLimit} levels={levels} />
-        <CrumbsM queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
+        {layout.crumbLines === 0 ? null : <CrumbsM queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
           draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
-          sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} />
+          sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} />}
         {body}
         {layout.detailLines > 0 ? <DetailM entry={selectCursorEntry(state)} now={now} width={width} /> : null}
-        <BottomM flash={state.flash} note={note} hints={hints} width={width} compact={layout.compact} />
+        <BottomM flash={state.flash} note={note} hints={hints} width={width} compact={layout.bottomLines === 1} />
       </Box>
     </ThemeContext.Provider>
   );
