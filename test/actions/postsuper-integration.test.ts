@@ -100,11 +100,16 @@ describe('postq ACTION (built CLI) on a real Postfix', { timeout: 300_000 }, () 
     );
     expect(entries.some((e) => e.queue_id === id)).toBe(false);
     expect(entries.filter((e) => e.sender === 'm2@sender.example')).toHaveLength(1);
+    // Let the flush settle (nothing left in active/ or incoming/): the tests below compare
+    // postqueue -j before and after, which a retry still in flight would change.
+    await pf.waitForQueue((list) => list.every((e) => e.queue_name === 'deferred' || e.queue_name === 'hold'), { what: 'the flush settled', timeoutMs: 120_000 });
   });
 
-  it('delete with --filter removes only the matches, and their defer logs', () => {
+  it('delete with --filter removes only the matches, and their defer logs', async () => {
     const id = ids.get('m3@sender.example')!;
-    expect(onDisk('defer', id)).toBe(true);
+    // The flush above retries every message: qmgr takes m3 into active/ and removes its defer
+    // log until the new attempt defers it again. Wait for that, or the check races qmgr.
+    await waitFor(() => queueOf(id) === 'deferred' && onDisk('defer', id), { what: 'm3 deferred again with its defer log', timeoutMs: 120_000 });
     const before = pf.postqueueJson().length;
     const r = cli(['delete', '--filter', 'from:m3@sender', '--yes']);
     expect(r.stdout).toBe('deleted 1 of 1 message\n');
