@@ -93,6 +93,12 @@ const adaptations = {
       );
       return { contents: source, loader: 'ts' };
     });
+    // encoded-words.ts loads libmime lazily through createRequire, which esbuild cannot see
+    // into: a plain require() is bundled, and stays lazy (esbuild's __commonJS wrapper).
+    b.onLoad({ filter: /src[\\/]spool[\\/]encoded-words\.ts$/ }, (args) => {
+      const source = replaceOnce(readFileSync(args.path, 'utf8'), /requireCjs\('libmime'\)/, "require('libmime')", 'the lazy libmime require of encoded-words.ts');
+      return { contents: source, loader: 'ts' };
+    });
   },
 };
 

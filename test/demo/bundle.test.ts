@@ -58,6 +58,8 @@ describe('the single-file bundle', () => {
       expect(mine.stdout.length).toBeGreaterThan(1000);
       expect(mine.stdout).toBe(reference.stdout);
     }
+    // libmime is required lazily (src/spool/encoded-words.ts): the bundle must carry it still.
+    expect(runBundle(['list', '--json', '--all', '--spool', copy.spool]).stdout).toContain('"subject": "Grüße aus Köln');
   });
 
   it('runs the console: the demo with an embedded theme comes up, and q leaves nothing behind', { timeout: 150_000 }, async () => {
