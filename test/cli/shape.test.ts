@@ -1,6 +1,6 @@
 /**
  * `postq shape` against Postfix's own qshape (Debian's /usr/sbin/qshape, run on the same
- * spool at the same moment): on the corpus and on a 10,000-message spool made by
+ * spool at the same moment): on the corpus and on a 2,000-message spool made by
  * ../shared/tools/make-bigspool.sh from real Postfix queue files. The heading and TOTAL lines
  * must be equal byte for byte, the domain lines equal as a set, and in the same order of
  * counts (qshape breaks ties between equal counts and lengths in Perl's hash order).
@@ -25,7 +25,7 @@ beforeAll(() => {
   mkdirSync(corpusEtc);
   writeFileSync(join(corpusEtc, 'main.cf'), `queue_directory = ${corpus.spool}\n`);
   writeFileSync(join(corpusEtc, 'master.cf'), '');
-  const made = spawnSync(join(REPO_ROOT, '../shared/tools/make-bigspool.sh'), [join(work, 'big'), '10000', '--no-verify', '--templates', join(work, 'templates')], { encoding: 'utf8', timeout: 240_000 });
+  const made = spawnSync(join(REPO_ROOT, '../shared/tools/make-bigspool.sh'), [join(work, 'big'), '2000', '--no-verify', '--templates', join(work, 'templates')], { encoding: 'utf8', timeout: 240_000 });
   if (made.status !== 0) throw new Error(`make-bigspool.sh: ${made.stderr}`);
   bigEtc = join(work, 'big-etc');
 }, 300_000);
@@ -63,7 +63,7 @@ describe('postq shape equals qshape', () => {
     expect(compare(corpusEtc, args)).toBeGreaterThan(2);
   });
 
-  it.each([[[]], [['-s', 'deferred']], [['hold', 'incoming', 'active', 'deferred']]])('10,000 messages: qshape %j', (args) => {
+  it.each([[[]], [['-s', 'deferred']], [['hold', 'incoming', 'active', 'deferred']]])('2,000 messages: qshape %j', (args) => {
     expect(compare(bigEtc, args)).toBeGreaterThan(3);
   });
 });

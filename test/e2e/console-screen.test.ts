@@ -79,7 +79,10 @@ describe('C-l', () => {
     await pane.waitUntil((s) => (s.match(/JUNK-/g) ?? []).length === 3, 'junk on screen');
     pane.send(pressSequence('view.repaint'));
     // The clear lands before the redraw: wait for the frame, not only for the junk to go.
-    const after = await pane.waitUntil((s) => !s.includes('JUNK-') && /^> \w/m.test(s) && s.split('\n').slice(0, 23).join('\n') === before.split('\n').slice(0, 23).join('\n'), 'junk gone, the frame redrawn');
-    expect(after.split('\n').slice(0, 23)).toEqual(before.split('\n').slice(0, 23));
+    // The first line is left out: its health alerts follow the clock (an incoming file copied
+    // with its old mtime becomes "stuck" a while after start), which a loaded machine reaches.
+    const frame = (s: string) => s.split('\n').slice(1, 23).join('\n');
+    const after = await pane.waitUntil((s) => !s.includes('JUNK-') && /^postq /.test(s) && frame(s) === frame(before), 'junk gone, the frame redrawn');
+    expect(frame(after)).toBe(frame(before));
   });
 });

@@ -1,9 +1,9 @@
 /**
  * The short soak (`npm run soak` is the long one): the built console in tmux on a 1,000-message
  * spool while another process moves, rewrites, delivers and adds mail at 100 events a second,
- * a hash directory goes and comes back every 15 s and a damaged file arrives every 10 s
+ * a hash directory goes and comes back every 6 s and a damaged file arrives every 5 s
  * (test/helpers/spool-feeder.ts).
- * The feeder is paused twice at the same queue size, after a warm-up and after some 4,000
+ * The feeder is paused twice at the same queue size, after a warm-up and after some 2,000
  * events more; at each pause, once the console has caught up, its resources are read from
  * /proc and from its own stats line (POSTQ_DEBUG_STATS, with a forced GC). Growth that the
  * queue size does not explain fails: file descriptors, inotify watches and the performance
@@ -17,14 +17,14 @@ import { startSoak, type DebugLine, type SoakSession } from '../helpers/soak-ses
 
 const MESSAGES = 1000;
 const RATE = 100;
-const WARMUP_MS = 15_000;
-const RUN_MS = 35_000;
+const WARMUP_MS = 10_000;
+const RUN_MS = 20_000;
 const MIB = 2 ** 20;
 
 let session: SoakSession;
 beforeAll(async () => {
   await ensureBuilt();
-  session = await startSoak({ messages: MESSAGES, rate: RATE, statsEvery: 1, gc: true, seed: 7, hashDirEvery: 15, damageEvery: 10 });
+  session = await startSoak({ messages: MESSAGES, rate: RATE, statsEvery: 1, gc: true, seed: 7, hashDirEvery: 6, damageEvery: 5 });
 }, 120_000);
 afterAll(() => session?.close());
 
