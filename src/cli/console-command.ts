@@ -20,6 +20,8 @@ import { createConsoleStore } from '../store/console-store.js';
 import type { HealthThresholds } from '../store/health.js';
 import type { Thresholds } from '../domain/thresholds.js';
 import { loadThresholds } from '../config/thresholds.js';
+import { startContentFeed } from './content-feed.js';
+import { readMessageContent } from '../watch/content-read.js';
 import { startHealthFeed } from './health-feed.js';
 import { startTrendFeed } from './trend-feed.js';
 import type { ConsoleStore } from '../store/console-state.js';
@@ -221,6 +223,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const stop = (options.feed ?? watcherFeed)(store, config, running.fail, gate);
   const stopHealth = startHealthFeed(store, config, options.thresholds ? { thresholds: options.thresholds } : {});
   const stopTrends = startTrendFeed(store);
+  const stopContent = startContentFeed(store, { read: (entry) => readMessageContent(config, entry) });
   const themeWatcher = themeReloadFeed(store, themeSource, themePath);
   let code = 1;
   try {
@@ -232,6 +235,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     await themeWatcher?.stop();
     stopHealth();
     stopTrends();
+    stopContent();
     await stop();
     // Once the console is gone nothing may keep the process alive (a scan still in progress,
     // a stuck child): the caller gets two seconds for its own cleanup, then the process ends.

@@ -2,6 +2,7 @@
  * The console store's state and operation types (the contract between the watcher, the store
  * and the UI). See console-store.ts for the API overview. Types only, plus initial values.
  */
+import type { ContentHit, ContentHits } from './content-terms.js';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ActionName, ActionResult, ActionTarget } from '../domain/backend.js';
 import type { QueueEntry } from '../domain/entry.js';
@@ -120,6 +121,10 @@ export interface ConsoleData {
   thresholds: Thresholds;
   /** empty_address_recipient: the sender name null-sender mail shows (bounce_queue_lifetime applies). */
   emptyAddress: string;
+  /** The header:/body: answers found so far (content-terms.ts), by queue id. */
+  contentHits: ContentHits;
+  /** The content search's progress for the filter in force, or null when none runs. */
+  contentSearch: ContentSearch | null;
   /** Whether master runs, from the health timer; null when not checked (no configuration). */
   postfix: PostfixRunState | null;
   /** The clock-dependent alerts (stuck incoming, pickup), replaced only when they change. */
@@ -190,6 +195,11 @@ export interface ConsoleActions {
    * with `fallbackText` (the filter from before editing began), that one applies instead.
    */
   setFilterText(text: string, fallbackText?: string): void;
+  /**
+   * Answers from the content searcher for the filter whose content key is `key` (ignored
+   * when that filter is no longer in force), with its progress; `reset` drops older answers.
+   */
+  applyContentHits(key: string, hits: ReadonlyMap<string, ContentHit>, progress: ContentSearch | null, reset?: boolean): void;
   setSort(key: SortKey, reverse?: boolean): void;
   /** Next key in SORT_KEYS order, natural direction. */
   cycleSort(): void;
@@ -219,6 +229,12 @@ export interface ConsoleActions {
   cancelAction(): void;
   /** Forget pending marks (all, or these ids): for a backend that changes nothing visible. */
   settlePending(ids?: readonly string[]): void;
+}
+
+/** A content search's progress: messages searched of those to search. */
+export interface ContentSearch {
+  done: number;
+  total: number;
 }
 
 export type ConsoleState = ConsoleData & ConsoleActions;

@@ -55,12 +55,13 @@ import type { QueueEntry } from '../domain/entry.js';
 import { createActionOps } from './action-ops.js';
 import { applyBatchState, composeBatches } from './batch-apply.js';
 import type { ConsoleState, ConsoleStore, FlashLevel, WatcherStatus } from './console-state.js';
-import { compileFilter, isFilterError, MATCH_ALL } from './filter-match.js';
+import { isFilterError, MATCH_ALL } from './filter-match.js';
 import { LayeredMap } from './layered-map.js';
 import { OldestTracker } from './oldest-tracker.js';
 import { emptyQueueStats } from './queue-stats.js';
 import { createSelectorCache } from './selector-cache.js';
 import { createSelectionOps } from './selection-ops.js';
+import { compileInStore, createContentOps } from './content-ops.js';
 import { SORT_KEYS, type SortKey } from './sort.js';
 import { TrendHistory } from './trends.js';
 import { selectCounts } from './selectors.js';
@@ -108,6 +109,8 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       limits: options.limits ?? DEFAULT_POSTFIX_LIMITS,
       emptyAddress: options.emptyAddress ?? 'MAILER-DAEMON',
       thresholds: options.thresholds ?? NO_THRESHOLDS,
+      contentHits: new Map(),
+      contentSearch: null,
       postfix: null,
       timedAlerts: [],
       readOnlyReason: backend.disabledReason,
@@ -174,7 +177,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         // would now do (main.cf changed while the console runs).
         const inForce = get().filter;
         if (patch.limits && inForce.text) {
-          const again = compileFilter(inForce.text, { limits: patch.limits, emptyAddress: get().emptyAddress });
+          const again = compileInStore(get(), inForce.text, patch.limits);
           if (!isFilterError(again)) {
             set({ ...patch, filter: again, clock: now() });
             return;
@@ -204,11 +207,11 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         set({ queueFilter, ...newView });
       },
       setFilterText(filterText, fallbackText) {
-        // expires< and attempts> read this store's lifetimes, not Postfix's defaults.
-        const filterOptions = { limits: get().limits, emptyAddress: get().emptyAddress };
-        const compiled = compileFilter(filterText, filterOptions);
+        // expires< and attempts> read this store's lifetimes, not Postfix's defaults;
+        // header: and body: the content answers found so far.
+        const compiled = compileInStore(get(), filterText);
         if (isFilterError(compiled)) {
-          const fallback = fallbackText === undefined ? null : compileFilter(fallbackText, filterOptions);
+          const fallback = fallbackText === undefined ? null : compileInStore(get(), fallbackText);
           if (!fallback || isFilterError(fallback)) {
             set({ filterText, filterError: compiled.error });
             return;
@@ -234,6 +237,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       },
 
       ...createSelectionOps(set),
+      ...createContentOps(set, get),
       ...createActionOps(set, get, backend, now, flash),
     };
   });

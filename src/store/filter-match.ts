@@ -19,6 +19,7 @@ import { clusterReason, describeCluster } from '../domain/reason-cluster.js';
 import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
 import { estimateAttempts, secondsToExpiry } from '../domain/retry-estimate.js';
 import { parseFilter, type FilterExpr, type FilterParseError, type FilterTerm, type MatchField } from './filter-parse.js';
+import { contentKeyOf, isContentTerm, termTest } from './content-terms.js';
 
 export interface CompiledFilter {
   /** The text it was compiled from (trimmed). */
@@ -28,6 +29,8 @@ export interface CompiledFilter {
   readonly empty: boolean;
   /** True when the result depends on the clock (an age term). */
   readonly usesNow: boolean;
+  /** The header:/body: terms' key (content-terms.ts); '' when the filter reads no content. */
+  readonly contentKey: string;
   match(entry: QueueEntry, nowMs: number): boolean;
 }
 
@@ -73,6 +76,9 @@ function anyOf(entry: QueueEntry, field: MatchField, test: Test): boolean {
       return entry.recipients.some((r) => r.delayReason !== '' && test(clusterText(r.delayReason)));
     case 'host':
       return entry.host !== undefined && test(entry.host);
+    case 'body':
+    case 'header':
+      return false; // content: answered through FilterOptions.content (compileTerm)
     case 'proto':
       return !!entry.client && entry.client.protocolName !== null && test(entry.client.protocolName);
     case 'domain':
@@ -100,13 +106,6 @@ function clusterText(reason: string): string {
   return text;
 }
 
-/** Longer words are matched by lower-casing instead of a regex (see compileTerm). */
-const MAX_REGEX_WORD = 256;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 type Predicate = (entry: QueueEntry, nowSec: number) => boolean;
 
 /** What the clock-free facts of a filter need from the configuration. */
@@ -115,26 +114,25 @@ export interface FilterOptions {
   limits?: PostfixLimits;
   /** empty_address_recipient: the sender name of null-sender mail (bounce_queue_lifetime applies). */
   emptyAddress?: string;
+  /**
+   * The answers to the header:/body: terms for a message (one per content term, in order),
+   * or undefined while it is not searched; absent: no message is searched (none matches).
+   */
+  content?: (entry: QueueEntry) => readonly boolean[] | undefined;
 }
 
-function compileTerm(term: FilterTerm, options: Required<FilterOptions>): Predicate {
+type Compiling = Required<Omit<FilterOptions, 'content'>> & Pick<FilterOptions, 'content'> & { contentIndex: Map<FilterTerm, number> };
+
+function compileTerm(term: FilterTerm, options: Compiling): Predicate {
   switch (term.kind) {
-    case 'text': {
-      // A case-insensitive regex searches without lower-casing (allocating) every field. Not
-      // for a very long word: V8 compiles a 20k-character literal into a stack overflow.
-      let test: Test;
-      if (term.value.length <= MAX_REGEX_WORD) {
-        const re = new RegExp(escapeRegExp(term.value), 'iu');
-        test = (s) => re.test(s);
-      } else {
-        const needle = term.value.toLowerCase();
-        test = (s) => s.length >= needle.length && s.toLowerCase().includes(needle);
-      }
-      return (e) => anyOf(e, term.field, test);
-    }
+    case 'text':
     case 'regex': {
-      const re = term.regex;
-      const test: Test = (s) => re.test(s);
+      if (isContentTerm(term)) {
+        const i = options.contentIndex.get(term)!;
+        const lookup = options.content;
+        return (e) => lookup?.(e)?.[i] ?? false;
+      }
+      const test = termTest(term);
       return (e) => anyOf(e, term.field, test);
     }
     case 'queue':
@@ -163,7 +161,7 @@ function compileTerm(term: FilterTerm, options: Required<FilterOptions>): Predic
   }
 }
 
-function compileExpr(expr: FilterExpr, options: Required<FilterOptions>): Predicate {
+function compileExpr(expr: FilterExpr, options: Compiling): Predicate {
   switch (expr.kind) {
     case 'term': {
       const p = compileTerm(expr.term, options);
@@ -191,14 +189,26 @@ function compileExpr(expr: FilterExpr, options: Required<FilterOptions>): Predic
 }
 
 function buildFilter(text: string, terms: FilterTerm[], expr: FilterExpr, options: FilterOptions): CompiledFilter {
-  const predicate = compileExpr(expr, { limits: options.limits ?? DEFAULT_POSTFIX_LIMITS, emptyAddress: options.emptyAddress ?? 'MAILER-DAEMON' });
+  const contentIndex = new Map(terms.filter(isContentTerm).map((t, i) => [t, i]));
+  const predicate = compileExpr(expr, {
+    limits: options.limits ?? DEFAULT_POSTFIX_LIMITS,
+    emptyAddress: options.emptyAddress ?? 'MAILER-DAEMON',
+    content: options.content,
+    contentIndex,
+  });
+  const lookup = options.content;
+  // A message not searched yet matches no filter that reads content (not even `!body:x`).
+  // Asked after the predicate: terms before a content term (queue:hold body:x) decide first,
+  // so the command line reads only the files they leave.
+  const searched = contentIndex.size === 0 ? null : (e: QueueEntry) => lookup?.(e) !== undefined;
   return {
     text,
     terms,
     empty: terms.length === 0,
     usesNow: terms.some((t) => t.kind === 'compare' && (t.field === 'age' || t.field === 'expires')),
+    contentKey: contentKeyOf(terms),
     match(entry, nowMs) {
-      return predicate(entry, nowMs / 1000);
+      return predicate(entry, nowMs / 1000) && (searched === null || searched(entry));
     },
   };
 }

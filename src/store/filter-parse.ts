@@ -25,6 +25,8 @@
  *                     these also take = (rcpt-count=1)
  *   expires<N         time left before qmgr returns it as expired (lifetime from the
  *                     configuration, else Postfix's 5d), with the age units
+ *   header:NAME:V body:V   the message content (content-terms.ts): read from the file on
+ *                     demand, so a filter with them is answered as the search goes
  *   A bare `or` is the operator (quote it to search for the word); "(" at the start of a
  *   term opens a group and ")" ends a bare word (quote a word that has them).
  *
@@ -38,7 +40,7 @@ export { parseAge, parseSize };
 import { parseCidr, type CidrBlock } from '../domain/ip-address.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 
-export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id', 'client', 'helo', 'sasl', 'proto', 'why', 'host'] as const;
+export const TEXT_FIELDS = ['from', 'to', 'domain', 'reason', 'subject', 'id', 'client', 'helo', 'sasl', 'proto', 'why', 'host', 'body', 'header'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
 /** `any` is a bare word or /regex/: sender, recipients, reasons, subject, id. */
 export type MatchField = TextField | 'any';
@@ -47,6 +49,8 @@ export type CompareField = 'age' | 'size' | 'rcpt-count' | 'attempts' | 'expires
 
 interface TermBase {
   negate: boolean;
+  /** header:NAME:V: the header's name, lower-cased. */
+  header?: string;
   /** Offset of the term (including its `!`) in the filter text. */
   start: number;
   end: number;
@@ -205,6 +209,12 @@ function parseTerm(s: Scanner): FilterTerm {
         start + (negate ? 1 : 0),
         `unknown field "${name}:": use ${TEXT_FIELDS.join(':, ')}:, origin:, queue:, age>, size>, rcpt-count>, attempts>, expires< (quote a word that has a colon)`,
       );
+    }
+    if (name === 'header') {
+      const header = /^([\x21-\x39\x3b-\x7e]+):/.exec(s.text.slice(s.pos));
+      if (!header) throw new ParseFailure(s.pos, 'header: needs a name and a value (e.g. header:x-mailer:/php/)');
+      s.pos += header[0].length;
+      return parseValue(s, 'header', { ...base, header: header[1]!.toLowerCase() }, `header:${header[1]}`);
     }
     return parseValue(s, name as TextField, base, name);
   }

@@ -267,7 +267,7 @@ export function App(props: AppProps): React.ReactElement {
           health={health} activeLimit={state.limits.activeLimit} levels={levels} />
         {layout.crumbLines === 0 ? null : <CrumbsM queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
           draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
-          sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} />}
+          sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} search={state.contentSearch} />}
         {body}
         {layout.detailLines > 0 ? <DetailM entry={selectCursorEntry(state)} now={now} width={width} /> : null}
         <BottomM flash={state.flash} note={note} hints={hints} width={width} compact={layout.bottomLines === 1} />

@@ -47,3 +47,20 @@ export function postcatOracles(oracleDir: string): PostcatOracle[] {
   }
   return out;
 }
+
+/**
+ * Each message's body as postcat printed it, raw: from the whole output (after the headers'
+ * blank line) where postcat read the file to its end, else from `postcat -b`. Not -b alone:
+ * with -b postcat puts the rest of an over-long header line (L records) into the body.
+ */
+export function postcatBodies(oracleDir: string): Map<string, string> {
+  const dir = join(oracleDir, 'postcat');
+  const out = new Map<string, string>();
+  for (const id of new Set(readdirSync(dir).map((f) => f.split('.')[0]!))) {
+    const whole = readMaybeGz(join(dir, `${id}.txt`))?.toString('utf8') ?? '';
+    const contents = /\*\*\* MESSAGE CONTENTS \S+ \*\*\*\n([\s\S]*?)\*\*\* HEADER EXTRACTED/.exec(whole)?.[1];
+    const body = contents !== undefined ? contents.slice(contents.indexOf('\n\n') + 1) : readMaybeGz(join(dir, `${id}.b.txt`))?.toString('utf8');
+    if (body !== undefined) out.set(id, body);
+  }
+  return out;
+}

@@ -1,10 +1,10 @@
 /**
  * The crumbs line under the header: queue view, rows shown of total, the filter (always
  * visible while it applies, or the line being edited with its parse error), marks (and how
- * many the view hides), sort.
+ * many the view hides), sort; while a header:/body: filter reads the messages, how far it got.
  */
 import React from 'react';
-import type { QueueFilter } from '../../store/console-state.js';
+import type { ContentSearch, QueueFilter } from '../../store/console-state.js';
 import type { FilterParseError } from '../../store/filter-parse.js';
 import { SORT_LABELS, type SortKey } from '../../store/sort.js';
 import { printable } from '../../spool/printable.js';
@@ -24,11 +24,15 @@ export interface CrumbsProps {
   sortKey: SortKey;
   sortReverse: boolean;
   width: number;
+  /** A header:/body: search still reading messages, or null. */
+  search?: ContentSearch | null;
 }
 
 export function Crumbs(p: CrumbsProps): React.ReactElement {
   const segs: Segment[] = [{ text: p.queueFilter === 'all' ? 'all queues' : p.queueFilter, token: 'accent' }];
   segs.push({ text: ` ${formatCount(p.shown)}${p.shown !== p.total ? ` of ${formatCount(p.total)}` : ''}`, token: 'text' });
+  // Before the filter: a narrow line still shows that the count is not final.
+  if (p.search) segs.push({ text: `  searching ${formatCount(p.search.done)} of ${formatCount(p.search.total)}`, token: 'status.warn' });
   if (p.draft !== null) {
     // The draft from the error's position on is in the error colour: where it went wrong.
     const at = p.filterError ? Math.min(p.filterError.position, p.draft.length) : p.draft.length;
