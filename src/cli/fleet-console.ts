@@ -18,7 +18,8 @@ import { createConnection, type Connection } from '../remote/connection.js';
 import { createRemoteBackend } from '../remote/remote-backend.js';
 import { createMergedBackend, MergedIds, splitMergedId } from '../remote/merged.js';
 import { spawnSpec, type Target } from '../remote/target.js';
-import { installRemote, planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
+import { planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
+import { installRemote } from './install-remote.js';
 import { showFleetOverview } from '../ui/render-fleet.js';
 import { startConsole, terminalProblem } from './console-command.js';
 import type { FoundMessage } from '../ui/message-document.js';
@@ -115,7 +116,7 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
 
 export async function runFleetConsole(flags: FleetFlags): Promise<number> {
   const plan = planFleet(flags);
-  if (flags['install-remote'] && !installRemote(plan, (l) => process.stderr.write(l))) return 1;
+  if (flags['install-remote'] && !(await installRemote(plan, (l) => process.stderr.write(l)))) return 1;
   const problem = terminalProblem(process.stdout, process.stdin, process.env);
   if (problem) {
     process.stderr.write(`postq: ${problem}; use \`postq list --host ...\` instead\n`);

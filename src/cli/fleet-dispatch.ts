@@ -7,6 +7,7 @@ import { contextsPath, loadContexts } from '../config/contexts.js';
 import { printable } from '../spool/printable.js';
 import { splitFleetArgs } from './fleet-args.js';
 import { planFleet } from './fleet-plan.js';
+import { installRemote } from './install-remote.js';
 import { runOnTargets } from './remote-run.js';
 
 const REMOTE_COMMANDS = new Set(['list', 'stats', 'count', 'top', 'shape', 'hold', 'release', 'requeue', 'delete', 'expire', 'deliver']);
@@ -29,6 +30,8 @@ export async function dispatchFleet(argv: string[], out: (t: string) => void, er
     throw new UsageError(`${command} on several targets: run it with --dry-run first to see each target's count, then with --yes`);
   }
   const plan = planFleet(flags);
+  // The same copy step as the console's, before the command runs on each target.
+  if (flags['install-remote'] && !(await installRemote(plan, err))) return 1;
   return runOnTargets(plan, rest, rest.includes('--json'), { out, err }, ACTIONS.has(command));
 }
 

@@ -2,8 +2,12 @@
  * A real OpenSSH server for fleet tests: its own host key, an authorized client key, on a
  * free loopback port, logging to a file; plus an ssh_config with one Host alias per target
  * (each alias may set environment variables the server accepts, which is how two aliases
- * reach two Postfix instances: MAIL_CONFIG, as postconf and postsuper read it). Started once
- * per test file; stop() kills it and removes the directory.
+ * reach two Postfix instances: MAIL_CONFIG, as postconf and postsuper read it). An alias may
+ * also give the remote session its own HOME and PATH (a host with or without node, a home to
+ * install into): sshd resets HOME from the password file, so then a ForceCommand wrapper sets
+ * them from POSTQ_TEST_HOME / POSTQ_TEST_PATH before running the requested command with sh.
+ * Sessions skip the login shell's ~/.bashrc (SHLVL=1). Started once per test file; stop()
+ * kills it and removes the directory.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +22,10 @@ export interface SshAlias {
   env?: Record<string, string>;
   /** Use a key the server does not know (for the refused-key test). */
   unknownKey?: boolean;
+  /** HOME for the remote session (else root's). */
+  home?: string;
+  /** PATH for the remote session (else the login's). */
+  path?: string;
 }
 
 export interface TestSshd {
@@ -51,6 +59,10 @@ export async function startSshd(aliases: SshAlias[]): Promise<TestSshd> {
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
   chmodSync(join(dir, 'authorized_keys'), 0o600);
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const wrap = aliases.some((a) => a.home !== undefined || a.path !== undefined);
+  const wrapper = join(dir, 'session.sh');
+  writeFileSync(wrapper, '#!/bin/sh\n[ -n "$POSTQ_TEST_HOME" ] && export HOME="$POSTQ_TEST_HOME"\n[ -n "$POSTQ_TEST_PATH" ] && export PATH="$POSTQ_TEST_PATH"\nexec /bin/sh -c "$SSH_ORIGINAL_COMMAND"\n');
+  chmodSync(wrapper, 0o755);
   const port = await freePort();
   const sshdConfig = [
     `Port ${port}`,
@@ -63,8 +75,9 @@ export async function startSshd(aliases: SshAlias[]): Promise<TestSshd> {
     'KbdInteractiveAuthentication no',
     'UsePAM no',
     'StrictModes no',
-    'AcceptEnv MAIL_CONFIG POSTQ_AUDIT_LOG',
+    'AcceptEnv MAIL_CONFIG POSTQ_AUDIT_LOG POSTQ_TEST_HOME POSTQ_TEST_PATH SHLVL',
     'LogLevel VERBOSE',
+    ...(wrap ? [`ForceCommand ${wrapper}`] : []),
   ].join('\n');
   writeFileSync(join(dir, 'sshd_config'), `${sshdConfig}\n`);
   const hostPub = readFileSync(join(dir, 'host_key.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ');
@@ -81,7 +94,13 @@ export async function startSshd(aliases: SshAlias[]): Promise<TestSshd> {
         `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
         '  StrictHostKeyChecking yes',
         '  LogLevel ERROR',
-        ...(a.env && Object.keys(a.env).length > 0 ? [`  SetEnv ${Object.entries(a.env).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
+        ...(() => {
+          // SHLVL=1: bash (root's login shell) then skips ~/.bashrc, which it would otherwise
+          // source for every ssh command: the test host's own start-up files (4 s of pyenv on
+          // a dev box) are not what these tests are about.
+          const env = { SHLVL: '1', ...a.env, ...(a.home !== undefined ? { POSTQ_TEST_HOME: a.home } : {}), ...(a.path !== undefined ? { POSTQ_TEST_PATH: a.path } : {}) };
+          return Object.keys(env).length > 0 ? [`  SetEnv ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`] : [];
+        })(),
       ].join('\n'),
     )
     .join('\n');
