@@ -13,6 +13,11 @@
  *     from the burst's first event until the store holds all of its moves (the gate lets
  *     held changes ride with keys, so the tail counts too); p50/p99/max over all those keys
  *
+ *   the header with thresholds: the same in-page keys with warning/critical levels on every
+ *     queue and the total (the header computes and paints levels), beside the plain run
+ *   the monitor view (`m`): a watcher batch of 125 moves -> frame (sparklines and header), and
+ *     a trend sample with the top reasons regrouped from the whole store (at most every 10 s)
+ *
  * Ink's output caches are shared across frames as in `postq` (src/ui/ink-output-cache.ts).
  * Baseline in the same run: the time to render a frame of the same App with an empty store.
  * Prints a table (bench/report.ts); exports runConsoleBench() for bench/run.ts.
@@ -20,8 +25,10 @@
 import React from 'react';
 import { render } from 'ink';
 import type { QueueEntry } from '../src/domain/entry.js';
-import type { QueueName } from '../src/domain/queue.js';
+import { QUEUE_NAMES, type QueueName } from '../src/domain/queue.js';
+import type { Thresholds } from '../src/domain/thresholds.js';
 import { createConsoleStore } from '../src/store/console-store.js';
+import { selectTopReasons } from '../src/store/groupings.js';
 import { createReadOnlyBackend } from '../src/actions/read-only-backend.js';
 import { loadTheme } from '../src/config/theme-load.js';
 import { App } from '../src/ui/app.js';
@@ -61,8 +68,13 @@ interface Mounted {
   unmount(): void;
 }
 
-function mount(entries: QueueEntry[]): Mounted {
-  const store = createConsoleStore({ backend: createReadOnlyBackend(), now: () => NOW * 1000 });
+/** Levels every queue and the total reach at some point of the bench (so each segment is painted). */
+const THRESHOLDS: Thresholds = Object.fromEntries(
+  [...QUEUE_NAMES, 'total'].map((q) => [q, { count: { warning: 1000, critical: 50_000 }, age: { warning: 3600, critical: 86_400 } }]),
+);
+
+function mount(entries: QueueEntry[], thresholds?: Thresholds): Mounted {
+  const store = createConsoleStore({ backend: createReadOnlyBackend(), now: () => NOW * 1000, ...(thresholds ? { thresholds } : {}) });
   store.getState().applySpoolBatch({ upserts: entries, removals: [], full: true, firstEventAt: null });
   store.getState().setWatcherStatus({ mode: 'live' });
   const term = createFakeTerminal(80, 24);
@@ -196,6 +208,51 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
   const finalHold = holdCount();
   m.unmount();
 
+  // The header with levels on every queue: the same in-page keys, 4 rounds.
+  const t = mount(entries, THRESHOLDS);
+  await sleep(500);
+  const tKey = keyboard(t.term);
+  const levelled: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    await tKey('g');
+    for (let i = 0; i < listRows - 1; i++) {
+      const r = await tKey('j');
+      if (r) levelled.push(r.latency);
+    }
+  }
+  // The monitor view: watcher batches (125 moves each, straight to the store) -> frame.
+  await tKey('m');
+  const monitorFrames: number[] = [];
+  const held = t.store.getState();
+  const movable = [...held.entries.values()].filter((e) => e.queueName === 'deferred').slice(0, 40 * PER_BATCH);
+  for (let i = 0; i < movable.length; i += PER_BATCH) {
+    const from = t.term.stdout.chunks.length;
+    const t0 = performance.now();
+    const upserts = movable.slice(i, i + PER_BATCH).map((e) => ({ ...e, queueName: 'hold' as const, path: `hold/${e.queueId}` }));
+    t.store.getState().applySpoolBatch({ upserts, removals: [], full: false, firstEventAt: null });
+    const deadline = t0 + 5000;
+    let done = false;
+    while (!done && performance.now() < deadline) {
+      for (let c = from; c < t.term.stdout.chunks.length && !done; c++) {
+        if (isFrame(t.term.stdout.chunks[c]!)) (monitorFrames.push(t.term.stdout.times[c]! - t0), (done = true));
+      }
+      if (!done) await new Promise((r) => setImmediate(r));
+    }
+    await sleep(BATCH_MS);
+  }
+  // What a trend sample costs in the monitor (every 10 s at most, when something changed):
+  // the sample, and the top reasons regrouped from the whole store.
+  const sampleMs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const moved = movable.slice(i * PER_BATCH, (i + 1) * PER_BATCH).map((e) => ({ ...e, queueName: 'deferred' as const, path: `deferred/${e.queueId}` }));
+    t.store.getState().applySpoolBatch({ upserts: moved, removals: [], full: false, firstEventAt: null });
+    const t0 = performance.now();
+    t.store.getState().recordTrend();
+    selectTopReasons(t.store.getState(), QUEUE_NAMES.filter((q) => q !== 'corrupt'));
+    sampleMs.push(performance.now() - t0);
+  }
+  t.unmount();
+
   const all = [...inPage, ...scroll, ...half];
   const p99 = percentile(all, 99);
   const burstP99 = percentile(during, 99);
@@ -206,6 +263,9 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
     { metric: 'key -> frame: cursor in page / scroll / half page (p50)', value: `${ms(median(inPage))} / ${ms(median(scroll))} / ${ms(median(half))}`, baseline: '' },
     { metric: 'bytes per cursor move in the page, 80x24 (median / max)', value: `${median(inPageBytes)} / ${maxBytes} B`, baseline: `${median(scrollBytes)} B per scrolling move`, goal: '<= 600 B', ok: maxBytes <= 600 },
     { metric: `keys during ${BURSTS} bursts of ${perBurst} events, p50 / p99 (${during.length} keys)`, value: `${ms(percentile(during, 50))} / ${ms(burstP99)}`, baseline: `max ${ms(Math.max(...during))}, hold count ${finalHold}`, goal: 'p99 <= 30 ms', ok: burstP99 !== null && burstP99 <= 30 },
+    { metric: `header with thresholds on every queue: in-page key -> frame p50 / p99 (${levelled.length} keys)`, value: `${ms(median(levelled))} / ${ms(percentile(levelled, 99))}`, baseline: `${ms(median(inPage))} / ${ms(percentile(inPage, 99))} without`, ratio: ratioOf(median(levelled), median(inPage)), goal: 'p99 <= 30 ms', ok: (percentile(levelled, 99) ?? 99) <= 30 },
+    { metric: `monitor view: a ${PER_BATCH}-move batch -> frame p50 / p99 (${monitorFrames.length} batches)`, value: `${ms(median(monitorFrames))} / ${ms(percentile(monitorFrames, 99))}`, baseline: `${ms(median(inPage))} in-page key -> frame` },
+    { metric: 'monitor: a trend sample with the top reasons regrouped (median of 5; at most every 10 s)', value: ms(median(sampleMs)), baseline: `${messages} messages grouped by reason` },
     { metric: 'store holds all of a burst, after its last event (median / max)', value: `${ms(median(catchUp))} / ${ms(Math.max(...catchUp))}`, baseline: `keys every ${KEY_PERIOD_MS} ms throughout` },
   ];
 }

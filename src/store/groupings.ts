@@ -162,3 +162,17 @@ export function selectGroups(state: ConsoleData, by: GroupBy, queues: readonly Q
     return buildGroups(entries, by, state.clock / 1000);
   });
 }
+
+/**
+ * The monitor view's top reasons: regrouped when a trend sample changed something (at most
+ * every 10 s; trends.ts), not per batch: grouping 100,000 messages by reason takes about half
+ * a second, and the monitor would pay it on every data frame while mail flows.
+ */
+export function selectTopReasons(state: ConsoleData, queues: readonly QueueName[]): GroupRow[] {
+  return memoSlot(state.cache, 'topReasons', [state.trendVersion, queues.join(',')], () => {
+    const wanted = new Set(queues);
+    const entries: QueueEntry[] = [];
+    for (const e of state.entries.values()) if (wanted.has(e.queueName)) entries.push(e);
+    return buildGroups(entries, 'reason', state.clock / 1000);
+  });
+}

@@ -39,7 +39,7 @@ import { currentGroups } from './groups-query.js';
 import { osc52 } from './clipboard.js';
 import { DetailLine } from './components/detail-line.js';
 import { MonitorView } from './components/monitor-view.js';
-import { selectGroups } from '../store/groupings.js';
+import { selectTopReasons } from '../store/groupings.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 
 /** The monitor's reasons: every queue but corrupt, as the why view reads all queues. */
@@ -250,7 +250,7 @@ export function App(props: AppProps): React.ReactElement {
     const { rows: groupRows, title } = currentGroups(state, uiState);
     body = <GroupsView rows={groupRows} title={title} width={width} height={layout.bodyHeight} cursor={uiState.groupsCursor} raw={uiState.groupsRaw} now={now} />;
   } else if (uiState.overlay === 'monitor') {
-    body = <MonitorView trends={trends} reasons={selectGroups(state, 'reason', REASON_QUEUES)} width={width} height={layout.bodyHeight} levels={levels} />;
+    body = <MonitorView trends={trends} reasons={selectTopReasons(state, REASON_QUEUES)} width={width} height={layout.bodyHeight} levels={levels} />;
   } else if (uiState.overlay === 'shape') {
     const { shape, title } = currentShape(state, uiState.shapeBy);
     body = <ShapeView shape={shape} title={title} width={width} height={layout.bodyHeight} cursor={uiState.shapeCursor} />;

@@ -7,6 +7,7 @@
 import { expect, test } from 'vitest';
 import { createConsoleStore } from '../../src/store/console-store.js';
 import { HOUR_SLOTS, RECENT_SLOTS, selectTrends } from '../../src/store/trends.js';
+import { selectTopReasons } from '../../src/store/groupings.js';
 import { batch, fakeBackend, makeEntry, moved, NOW_MS, NOW_SEC } from './fixtures.js';
 
 function liveStore() {
@@ -115,4 +116,19 @@ test('nothing is sampled while the first index is still reading', () => {
   expect(selectTrends(store.getState()).samples).toBe(1);
   // The index's own entries are not arrivals.
   expect(store.getState().flow.arrivals).toBe(0);
+});
+
+test('top reasons for the monitor are regrouped when a sample changed something, not on every batch', () => {
+  const { store } = liveStore();
+  const queues = ['deferred'] as const;
+  const refused = (id: string) => makeEntry(id, { to: ['a@far.example'], reasons: ['connect to far.example[192.0.2.1]:25: Connection refused'] });
+  store.getState().applySpoolBatch(batch([refused('R1')]));
+  store.getState().recordTrend();
+  const first = selectTopReasons(store.getState(), queues);
+  expect(first.map((r) => r.messages)).toEqual([1]);
+  store.getState().applySpoolBatch(batch([refused('R2')]));
+  // A batch alone: the same rows (grouping 100k messages per data frame would cost ~0.5 s).
+  expect(selectTopReasons(store.getState(), queues)).toBe(first);
+  store.getState().recordTrend();
+  expect(selectTopReasons(store.getState(), queues).map((r) => r.messages)).toEqual([2]);
 });
