@@ -95,10 +95,12 @@ if (mode === 'keys') {
   }
 }
 await finished;
-// The first write after the store held everything: the frame with every row.
+// The first write after the store held everything: the frame with every row. Ink writes
+// nothing when the frame did not change (the rows on screen came earlier, the header counts
+// came from the listing): then the screen was complete when the store was.
 const frameWait = performance.now();
-while (stdout.writes.at(-1)! < filledAt! && performance.now() - frameWait < 5000) await new Promise((r) => setTimeout(r, 1));
-const frameAt = stdout.writes.find((t) => t >= filledAt!) ?? null;
+while (stdout.writes.at(-1)! < filledAt! && performance.now() - frameWait < 1000) await new Promise((r) => setTimeout(r, 1));
+const frameAt = stdout.writes.find((t) => t >= filledAt!) ?? filledAt;
 process.stdout.write(JSON.stringify({
   listed,
   entries: store!.getState().entries.size,

@@ -21,6 +21,15 @@
  * waits. Part of a batch is a valid batch: ids are independent in an incremental batch (a
  * full batch is never split), so the store only lags a little, as with a slower watcher,
  * and equals the spool once everything is applied.
+ *
+ * The initial index (batches that carry listedCounts) is different: 100k entries arrive in
+ * thousands per batch, and every apply costs O(n) somewhere (the sorted list, the queue
+ * figures, the map's fold), so applying every 750 ms made the console fill in about twice the
+ * watcher's time on a loaded machine. While it runs, held entries wait until they are at least
+ * as many as the store already got from it (the store doubles: O(n) in all; `fillFirst` for
+ * the first part), or `fillMaxMs` passed; the header's counts come from the listing at once
+ * anyway. The batch that ends the index (no listedCounts) is applied at once, not after the
+ * interval: that is when every row is there.
  * Pure timing logic (no React, no fs); the clock and timers are injectable for tests.
  */
 import type { QueueEntry } from '../domain/entry.js';
@@ -38,6 +47,9 @@ export interface BatchGateOptions {
   maxDelayMs?: number;
   /** Most ids applied with one key press once held changes are overdue. */
   keyChunk?: number;
+  /** During the initial index: the least first part, and the longest wait between parts (ms). */
+  fillFirst?: number;
+  fillMaxMs?: number;
   now?: () => number;
 }
 
@@ -131,6 +143,10 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
   const quiet = options.quietAfterKeyMs ?? 120;
   const maxDelay = options.maxDelayMs ?? 750;
   const keyChunk = options.keyChunk ?? 500;
+  const fillFirst = options.fillFirst ?? 2000;
+  const fillMax = options.fillMaxMs ?? 3000;
+  /** Entries applied from the running initial index; null when no index is running. */
+  let filled: number | null = null;
   const now = options.now ?? (() => performance.now());
   let held: Held | null = null;
   let heldSince = 0;
@@ -149,7 +165,11 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
     const t = now();
     lastGap = t - lastApply;
     lastApply = t;
+    noteFill(batch);
     apply(batch);
+  };
+  const noteFill = (batch: SpoolBatch) => {
+    filled = batch.listedCounts ? (filled ?? 0) + batch.upserts.length : null;
   };
   const schedule = () => {
     if (!held) return;
@@ -159,7 +179,12 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
     const deadline = heldSince + maxDelay;
     const cap = lastKey + quiet > deadline ? deadline + maxDelay : deadline;
     const interval = lastGap < busyAfter ? busyInterval : minInterval;
-    const due = Math.min(Math.max(lastApply + interval, lastKey + quiet, t), cap);
+    let due = Math.min(Math.max(lastApply + interval, lastKey + quiet, t), cap);
+    if (filled !== null && !held.full) {
+      // The initial index: in doubling parts, and its end at once (keys still first).
+      const ready = !held.listedCounts || held.size >= Math.max(fillFirst, filled);
+      due = Math.max(ready ? t : Math.max(lastApply, heldSince) + fillMax, lastKey + quiet);
+    }
     if (timer) clearTimeout(timer);
     if (due <= t) flush();
     else timer = setTimeout(flush, Math.ceil(due - t));
@@ -179,6 +204,7 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
         const part = held.take(keyChunk);
         if (held.size === 0) held = null;
         lastApply = lastKey;
+        noteFill(part);
         apply(part);
       }
       if (held) schedule();

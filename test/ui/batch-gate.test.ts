@@ -179,4 +179,37 @@ describe('createBatchGate', () => {
     expect(applied[0]!.full).toBe(true);
     expect(applied[0]!.listedCounts).toBeUndefined();
   });
+
+  it('during the initial index the store grows in doubling parts, and the end of the index is applied at once', () => {
+    const applied: SpoolBatch[] = [];
+    // fillMaxMs beyond the test's 8 s: only the doubling rule decides here.
+    const gate = createBatchGate((b) => applied.push(b), { now: () => Date.now(), fillMaxMs: 10_000 });
+    const listedCounts = { deferred: 40_000 };
+    // The listing: a full empty batch with the counts, shown at once.
+    gate.push({ upserts: [], removals: [], full: true, listedCounts, firstEventAt: null });
+    expect(applied).toHaveLength(1);
+    // 39,000 entries in batches of 500 every 100 ms (the index's pace on a quick machine).
+    let n = 0;
+    for (let t = 0; t < 78; t++) {
+      const ids = Array.from({ length: 500 }, () => `E${n++}`);
+      gate.push({ ...batch(ids), listedCounts });
+      vi.advanceTimersByTime(100);
+    }
+    const sizes = applied.slice(1).map((b) => b.upserts.length);
+    // Each part at least as large as everything before it: a handful of applies, not one per 750 ms.
+    let before = 0;
+    for (const size of sizes) {
+      expect(size).toBeGreaterThanOrEqual(Math.max(2000, before));
+      before += size;
+    }
+    expect(sizes.length).toBeLessThanOrEqual(5);
+    // The index's last batch (no counts): applied now, with whatever was held, not after an interval.
+    gate.push(batch(Array.from({ length: 1000 }, () => `E${n++}`)));
+    const total = applied.reduce((k, b) => k + b.upserts.length, 0);
+    expect(total).toBe(40_000);
+    expect(applied.at(-1)!.listedCounts).toBeUndefined();
+    // Past the index, the usual pace: a later change waits for the interval.
+    gate.push(batch(['late']));
+    expect(applied.reduce((k, b) => k + b.upserts.length, 0)).toBe(40_000);
+  });
 });
