@@ -20,13 +20,15 @@ export function unmanagedSpoolReason(config: SpoolConfig): string {
   return `--spool without -c: no Postfix configuration manages ${config.queueDirectory}, so postsuper would act on another instance's queue; give -c CONFIG_DIR for an instance, or --backend direct for a copy no Postfix runs on`;
 }
 
-export function chooseBackend(name: string | undefined, config: SpoolConfig): QueueBackend {
-  if (name === 'direct') return withAuditLog(createDirectBackend({ config }));
+/** `audit: false` (--no-audit): act without the audit log, as the action commands' flag does. */
+export function chooseBackend(name: string | undefined, config: SpoolConfig, options: { audit?: boolean } = {}): QueueBackend {
+  const audited = (backend: QueueBackend) => (options.audit === false ? backend : withAuditLog(backend));
+  if (name === 'direct') return audited(createDirectBackend({ config }));
   if (name !== undefined && name !== 'postsuper') throw new UsageError(`unknown backend "${name}": expected postsuper or direct`);
   const configDir = instanceConfigDir(config);
   if (configDir === null) {
     if (name === 'postsuper') throw new UsageError('--backend postsuper acts on the queue of a Postfix configuration: give -c CONFIG_DIR, not --spool');
     return createReadOnlyBackend(unmanagedSpoolReason(config));
   }
-  return withAuditLog(createPostsuperBackend({ configDir }));
+  return audited(createPostsuperBackend({ configDir }));
 }

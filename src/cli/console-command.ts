@@ -54,6 +54,8 @@ export interface StartConsoleOptions {
   config: SpoolConfig;
   backend: QueueBackend;
   readOnly?: boolean;
+  /** --no-audit: the backend acts without the audit log; the header says `audit off`. */
+  auditOff?: boolean;
   /** A theme name (or a loaded theme); null/undefined: $POSTQ_THEME, else default. */
   theme?: string | Theme | null;
   host?: string;
@@ -214,7 +216,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const ui = createUiStore();
   if (options.monitor) ui.setState({ overlay: 'monitor' });
   const running = renderConsole({
-    app: { ui, onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a) },
+    app: { ui, onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a), auditOff: !!options.auditOff },
     stdout,
     stdin,
     stderr,
@@ -245,6 +247,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
 
 export interface ConsoleFlags {
   backend?: string | undefined;
+  'no-audit'?: boolean | undefined;
   'read-only'?: boolean | undefined;
   theme?: string | undefined;
   'no-alt-screen'?: boolean | undefined;
@@ -266,10 +269,11 @@ export function parseThresholds(flags: ConsoleFlags): HealthThresholds | undefin
 
 /** Why a spool no Postfix configuration describes is shown read-only (the header's [RO]). */
 export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags): Promise<number> {
-  const backend = chooseBackend(flags.backend, config);
+  const audit = !flags['no-audit'];
+  const backend = chooseBackend(flags.backend, config, { audit });
   const thresholds = parseThresholds(flags);
   const queueThresholds = loadThresholds({ file: flags.thresholds, flags: flags.threshold });
-  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], queueThresholds, monitor: !!flags.monitor, ...(thresholds ? { thresholds } : {}) };
+  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], auditOff: !audit, theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], queueThresholds, monitor: !!flags.monitor, ...(thresholds ? { thresholds } : {}) };
   if (!flags.pick) return startConsole(options);
   // --pick: the marked ids go to stdout on `q`; the console draws on the terminal instead.
   const { drawingTerminal, formatPicked } = await import('./pick.js');

@@ -25,6 +25,7 @@ export const COMMAND_HELP: Record<string, string> = {
     `${SPOOL}
   --backend NAME       postsuper (the instance of -c, or the default) or direct (renames; a spool no Postfix runs on)
   --read-only          no actions at all
+  --no-audit           act without the audit log (else an unusable log refuses every action); the header says [audit off]
   --theme NAME         a theme from themes/ or $XDG_CONFIG_HOME/postq/themes
   --no-alt-screen      draw in the normal screen, not the alternate one
   --pick               on q, print the marked ids, one a line

@@ -17,7 +17,7 @@ import { dispatchFleet, runContexts } from './fleet-dispatch.js';
 export const EXIT = { ok: 0, unreadable: 1, usage: 2, spool: 3 } as const;
 
 const USAGE = `usage:
-  postq [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct] [--read-only] [--theme NAME] [--no-alt-screen]
+  postq [--spool DIR | -c CONFIG_DIR] [--backend postsuper|direct] [--read-only] [--no-audit] [--theme NAME] [--no-alt-screen]
         [--pick] [--monitor] [--stuck-after SECONDS] [--threshold Q.KIND=WARN:CRIT]... [--thresholds FILE]
                                                                     open the console (--pick: print the marked ids on q;
                                                                     --monitor: sparklines and top reasons, no list)
@@ -225,6 +225,7 @@ async function dispatch(argv: string[]): Promise<number> {
       ...SPOOL_OPTIONS,
       backend: { type: 'string' },
       'read-only': { type: 'boolean' },
+      'no-audit': { type: 'boolean' },
       theme: { type: 'string' },
       'no-alt-screen': { type: 'boolean' },
       pick: { type: 'boolean' },

@@ -65,6 +65,8 @@ export interface AppProps {
   tickMs?: number;
   /** Clear the flash line after this long (errors: twice); 0 keeps it. Default 8 s. */
   flashMs?: number;
+  /** --no-audit: actions are not written to the audit log (the header says so). */
+  auditOff?: boolean;
 }
 
 /** Erase the whole screen (and scrollback-free home): ctrl-l. */
@@ -264,7 +266,7 @@ export function App(props: AppProps): React.ReactElement {
       <Box flexDirection="column" width={width} height={layout.frameHeight} overflowY="hidden">
         <HeaderM host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
           readOnly={state.readOnlyReason !== null} readOnlyReason={state.readOnlyReason} now={now} width={width} compact={layout.compact}
-          health={health} activeLimit={state.limits.activeLimit} levels={levels} />
+          health={health} activeLimit={state.limits.activeLimit} levels={levels} auditOff={!!props.auditOff} />
         {layout.crumbLines === 0 ? null : <CrumbsM queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
           draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
           sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} search={state.contentSearch} />}

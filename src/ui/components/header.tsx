@@ -36,6 +36,8 @@ export interface HeaderProps {
   health?: readonly HealthAlert[];
   /** qmgr_message_active_limit: active shows `n/limit` once it is half full. */
   activeLimit?: number;
+  /** --no-audit: actions are not audited; said while actions are on. */
+  auditOff?: boolean;
   /** Threshold levels: a queue past one shows amber or red, with its oldest age when that is the cause. */
   levels?: ThresholdLevels;
 }
@@ -58,6 +60,7 @@ function statusSegments(p: HeaderProps): Segment[] {
   else out.push({ text: '… reading', token: 'muted' });
   if (p.counts.indexing) out.push({ text: ` indexing ${formatCount(p.counts.total.indexed)}/${formatCount(p.counts.total.count)}`, token: 'muted' });
   if (p.readOnly) out.push({ text: ` [RO${readOnlyCause(p.readOnlyReason ?? null)}]`, token: 'readOnly' });
+  else if (p.auditOff) out.push({ text: ' [audit off]', token: 'status.warn' });
   return out;
 }
 
