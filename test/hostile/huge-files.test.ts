@@ -3,18 +3,26 @@
  * extracted segment where the size record says) is listed from its envelope and a window at
  * its end; the read never allocates the file (RSS growth < 64 MB), and `list` prints it.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queuePath, resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { REC } from '../../src/spool/rec-type.js';
 import { encodeRecord, formatSizeRecord } from '../../src/spool/queue-file-writer.js';
 import { readEntry } from '../../src/watch/read-entry.js';
+import { createSpoolWatcher, type SpoolWatcher } from '../../src/watch/spool-watcher.js';
+import { SpoolAccumulator } from '../watch/accumulator.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { runCli } from '../helpers/postq-cli.js';
 import { hostileSpool, type HostileSpool } from './hostile-spool.js';
 
 let spool: HostileSpool;
-afterEach(() => spool?.cleanupAll());
+let watcher: SpoolWatcher | undefined;
+afterEach(() => {
+  watcher?.stop();
+  watcher = undefined;
+  spool?.cleanupAll();
+});
 
 const GIB = 1024 ** 3;
 
@@ -55,5 +63,25 @@ describe('a sparse 5 GiB queue file', { timeout: 120_000 }, () => {
     const list = runCli(['list', '--json', '--spool', spool.spool]);
     expect(list.status).toBe(0);
     expect(list.stdout).toContain(`"queue_id": "${id}"`);
+  });
+});
+
+describe('a sparse 5 GiB queue file appearing while the spool is watched', { timeout: 120_000 }, () => {
+  it('is listed from its envelope; the watcher stays live', async () => {
+    spool = hostileSpool();
+    const config = resolveSpoolConfig({ spool: spool.spool });
+    const acc = new SpoolAccumulator();
+    watcher = createSpoolWatcher(config, acc.apply);
+    await watcher.start();
+    const id = 'ABCDE22C2AC';
+    const rel = queuePath(config, 'deferred', id);
+    // Written outside the queue, then renamed in whole, as Postfix moves a file between queues.
+    const staged = join(spool.outside, id);
+    writeSparseMessage(staged, 5 * GIB);
+    mkdirSync(dirname(join(spool.spool, rel)), { recursive: true });
+    renameSync(staged, join(spool.spool, rel));
+    await waitFor(() => acc.get(id), { what: 'the 5 GiB message listed', timeoutMs: 30_000 });
+    expect(acc.get(id)).toMatchObject({ state: 'ok', listed: true, sender: 'big@sender.example', messageSize: 5 * GIB, subject: 'huge' });
+    expect(watcher.status).toEqual({ mode: 'live', message: null });
   });
 });
