@@ -12,6 +12,27 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE_MODULE = /src[\\/]watch[\\/]read-worker-source\.ts$/;
 
+/**
+ * encoded-words.ts loads libmime lazily through createRequire(import.meta.url); in this
+ * CommonJS build import.meta.url is empty and that call threw as the worker loaded (every
+ * read of a large spool failed). CommonJS has require itself: use it, lazily as before.
+ */
+const plainLibmimeRequire = {
+  name: 'postq-worker-libmime',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]spool[\\/]encoded-words\.ts$/ }, (args) => {
+      const original = readFileSync(args.path, 'utf8');
+      const declaration = /const requireCjs = createRequire\(import\.meta\.url\);/;
+      if (!declaration.test(original)) throw new Error(`bundle: ${args.path} no longer declares requireCjs as expected`);
+      // A literal require('libmime') is bundled (lazily, esbuild's __commonJS wrapper), as in
+      // scripts/bundle.mjs: a server has no node_modules for the worker to find it in.
+      const source = original.replace(declaration, 'const requireCjs = require;').replace(/requireCjs\('libmime'\)/, "require('libmime')");
+      if (!source.includes("require('libmime')")) throw new Error(`bundle: ${args.path} no longer loads libmime through requireCjs('libmime')`);
+      return { contents: source, loader: 'ts' };
+    });
+  },
+};
+
 export async function workerCode() {
   const result = await build({
     entryPoints: [join(root, 'src', 'watch', 'read-worker.ts')],
@@ -22,6 +43,7 @@ export async function workerCode() {
     write: false,
     legalComments: 'none',
     logLevel: 'warning',
+    plugins: [plainLibmimeRequire],
   });
   return result.outputFiles[0].text;
 }
