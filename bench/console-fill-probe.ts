@@ -110,5 +110,6 @@ process.stdout.write(JSON.stringify({
   keys: keyLatencyMs.length,
   keyLatencyMs,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  memoryAtEnd: process.memoryUsage(),
 }) + '\n');
 process.exit(0);

@@ -71,6 +71,7 @@ const result: Record<string, unknown> = {
   indexRunQueueWaitMs: runQueueWaitMs() - wait0,
   firstCountsCpuMs: countsCpuMs,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  memoryAtEnd: process.memoryUsage(),
   entries: entries.size,
   watches: watcher.stats.watches,
   longestSliceMs: watcher.stats.longestSliceMs,
