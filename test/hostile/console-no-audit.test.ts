@@ -15,12 +15,17 @@ import { CLI_PATH, ensureBuilt } from '../helpers/postq-cli.js';
 import { startTmux, type TmuxPane } from '../helpers/tmux.js';
 import { whereAll } from '../actions/backend-contract.js';
 import { hostileSpool, type HostileSpool } from './hostile-spool.js';
+import { waitForCondition } from '../helpers/fake-terminal.js';
+import { mountConsole, type Harness } from '../ui/harness.js';
 
 let spool: HostileSpool | undefined;
 let pane: TmuxPane | undefined;
+let h: Harness | undefined;
 beforeAll(ensureBuilt);
 afterEach(() => {
   pane?.close();
+  h?.unmount();
+  h = undefined;
   spool?.cleanupAll();
 });
 
@@ -46,6 +51,29 @@ describe('the console with --no-audit', { timeout: 60_000 }, () => {
       const done = await chooseBackend('direct', config, { audit: false }).run('hold', [{ queueId: ID, queueName: 'deferred' }]);
       expect(done.outcomes[0]).toMatchObject({ status: 'done' });
       expect(whereAll(config).get(ID)).toEqual(['hold']);
+    } finally {
+      if (saved === undefined) delete process.env.POSTQ_AUDIT_LOG;
+      else process.env.POSTQ_AUDIT_LOG = saved;
+    }
+  });
+
+  it('without --no-audit, a hold in the console with an unusable log is refused, and says why', async () => {
+    spool = hostileSpool();
+    const log = unusableLog(spool);
+    const config = resolveSpoolConfig({ spool: spool.spool });
+    const saved = process.env.POSTQ_AUDIT_LOG;
+    process.env.POSTQ_AUDIT_LOG = log;
+    try {
+      h = await mountConsole(spool.spool, { columns: 160, rows: 24, backend: chooseBackend('direct', config) });
+      h.store.getState().setCursorId(ID);
+      await h.press('queue.hold');
+      await h.press('confirm.yes');
+      // Not "held 1 of 1" (what it said before the audit log was required): the reason, and the way out.
+      await waitForCondition(() => h!.screen().includes(`audit log ${log}: cannot create`), 'the refusal on screen');
+      expect(h.screen()).toContain(`held 0 of 1; 1 failed: audit log ${log}`);
+      // The flash line is cut to the width; the whole text names the way out.
+      expect(h.store.getState().flash?.text).toContain('--no-audit acts without an audit log');
+      expect(whereAll(config).get(ID)).toEqual(['deferred']);
     } finally {
       if (saved === undefined) delete process.env.POSTQ_AUDIT_LOG;
       else process.env.POSTQ_AUDIT_LOG = saved;
