@@ -10,6 +10,10 @@ export interface SoakSample {
   s: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** V8's heap reserve, external memory (C++ objects held from JS) and its ArrayBuffers (Buffers). */
+  heapTotalBytes: number;
+  externalBytes: number;
+  arrayBuffersBytes: number;
   /** The console's own CPU over the interval before this sample, % of one core (forced GCs left out). */
   cpuPercent: number;
   /** CPU ms (own, forced GCs left out) and wall ms of that interval. */
@@ -23,6 +27,8 @@ export interface SoakSample {
   queueSize: number;
   events: number;
   keyFrameMs: number[];
+  /** V8's heap spaces, MiB committed each (POSTQ_DEBUG_STATS). */
+  spaces?: Record<string, number>;
 }
 
 export interface Window {
@@ -90,6 +96,11 @@ export function soakRows(windows: [Window, Window, Window], afterWarmup: SoakSam
     row('queue size (messages in the console)', (w) => median(w.map((s) => s.queueSize)), count, slopeOf((s) => s.queueSize, '', 1, 0), 'steady (the feeder keeps it)', null),
     row('RSS', rss, mib, slopeOf((s) => s.rssBytes, ' MiB', 2 ** 20), 'end within 10% of warm-up', within(rss(warm), rss(end), 0.1)),
     row('heap used (after a forced GC)', heap, mib, slopeOf((s) => s.heapUsedBytes, ' MiB', 2 ** 20), 'end within 10% of warm-up', within(heap(warm), heap(end), 0.1)),
+    row('  heap total (V8 reserve)', (w) => median(w.map((s) => s.heapTotalBytes)), mib, slopeOf((s) => s.heapTotalBytes, ' MiB', 2 ** 20), '', null),
+    row('  external (C++ memory held from JS)', (w) => median(w.map((s) => s.externalBytes)), mib, slopeOf((s) => s.externalBytes, ' MiB', 2 ** 20), '', null),
+    row('    of which ArrayBuffers (Buffers)', (w) => median(w.map((s) => s.arrayBuffersBytes)), mib, slopeOf((s) => s.arrayBuffersBytes, ' MiB', 2 ** 20), '', null),
+    // What V8 does not account for: code, stacks, the allocator's arenas and free lists.
+    row('  RSS - heap total - external', (w) => median(w.map((s) => s.rssBytes - s.heapTotalBytes - s.externalBytes)), mib, slopeOf((s) => s.rssBytes - s.heapTotalBytes - s.externalBytes, ' MiB', 2 ** 20), '', null),
     row('CPU, own (/proc/PID/stat), % of a core', cpuOf, (x) => `${x.toFixed(2)} %`, slopeOf((s) => s.cpuPercent, ' %', 1, 2), '<= 5 %', cpuOf(end) <= 5),
     row('open file descriptors (max)', flat((s) => s.fds), count, slopeOf((s) => s.fds, ''), 'flat', maxOf(end, (s) => s.fds) <= maxOf(warm, (s) => s.fds)),
     row('inotify watches (max)', flat((s) => s.inotifyWatches), count, slopeOf((s) => s.inotifyWatches, ''), 'flat', maxOf(end, (s) => s.inotifyWatches) <= maxOf(warm, (s) => s.inotifyWatches)),

@@ -21,6 +21,8 @@
  *                      writes every event to; j/k scroll the trail)
  *   --cli PATH         another build of cli.js (e.g. a copy, so a rebuild cannot touch a long run)
  *   --cpu-prof DIR     run the console with --cpu-prof into DIR; it is quit with q at the end
+ *   --env NAME=VALUE   extra environment for the process in the pane (repeatable), e.g.
+ *                      --env MALLOC_ARENA_MAX=2
  *   --json FILE        also write every sample as JSON
  */
 import { execFileSync } from 'node:child_process';
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '30m' }, rate: { type: 'string', default: '50' }, messages: { type: 'string', default: '2000' },
     every: { type: 'string', default: '10' }, warmup: { type: 'string' }, idle: { type: 'string', default: '60' }, keys: { type: 'string', default: '10' },
     target: { type: 'string', default: 'console' }, cli: { type: 'string' }, 'cpu-prof': { type: 'string' }, json: { type: 'string' },
+    env: { type: 'string', multiple: true },
   },
 });
 const seconds = (text: string) => {
@@ -58,6 +61,7 @@ for (const line of machineLines()) console.log(line);
 const session = await startSoak({
   messages: Number(values.messages), rate: Number(values.rate), statsEvery: every, gc: true, log,
   target,
+  env: Object.fromEntries((values.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   ...(values.cli ? { cli: values.cli } : {}),
   ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] } : {}),
 });
@@ -90,16 +94,18 @@ try {
     const resources = Object.values(last.resources).reduce((a, b) => a + b, 0);
     const cpuMs = proc.cpuMs - prev.cpuMs - gcMs;
     samples.push({
-      s: (proc.at - t0) / 1000, rssBytes: proc.rssBytes, heapUsedBytes: last.memory.heapUsed, cpuMs, wallMs: proc.at - prev.at,
+      s: (proc.at - t0) / 1000, rssBytes: proc.rssBytes, heapUsedBytes: last.memory.heapUsed, cpuMs,
+      heapTotalBytes: last.memory.heapTotal, externalBytes: last.memory.external, arrayBuffersBytes: last.memory.arrayBuffers, wallMs: proc.at - prev.at,
       cpuPercent: (100 * cpuMs) / (proc.at - prev.at), fds: proc.fds, inotifyWatches: proc.inotifyWatches, handles: resources,
       timers: last.resources['Timeout'] ?? 0, perfEntries: last.perfEntries, queueSize: last.entries, events: status.events,
       keyFrameMs: fresh.flatMap((l) => l.keyFrameMs),
+      spaces: last.spaces,
     });
     prev = proc;
     const s = samples.at(-1)!;
     const frames = ((last.frames - prevLine.frames) * 1000) / Math.max(1, last.t - prevLine.t);
     prevLine = last;
-    log(`${s.s.toFixed(0)} s: frames/s ${frames.toFixed(1)} rss ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB heap ${(s.heapUsedBytes / 2 ** 20).toFixed(1)} MiB cpu ${s.cpuPercent.toFixed(1)} % fds ${s.fds} watches ${s.inotifyWatches} handles ${s.handles} queue ${s.queueSize} events ${s.events}`);
+    log(`${s.s.toFixed(0)} s: frames/s ${frames.toFixed(1)} rss ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB heap ${(s.heapUsedBytes / 2 ** 20).toFixed(1)}/${(s.heapTotalBytes / 2 ** 20).toFixed(1)} MiB ext ${(s.externalBytes / 2 ** 20).toFixed(1)} MiB spaces ${Object.entries(s.spaces ?? {}).filter(([, v]) => v >= 0.5).map(([k, v]) => `${k.replace(/_space$/, '')} ${v.toFixed(1)}`).join(' ')} cpu ${s.cpuPercent.toFixed(1)} % fds ${s.fds} watches ${s.inotifyWatches} handles ${s.handles} queue ${s.queueSize} events ${s.events}`);
   }
   log(`idle phase: feeder paused for ${idle} s`);
   await session.feeder('pause');

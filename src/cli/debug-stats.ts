@@ -10,7 +10,8 @@
  *                                 is what is retained; its CPU is reported (gcCpuMs) so the
  *                                 harness can leave it out of the console's own CPU
  *
- * A line: t (epoch ms), memory (process.memoryUsage), cpuMs (user+system so far), gcCpuMs,
+ * A line: t (epoch ms), memory (process.memoryUsage), spaces (V8's heap spaces, MiB
+ * committed each), cpuMs (user+system so far), gcCpuMs,
  * resources (process.getActiveResourcesInfo() counted by type: FSWatcher, Timeout, TTYWrap...),
  * perfEntries (Node's performance timeline: React's development build piled up measures here),
  * entries (messages in the store), keys (so far), keyFrameMs (key -> first frame write, for
@@ -19,7 +20,7 @@
  * inkOutputCaches: whether Ink's output caches are shared, ink-output-cache.ts). Write errors are ignored: the console matters more.
  */
 import { appendFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 export interface DebugStats {
@@ -86,6 +87,9 @@ export function startDebugStats(env: NodeJS.ProcessEnv, stdout: NodeJS.WriteStre
       ...facts,
       t: Date.now(),
       memory: process.memoryUsage(),
+      // Where V8's heap reserve is: new space grows with the allocation rate, old space with
+      // what is kept (MiB committed per space).
+      spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, Math.round((s.space_size / 2 ** 20) * 100) / 100])),
       cpuMs: (cpu.user + cpu.system) / 1000,
       gcCpuMs,
       resources: countByType(process.getActiveResourcesInfo()),

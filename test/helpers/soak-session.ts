@@ -36,6 +36,8 @@ import { waitFor } from './wait-for.js';
 export interface DebugLine {
   t: number;
   memory: NodeJS.MemoryUsage;
+  /** V8's heap spaces: MiB committed each (new_space, old_space, code_space, ...). */
+  spaces: Record<string, number>;
   cpuMs: number;
   gcCpuMs: number;
   resources: Record<string, number>;
