@@ -2,9 +2,10 @@
  * CPU per data frame of the real App (`node --import tsx bench/frame-cost.ts [--ink-as-shipped]`):
  * 2,000 synthetic messages on a fake 100x30 terminal, the render options `postq` uses, and N
  * (default 200) small batches of 8 deferred <-> hold moves, each given time for its frame: what
- * a console pays per frame on a busy server (npm run soak). By default Ink's output caches are
- * shared across frames as in `postq` (src/ui/ink-output-cache.ts); --ink-as-shipped leaves Ink
- * as it ships, for the comparison. Prints one line.
+ * a console pays per frame on a busy server (npm run soak). By default Ink's output is patched
+ * as in `postq` (src/ui/ink-output-cache.ts: caches shared across frames, rows composed once,
+ * ink-output-rows.ts); --ink-as-shipped leaves Ink as it ships, for the comparison. Prints one
+ * line.
  */
 import { writeSync } from 'node:fs';
 
@@ -48,5 +49,5 @@ const writes0 = term.stdout.chunks.length;
 for (let i = 0; i < batches; i++) (move(i), await sleep(6));
 const cpu = process.cpuUsage(cpu0);
 instance.unmount();
-writeSync(2, `Ink output caches ${shared ? 'shared across frames' : 'as shipped (per frame)'}: ${((cpu.user + cpu.system) / 1000 / batches).toFixed(2)} ms CPU per batch + frame (${batches} batches, ${term.stdout.chunks.length - writes0} writes)\n`);
+writeSync(2, `Ink output ${shared ? 'patched as in postq (caches shared, rows composed once)' : 'as shipped'}: ${((cpu.user + cpu.system) / 1000 / batches).toFixed(2)} ms CPU per batch + frame (${batches} batches, ${term.stdout.chunks.length - writes0} writes)\n`);
 process.exit(0);

@@ -14,6 +14,8 @@
  * and Ink runs as it ships. shareInkOutputCaches() resolves true when the caches are shared.
  */
 
+import { composeByRows, type InkOutput, type OutputClass, type OutputGet } from './ink-output-rows.js';
+
 interface OutputCaches {
   styledChars: Map<string, unknown>;
   widths: Map<string, number>;
@@ -30,6 +32,9 @@ const MAX_LINES = 200;
 const MAX_WIDTHS = 2000;
 
 let patched: Promise<boolean> | null = null;
+/** Ink's own get(), kept for the tests that compare (test/ui/ink-output-rows.test.ts). */
+let inkGet: OutputGet | null = null;
+export const originalInkOutputGet = (): OutputGet | null => inkGet;
 
 /** Ink's Output module, beside Ink's entry point (replaced in the bundle: scripts/bundle.mjs). */
 function importInkOutput(): Promise<unknown> {
@@ -39,10 +44,12 @@ function importInkOutput(): Promise<unknown> {
 export function shareInkOutputCaches(): Promise<boolean> {
   patched ??= (async () => {
     try {
-      const module = (await importInkOutput()) as { default?: { prototype: OutputPrototype } };
-      const proto = module.default?.prototype;
-      if (!proto || typeof proto.get !== 'function') return false;
-      const get = proto.get;
+      const module = (await importInkOutput()) as { default?: OutputClass & { prototype: OutputPrototype } };
+      const Output = module.default;
+      const proto = Output?.prototype;
+      if (!Output || !proto || typeof proto.get !== 'function') return false;
+      const get = proto.get as unknown as OutputGet;
+      inkGet = get;
       let shared: OutputCaches | null = null;
       proto.get = function sharedCachesGet(this: OutputPrototype) {
         const own = this.caches;
@@ -50,7 +57,8 @@ export function shareInkOutputCaches(): Promise<boolean> {
           if (!shared || shared.styledChars.size > MAX_LINES || shared.blockWidths.size > MAX_LINES || shared.widths.size > MAX_WIDTHS) shared = own;
           else this.caches = shared;
         }
-        return get.call(this);
+        // And each row composed once while it stays the same (ink-output-rows.ts).
+        return composeByRows(this as unknown as InkOutput, get, Output);
       };
       return true;
     } catch {
