@@ -16,7 +16,8 @@
  *   the header with thresholds: the same in-page keys with warning/critical levels on every
  *     queue and the total (the header computes and paints levels), beside the plain run
  *   the monitor view (`m`): a watcher batch of 125 moves -> frame (sparklines and header), and
- *     a trend sample with the top reasons regrouped from the whole store (at most every 10 s)
+ *     a trend sample with the top reasons regrouped from the whole store (at most every 10 s),
+ *     and its idle CPU over 10 s with the trend timer sampling every second
  *
  * Ink's output caches are shared across frames as in `postq` (src/ui/ink-output-cache.ts).
  * Baseline in the same run: the time to render a frame of the same App with an empty store.
@@ -29,6 +30,8 @@ import { QUEUE_NAMES, type QueueName } from '../src/domain/queue.js';
 import type { Thresholds } from '../src/domain/thresholds.js';
 import { createConsoleStore } from '../src/store/console-store.js';
 import { selectTopReasons } from '../src/store/groupings.js';
+import { startTrendFeed } from '../src/cli/trend-feed.js';
+import { TREND_STEP_SECONDS } from '../src/store/trends.js';
 import { createReadOnlyBackend } from '../src/actions/read-only-backend.js';
 import { loadTheme } from '../src/config/theme-load.js';
 import { App } from '../src/ui/app.js';
@@ -121,6 +124,7 @@ const BURST_EVENTS = 5000;
 /** The watcher hands over what ~25 ms of events changed: 125 moves per batch, 5,000 per s. */
 const PER_BATCH = 125;
 const BATCH_MS = 25;
+const IDLE_MS = 10_000;
 
 /** Presses keys at most every KEY_PERIOD_MS (the next one right after a slower frame). */
 function keyboard(term: FakeTerminal) {
@@ -251,6 +255,26 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
     selectTopReasons(t.store.getState(), QUEUE_NAMES.filter((q) => q !== 'corrupt'));
     sampleMs.push(performance.now() - t0);
   }
+  // Idle in the monitor view, nothing moving: 10 s without the trend timer, then 10 s with it
+  // sampling every second (ten times postq's rate; the rings still filling, so every sample
+  // draws a frame: the first hour's worst case).
+  const idleCpu = async (): Promise<number> => {
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    await sleep(IDLE_MS);
+    const c = process.cpuUsage(c0);
+    return ((c.user + c.system) / 1000 / (performance.now() - w0)) * 100;
+  };
+  await sleep(500);
+  const idleQuiet = await idleCpu();
+  const versionBefore = t.store.getState().trendVersion;
+  const stopTrends = startTrendFeed(t.store, 1000);
+  const idleSampling = await idleCpu();
+  stopTrends();
+  const drawnSamples = t.store.getState().trendVersion - versionBefore;
+  // CPU per sample (ms), and what that is at postq's rate of one sample per 10 s.
+  const perSampleMs = drawnSamples > 0 ? ((idleSampling - idleQuiet) / 100) * IDLE_MS / drawnSamples : 0;
+  const atPostqRate = idleQuiet + (perSampleMs / (TREND_STEP_SECONDS * 1000)) * 100;
   t.unmount();
 
   const all = [...inPage, ...scroll, ...half];
@@ -266,6 +290,8 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
     { metric: `header with thresholds on every queue: in-page key -> frame p50 / p99 (${levelled.length} keys)`, value: `${ms(median(levelled))} / ${ms(percentile(levelled, 99))}`, baseline: `${ms(median(inPage))} / ${ms(percentile(inPage, 99))} without`, ratio: ratioOf(median(levelled), median(inPage)), goal: 'p99 <= 30 ms', ok: (percentile(levelled, 99) ?? 99) <= 30 },
     { metric: `monitor view: a ${PER_BATCH}-move batch -> frame p50 / p99 (${monitorFrames.length} batches)`, value: `${ms(median(monitorFrames))} / ${ms(percentile(monitorFrames, 99))}`, baseline: `${ms(median(inPage))} in-page key -> frame` },
     { metric: 'monitor: a trend sample with the top reasons regrouped (median of 5; at most every 10 s)', value: ms(median(sampleMs)), baseline: `${messages} messages grouped by reason` },
+    { metric: `monitor view idle, trend samples every second for ${IDLE_MS / 1000} s (${drawnSamples} drawn): CPU`, value: `${idleSampling.toFixed(2)} %, ${ms(perSampleMs)} per sample`, baseline: `${idleQuiet.toFixed(2)} % without the timer` },
+    { metric: `monitor view idle at postq's rate (a sample every ${TREND_STEP_SECONDS} s), derived`, value: `${atPostqRate.toFixed(2)} %`, baseline: `${idleQuiet.toFixed(2)} % without the timer`, goal: '< 1 %', ok: atPostqRate < 1 },
     { metric: 'store holds all of a burst, after its last event (median / max)', value: `${ms(median(catchUp))} / ${ms(Math.max(...catchUp))}`, baseline: `keys every ${KEY_PERIOD_MS} ms throughout` },
   ];
 }

@@ -169,10 +169,13 @@ export function selectGroups(state: ConsoleData, by: GroupBy, queues: readonly Q
  * a second, and the monitor would pay it on every data frame while mail flows.
  */
 export function selectTopReasons(state: ConsoleData, queues: readonly QueueName[]): GroupRow[] {
-  return memoSlot(state.cache, 'topReasons', [state.trendVersion, queues.join(',')], () => {
-    const wanted = new Set(queues);
-    const entries: QueueEntry[] = [];
-    for (const e of state.entries.values()) if (wanted.has(e.queueName)) entries.push(e);
-    return buildGroups(entries, 'reason', state.clock / 1000);
-  });
+  const key = queues.join(',');
+  return memoSlot(state.cache, 'topReasons', [state.trendVersion, key], () =>
+    // A sample while nothing moved (the rings still filling) keeps the rows: no regroup.
+    memoSlot(state.cache, 'topReasonsEntries', [state.entries, key], () => {
+      const wanted = new Set(queues);
+      const entries: QueueEntry[] = [];
+      for (const e of state.entries.values()) if (wanted.has(e.queueName)) entries.push(e);
+      return buildGroups(entries, 'reason', state.clock / 1000);
+    }));
 }

@@ -130,5 +130,11 @@ test('top reasons for the monitor are regrouped when a sample changed something,
   // A batch alone: the same rows (grouping 100k messages per data frame would cost ~0.5 s).
   expect(selectTopReasons(store.getState(), queues)).toBe(first);
   store.getState().recordTrend();
-  expect(selectTopReasons(store.getState(), queues).map((r) => r.messages)).toEqual([2]);
+  const second = selectTopReasons(store.getState(), queues);
+  expect(second.map((r) => r.messages)).toEqual([2]);
+  // A sample while nothing moved (the rings still filling: a new version) regroups nothing.
+  const version = store.getState().trendVersion;
+  store.getState().recordTrend();
+  expect(store.getState().trendVersion).toBe(version + 1);
+  expect(selectTopReasons(store.getState(), queues)).toBe(second);
 });
