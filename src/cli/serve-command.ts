@@ -16,11 +16,10 @@ import { withIdentityCheck } from '../actions/identity-check.js';
 import { currentFileIn } from '../watch/current-file.js';
 import { runServe } from '../remote/serve.js';
 import { MAX_READ_BYTES } from '../remote/protocol.js';
-import { findMessage, readMessageBytes } from '../watch/read-message.js';
+import { readMessagePrefix } from '../watch/read-message.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
 import { chooseBackend } from './choose-backend.js';
 import { POSTQ_VERSION } from './version.js';
-import type { QueueEntry } from '../domain/entry.js';
 
 export interface ServeFlags {
   stdio?: boolean | undefined;
@@ -33,8 +32,8 @@ export interface ServeFlags {
 /** Read one message by id (the path a listing gave first, else postcat's search). */
 function readForClient(config: SpoolConfig, queueId: string, path: string | null) {
   if (!isQueueIdName(queueId)) throw new UsageError('not a queue id');
-  if (path === null || !path.split('/').every((p) => p && p !== '..') || !path.endsWith(`/${queueId}`)) return findMessage(config, queueId);
-  return readMessageBytes(config, { queueId, path } as QueueEntry);
+  const listed = path !== null && path.split('/').every((p) => p && p !== '..') && path.endsWith(`/${queueId}`);
+  return readMessagePrefix(config, queueId, listed ? path : null, MAX_READ_BYTES);
 }
 
 export function runServeRead(config: SpoolConfig, queueId: string, path: string | null, write: (t: string) => void): number {

@@ -130,6 +130,21 @@ export function readMessageForPane(config: SpoolConfig, entry: QueueEntry): Foun
   }
 }
 
+/**
+ * The first `max` bytes of a message, whatever its size (the remote pane sends at most
+ * MAX_READ_BYTES: reading a 2 GB message whole to send its start would cost 2 GB, or refuse).
+ * `path` (what a listing gave) is tried first, then postcat's search.
+ */
+export function readMessagePrefix(config: SpoolConfig, queueId: string, path: string | null, max: number): FoundMessage | null {
+  const opened = openFirst(config, [...(path === null ? [] : [path]), ...searchPaths(config, queueId)]);
+  if (!opened) return null;
+  try {
+    return { path: opened.rel, bytes: readAt(opened.fd, 0, Math.min(opened.stats.size, max)), size: opened.stats.size };
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
 export function findMessage(config: SpoolConfig, queueId: string): FoundMessage | null {
   for (let attempt = 0; attempt < 2; attempt++) {
     for (const queueName of SEARCH_ORDER) {

@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queuePath, resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { runCat } from '../../src/cli/cat-command.js';
+import { runServeRead } from '../../src/cli/serve-command.js';
+import { MAX_READ_BYTES } from '../../src/remote/protocol.js';
 import { REC } from '../../src/spool/rec-type.js';
 import { encodeRecord, formatSizeRecord } from '../../src/spool/queue-file-writer.js';
 import { mountConsole, type Harness } from '../ui/harness.js';
@@ -131,5 +133,23 @@ describe('a 2 GiB message', { timeout: 60_000 }, () => {
     expect(title()).toMatch(/page \d+,/);
     expect(title()).not.toContain('100% read');
     expect(h.screen()).toContain('run ');
+  });
+});
+
+describe('a 2 GiB message for the remote pane', { timeout: 60_000 }, () => {
+  it('serve --read sends its first MAX_READ_BYTES, reading no more', () => {
+    const { spool: s, rel } = setUp();
+    const config = resolveSpoolConfig({ spool: s.spool });
+    const before = process.memoryUsage().rss;
+    let reply = '';
+    expect(runServeRead(config, ID, rel, (text) => (reply += text))).toBe(0);
+    const growth = process.memoryUsage().rss - before;
+    const message = JSON.parse(reply) as { path: string; data: string; error: string | null };
+    expect(message.error).toBeNull();
+    expect(message.path).toBe(rel);
+    const bytes = Buffer.from(message.data, 'base64');
+    expect(bytes.length).toBe(MAX_READ_BYTES);
+    expect(bytes.subarray(0, 1).toString('latin1')).toBe('C'); // the size record opens the file
+    expect(growth).toBeLessThan(64 * MIB);
   });
 });
