@@ -63,7 +63,7 @@ export function syntheticEntries(n: number): QueueEntry[] {
   return out;
 }
 
-interface Mounted {
+export interface Mounted {
   term: FakeTerminal;
   store: ReturnType<typeof createConsoleStore>;
   /** Watcher batches go through the same gate as in `postq` (keys before data). */
@@ -76,7 +76,7 @@ const THRESHOLDS: Thresholds = Object.fromEntries(
   [...QUEUE_NAMES, 'total'].map((q) => [q, { count: { warning: 1000, critical: 50_000 }, age: { warning: 3600, critical: 86_400 } }]),
 );
 
-function mount(entries: QueueEntry[], thresholds?: Thresholds): Mounted {
+export function mount(entries: QueueEntry[], thresholds?: Thresholds): Mounted {
   const store = createConsoleStore({ backend: createReadOnlyBackend(), now: () => NOW * 1000, ...(thresholds ? { thresholds } : {}) });
   store.getState().applySpoolBatch({ upserts: entries, removals: [], full: true, firstEventAt: null });
   store.getState().setWatcherStatus({ mode: 'live' });
@@ -93,7 +93,7 @@ function mount(entries: QueueEntry[], thresholds?: Thresholds): Mounted {
   return { term, store, gate, unmount: () => (gate.stop(), instance.unmount()) };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isFrame = (chunk: string) => chunk.replace(/\x1b\[\?2026[hl]/g, '') !== '';
 
 /** Write a key; resolve with ms until the next frame write and the bytes of that frame. */
@@ -127,7 +127,7 @@ const BATCH_MS = 25;
 const IDLE_MS = 10_000;
 
 /** Presses keys at most every KEY_PERIOD_MS (the next one right after a slower frame). */
-function keyboard(term: FakeTerminal) {
+export function keyboard(term: FakeTerminal) {
   let next = 0;
   return async (key: string) => {
     const wait = next - performance.now();

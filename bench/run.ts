@@ -15,6 +15,7 @@ import { inlineReadWorker } from '../scripts/inline-read-worker.mjs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runConsoleBench } from './console-bench.js';
+import { runGroupsBench } from './groups-bench.js';
 import { runLogBench } from './log-bench.js';
 import { runFleetBench } from './fleet-bench.js';
 import { runStatsBench } from './stats-bench.js';
@@ -248,11 +249,17 @@ console.log(`watcher stats after the burst: ${JSON.stringify(live.stats)}`);
 
 // The console's rows (key press to frame, bytes per cursor move, keys during a burst), in the
 // same run and on the same machine.
-// BENCH_TABLES=console,stats,log,fleet (the default: all) picks the tables after the watcher's.
-const tables = new Set((process.env.BENCH_TABLES ?? 'console,stats,log,fleet').split(','));
+// BENCH_TABLES=console,groups,stats,log,fleet (the default: all) picks the tables after the watcher's.
+const tables = new Set((process.env.BENCH_TABLES ?? 'console,groups,stats,log,fleet').split(','));
 if (tables.has('console')) {
   console.log('');
   printTable(`postq console rendering, ${messages} messages`, await runConsoleBench(messages));
+}
+
+// Who and why: building the groupings, the why view under bursts, body: against grep.
+if (tables.has('groups')) {
+  console.log('');
+  printTable(`postq who/why, ${messages} messages`, await runGroupsBench(messages, spool.spool));
 }
 
 // postq stats --watch between changes: the monitoring output's cost at rest.
