@@ -11,7 +11,8 @@
  *   local RSS: this process's peak (links, mirrors and the merged store);
  *   burst: 5,000 deferred -> hold renames on one target (bench/mover.ts, spread over 1 s),
  *     each rename to the moment its row shows hold in the merged store; p50/p99.
- * The key -> frame time of a 100,000-row store is the console bench's (same store, same App).
+ *   key -> frame: the console's App on TARGETS x MESSAGES entries merged as the fleet console
+ *     keys them (HOST column), against one spool of the same size (bench/merged-keys.ts).
  *
  * Run alone (`node --import tsx bench/fleet-bench.ts`): the fleet table only, with the
  * machine lines, in BENCH_DIR (default $TMPDIR/postq-bench, spools reused from earlier runs).
@@ -27,6 +28,7 @@ import { parseTarget, type Target } from '../src/remote/target.js';
 import { createConsoleStore } from '../src/store/console-store.js';
 import { createReadOnlyBackend } from '../src/actions/read-only-backend.js';
 import { ensureSpool, type BenchSpool } from './make-spool.js';
+import { runMergedKeyBench } from './merged-keys.js';
 import { machineLines, mb, ms, percentile, printTable, ratioOf, type Row } from './report.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -150,12 +152,15 @@ export async function runFleetBench(workDir: string, mover: string, log: (s: str
   const shared = alone.reduce((a, b) => a + b, 0) / Math.min(cores, targets);
   const p99 = percentile(latencies, 99);
   const aloneP99 = percentile(aloneBurst, 99);
+  log('fleet: key -> frame with every target merged ...');
+  const keys = await runMergedKeyBench(targets, per);
   return [
     { metric: `all ${targets * per} rows merged (${targets} targets)`, value: ms(allRowsMs), baseline: `${ms(slowest)} (slowest alone)`, ratio: all, goal: '<= 1.5', ok: all !== null && all <= 1.5 },
     { metric: `  the same, against the targets' index time shared by ${cores} cores`, value: ms(allRowsMs), baseline: `${ms(shared)} (sum alone / cores)`, ratio: ratioOf(allRowsMs, shared), goal: '(one machine)' },
     { metric: '  local CPU while merging (links, mirrors, store)', value: ms(localCpuMs), goal: '' },
     { metric: 'local peak RSS (links, mirrors, merged store)', value: mb(peakRss), goal: '<= 400 MiB', ok: peakRss <= 400 * 2 ** 20 },
     { metric: `5,000-move burst on one target, merged, p50/p99 (${seenCount}/5000 seen)`, value: p50p99(latencies), baseline: `${p50p99(aloneBurst)} (that target alone)`, ratio: p99 !== null && aloneP99 !== null ? ratioOf(p99, aloneP99) : null, goal: 'p99 <= 500 ms', ok: p99 !== null && p99 <= 500 },
+    keys,
   ];
 }
 
