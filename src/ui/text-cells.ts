@@ -8,19 +8,45 @@ import stringWidth from 'string-width';
 
 const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
 
+/**
+ * string-width runs a grapheme segmenter over any text that is not plain ASCII, and a log line
+ * or a row with one `…` in it is measured again on every frame (the pane-log soak spent a
+ * quarter of its CPU here). So widths of such texts, and of single characters, are
+ * remembered; each table starts again past its bound.
+ */
+const MAX_REMEMBERED = 4000;
+const textWidths = new Map<string, number>();
+const charWidths = new Map<string, number>();
+
+function remembered(table: Map<string, number>, text: string): number {
+  let width = table.get(text);
+  if (width === undefined) {
+    width = stringWidth(text);
+    if (table.size >= MAX_REMEMBERED) table.clear();
+    table.set(text, width);
+  }
+  return width;
+}
+
 export function cellWidth(text: string): number {
-  return ASCII_PRINTABLE.test(text) ? text.length : stringWidth(text);
+  return ASCII_PRINTABLE.test(text) ? text.length : remembered(textWidths, text);
+}
+
+/** One code point's cells (as string-width counts it alone). */
+function charWidth(ch: string): number {
+  const code = ch.charCodeAt(0);
+  return ch.length === 1 && code >= 0x20 && code <= 0x7e ? 1 : remembered(charWidths, ch);
 }
 
 /** Cut to at most `width` cells, ending in `…` when something was cut. */
 export function truncateCells(text: string, width: number): string {
   if (width <= 0) return '';
   if (ASCII_PRINTABLE.test(text)) return text.length <= width ? text : text.slice(0, width - 1) + '…';
-  if (stringWidth(text) <= width) return text;
+  if (cellWidth(text) <= width) return text;
   let out = '';
   let used = 0;
   for (const ch of text) {
-    const w = stringWidth(ch);
+    const w = charWidth(ch);
     if (used + w > width - 1) break;
     out += ch;
     used += w;
@@ -72,7 +98,7 @@ export function wrapCells(text: string, width: number): string[] {
   let row = '';
   let used = 0;
   for (const ch of text) {
-    const w = stringWidth(ch);
+    const w = charWidth(ch);
     if (used + w > width && row !== '') {
       rows.push(row);
       row = '';

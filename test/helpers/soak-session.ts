@@ -135,13 +135,24 @@ function targetArgv(target: SoakTarget, dir: string, config: SpoolConfig): { arg
   return { args: ['-c', conf, '--read-only'], mailLog };
 }
 
+/** Press `key` until the screen satisfies `ok` (a key sent the moment the console is up can be lost). */
+async function pressUntil(pane: TmuxPane, key: string, ok: (screen: string) => boolean, what: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    pane.send(key);
+    try {
+      return await pane.waitUntil(ok, what, attempt < 5 ? 5000 : 60_000);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    }
+  }
+}
+
 /** pane-log: open the first message's pane on its Log section; its queue id. */
 async function openLogPane(pane: TmuxPane): Promise<string> {
-  pane.send('\r');
-  await pane.waitFor(/RECIPIENTS/, 30_000);
-  pane.send('l');
+  await pressUntil(pane, '\r', (screen) => /RECIPIENTS/.test(screen), 'the message pane');
   // Searched once the progress line is gone and the trail shows (it is longer than the pane).
-  const screen = await pane.waitUntil((text) => /log trail/.test(text) && / ago\) /.test(text) && !/searching the log/.test(text), 'the log trail, searched', 60_000);
+  const searched = (text: string) => /log trail/.test(text) && / ago\) /.test(text) && !/searching the log/.test(text);
+  const screen = await pressUntil(pane, 'l', (text) => /log trail/.test(text), 'the log trail').then(() => pane.waitUntil(searched, 'the log trail, searched', 60_000));
   const id = /^([0-9A-Za-z]{10,})\s+log trail/m.exec(screen)?.[1];
   if (!id) throw new Error(`soak: no queue id on the log pane:\n${screen}`);
   return id;
