@@ -72,9 +72,7 @@ export interface Mounted {
 }
 
 /** Levels every queue and the total reach at some point of the bench (so each segment is painted). */
-const THRESHOLDS: Thresholds = Object.fromEntries(
-  [...QUEUE_NAMES, 'total'].map((q) => [q, { count: { warning: 1000, critical: 50_000 }, age: { warning: 3600, critical: 86_400 } }]),
-);
+const THRESHOLDS: Thresholds = Object.fromEntries([...QUEUE_NAMES, 'total'].map((q) => [q, { count: { warning: 1000, critical: 50_000 }, age: { warning: 3600, critical: 86_400 } }]));
 
 export function mount(entries: QueueEntry[], thresholds?: Thresholds): Mounted {
   const store = createConsoleStore({ backend: createReadOnlyBackend(), now: () => NOW * 1000, ...(thresholds ? { thresholds } : {}) });
@@ -244,8 +242,7 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
     }
     await sleep(BATCH_MS);
   }
-  // What a trend sample costs in the monitor (every 10 s at most, when something changed):
-  // the sample, and the top reasons regrouped from the whole store.
+  // A trend sample in the monitor (at most every 10 s): the top reasons regrouped from the store.
   const sampleMs: number[] = [];
   for (let i = 0; i < 5; i++) {
     const moved = movable.slice(i * PER_BATCH, (i + 1) * PER_BATCH).map((e) => ({ ...e, queueName: 'deferred' as const, path: `deferred/${e.queueId}` }));
@@ -255,12 +252,10 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
     selectTopReasons(t.store.getState(), QUEUE_NAMES.filter((q) => q !== 'corrupt'));
     sampleMs.push(performance.now() - t0);
   }
-  // Idle in the monitor view, nothing moving: 10 s without the trend timer, then 10 s with it
-  // sampling every second (ten times postq's rate; the rings still filling, so every sample
-  // draws a frame: the first hour's worst case).
+  // Idle in the monitor view: 10 s without the trend timer, 10 s with it sampling every second
+  // (10x postq's rate; the rings still filling, every sample draws: the first hour's worst).
   const idleCpu = async (): Promise<number> => {
-    const c0 = process.cpuUsage();
-    const w0 = performance.now();
+    const [c0, w0] = [process.cpuUsage(), performance.now()];
     await sleep(IDLE_MS);
     const c = process.cpuUsage(c0);
     return ((c.user + c.system) / 1000 / (performance.now() - w0)) * 100;
