@@ -86,6 +86,11 @@ export interface StartConsoleOptions {
    * makes the same check there.
    */
   checkIdentity?: boolean;
+  /**
+   * Start from (and save) the index snapshot of this spool (index-snapshot.ts; default true).
+   * The demo turns it off: its spool is new each time and removed at exit.
+   */
+  warmStart?: boolean;
   /** Health alert thresholds (--stuck-after); Postfix-minded defaults otherwise. */
   thresholds?: HealthThresholds;
   /** Warning and critical levels of counts and ages (--threshold, --thresholds, the default file). */
@@ -113,9 +118,9 @@ export function applyWatchStatus(store: ConsoleStore, status: WatchStatus): void
 }
 
 /** The spool watcher (src/watch/spool-watcher.ts) feeding the store; a start failure ends the console. */
-export function watcherFeed(store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate?: BatchGate): StopFeed {
+export function watcherFeed(store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate?: BatchGate, warmStart = true): StopFeed {
   const sink = gate ? (batch: SpoolBatch) => gate.push(batch) : (batch: SpoolBatch) => store.getState().applySpoolBatch(batch);
-  const path = snapshotPath(config.queueDirectory);
+  const path = warmStart ? snapshotPath(config.queueDirectory) : null;
   const watcher = createSpoolWatcher(config, sink, {
     onStatus: (status) => applyWatchStatus(store, status),
     // Warm start: the index saved at the last exit, trusted file by file (index-snapshot.ts).
@@ -222,7 +227,8 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     stderr,
     altScreen: options.altScreen ?? true,
   });
-  const stop = (options.feed ?? watcherFeed)(store, config, running.fail, gate);
+  const feed = options.feed ?? ((s, c, fail, g) => watcherFeed(s, c, fail, g, options.warmStart ?? true));
+  const stop = feed(store, config, running.fail, gate);
   const stopHealth = startHealthFeed(store, config, options.thresholds ? { thresholds: options.thresholds } : {});
   const stopTrends = startTrendFeed(store);
   const stopContent = startContentFeed(store, { read: (entry) => readMessageContent(config, entry) });

@@ -64,6 +64,7 @@ export async function runDemoCommand(flags: DemoFlags): Promise<number> {
       readOnly: !!flags['read-only'],
       theme: flags.theme ?? null,
       altScreen: !flags['no-alt-screen'],
+      warmStart: false,
     });
   } finally {
     demo.remove();

@@ -41,7 +41,7 @@ async function launchDemo(columns: number, rows: number): Promise<Running> {
     // The shell records the exit status in a file once node is gone.
     argv: ['sh', '-c', `node "$0" --demo --seed 4242 --rate 6; echo $? > "${join(tmp, 'status')}"`, CLI],
     cwd: REPO_ROOT,
-    env: { TZ: 'UTC', TMPDIR: tmp, POSTQ_AUDIT_LOG: join(tmp, 'audit.log') },
+    env: { TZ: 'UTC', TMPDIR: tmp, POSTQ_AUDIT_LOG: join(tmp, 'audit.log'), XDG_STATE_HOME: join(tmp, 'state') },
   });
   cleanups.push(() => {
     pane.close();
@@ -111,6 +111,8 @@ describe('postq --demo in tmux', () => {
     expect(status).toBe('0');
     expect(existsSync(spool)).toBe(false);
     expect(readdirSync(tmp).filter((n) => n.startsWith('postq-demo-'))).toEqual([]);
+    // No warm-start snapshot of a spool that is gone (each demo's spool is a new one).
+    expect(existsSync(join(tmp, 'state', 'postq')) ? readdirSync(join(tmp, 'state', 'postq')).filter((n) => n.endsWith('.snapshot')) : []).toEqual([]);
   });
 
   it('removes its spool when the terminal goes away (SIGHUP)', { timeout: 90_000 }, async () => {
