@@ -75,13 +75,14 @@ test('the signatures the workers took are right: a reconcile right after finds n
   watcher = createSpoolWatcher(config, acc.apply, { readWorkers: { minFiles: 0, source: compiled, mainThreadReads: false }, reconcileMinMs: 50, reconcileMaxMs: 100 });
   await watcher.start();
   const batches = acc.batches.length;
-  await waitFor(() => watcher!.stats.reconciles >= 2, { what: 'two reconciles', timeoutMs: 20_000 });
+  // Generous: on a loaded machine (CI with three workers) the reconciles come late, not wrong.
+  await waitFor(() => watcher!.stats.reconciles >= 2, { what: 'two reconciles', timeoutMs: 90_000 });
   expect(watcher.stats.reconcileDifferences).toBe(0);
   // The copy's defer logs are seconds old: the first reconcile reads them again to be sure
   // (incremental batches, never a full one), and the state stays a fresh scan.
   expect(acc.batches.slice(batches).some((b) => b.full)).toBe(false);
   expect(acc.sorted()).toEqual(freshScan(config));
-}, 60_000);
+}, 120_000);
 
 test('the main thread and a worker share the slices of one index', async () => {
   copy = copyCorpusSpool('basic');
