@@ -18,7 +18,11 @@ export function generateSpool(spool: string, messages: number): void {
       const logPath = join(corpus, 'defer', h, id);
       // The corpus's multi-megabyte message would make the spool gigabytes: typical sizes only.
       if (statSync(join(corpus, 'deferred', h, id)).size > 64 * 1024) continue;
-      templates.push({ bytes: readFileSync(join(corpus, 'deferred', h, id)), log: existsSync(logPath) ? readFileSync(logPath) : null });
+      const bytes = readFileSync(join(corpus, 'deferred', h, id));
+      // Queue files only (cleanup's first record is the size, C): the corpus's stray
+      // deferred/3/749A822C202.bak, given a queue id and mode 0700, would count as mail.
+      if (bytes[0] !== 0x43) continue;
+      templates.push({ bytes, log: existsSync(logPath) ? readFileSync(logPath) : null });
     }
   }
   const now = Math.floor(Date.now() / 1000);
