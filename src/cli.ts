@@ -20,4 +20,6 @@ forgetLostTerminalOnExit();
 if (process.env['POSTQ_REACT_DEVELOPMENT'] !== '1') process.env['NODE_ENV'] = 'production';
 const { runMain } = await import('./cli/main.js');
 
-process.exitCode = await runMain(process.argv.slice(2));
+const code = await runMain(process.argv.slice(2));
+// A signal that ended the console set its status already (128 + N, render-console.tsx): keep it.
+process.exitCode = Number(process.exitCode ?? 0) || code;

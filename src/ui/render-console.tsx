@@ -119,6 +119,9 @@ export function renderConsole(options: RenderConsoleOptions): RunningConsole {
       for (const [signal, number] of SIGNALS) {
         const onSignal = () => {
           code = 128 + number;
+          // Decided now: whatever ends the process from here (the exit timer, an exit with no
+          // code, a loop that drains during a slow stop) ends it with the signal's status.
+          process.exitCode = code;
           instance.unmount();
         };
         handlers.push([signal, onSignal]);
@@ -145,6 +148,7 @@ export function renderConsole(options: RenderConsoleOptions): RunningConsole {
       // a new session): stdin then ends or fails with EIO. Leave as after a hang-up.
       const onGone = () => {
         code = 128 + 1;
+        process.exitCode = code;
         instance.unmount();
       };
       const onStdinError = (error: unknown) => (isTerminalGone(error) ? onGone() : onCrash(error));
