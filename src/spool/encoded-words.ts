@@ -12,8 +12,9 @@ import type Libmime from 'libmime';
  * libmime is loaded on the first encoded word, not at start: with its charset tables
  * (iconv-lite, encoding-japanese) it was two thirds of the CPU every `postq` run spent before
  * doing anything (0.23 of 0.36 s for `postq --version`), and `list`, `count` and `stats` in a
- * cron job never decode a subject. scripts/bundle.mjs turns this require into esbuild's
- * (equally lazy) bundled one.
+ * cron job never decode a subject. scripts/bundle.mjs and scripts/inline-read-worker.mjs (the
+ * read worker, built as CommonJS, where import.meta.url is empty) turn this require into
+ * esbuild's (equally lazy) bundled one.
  */
 const requireCjs = createRequire(import.meta.url);
 let libmime: typeof Libmime | null = null;
