@@ -202,7 +202,7 @@ export function saveSnapshot(path: string, payload: SnapshotPayload): string | n
   let fd: number | null = null;
   try {
     // A temp file left by a killed run with this pid (unlink removes a link, never its target).
-    unlinkSync(tmp);
+    unlinkSync(tmp); // safe: the state directory (checked above: ours, not group/other-writable), not the spool
   } catch {
     // None: the usual case.
   }
@@ -213,12 +213,12 @@ export function saveSnapshot(path: string, payload: SnapshotPayload): string | n
     fsyncSync(fd);
     closeSync(fd);
     fd = null;
-    renameSync(tmp, path);
+    renameSync(tmp, path); // safe: our O_EXCL|O_NOFOLLOW file, within the checked state directory
     return null;
   } catch (error) {
     if (fd !== null) closeSync(fd);
     try {
-      unlinkSync(tmp);
+      unlinkSync(tmp); // safe: the state directory, as above
     } catch {
       // Not created, or already renamed.
     }

@@ -148,7 +148,7 @@ export function openInSpool(root: string, rel: string, options: { strict?: boole
   const abs = inSpool(root, rel);
   let fd: number;
   try {
-    fd = openSync(abs, OPEN_FLAGS);
+    fd = openSync(abs, OPEN_FLAGS); // safe: O_NOFOLLOW|O_NONBLOCK after checkDirs, fstat compared below
   } catch (error) {
     const code = errnoOf(error);
     if (isGoneCode(code)) return { gone: true };

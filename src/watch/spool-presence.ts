@@ -37,7 +37,7 @@ export function spoolGoneReason(config: SpoolConfig, hadQueues: boolean): string
   const root = config.queueDirectory;
   try {
     if (!statSync(root).isDirectory()) return `the spool is gone: ${root} is no longer a directory`;
-    readdirSync(root);
+    readdirSync(root); // safe: names only, nothing opened below; readdir of a FIFO fails (ENOTDIR), never blocks
   } catch (error) {
     const why = code(error);
     if (why === 'ENOENT') return `the spool is gone: ${root} was removed while postq watched it`;
