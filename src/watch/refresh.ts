@@ -35,6 +35,18 @@ export function markDirty(dirty: DirtySet, queueId: string, relPath: string | nu
   if (defer) mark.defer = true;
 }
 
+/** Fold `from`'s marks into `into` (paths joined, a defer log mark kept). */
+export function mergeDirty(into: DirtySet, from: DirtySet): void {
+  for (const [queueId, mark] of from) {
+    const own = into.get(queueId);
+    if (!own) into.set(queueId, mark);
+    else {
+      for (const p of mark.paths) own.paths.add(p);
+      own.defer ||= mark.defer;
+    }
+  }
+}
+
 export interface RefreshResult {
   upserts: QueueEntry[];
   removals: string[];

@@ -17,7 +17,7 @@ import { lstatSync, type Stats } from 'node:fs';
 import type { QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { queuePath } from '../config/spool-config.js';
-import { DEFER_ABSENT, DEFER_NOT_READ, DEFER_PRESENT, EXTRA_WIDTH, loadGroup, storeGroup, type SnapshotGroup, type SnapshotIdentity, type SnapshotPayload } from './index-snapshot.js';
+import { DEFER_ABSENT, DEFER_NOT_READ, DEFER_PRESENT, EXTRA_WIDTH, loadGroup, loadSnapshot, saveSnapshot, snapshotIdentity, storeGroup, type SnapshotGroup, type SnapshotIdentity, type SnapshotPayload } from './index-snapshot.js';
 import { topOf } from './list-tree.js';
 import type { EntryRead } from './read-entry.js';
 import { decodeReads, encodeReads } from './read-wire.js';
@@ -160,4 +160,24 @@ export class SnapshotTrust {
     }
     return read;
   }
+}
+
+/** Where the snapshot lives and which postq wrote it (SpoolWatcherOptions.snapshot). */
+export interface SnapshotPlace {
+  path: string;
+  version: string;
+}
+
+/** The trust a start may put in the saved index of this spool; `ignored` says why there is none. */
+export function loadTrust(config: SpoolConfig, place: SnapshotPlace, index: SpoolIndex): { trust: SnapshotTrust | null; ignored: string | null } {
+  const identity = snapshotIdentity(config, place.version);
+  if (!identity) return { trust: null, ignored: null };
+  const loaded = loadSnapshot(place.path, identity);
+  return { trust: loaded.snapshot ? new SnapshotTrust(config, loaded.snapshot, (s) => index.intern(s)) : null, ignored: loaded.ignored };
+}
+
+/** Save the index as the next start's snapshot: null when written (or nothing to identify), else why not. */
+export function saveIndexSnapshot(config: SpoolConfig, place: SnapshotPlace, index: SpoolIndex): string | null {
+  const identity = snapshotIdentity(config, place.version);
+  return identity ? saveSnapshot(place.path, captureSnapshot(config, index, identity)) : null;
 }

@@ -14,64 +14,23 @@
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import { SpoolAccessError } from '../domain/errors.js';
 import type { SpoolConfig } from '../config/spool-config.js';
-import { DirWatchers, type WatchFn } from './dir-watchers.js';
+import { DirWatchers } from './dir-watchers.js';
 import { routeEvent } from './route-event.js';
 import { buildInitialIndex } from './initial-index.js';
 import { createReadPool, type ReadPool } from './read-pool.js';
-import type { ReadWorkerSource } from './read-worker-source.js';
 import { createPostqueuePoller, type PostqueuePoller } from './postqueue-poller.js';
 import { ReconcileClock } from './reconcile-clock.js';
-import { refreshDirty, type DirtySet } from './refresh.js';
+import { mergeDirty, refreshDirty, type DirtySet } from './refresh.js';
 import { sweepSpool } from './reconcile.js';
 import { checkSpool } from './scan.js';
 import { countQueueDirs, spoolGoneReason } from './spool-presence.js';
 import { SpoolIndex } from './spool-index.js';
-import { loadSnapshot, saveSnapshot, snapshotIdentity } from './index-snapshot.js';
-import { captureSnapshot, SnapshotTrust } from './snapshot-trust.js';
+import { loadTrust, saveIndexSnapshot, type SnapshotTrust } from './snapshot-trust.js';
 import { createSlicer } from './time-slice.js';
+import type { SpoolWatcher, SpoolWatcherOptions } from './spool-watcher-options.js';
 import type { WatchStats, WatchStatus } from './watch-status.js';
 
-export interface SpoolWatcherOptions {
-  /** Collect event names this long before one batch (ms). */
-  coalesceMs?: number;
-  /** Longest synchronous slice (ms). */
-  sliceMs?: number;
-  /** While indexing or refreshing thousands of files, emit at least this often (ms). */
-  batchEveryMs?: number;
-  /** Reconcile bounds in live mode (ms); the interval adapts to the sweep's cost. */
-  reconcileMinMs?: number;
-  reconcileMaxMs?: number;
-  /** Rescan bounds when inotify is unavailable (ms). */
-  pollMinMs?: number;
-  pollMaxMs?: number;
-  /** A window with this many names is a burst: reconcile once it has been quiet burstQuietMs. */
-  burstNames?: number;
-  burstQuietMs?: number;
-  /** Poll `postqueue -j` when the spool is unreadable; default: a Postfix host and not root. */
-  postqueueFallback?: boolean;
-  onStatus?(status: WatchStatus): void;
-  /**
-   * Worker threads for the initial index of a large spool (read-pool.ts): false for none; the
-   * least number of files worth them (default POOL_MIN_FILES); the worker code, how many
-   * workers (default: one per core beyond the main thread's) and whether the main thread
-   * reads its share too (default true; tests turn it off to see every read cross threads).
-   */
-  readWorkers?: false | { minFiles?: number; source?: ReadWorkerSource; workers?: number; mainThreadReads?: boolean };
-  /**
-   * The warm-start snapshot (index-snapshot.ts): read at start when it is ours and of this
-   * spool, written at stop when the index is complete. Absent or null: none.
-   */
-  snapshot?: { path: string; version: string } | null;
-  /** The fs.watch edge, replaceable in tests (e.g. to simulate ENOSPC). */
-  watch?: WatchFn;
-}
-
-export interface SpoolWatcher {
-  start(): Promise<void>;
-  stop(): void;
-  readonly status: WatchStatus;
-  readonly stats: WatchStats;
-}
+export type { SpoolWatcher, SpoolWatcherOptions } from './spool-watcher-options.js';
 
 export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch) => void, options: SpoolWatcherOptions = {}): SpoolWatcher {
   const coalesceMs = options.coalesceMs ?? 25;
@@ -198,13 +157,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     });
     // Ids an event already announced are not differences; refresh them together.
     const announced = new Set([...dirty.keys(), ...sweep.unsettled]);
-    for (const [queueId, mark] of dirty) {
-      const own = sweep.dirty.get(queueId);
-      if (own) {
-        for (const p of mark.paths) own.paths.add(p);
-        own.defer ||= mark.defer;
-      } else sweep.dirty.set(queueId, mark);
-    }
+    mergeDirty(sweep.dirty, dirty);
     const eventAt = firstEventAt;
     dirty = new Map();
     firstEventAt = null;
@@ -283,7 +236,12 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
           return pool;
         },
         stopped: () => stopped,
-        loadTrust: () => (trust = loadTrust()),
+        loadTrust: () => {
+          if (!options.snapshot) return null;
+          const loaded = loadTrust(config, options.snapshot, index);
+          stats.snapshotIgnored = loaded.ignored;
+          return (trust = loaded.trust);
+        },
         onListed: (_counts, at) => (stats.firstCountsMs = at - startedAt),
       });
     } catch (error) {
@@ -303,21 +261,10 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     await pump();
   }
 
-  function loadTrust(): SnapshotTrust | null {
-    if (!options.snapshot) return null;
-    const identity = snapshotIdentity(config, options.snapshot.version);
-    if (!identity) return null;
-    const loaded = loadSnapshot(options.snapshot.path, identity);
-    stats.snapshotIgnored = loaded.ignored;
-    return loaded.snapshot ? new SnapshotTrust(config, loaded.snapshot, (s) => index.intern(s)) : null;
-  }
-
   /** The index as the next start's snapshot: only a complete one read from the spool itself. */
   function saveTrust() {
     if (!options.snapshot || !indexed || poller || status.mode === 'failed') return;
-    const identity = snapshotIdentity(config, options.snapshot.version);
-    if (!identity) return;
-    stats.snapshotSaveError = saveSnapshot(options.snapshot.path, captureSnapshot(config, index, identity));
+    stats.snapshotSaveError = saveIndexSnapshot(config, options.snapshot, index);
   }
 
   function stop() {
