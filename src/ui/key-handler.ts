@@ -6,9 +6,8 @@
 import type { ConsoleStore } from '../store/console-state.js';
 import { selectCursorEntry } from '../store/selectors.js';
 import type { QueueName } from '../domain/queue.js';
-import { bindingFor, type KeyMode } from './keymap.js';
-import type { MessageLoader } from './message-document.js';
-import type { UiStore } from './ui-state.js';
+import { bindingFor } from './keymap.js';
+import { currentMode, type KeyDeps } from './key-mode.js';
 import { maxPaneOffset } from './components/message-pane.js';
 import { shapeRoom } from './components/shape-view.js';
 import { currentShape, shapeDomainFilter } from './shape-query.js';
@@ -19,36 +18,6 @@ import { findInDocument } from './pane-search.js';
 import { layoutColumns, nextWhoColumns } from './columns.js';
 import { idColumnWidth } from './id-width.js';
 import { buildLogDocument, linkedIds } from './log-document.js';
-
-export interface KeyDeps {
-  store: ConsoleStore;
-  ui: UiStore;
-  loadMessage: MessageLoader;
-  /** Body lines available to overlays and the list (for page sizes). */
-  bodyHeight: () => number;
-  helpPages: () => number;
-  quit: () => void;
-  /** Put text on the terminal's clipboard (OSC 52). */
-  copy: (text: string) => void;
-  /** Start (or switch) the pane's Log section to this id's trail; closeLog cancels it. */
-  openLog?: (queueId: string) => void;
-  closeLog?: () => void;
-  /** The terminal's width (to say which asked-for column does not fit). */
-  columns?: () => number;
-}
-
-export function currentMode(store: ConsoleStore, ui: UiStore): KeyMode {
-  if (store.getState().confirmation) return 'confirm';
-  const u = ui.getState();
-  if (u.draft !== null) return 'filter';
-  if (u.overlay === 'pane' && u.paneSearch !== null) return 'search';
-  if (u.overlay === 'help') return 'help';
-  if (u.overlay === 'pane') return 'pane';
-  if (u.overlay === 'shape') return 'shape';
-  if (u.overlay === 'groups') return 'groups';
-  if (u.overlay === 'monitor') return 'monitor';
-  return 'list';
-}
 
 const QUEUE_KEYS: Record<string, QueueName | 'all'> = {
   'queue.all': 'all', 'queue.maildrop': 'maildrop', 'queue.incoming': 'incoming', 'queue.active': 'active',
