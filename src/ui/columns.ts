@@ -159,6 +159,12 @@ export function shownQueueId(entry: QueueEntry): string {
   return suffix && entry.queueId.endsWith(suffix) ? entry.queueId.slice(0, -suffix.length) : entry.queueId;
 }
 
+/** The id in a title (the message pane's): the bare queue id, and in the merged fleet view `on HOST`. Sanitized. */
+export function titleQueueId(entry: QueueEntry): string {
+  const id = printable(shownQueueId(entry));
+  return entry.host === undefined ? id : `${id} on ${printable(entry.host)}`;
+}
+
 /** The EXPIRES cell: time left, `expired` when past its lifetime, `forced` after postsuper -e. */
 export function formatExpiry(expiresAt: number | null, now: number): string {
   if (expiresAt === null) return '';

@@ -13,7 +13,7 @@ import { shapeRoom } from './components/shape-view.js';
 import { currentShape, shapeDomainFilter } from './shape-query.js';
 import { currentGroups, nextGroupBy, nextGroupSort } from './groups-query.js';
 import { groupsRoom } from './components/groups-view.js';
-import { idsToCopy } from './clipboard.js';
+import { copyFlash, copyOf } from './clipboard.js';
 import { findInDocument } from './pane-search.js';
 import { layoutColumns, nextWhoColumns } from './columns.js';
 import { idColumnWidth } from './id-width.js';
@@ -167,10 +167,10 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'mark.allMatching': return s.markAllMatching();
     case 'mark.clear': return s.clearMarks();
     case 'mark.copy': {
-      const ids = idsToCopy(s);
-      if (ids.length === 0) return s.setFlash('nothing to copy', 'warn');
-      deps.copy(ids.join(' '));
-      return s.setFlash(ids.length === 1 ? `copied ${ids[0]} to the clipboard` : `copied ${ids.length} marked ids to the clipboard`, 'ok');
+      const copied = copyOf(s);
+      if (copied.ids.length === 0) return s.setFlash('nothing to copy', 'warn');
+      deps.copy(copied.ids.join(' '));
+      return s.setFlash(copyFlash(copied), 'ok');
     }
     case 'pane.open': {
       const entry = selectCursorEntry(s);

@@ -8,6 +8,7 @@
 import type { ClientAttributes, Diagnostic, QueueEntry } from '../domain/entry.js';
 import { formatPostcat } from '../spool/postcat-format.js';
 import { printable } from '../spool/printable.js';
+import { titleQueueId } from './columns.js';
 import { buildPagedDocument, decodeHeaderLines, splitLines } from './message-pages.js';
 
 export type MessageView = 'postcat' | 'records' | 'log';
@@ -85,7 +86,7 @@ export function recipientLines(entry: QueueEntry): DocLine[] {
 }
 
 export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage, view: MessageView, dump: RecordDumper): MessageDocument {
-  const id = printable(entry.queueId);
+  const id = titleQueueId(entry);
   let found: FoundMessage;
   try {
     found = read();

@@ -11,6 +11,7 @@ import type { QueueEntry } from '../domain/entry.js';
 import { decodeEncodedWords } from '../spool/encoded-words.js';
 import { PostcatStream } from '../spool/postcat-format.js';
 import { printable } from '../spool/printable.js';
+import { titleQueueId } from './columns.js';
 import { describe, type DocLine, type MessageDocument, type MessageView, type RecordDumper } from './message-document.js';
 
 /** The text one page holds (about: a page ends at a line's end past this). */
@@ -72,7 +73,7 @@ function buildPage(entry: QueueEntry, file: WindowedMessage, dump: RecordDumper,
   }
   const read = stream.done ? file.size : Math.min(stream.position, file.size);
   const percent = Math.floor((read / file.size) * 100);
-  const title = `${printable(entry.queueId)}  ${printable(file.path)}  ${file.size} bytes  page ${index + 1}, ${percent}% read`;
+  const title = `${titleQueueId(entry)}  ${printable(file.path)}  ${file.size} bytes  page ${index + 1}, ${percent}% read`;
   return {
     queueId: entry.queueId,
     title,
@@ -93,7 +94,7 @@ export function buildPagedDocument(entry: QueueEntry, file: WindowedMessage, vie
       { text: `*** RECORDS IN THE FIRST ${file.first.length} BYTES OF ${file.size} (a file this large is not dumped whole) ***`, kind: 'marker' },
       ...splitLines(d.lines.join('\n'), 'dump'),
     ];
-    return { queueId: entry.queueId, title: `${printable(entry.queueId)}  ${printable(file.path)}  ${file.size} bytes`, view, lines, problem: null };
+    return { queueId: entry.queueId, title: `${titleQueueId(entry)}  ${printable(file.path)}  ${file.size} bytes`, view, lines, problem: null };
   }
   const start = new PostcatStream(file.first, { path: file.path }, { fileSize: file.size, fetch: (offset, length) => file.fetch(offset, length) });
   return buildPage(entry, file, dump, head, [start], 0);

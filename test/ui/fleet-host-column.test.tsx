@@ -3,7 +3,9 @@
  * targets (ID@TARGET rows, as the fleet console builds them): the ID cell is the bare queue id
  * with mailq's markers, HOST names the target (narrowed keeping both ends when the width is
  * short, dropped at 40 columns where the detail line still names it), `host:` narrows the
- * list to one target, and an ordinary spool has no HOST column at all.
+ * list to one target, and an ordinary spool has no HOST column at all. `c` copies the bare ids
+ * (what a shell on that host takes) and the flash names the host(s); the pane's title says
+ * `ID on HOST`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueEntry } from '../../src/domain/entry.js';
@@ -106,6 +108,39 @@ describe('merged fleet view: the HOST column', () => {
       expect(narrow.screen()).toContain(`on ${cursor.host === 'mx1' ? 'mx1' : 'exec:'}`);
     } finally {
       narrow.unmount();
+    }
+  });
+
+  it('c copies bare queue ids, the flash names their hosts; the pane title says ID on HOST', async () => {
+    const h = await mountConsole(copy.spool, { columns: 120, rows: 30, firstBatch: spread });
+    const copied = () => {
+      const osc = h.term.stdout.chunks.filter((c) => c.includes('\x1b]52;c;')).pop()!;
+      return Buffer.from(/\x1b]52;c;([^\x07]*)\x07/.exec(osc)![1]!, 'base64').toString('utf8');
+    };
+    try {
+      const first = selectCursorEntry(h.store.getState())!;
+      const bare = first.queueId.slice(0, first.queueId.indexOf('@'));
+      await h.press('mark.copy');
+      expect(copied()).toBe(bare);
+      expect(h.screen()).toContain(`copied ${bare} (on ${first.host}) to the clipboard`);
+      // Mark the cursor row and the next row from the other host: both ids bare, grouped by host.
+      await h.press('mark.toggle');
+      while (selectCursorEntry(h.store.getState())!.host === first.host) await h.press('list.down');
+      const second = selectCursorEntry(h.store.getState())!;
+      await h.press('mark.toggle');
+      await h.press('mark.copy');
+      const byHost = [first, second].sort((x, y) => x.host!.localeCompare(y.host!)).map((e) => e.queueId.slice(0, e.queueId.indexOf('@')));
+      expect(copied()).toBe(byHost.join(' '));
+      expect(copied()).not.toContain('@');
+      expect(h.store.getState().flash?.text).toMatch(/^copied 2 marked ids \((mx1: 1, exec:.*: 1|exec:.*: 1, mx1: 1); each id is valid on its host only\)/);
+      const shown = selectCursorEntry(h.store.getState())!;
+      await h.press('pane.open');
+      const id2 = shown.queueId.slice(0, shown.queueId.indexOf('@'));
+      expect(h.ui.getState().pane?.title).toMatch(new RegExp(`^${id2} on ${shown.host === 'mx1' ? 'mx1' : 'exec:docker exec -i mailcow-postfix-1'}  \\S+  \\d+ bytes`));
+      expect(h.screen()).toContain(`${id2} on `);
+      expect(h.screen()).not.toContain(`${id2}@`);
+    } finally {
+      h.unmount();
     }
   });
 
