@@ -100,7 +100,7 @@ describe('fleet link (exec target, real serve --stdio)', () => {
 
   it('refuses a remote of another protocol version, naming both, and does not retry', async () => {
     const old = join(scratch, 'old-postq');
-    writeFileSync(old, `#!/bin/sh\necho '{"t":"hello","protocol":0,"version":"0.0.1","host":"old","queueDirectory":"/q"}'\nsleep 30\n`);
+    writeFileSync(old, `#!/bin/sh\necho '{"t":"hello","protocol":0,"version":"0.0.1","host":"old","queueDirectory":"/q"}'\nexec cat >/dev/null\n`);
     chmodSync(old, 0o755);
     const c = connect('env', old);
     await waitFor(() => c.status.state === 'mismatch', { what: 'mismatch', describe: () => JSON.stringify(c.status) });
