@@ -63,7 +63,9 @@ export function startTmux(options: TmuxOptions): TmuxPane {
   // The shell waits for the program and records its exit status (tmux 3.3 does not always
   // report pane_dead_status); the pane then stays (remain-on-exit) so its screen can be read.
   const stderr = options.stderrFile ? ` 2> ${quote(options.stderrFile)}` : '';
-  const script = `read _go; env -u CI TERM=xterm-256color ${envs} ${options.argv.map(quote).join(' ')}${stderr}; echo $? > ${quote(statusFile)}`;
+  // `trap : INT`: a Ctrl-C (C-c in a pane not in raw mode) reaches the whole foreground group;
+  // the shell survives it to record the status, while the program keeps the default action.
+  const script = `trap : INT; read _go; env -u CI TERM=xterm-256color ${envs} ${options.argv.map(quote).join(' ')}${stderr}; echo $? > ${quote(statusFile)}`;
   tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd ?? process.cwd(), 'sh', '-c', script);
   tmux('set-option', '-w', '-t', 'main', 'remain-on-exit', 'on');
   tmux('set-option', '-t', 'main', 'status', 'off');
