@@ -4,13 +4,22 @@
  * watcher's sweep then finds no message anywhere, which must not read as "live, zero
  * messages". One stat of the directory and six lstats, run with each reconcile.
  *
+ * Nothing else would notice it promptly: a removed root sends its last events only when files
+ * were in it, and a root renamed away (or replaced by another directory) keeps its watches on
+ * the old inode, so events stop and the sweep comes minutes later. SpoolPresence therefore also
+ * checks on a one-second timer (a stat, a readdir of some fifteen names, six lstats) and
+ * compares the root's device and inode with the ones it started on: a new directory in its
+ * place is watched afresh and swept.
+ *
  * Contract: spoolGoneReason() returns one sentence naming the directory, or null when the
- * spool is there. Never throws.
+ * spool is there. SpoolPresence.check() says whether the spool went, came back or was replaced
+ * (the caller sweeps then). Never throws.
  */
 import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
+import type { WatchStatus } from './watch-status.js';
 
 function code(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? 'error';
@@ -47,4 +56,76 @@ export function spoolGoneReason(config: SpoolConfig, hadQueues: boolean): string
   }
   if (hadQueues && countQueueDirs(config) === 0) return `the spool is gone: ${root} holds none of the six queue directories any more`;
   return null;
+}
+
+/** The queue directory's device and inode (it may itself be a symlink: stat follows it), or null. */
+function rootIdentity(root: string): { dev: number; ino: number } | null {
+  try {
+    const stats = statSync(root); // safe: stat only, of the queue directory itself (which may be a symlink); nothing opened
+    return { dev: stats.dev, ino: stats.ino };
+  } catch {
+    return null;
+  }
+}
+
+export interface PresenceHooks {
+  status(): WatchStatus;
+  setStatus(status: WatchStatus): void;
+  /** The root is back or is another directory: drop the old watches and watch from the root again. */
+  rewatch(): void;
+}
+
+/** The watcher's view of whether its spool is still the one it indexed (header). */
+export class SpoolPresence {
+  private hadQueues = false;
+  private identity: { dev: number; ino: number } | null = null;
+  /** The status to go back to when a gone spool returns. */
+  private beforeGone: WatchStatus | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: SpoolConfig,
+    private readonly hooks: PresenceHooks,
+  ) {}
+
+  /** At start: what is there now is the spool. */
+  begin(): void {
+    this.hadQueues = countQueueDirs(this.config) > 0;
+    this.identity = rootIdentity(this.config.queueDirectory);
+  }
+
+  /** Check every `everyMs`; `onChange` (a sweep) when the spool went, came back or was replaced. */
+  watch(everyMs: number, onChange: () => void): void {
+    this.stop();
+    this.timer = setInterval(() => {
+      if (this.check()) onChange();
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** True when the spool just went, came back or is another directory now. */
+  check(): boolean {
+    const gone = spoolGoneReason(this.config, this.hadQueues);
+    if (gone) {
+      const went = this.beforeGone === null;
+      this.beforeGone ??= this.hooks.status();
+      this.hooks.setStatus({ mode: 'gone', message: gone });
+      return went;
+    }
+    const now = rootIdentity(this.config.queueDirectory);
+    const replaced = now !== null && this.identity !== null && (now.dev !== this.identity.dev || now.ino !== this.identity.ino);
+    if (!this.beforeGone && !replaced) return false;
+    this.identity = now;
+    const back = this.beforeGone;
+    this.beforeGone = null;
+    // Watches on a removed or replaced directory are dead: start again from the root; the sweep adds the rest.
+    this.hooks.rewatch();
+    if (back) this.hooks.setStatus(back);
+    return true;
+  }
 }

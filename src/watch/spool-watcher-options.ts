@@ -19,6 +19,8 @@ export interface SpoolWatcherOptions {
   /** Rescan bounds when inotify is unavailable (ms). */
   pollMinMs?: number;
   pollMaxMs?: number;
+  /** How often the queue directory itself is checked (removed, renamed away, replaced; ms, default 1000). */
+  presenceEveryMs?: number;
   /** A window with this many names is a burst: reconcile once it has been quiet burstQuietMs. */
   burstNames?: number;
   burstQuietMs?: number;

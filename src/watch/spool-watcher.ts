@@ -23,7 +23,7 @@ import { ReconcileClock } from './reconcile-clock.js';
 import { mergeDirty, refreshDirty, type DirtySet } from './refresh.js';
 import { sweepSpool } from './reconcile.js';
 import { checkSpool } from './scan.js';
-import { countQueueDirs, spoolGoneReason } from './spool-presence.js';
+import { SpoolPresence } from './spool-presence.js';
 import { SpoolIndex } from './spool-index.js';
 import { loadTrust, saveIndexSnapshot, type SnapshotTrust } from './snapshot-trust.js';
 import { createSlicer } from './time-slice.js';
@@ -52,9 +52,6 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
   let poller: PostqueuePoller | null = null;
   let pool: ReadPool | null = null;
   let startedAt = 0;
-  /** Some queue directory existed at start; and the status to go back to when a gone spool returns. */
-  let hadQueues = false;
-  let beforeGone: WatchStatus | null = null;
   const stats: Omit<WatchStats, 'watches' | 'longestSliceMs' | 'files' | 'nextReconcileMs'> = {
     events: 0, batches: 0, upserts: 0, removals: 0, reconciles: 0, reconcileDifferences: 0,
     lastReconcileMs: 0, firstCountsMs: null, indexMs: null, readWorkers: 0,
@@ -103,6 +100,18 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     options.watch,
   );
 
+  /** Say so when the spool itself is gone or replaced (the sweep alone would show live and zeros). */
+  const presence = new SpoolPresence(config, {
+    status: () => status,
+    setStatus,
+    rewatch() {
+      if (clock.polling) return;
+      watchers.closeAll();
+      watchers.add('');
+    },
+  });
+  const checkPresence = () => presence.check();
+
   function requestReconcile(delayMs: number) {
     clock.arm(delayMs, () => {
       reconcileWanted = true;
@@ -131,23 +140,6 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     }
   }
 
-  /** Say so when the spool itself is gone (the sweep alone would show live and zeros); back when it returns. */
-  function checkPresence(): void {
-    const gone = spoolGoneReason(config, hadQueues);
-    if (gone) {
-      beforeGone ??= status;
-      setStatus({ mode: 'gone', message: gone });
-    } else if (beforeGone) {
-      const back = beforeGone;
-      beforeGone = null;
-      // Watches on removed directories are dead: start again from the root; the sweep adds the rest.
-      if (!clock.polling) {
-        watchers.closeAll();
-        watchers.add('');
-      }
-      setStatus(back);
-    }
-  }
 
   async function reconcile() {
     const t0 = performance.now();
@@ -221,7 +213,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     startedAt = performance.now();
     try {
       checkSpool(config);
-      hadQueues = countQueueDirs(config) > 0;
+      presence.begin();
       watchers.add('');
       slicer.begin();
       await buildInitialIndex(config, index, slicer, emit, {
@@ -257,6 +249,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     }
     indexed = true;
     if (!clock.polling) setStatus({ mode: 'live', message: status.message });
+    presence.watch(options.presenceEveryMs ?? 1000, () => requestReconcile(0));
     requestReconcile(clock.polling ? clock.minMs : clock.nextMs);
     await pump();
   }
@@ -274,6 +267,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     if (flushTimer) clearTimeout(flushTimer);
     if (burstTimer) clearTimeout(burstTimer);
     clock.disarm();
+    presence.stop();
     watchers.closeAll();
     poller?.stop();
     pool?.close();

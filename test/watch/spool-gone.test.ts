@@ -19,7 +19,7 @@ afterEach(() => {
   spool?.cleanup();
 });
 
-/** `sweeps`: a reconcile every 50-200 ms (a removed root sends no more events; its return is found by a sweep). */
+/** `sweeps`: a reconcile every 50-200 ms; without, only events and the presence check (every 100 ms here) can tell. */
 async function watched(sweeps = true): Promise<{ spool: TempSpool; acc: SpoolAccumulator; statuses: WatchStatus[]; id: string }> {
   spool = makeSkeletonSpool();
   const id = newQueueId();
@@ -27,7 +27,7 @@ async function watched(sweeps = true): Promise<{ spool: TempSpool; acc: SpoolAcc
   const acc = new SpoolAccumulator();
   const statuses: WatchStatus[] = [];
   const reconcile = sweeps ? { reconcileMinMs: 50, reconcileMaxMs: 200 } : { reconcileMinMs: 3_600_000, reconcileMaxMs: 3_600_000 };
-  watcher = createSpoolWatcher(spool.config, acc.apply, { ...reconcile, onStatus: (s) => statuses.push(s) });
+  watcher = createSpoolWatcher(spool.config, acc.apply, { ...reconcile, presenceEveryMs: 100, onStatus: (s) => statuses.push(s) });
   await watcher.start();
   expect(watcher.status.mode).toBe('live');
   expect(acc.get(id)).toBeDefined();
@@ -55,8 +55,38 @@ describe('the spool removed while watched', () => {
     expect(watcher!.status.message).toBe(`the spool is gone: ${s.root} holds none of the six queue directories any more`);
   });
 
+  test('rm -rf of the queue directory with no sweep due: gone from the watcher\'s own check', async () => {
+    const { spool: s } = await watched(false);
+    rmSync(s.root, { recursive: true, force: true });
+    await until('status gone', () => watcher!.status.mode === 'gone');
+    expect(watcher!.status.message).toBe(`the spool is gone: ${s.root} was removed while postq watched it`);
+  });
+
+  test('the queue directory renamed away, no sweep due: gone (its watches follow the old inode)', async () => {
+    const { spool: s } = await watched(false);
+    renameSync(s.root, `${s.root}.old`);
+    await until('status gone', () => watcher!.status.mode === 'gone');
+    expect(watcher!.status.message).toBe(`the spool is gone: ${s.root} was removed while postq watched it`);
+  });
+
+  test('another directory put in its place, no sweep due: its messages, not the old ones', async () => {
+    const { spool: s, acc, id } = await watched(false);
+    const other = makeSkeletonSpool();
+    const otherId = newQueueId();
+    writeQueueFile(other.root, `hold/${otherId}`);
+    renameSync(s.root, `${s.root}.old`);
+    renameSync(other.root, s.root);
+    await until('the new spool\'s message', () => acc.get(otherId) !== undefined && acc.get(id) === undefined);
+    expect(watcher!.status.mode).toBe('live');
+    // Events in the new directory are seen (its watches are new).
+    const later = newQueueId();
+    writeQueueFile(s.root, `hold/${later}`);
+    await until('a message written after the swap', () => acc.get(later) !== undefined);
+    other.cleanup();
+  });
+
   test('the queue directory replaced by a file: gone, not a directory', async () => {
-    const { spool: s } = await watched();
+    const { spool: s } = await watched(false);
     renameSync(s.root, `${s.root}.old`);
     writeQueueFile(join(s.root, '..'), 'spool-file-placeholder');
     renameSync(join(s.root, '..', 'spool-file-placeholder'), s.root);
