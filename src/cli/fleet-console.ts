@@ -3,13 +3,15 @@
  * [--context NAME]`. Wiring only: targets (fleet-plan.ts), one link each
  * (remote/connection.ts), the overview (ui/components/fleet-overview.tsx), and for the target
  * opened with Enter the ordinary console fed by that link, acting through the remote's postq
- * (remote/remote-backend.ts, audited on both hosts). q in a target's console goes back to the
- * overview; q there quits.
+ * (remote/remote-backend.ts, audited on both hosts: the remote's serve refuses without its log,
+ * this console without its line per host, unless --no-audit, which goes to both and puts
+ * `[audit off]` in the header). q in a target's console goes back to the overview; q there quits.
  *
  * Exit codes: 0 after q, 2 for bad options or no terminal, 128+N after a signal.
  */
 import { spawnSync } from 'node:child_process';
 import type { QueueEntry } from '../domain/entry.js';
+import type { QueueBackend } from '../domain/backend.js';
 import { defaultSpoolConfig } from '../config/spool-config.js';
 import { loadTheme } from '../config/theme-load.js';
 import { withAuditLog } from '../actions/audit-log.js';
@@ -35,6 +37,19 @@ export function readRemoteMessage(target: Target, plan: FleetPlan, entry: QueueE
   return reply.data === null || reply.path === null ? null : { path: reply.path, bytes: Buffer.from(reply.data, 'base64') };
 }
 
+/**
+ * A target's actions as the console sends them: the local audit line per host unless
+ * --no-audit (the remote's own rule applies there: its serve got --no-audit too).
+ */
+export function fleetBackend(remote: QueueBackend, flags: FleetFlags): QueueBackend {
+  return flags['no-audit'] ? remote : withAuditLog(remote);
+}
+
+/** `[audit off]` when either side acts without its log: here by --no-audit, there by its hello. */
+export function fleetAuditOff(connections: readonly Connection[], flags: FleetFlags): boolean {
+  return !flags['read-only'] && (!!flags['no-audit'] || connections.some((c) => c.hello?.auditOff === true));
+}
+
 function linkStatus(connection: Connection): { live: boolean; ready: boolean; text: string | null } {
   const s = connection.status;
   const live = s.state === 'live';
@@ -43,13 +58,14 @@ function linkStatus(connection: Connection): { live: boolean; ready: boolean; te
 
 /** All targets in one console: rows keyed ID@TARGET (shown as ID and HOST), host: filters, actions sent to each host. */
 async function openMerged(connections: Connection[], plan: FleetPlan, flags: FleetFlags): Promise<number> {
-  const backends = new Map(connections.map((c) => [c.target.label, withAuditLog(createRemoteBackend(c))]));
+  const backends = new Map(connections.map((c) => [c.target.label, fleetBackend(createRemoteBackend(c), flags)]));
   const byLabel = new Map(connections.map((c) => [c.target.label, c]));
   const merged = createMergedBackend(backends);
   return startConsole({
     config: defaultSpoolConfig(`${connections.length} targets merged`),
     backend: flags['read-only'] ? createReadOnlyBackend() : merged,
     readOnly: !!flags['read-only'],
+    auditOff: fleetAuditOff(connections, flags),
     theme: flags.theme ?? null,
     host: `fleet (${connections.length} targets)`,
     altScreen: !flags['no-alt-screen'],
@@ -85,11 +101,12 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
   const hello = connection.hello;
   const config = { ...defaultSpoolConfig(hello?.queueDirectory ?? '(not connected)'), configDir: hello?.configDir ?? null };
   const remote = createRemoteBackend(connection);
-  const backend = flags['read-only'] ? createReadOnlyBackend() : withAuditLog(remote);
+  const backend = flags['read-only'] ? createReadOnlyBackend() : fleetBackend(remote, flags);
   return startConsole({
     config,
     backend,
     readOnly: !!flags['read-only'] || remote.disabledReason !== null,
+    auditOff: fleetAuditOff([connection], flags),
     theme: flags.theme ?? null,
     host: `${connection.target.label}${hello && hello.host !== connection.target.label ? ` (${hello.host})` : ''}`,
     altScreen: !flags['no-alt-screen'],
@@ -123,7 +140,7 @@ export async function runFleetConsole(flags: FleetFlags): Promise<number> {
     return 2;
   }
   const theme = loadTheme({ name: flags.theme ?? null, env: process.env });
-  const connections = plan.targets.map((target) => createConnection({ target, context: plan.context, serveArgs: target.kind === 'local' ? (flags['read-only'] ? ['--read-only'] : []) : plan.serveArgs, version: POSTQ_VERSION }));
+  const connections = plan.targets.map((target) => createConnection({ target, context: plan.context, serveArgs: target.kind === 'local' ? plan.serveArgs.filter((a) => a === '--read-only' || a === '--no-audit') : plan.serveArgs, version: POSTQ_VERSION }));
   for (const c of connections) c.start();
   let index = 0;
   try {

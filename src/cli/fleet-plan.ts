@@ -19,6 +19,8 @@ export interface FleetFlags {
   'remote-postq'?: string | undefined;
   'install-remote'?: boolean | undefined;
   'read-only'?: boolean | undefined;
+  /** --no-audit: no local audit line per host, and each serve acts without its own log. */
+  'no-audit'?: boolean | undefined;
   theme?: string | undefined;
   'no-alt-screen'?: boolean | undefined;
 }
@@ -71,6 +73,6 @@ export function planFleet(flags: FleetFlags, env: NodeJS.ProcessEnv = process.en
     if (labels.has(t.label)) throw new UsageError(`target given twice: ${t.label}`);
     labels.add(t.label);
   }
-  const serveArgs = [...(spool ? ['--spool', spool] : []), ...(config ? ['-c', config] : []), ...(flags['read-only'] ? ['--read-only'] : [])];
+  const serveArgs = [...(spool ? ['--spool', spool] : []), ...(config ? ['-c', config] : []), ...(flags['read-only'] ? ['--read-only'] : []), ...(flags['no-audit'] ? ['--no-audit'] : [])];
   return { targets, serveArgs, context: { ssh: sshCommand(env), self: selfCommand(), remotePostq } };
 }

@@ -118,6 +118,7 @@ ${SPOOL}`,
     'The remote side of the fleet console (started by it over ssh).',
     `  --stdio              speak the protocol on stdin/stdout
   --read-only          no actions
+  --no-audit           act without this host's audit log (else an unusable log refuses every action)
   --backend NAME       postsuper or direct
 ${SPOOL}`,
   ),

@@ -34,11 +34,11 @@ const USAGE = `usage:
                                                                     change the queue (audited)
   postq --demo [--rate N] [--messages N] [--theme NAME]              the console on a simulated mail system
   postq --host [USER@]HOST[:PORT] | --host exec:CMD | -c DIR -c DIR | --all-instances | --context NAME
-        [--spool DIR | -c DIR] [--remote-postq CMD] [--install-remote] [--read-only]
+        [--spool DIR | -c DIR] [--remote-postq CMD] [--install-remote] [--read-only] [--no-audit]
                                                                     the fleet console (over OpenSSH)
   postq list|stats|count|top ... --host H [--host H2] | --context NAME   the same, run on each target
   postq contexts                                                     the named target sets
-  postq serve --stdio [--spool DIR | -c CONFIG_DIR] [--read-only]    the remote side (run by the fleet console)
+  postq serve --stdio [--spool DIR | -c CONFIG_DIR] [--read-only] [--no-audit]  the remote side (run by the fleet console)
 `;
 
 const SPOOL_OPTIONS = {
@@ -76,6 +76,7 @@ async function dispatch(argv: string[]): Promise<number> {
       path: { type: 'string' },
       backend: { type: 'string' },
       'read-only': { type: 'boolean' },
+      'no-audit': { type: 'boolean' },
     });
     if (values.help) return out(COMMAND_HELP['serve']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);

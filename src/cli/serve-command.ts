@@ -1,5 +1,5 @@
 /**
- * `postq serve --stdio [--spool DIR | -c DIR] [--backend postsuper|direct] [--read-only]`: the
+ * `postq serve --stdio [--spool DIR | -c DIR] [--backend postsuper|direct] [--read-only] [--no-audit]`: the
  * remote side of the fleet console (src/remote/serve.ts) on this host, with the same watcher,
  * backend choice and audit log as the local console. And `postq serve --read ID --path PATH`:
  * one message's bytes as a JSON line, for the fleet console's message pane.
@@ -27,6 +27,7 @@ export interface ServeFlags {
   path?: string | undefined;
   backend?: string | undefined;
   'read-only'?: boolean | undefined;
+  'no-audit'?: boolean | undefined;
 }
 
 /** Read one message by id (the path a listing gave first, else postcat's search). */
@@ -52,10 +53,13 @@ export async function runServeCommand(config: SpoolConfig, flags: ServeFlags): P
   if (flags.read !== undefined) return runServeRead(config, flags.read, flags.path ?? null, (t) => process.stdout.write(t));
   if (!flags.stdio) throw new UsageError('serve needs --stdio (the fleet console starts it over ssh)');
   // Targets carry the file the console showed: checked here, where the file is (ids are reused).
-  const backend = flags['read-only'] ? createReadOnlyBackend() : withIdentityCheck(chooseBackend(flags.backend, config), currentFileIn(config));
+  // The audit rule of this host applies here: an unusable log refuses unless --no-audit was given.
+  const audit = !flags['no-audit'];
+  const backend = flags['read-only'] ? createReadOnlyBackend() : withIdentityCheck(chooseBackend(flags.backend, config, { audit }), currentFileIn(config));
   const code = await runServe({
     config,
     backend,
+    auditOff: !audit && !flags['read-only'],
     host: hostname(),
     version: POSTQ_VERSION,
     input: process.stdin,

@@ -40,6 +40,8 @@ export interface ServerHello {
   /** Why actions are refused on this target (read-only), or null. */
   disabledReason: string | null;
   supports: ActionName[];
+  /** The target acts without its audit log (serve --no-audit); absent from older serves. */
+  auditOff?: boolean;
 }
 
 export type ServerMessage =
@@ -122,7 +124,8 @@ export function decodeServerMessage(line: string): Decoded<ServerMessage> {
       const supports = Array.isArray(o.supports) ? o.supports.filter(isAction) : [];
       const configDir = isStr(o.configDir) ? o.configDir : null;
       const disabledReason = isStr(o.disabledReason, 1024) ? o.disabledReason : null;
-      return { message: { t: 'hello', protocol: o.protocol, version: o.version as string, host: o.host, queueDirectory: o.queueDirectory, configDir, disabledReason, supports } };
+      const auditOff = o.auditOff === true ? { auditOff: true } : {};
+      return { message: { t: 'hello', protocol: o.protocol, version: o.version as string, host: o.host, queueDirectory: o.queueDirectory, configDir, disabledReason, supports, ...auditOff } };
     }
     case 'batch': {
       const batch = checkRemoteBatch(o.batch);

@@ -29,6 +29,8 @@ export interface ServeWatcher {
 export interface ServeOptions {
   config: SpoolConfig;
   backend: QueueBackend;
+  /** The backend acts without the audit log (serve --no-audit): said in the hello. */
+  auditOff?: boolean;
   host: string;
   version: string;
   input: NodeJS.ReadableStream;
@@ -67,6 +69,7 @@ export function runServe(options: ServeOptions): Promise<number> {
       configDir: options.config.configDir,
       disabledReason: options.backend.disabledReason,
       supports: ACTION_NAMES.filter((a) => options.backend.supports(a)),
+      ...(options.auditOff ? { auditOff: true } : {}),
     });
 
     const startWatcher = () => {
