@@ -8,6 +8,12 @@
  * file is written, renamed or created; a slow poll every `intervalMs` (a stat) covers file
  * systems without inotify. Nothing runs while the log is quiet.
  *
+ * A busy server writes its log tens of times a second (one write per line or per batch):
+ * a poll per write (stat, read, read to the end, stat of the path, the caller's redraw check)
+ * kept an open Log pane at 7.5-9 % of a core at 50 events a second (npm run soak --target
+ * pane-log). So a watch event only arms one poll `coalesceMs` later (150 ms: the same delay
+ * as a spool change after a quiet second, ui/batch-gate.ts); the writes until then ride along.
+ *
  * Errors are reported through onProblem (the tail keeps polling: a log that is briefly
  * missing during rotation comes back); never throws.
  */
@@ -28,6 +34,10 @@ export interface TailOptions {
   intervalMs?: number;
   /** Watch the directory with inotify (default true). */
   watch?: boolean;
+  /** A watch event polls this long after the first event, once for all until then (default 150). */
+  coalesceMs?: number;
+  /** Arms the coalesced poll (default setTimeout); returns its cancel. Tests hold it to count. */
+  schedule?: (run: () => void, ms: number) => () => void;
   /** Position base for offered lines (after every file already searched). */
   positionBase: number;
   onProblem?: (message: string) => void;
@@ -134,12 +144,24 @@ export function tailLogFile(path: string, startOffset: number, collator: TrailCo
   const timer = setInterval(() => {
     if (!stopped) void poll();
   }, options.intervalMs ?? 5000);
+  const schedule = options.schedule ?? ((run: () => void, ms: number) => {
+    const t = setTimeout(run, ms);
+    return () => clearTimeout(t);
+  });
+  let cancelArmed: (() => void) | null = null;
+  const wake = () => {
+    if (stopped || cancelArmed) return;
+    cancelArmed = schedule(() => {
+      cancelArmed = null;
+      if (!stopped) void poll();
+    }, options.coalesceMs ?? 150);
+  };
   let watcher: FSWatcher | null = null;
   if (options.watch ?? true) {
     try {
       const name = basename(path);
       watcher = watch(dirname(path), { persistent: false }, (_event, changed) => {
-        if (!stopped && (changed === null || changed === name)) void poll();
+        if (changed === null || changed === name) wake();
       });
       watcher.on('error', () => watcher?.close());
     } catch {
@@ -152,6 +174,8 @@ export function tailLogFile(path: string, startOffset: number, collator: TrailCo
     async stop() {
       stopped = true;
       clearInterval(timer);
+      cancelArmed?.();
+      cancelArmed = null;
       watcher?.close();
       await running;
       if (handle) await handle.close().catch(() => undefined);

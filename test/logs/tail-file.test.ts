@@ -85,4 +85,38 @@ describe('tailLogFile', () => {
     }
     expect(added).toEqual(['removed']);
   });
+
+  it('reads a burst of writes in one poll: a watch event arms one poll, the writes until it runs ride along', async () => {
+    const path = join(dir, 'maillog');
+    writeFileSync(path, '');
+    const added: string[] = [];
+    const armed: Array<() => void> = [];
+    let polls = 0;
+    const collator = createTrailCollator(['0ABCDEF1234'], { follow: false, onEntry: (_id, e) => added.push(e.line.message) });
+    const tail = tailLogFile(path, 0, collator, {
+      positionBase: 0, intervalMs: 3_600_000, onPoll: () => polls++,
+      schedule: (run) => (armed.push(run), () => armed.splice(armed.indexOf(run), 1)),
+    });
+    try {
+      for (let i = 0; i < 20; i++) {
+        appendFileSync(path, L(i, `postfix/smtp[2]: 0ABCDEF1234: to=<c${i}@d>, relay=none, delay=1, delays=1/0/0/0, dsn=4.4.1, status=deferred (refused)`));
+        await new Promise((r) => setTimeout(r, 10)); // each write's inotify event is delivered on its own
+      }
+      expect(polls).toBe(0);
+      await waitFor(() => armed.length > 0, { what: 'a watch event to arm the poll' });
+      // Twenty writes, twenty events: one poll armed, none run yet.
+      expect(armed.length).toBe(1);
+      armed.shift()!();
+      await waitFor(() => polls === 1, { what: 'the armed poll' });
+      expect(added.length).toBe(20);
+      appendFileSync(path, L(30, 'postfix/qmgr[1]: 0ABCDEF1234: removed'));
+      await waitFor(() => armed.length === 1, { what: 'the next write to arm a poll again' });
+      armed.shift()!();
+      await waitFor(() => polls === 2, { what: 'the second poll' });
+    } finally {
+      await tail.stop();
+    }
+    expect(added.at(-1)).toBe('removed');
+    expect(added.length).toBe(21);
+  });
 });
