@@ -18,7 +18,7 @@ import { withAuditLog } from '../actions/audit-log.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createConnection, type Connection } from '../remote/connection.js';
 import { createRemoteBackend } from '../remote/remote-backend.js';
-import { createMergedBackend, MergedIds, splitMergedId } from '../remote/merged.js';
+import { createMergedBackend, helloRules, hostRulesOf, MergedIds, splitMergedId } from '../remote/merged.js';
 import { spawnSpec, type Target } from '../remote/target.js';
 import { planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
 import { installRemote } from './install-remote.js';
@@ -79,8 +79,18 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
     },
     feed: (store, _config, _fail, gate) => {
       const ids = new MergedIds();
+      // Each host's lifetimes and backoffs, from its hello; again after a reconnect (a new hello).
+      let rulesKey = '';
+      const syncRules = () => {
+        const rules = hostRulesOf(connections);
+        const key = JSON.stringify([...rules]);
+        if (key !== rulesKey) store.getState().updateHealth({ hostRules: rules });
+        rulesKey = key;
+      };
+      syncRules();
       for (const c of connections) gate.push(ids.toMerged(c.mirror.snapshot(), c.target.label));
       const setStatus = () => {
+        syncRules();
         const states = connections.map(linkStatus);
         const down = states.filter((s) => !s.live).map((s) => s.text);
         store.getState().setWatcherStatus({ mode: down.length > 0 ? 'error' : states.every((s) => s.ready) ? 'live' : 'starting', message: down.length > 0 ? down.join('; ') : null });
@@ -99,7 +109,10 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
 
 async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetFlags): Promise<number> {
   const hello = connection.hello;
-  const config = { ...defaultSpoolConfig(hello?.queueDirectory ?? '(not connected)'), configDir: hello?.configDir ?? null };
+  const base = defaultSpoolConfig(hello?.queueDirectory ?? '(not connected)');
+  // That host's lifetimes and null sender (its hello), not this machine's or the defaults.
+  const rules = helloRules(hello);
+  const config = { ...base, configDir: hello?.configDir ?? null, ...(rules ? { limits: rules.limits, emptyAddress: rules.emptyAddress } : {}) };
   const remote = createRemoteBackend(connection);
   const backend = flags['read-only'] ? createReadOnlyBackend() : fleetBackend(remote, flags);
   return startConsole({
@@ -116,6 +129,8 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
     feed: (store, _config, _fail, gate) => {
       gate.push(connection.mirror.snapshot());
       const setStatus = () => {
+        const now = helloRules(connection.hello);
+        if (now && now.limits !== store.getState().limits) store.getState().updateHealth({ limits: now.limits });
         const s = linkStatus(connection);
         store.getState().setWatcherStatus({ mode: s.live ? (s.ready ? 'live' : 'starting') : 'error', message: s.text });
       };

@@ -40,6 +40,21 @@ export function lifetimeFor(limits: PostfixLimits, nullSender: boolean): number 
   return nullSender ? limits.bounceQueueLifetime : limits.maximalQueueLifetime;
 }
 
+/** The rules one host's Postfix applies that the console reads per message: its limits and the null sender's name. */
+export interface HostRules {
+  limits: PostfixLimits;
+  emptyAddress: string;
+}
+
+/**
+ * The rules for an entry: in the merged fleet view (entries carry `host`) that host's, as its
+ * hello said, else `fallback` (the console's own). Each host has its own main.cf: one host's
+ * maximal_queue_lifetime of 1d must not read as 5d because another host has the default.
+ */
+export function rulesFor(entry: { host?: string }, fallback: HostRules, hosts: ReadonlyMap<string, HostRules> | undefined): HostRules {
+  return (hosts && entry.host !== undefined && hosts.get(entry.host)) || fallback;
+}
+
 /** One line for humans: where the limits come from. */
 export function describeLimitsSource(limits: PostfixLimits): string {
   return limits.source === 'postconf' ? 'limits from postconf' : 'no Postfix configuration: Postfix default limits';

@@ -7,6 +7,9 @@
  * the entry carries `host`. A target's full batch (its first, or after a reconnect) replaces
  * only that target's rows: it becomes upserts plus removals of its ids that are gone.
  *
+ * Rules: each target's limits and null sender come from its hello (hostRulesOf), so expiry and
+ * attempts are read per host in the merged store (state.hostRules).
+ *
  * Actions: the merged backend groups targets by host and runs each group through that host's
  * own (audited) backend, so the local audit log gets one line per host and each remote writes
  * its own; outcomes come back under their merged ids, in the order asked.
@@ -14,6 +17,23 @@
 import type { ActionName, ActionOutcome, ActionResult, ActionTarget, QueueBackend } from '../domain/backend.js';
 import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
+import type { HostRules } from '../domain/postfix-limits.js';
+import type { ServerHello } from './protocol.js';
+
+/** A target's rules as its hello gave them; null before the hello or from a remote that sent none. */
+export function helloRules(hello: ServerHello | null): HostRules | null {
+  return hello?.limits ? { limits: hello.limits, emptyAddress: hello.emptyAddress ?? 'MAILER-DAEMON' } : null;
+}
+
+/** Every target's rules by label (targets without any fall back to the store's defaults). */
+export function hostRulesOf(links: ReadonlyArray<{ target: { label: string }; hello: ServerHello | null }>): Map<string, HostRules> {
+  const rules = new Map<string, HostRules>();
+  for (const link of links) {
+    const r = helloRules(link.hello);
+    if (r) rules.set(link.target.label, r);
+  }
+  return rules;
+}
 
 export function mergedId(queueId: string, label: string): string {
   return `${queueId}@${label}`;

@@ -19,6 +19,7 @@ import { ACTION_NAMES, type ActionName, type ActionResult, type ActionTarget } f
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import { isQueueIdName } from '../domain/queue-id.js';
 import { isQueueName } from '../domain/queue.js';
+import type { PostfixLimits } from '../domain/postfix-limits.js';
 import { checkRemoteBatch, checkRemoteResult } from './remote-entry.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -42,6 +43,13 @@ export interface ServerHello {
   supports: ActionName[];
   /** The target acts without its audit log (serve --no-audit); absent from older serves. */
   auditOff?: boolean;
+  /**
+   * That host's queue limits and lifetimes (its postconf, else Postfix's defaults) and its
+   * empty_address_recipient: the console reads expiry and attempts per host with them. Null
+   * from a remote that did not send them (the console then uses Postfix's defaults).
+   */
+  limits: PostfixLimits | null;
+  emptyAddress: string | null;
 }
 
 export type ServerMessage =
@@ -106,6 +114,18 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
 const isStr = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length <= max;
 const isAction = (v: unknown): v is ActionName => typeof v === 'string' && (ACTION_NAMES as readonly string[]).includes(v);
 
+const LIMIT_NUMBERS = ['activeLimit', 'maximalQueueLifetime', 'bounceQueueLifetime', 'queueRunDelay', 'minimalBackoffTime', 'maximalBackoffTime'] as const;
+
+/** A remote's limits, each a whole number of seconds (or messages) >= 0; anything else: null (defaults). */
+function checkLimits(v: unknown): PostfixLimits | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (!LIMIT_NUMBERS.every((k) => isInt(o[k]) && (o[k] as number) >= 0)) return null;
+  const numbers = Object.fromEntries(LIMIT_NUMBERS.map((k) => [k, o[k] as number])) as Record<(typeof LIMIT_NUMBERS)[number], number>;
+  const problems = Array.isArray(o.problems) ? o.problems.filter((p): p is string => isStr(p, 256)).slice(0, 16) : [];
+  return { ...numbers, source: o.source === 'postconf' ? 'postconf' : 'defaults', problems };
+}
+
 function checkHello(o: Record<string, unknown>): string | null {
   if (!isInt(o.protocol)) return 'hello without a protocol version';
   if (!isStr(o.version, 64)) return 'hello without a postq version';
@@ -125,7 +145,9 @@ export function decodeServerMessage(line: string): Decoded<ServerMessage> {
       const configDir = isStr(o.configDir) ? o.configDir : null;
       const disabledReason = isStr(o.disabledReason, 1024) ? o.disabledReason : null;
       const auditOff = o.auditOff === true ? { auditOff: true } : {};
-      return { message: { t: 'hello', protocol: o.protocol, version: o.version as string, host: o.host, queueDirectory: o.queueDirectory, configDir, disabledReason, supports, ...auditOff } };
+      const limits = checkLimits(o.limits);
+      const emptyAddress = isStr(o.emptyAddress, 255) ? o.emptyAddress : null;
+      return { message: { t: 'hello', protocol: o.protocol, version: o.version as string, host: o.host, queueDirectory: o.queueDirectory, configDir, disabledReason, supports, limits, emptyAddress, ...auditOff } };
     }
     case 'batch': {
       const batch = checkRemoteBatch(o.batch);

@@ -70,6 +70,8 @@ export function runServe(options: ServeOptions): Promise<number> {
       disabledReason: options.backend.disabledReason,
       supports: ACTION_NAMES.filter((a) => options.backend.supports(a)),
       ...(options.auditOff ? { auditOff: true } : {}),
+      limits: options.config.limits,
+      emptyAddress: options.config.emptyAddress,
     });
 
     const startWatcher = () => {

@@ -10,7 +10,7 @@ import type { QueueName } from '../domain/queue.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { CompiledFilter } from './filter-match.js';
 import type { FilterParseError } from './filter-parse.js';
-import type { PostfixLimits } from '../domain/postfix-limits.js';
+import type { HostRules, PostfixLimits } from '../domain/postfix-limits.js';
 import type { Thresholds } from '../domain/thresholds.js';
 import type { HealthAlert, PostfixRunState } from './health.js';
 import type { OldestTracker } from './oldest-tracker.js';
@@ -121,6 +121,11 @@ export interface ConsoleData {
   thresholds: Thresholds;
   /** empty_address_recipient: the sender name null-sender mail shows (bounce_queue_lifetime applies). */
   emptyAddress: string;
+  /**
+   * The merged fleet view: each target's limits and null sender from its hello, by entry.host
+   * (expires and attempts read them per message); empty for one spool. Replaced, never mutated.
+   */
+  hostRules: ReadonlyMap<string, HostRules>;
   /** The header:/body: answers found so far (content-terms.ts), by queue id. */
   contentHits: ContentHits;
   /** The content search's progress for the filter in force, or null when none runs. */
@@ -177,7 +182,7 @@ export interface ConsoleActions {
   applySpoolBatch(batch: SpoolBatch): void;
   setWatcherStatus(status: Partial<WatcherStatus>): void;
   /** The health timer's findings (new limits after a postconf change, master's state, timed alerts). */
-  updateHealth(patch: Partial<Pick<ConsoleData, 'limits' | 'postfix' | 'timedAlerts'>>): void;
+  updateHealth(patch: Partial<Pick<ConsoleData, 'limits' | 'hostRules' | 'postfix' | 'timedAlerts'>>): void;
   /** Take a trend sample now (the trend timer calls it every TREND_STEP_SECONDS). */
   recordTrend(): void;
   /** Refuse actions from now on (e.g. the view fell back to postqueue -j), with the reason. */

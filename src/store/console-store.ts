@@ -48,7 +48,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { QueueBackend } from '../domain/backend.js';
-import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
+import { DEFAULT_POSTFIX_LIMITS, type HostRules, type PostfixLimits } from '../domain/postfix-limits.js';
 import { NO_THRESHOLDS, type Thresholds } from '../domain/thresholds.js';
 import { printable } from '../spool/printable.js';
 import type { QueueEntry } from '../domain/entry.js';
@@ -82,6 +82,8 @@ export interface ConsoleStoreOptions {
   thresholds?: Thresholds;
   /** config.emptyAddress; MAILER-DAEMON when not given. */
   emptyAddress?: string;
+  /** The merged fleet view's per-target rules (state.hostRules); none when not given. */
+  hostRules?: ReadonlyMap<string, HostRules>;
 }
 
 export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
@@ -108,6 +110,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       pending: new Map(),
       limits: options.limits ?? DEFAULT_POSTFIX_LIMITS,
       emptyAddress: options.emptyAddress ?? 'MAILER-DAEMON',
+      hostRules: options.hostRules ?? new Map(),
       thresholds: options.thresholds ?? NO_THRESHOLDS,
       contentHits: new Map(),
       contentSearch: null,
@@ -168,7 +171,8 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
       },
       updateHealth(patch) {
         // New lifetimes reorder an expiry sort: its memoised lists go (the next read sorts).
-        if (patch.limits && get().sortKey === 'expires') {
+        const rules = patch.limits !== undefined || patch.hostRules !== undefined;
+        if (rules && get().sortKey === 'expires') {
           get().cache.master = null;
           get().cache.visible = null;
         }
@@ -176,8 +180,8 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         // attempts>): compile its text again with the new ones, so it selects what Postfix
         // would now do (main.cf changed while the console runs).
         const inForce = get().filter;
-        if (patch.limits && inForce.text) {
-          const again = compileInStore(get(), inForce.text, patch.limits);
+        if (rules && inForce.text) {
+          const again = compileInStore(get(), inForce.text, patch.limits ?? get().limits, patch.hostRules ?? get().hostRules);
           if (!isFilterError(again)) {
             set({ ...patch, filter: again, clock: now() });
             return;

@@ -10,8 +10,8 @@ import { lookupIn, type ContentHit } from './content-terms.js';
 import { compileFilter, type CompileResult } from './filter-match.js';
 
 /** Compile filter text with this store's lifetimes and the content answers it holds. */
-export function compileInStore(s: Pick<ConsoleData, 'limits' | 'emptyAddress' | 'contentHits'>, text: string, limits = s.limits): CompileResult {
-  const options = { limits, emptyAddress: s.emptyAddress };
+export function compileInStore(s: Pick<ConsoleData, 'limits' | 'emptyAddress' | 'hostRules' | 'contentHits'>, text: string, limits = s.limits, hosts = s.hostRules): CompileResult {
+  const options = { limits, emptyAddress: s.emptyAddress, hosts };
   const plain = compileFilter(text, options);
   if ('error' in plain || plain.contentKey === '') return plain;
   return compileFilter(text, { ...options, content: lookupIn(s.contentHits, plain.contentKey) });

@@ -16,7 +16,7 @@
 import { messageOrigin, type QueueEntry } from '../domain/entry.js';
 import { cidrContains } from '../domain/ip-address.js';
 import { clusterReason, describeCluster } from '../domain/reason-cluster.js';
-import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
+import { DEFAULT_POSTFIX_LIMITS, rulesFor, type HostRules, type PostfixLimits } from '../domain/postfix-limits.js';
 import { estimateAttempts, secondsToExpiry } from '../domain/retry-estimate.js';
 import { parseFilter, type FilterExpr, type FilterParseError, type FilterTerm, type MatchField } from './filter-parse.js';
 import { contentKeyOf, isContentTerm, termTest } from './content-terms.js';
@@ -114,6 +114,8 @@ export interface FilterOptions {
   limits?: PostfixLimits;
   /** empty_address_recipient: the sender name of null-sender mail (bounce_queue_lifetime applies). */
   emptyAddress?: string;
+  /** The merged fleet view: each target's own limits and null sender, by entry.host. */
+  hosts?: ReadonlyMap<string, HostRules>;
   /**
    * The answers to the header:/body: terms for a message (one per content term, in order),
    * or undefined while it is not searched; absent: no message is searched (none matches).
@@ -121,7 +123,7 @@ export interface FilterOptions {
   content?: (entry: QueueEntry) => readonly boolean[] | undefined;
 }
 
-type Compiling = Required<Omit<FilterOptions, 'content'>> & Pick<FilterOptions, 'content'> & { contentIndex: Map<FilterTerm, number> };
+type Compiling = Required<Omit<FilterOptions, 'content' | 'hosts'>> & Pick<FilterOptions, 'content' | 'hosts'> & { contentIndex: Map<FilterTerm, number> };
 
 function compileTerm(term: FilterTerm, options: Compiling): Predicate {
   switch (term.kind) {
@@ -144,7 +146,8 @@ function compileTerm(term: FilterTerm, options: Compiling): Predicate {
     case 'compare': {
       const { op, value } = term;
       const cmp = (x: number) => (op === '>' ? x > value : op === '<' ? x < value : op === '>=' ? x >= value : op === '<=' ? x <= value : x === value);
-      const { limits, emptyAddress } = options;
+      const own = { limits: options.limits, emptyAddress: options.emptyAddress };
+      const rules = (e: QueueEntry) => rulesFor(e, own, options.hosts);
       switch (term.field) {
         case 'size':
           return (e) => cmp(e.messageSize);
@@ -153,9 +156,12 @@ function compileTerm(term: FilterTerm, options: Compiling): Predicate {
         case 'rcpt-count':
           return (e) => cmp(e.recipients.length);
         case 'attempts':
-          return (e) => cmp(estimateAttempts(e, limits));
+          return (e) => cmp(estimateAttempts(e, rules(e).limits));
         case 'expires':
-          return (e, nowSec) => cmp(secondsToExpiry(e, nowSec, limits, e.sender === emptyAddress));
+          return (e, nowSec) => {
+            const r = rules(e);
+            return cmp(secondsToExpiry(e, nowSec, r.limits, e.sender === r.emptyAddress));
+          };
       }
     }
   }
@@ -194,6 +200,7 @@ function buildFilter(text: string, terms: FilterTerm[], expr: FilterExpr, option
     limits: options.limits ?? DEFAULT_POSTFIX_LIMITS,
     emptyAddress: options.emptyAddress ?? 'MAILER-DAEMON',
     content: options.content,
+    hosts: options.hosts,
     contentIndex,
   });
   const lookup = options.content;

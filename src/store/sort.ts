@@ -20,7 +20,7 @@
  * that a cursor move or a new filter does not sort.
  */
 import type { QueueEntry } from '../domain/entry.js';
-import { DEFAULT_POSTFIX_LIMITS, lifetimeFor, type PostfixLimits } from '../domain/postfix-limits.js';
+import { DEFAULT_POSTFIX_LIMITS, lifetimeFor, rulesFor, type HostRules, type PostfixLimits } from '../domain/postfix-limits.js';
 import { expiryBase } from '../domain/retry-estimate.js';
 import { addressDomain } from './filter-match.js';
 
@@ -41,6 +41,8 @@ export const SORT_LABELS: Readonly<Record<SortKey, string>> = {
 export interface SortContext {
   limits: PostfixLimits;
   emptyAddress: string;
+  /** The merged fleet view: each target's own rules, by entry.host (else the two above). */
+  hosts?: ReadonlyMap<string, HostRules>;
 }
 
 export const DEFAULT_SORT_CONTEXT: SortContext = { limits: DEFAULT_POSTFIX_LIMITS, emptyAddress: 'MAILER-DAEMON' };
@@ -48,7 +50,8 @@ export const DEFAULT_SORT_CONTEXT: SortContext = { limits: DEFAULT_POSTFIX_LIMIT
 /** Epoch seconds when qmgr would bounce the message as expired; -Infinity for a forced expiry. */
 export function expiresAt(entry: QueueEntry, ctx: SortContext): number {
   if (entry.forcedExpire) return Number.NEGATIVE_INFINITY;
-  return expiryBase(entry) + lifetimeFor(ctx.limits, entry.sender === ctx.emptyAddress);
+  const rules = rulesFor(entry, ctx, ctx.hosts);
+  return expiryBase(entry) + lifetimeFor(rules.limits, entry.sender === rules.emptyAddress);
 }
 
 /** Instrumentation for tests and the bench: comparator calls since the process started. */

@@ -19,7 +19,7 @@ import { patchRows, sortRows, type SortContext, type SortRow } from './sort.js';
 
 /** The lifetimes and null-sender name the `expires` key reads. */
 export function sortContextOf(state: ConsoleData): SortContext {
-  return { limits: state.limits, emptyAddress: state.emptyAddress };
+  return { limits: state.limits, emptyAddress: state.emptyAddress, hosts: state.hostRules };
 }
 
 /** Above this share of changed ids a full sort is cheaper than a merge. */

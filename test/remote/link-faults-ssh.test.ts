@@ -4,11 +4,12 @@
  * - the remote postq stopped with SIGSTOP: heartbeats lapse, the target is lost with the
  *   time, its rows kept and marked stale; after SIGCONT it reconnects with the same rows;
  * - the ssh process killed mid-stream: lost, then reconnected through a new ssh;
+ * - the hello carries that host's lifetimes and null sender (its main.cf, through postconf);
  * - a remote postq of another protocol version: refused with both versions named, no rows,
  *   no retry.
  * The same faults over `exec:` targets are in connection.test.ts.
  */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, type Connection } from '../../src/remote/connection.js';
@@ -21,6 +22,7 @@ const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const POSTQ = `${process.execPath} ${CLI}`;
 let copy: CorpusCopy;
 let sshd: TestSshd;
+let configDir: string;
 const open: Connection[] = [];
 
 /** A wrapper that records its pid in FILE, then execs the rest: the pid is then the process the rest becomes. */
@@ -30,7 +32,7 @@ function connect(remotePostq: string, extra: { ssh?: string[]; pingMs?: number; 
   const c = createConnection({
     target: parseTarget('faults'),
     context: { ssh: extra.ssh ?? ['ssh', '-F', sshd.configFile], self: [process.execPath, CLI], remotePostq },
-    serveArgs: ['--spool', copy.spool, '--backend', 'direct', '--read-only'],
+    serveArgs: ['-c', configDir, '--backend', 'direct', '--read-only'],
     version: '0.1.0',
     maxBackoffMs: 200,
     ...(extra.pingMs ? { pingMs: extra.pingMs } : {}),
@@ -47,6 +49,11 @@ const pidIn = (file: string) => Number(readFileSync(file, 'utf8'));
 beforeAll(async () => {
   copy = copyCorpusSpool('basic');
   sshd = await startSshd([{ name: 'faults' }]);
+  // The target's own main.cf: lifetimes unlike Postfix's defaults, for the hello to carry.
+  configDir = join(sshd.dir, 'postfix');
+  mkdirSync(configDir);
+  writeFileSync(join(configDir, 'main.cf'), `queue_directory = ${copy.spool}\nmaximal_queue_lifetime = 2d\nbounce_queue_lifetime = 3h\nempty_address_recipient = dbounce\n`);
+  writeFileSync(join(configDir, 'master.cf'), '');
 }, 60_000);
 afterEach(() => {
   for (const c of open.splice(0)) c.stop();
@@ -66,6 +73,7 @@ describe('link faults over OpenSSH', () => {
     await waitFor(() => c.status.ready, { what: 'ready', timeoutMs: 60_000, describe: () => JSON.stringify(c.status) });
     const before = ids(c);
     expect(before.length).toBeGreaterThan(10);
+    expect(c.hello).toMatchObject({ queueDirectory: copy.spool, emptyAddress: 'dbounce', limits: { maximalQueueLifetime: 2 * 86_400, bounceQueueLifetime: 3 * 3600, source: 'postconf' } });
     const serve = pidIn(servePid);
     process.kill(serve, 'SIGSTOP');
     try {
