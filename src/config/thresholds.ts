@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { UsageError } from '../domain/errors.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import type { LevelPair, QueueThreshold, Thresholds, ThresholdScope } from '../domain/thresholds.js';
-import { parseAge } from '../store/filter-units.js';
+import { parseAge } from '../domain/units.js';
 
 const SCOPES: readonly string[] = [...QUEUE_NAMES, 'total'];
 type Kind = 'count' | 'age';

@@ -34,7 +34,7 @@
  * is the 0-based offset in the text of the term at fault (for a caret under it).
  */
 import { compileUserPattern, type UserPattern } from './user-pattern.js';
-import { parseAge, parseSize, ParseFailure } from './filter-units.js';
+import { parseAge, parseSize, ParseFailure } from '../domain/units.js';
 
 export { parseAge, parseSize };
 import { parseCidr, type CidrBlock } from '../domain/ip-address.js';

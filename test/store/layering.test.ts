@@ -2,7 +2,8 @@
  * The layering rule, checked on the source text: src/store, src/spool and src/domain import
  * no react, ink, fs, child_process or chokidar; src/store reaches only zustand/vanilla,
  * re2js (the pure linear-time regex engine for user filters) and the store, domain and spool
- * layers.
+ * layers; src/domain imports nothing from the rest of src/; src/config reaches only domain
+ * (and itself), never the store or the UI.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -75,5 +76,25 @@ describe('layering', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  /** Relative imports of `layer` that leave it for a folder not in `allowed`. */
+  function reachesOutside(layer: string, allowed: readonly string[]): string[] {
+    const violations: string[] = [];
+    for (const file of sourceFiles(resolve(REPO_ROOT, 'src', layer))) {
+      for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
+        const folder = /^\.\.\/([^/]+)\//.exec(spec)?.[1];
+        if (spec.startsWith('../') && (folder === undefined || !allowed.includes(folder))) violations.push(`${relative(REPO_ROOT, file)}: ${spec}`);
+      }
+    }
+    return violations;
+  }
+
+  it('src/domain imports nothing from the rest of src/', () => {
+    expect(reachesOutside('domain', [])).toEqual([]);
+  });
+
+  it('src/config reaches only src/domain (the age units live there, not in the store)', () => {
+    expect(reachesOutside('config', ['domain'])).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * The units of the filter language's comparisons: ages (s m h d w, combinable) and sizes
- * (bytes, k M G, 1024-based). Pure; a bad value throws ParseFailure with its position.
+ * Ages (s m h d w, combinable) and sizes (bytes, k M G, 1024-based) as an admin writes them:
+ * the filter language's comparisons (store/filter-parse.ts) and the thresholds file and flags
+ * (config/thresholds.ts) read the same units. In domain so both layers reach it without
+ * config importing the store. Pure; a bad value throws ParseFailure with its position.
  */
 const AGE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
