@@ -23,7 +23,7 @@ import { loadThresholds } from '../config/thresholds.js';
 import { startContentFeed } from './content-feed.js';
 import { readMessageContent } from '../watch/content-read.js';
 import { startHealthFeed } from './health-feed.js';
-import { startTrendFeed } from './trend-feed.js';
+import { startTrendFeed, trendStepMs } from './trend-feed.js';
 import type { ConsoleStore } from '../store/console-state.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { withIdentityCheck } from '../actions/identity-check.js';
@@ -230,7 +230,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const feed = options.feed ?? ((s, c, fail, g) => watcherFeed(s, c, fail, g, options.warmStart ?? true));
   const stop = feed(store, config, running.fail, gate);
   const stopHealth = startHealthFeed(store, config, options.thresholds ? { thresholds: options.thresholds } : {});
-  const stopTrends = startTrendFeed(store);
+  const stopTrends = startTrendFeed(store, trendStepMs(process.env));
   const stopContent = startContentFeed(store, { read: (entry) => readMessageContent(config, entry) });
   const themeWatcher = themeReloadFeed(store, themeSource, themePath);
   let code = 1;

@@ -7,7 +7,8 @@
  * N seconds the figures are formatted from it and FILE is replaced atomically (a temp file in
  * the same directory, then rename), so node_exporter's textfile collector never reads half a
  * file. The figures are memoised on the store's entries: between changes a tick costs one
- * small format and one write. Runs until SIGINT/SIGTERM (exit 0).
+ * small format and one write. With --json the file also holds the trends (stats-trends.ts),
+ * sampled from the same store. Runs until SIGINT/SIGTERM (exit 0).
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -23,6 +24,7 @@ import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
 import { startDebugStats } from './debug-stats.js';
 import { formatPrometheus, formatStatsJson, formatStatsText, type StatsInput } from './stats-format.js';
+import { startTrendFeed, trendStepMs } from './trend-feed.js';
 
 export interface StatsOptions {
   format: 'text' | 'json' | 'prometheus';
@@ -44,9 +46,9 @@ export function parseStatsOptions(values: { json?: boolean; prometheus?: boolean
   return { format: values.prometheus ? 'prometheus' : values.json ? 'json' : 'text', watch, output: values.output ?? null };
 }
 
-function render(config: SpoolConfig, figures: SpoolFigures, options: StatsOptions, nowMs: number): string {
+function render(config: SpoolConfig, figures: SpoolFigures, options: StatsOptions, nowMs: number, trends?: StatsInput['trends']): string {
   const format = options.format;
-  const input: StatsInput = { spool: config.queueDirectory, figures, limits: config.limits, postfix: readPostfixStatus(config.queueDirectory), now: nowMs / 1000, ...(options.thresholds ? { thresholds: options.thresholds } : {}) };
+  const input: StatsInput = { spool: config.queueDirectory, figures, limits: config.limits, postfix: readPostfixStatus(config.queueDirectory), now: nowMs / 1000, ...(options.thresholds ? { thresholds: options.thresholds } : {}), ...(trends ? { trends } : {}) };
   return format === 'prometheus' ? formatPrometheus(input) : format === 'json' ? formatStatsJson(input) : formatStatsText(input);
 }
 
@@ -73,7 +75,11 @@ export async function runStats(config: SpoolConfig, options: StatsOptions, write
   const store = createConsoleStore({ backend: createReadOnlyBackend('postq stats changes nothing') });
   const watcher = createSpoolWatcher(config, (batch) => store.getState().applySpoolBatch(batch));
   await watcher.start();
-  const tick = () => writeFileAtomic(output, render(config, selectQueueFigures(store.getState()), options, Date.now()));
+  // The trends (for --json) sample the store as the console's do: every 10 s, 60 + 60 samples.
+  const stepMs = trendStepMs(process.env);
+  const stopTrends = startTrendFeed(store, stepMs);
+  const trends = { history: store.getState().trends, stepSeconds: stepMs / 1000 };
+  const tick = () => writeFileAtomic(output, render(config, selectQueueFigures(store.getState()), options, Date.now(), trends));
   tick();
   const timer = setInterval(tick, options.watch * 1000);
   // POSTQ_DEBUG_STATS: the soak harness's view of the process (bench/soak.ts --target stats).
@@ -81,6 +87,7 @@ export async function runStats(config: SpoolConfig, options: StatsOptions, write
   return new Promise<number>((resolve) => {
     const stop = () => {
       debug?.stop();
+      stopTrends();
       clearInterval(timer);
       watcher.stop();
       resolve(0);

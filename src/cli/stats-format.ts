@@ -12,6 +12,8 @@ import type { PostfixLimits } from '../domain/postfix-limits.js';
 import type { QueueFigures, SpoolFigures } from '../store/queue-figures.js';
 import { levelNumber, NO_THRESHOLDS, type Level, type Thresholds, type ThresholdScope } from '../domain/thresholds.js';
 import { evaluateThresholds, overallLevel, type ThresholdLevels } from '../store/thresholds.js';
+import type { TrendHistory } from '../store/trends.js';
+import { trendsJson } from './stats-trends.js';
 
 export interface StatsInput {
   spool: string;
@@ -22,6 +24,8 @@ export interface StatsInput {
   now: number;
   /** Warning and critical levels (none: every level is ok). */
   thresholds?: Thresholds;
+  /** --watch: the live store's trend rings and their step (seconds), for --json. */
+  trends?: { history: TrendHistory; stepSeconds: number };
 }
 
 /** Each queue's (and the total's) level against the thresholds at `now`. */
@@ -83,6 +87,7 @@ export function formatStatsJson(input: StatsInput): string {
       maximal_backoff_time: limits.maximalBackoffTime,
     },
     postfix: { running: input.postfix.running, pid: input.postfix.pid, detail: input.postfix.detail },
+    ...(input.trends ? { trends: trendsJson(input.trends.history, input.trends.stepSeconds) } : {}),
   }) + '\n';
 }
 

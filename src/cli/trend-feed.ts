@@ -7,6 +7,15 @@
 import type { ConsoleStore } from '../store/console-state.js';
 import { TREND_STEP_SECONDS } from '../store/trends.js';
 
+/**
+ * Milliseconds between samples: TREND_STEP_SECONDS, or POSTQ_TREND_STEP_MS (50 or more) so a
+ * test sees several samples in a second instead of a minute. The windows stay 60 samples.
+ */
+export function trendStepMs(env: NodeJS.ProcessEnv): number {
+  const ms = Number(env.POSTQ_TREND_STEP_MS);
+  return env.POSTQ_TREND_STEP_MS && Number.isFinite(ms) && ms >= 50 ? ms : TREND_STEP_SECONDS * 1000;
+}
+
 export function startTrendFeed(store: ConsoleStore, intervalMs = TREND_STEP_SECONDS * 1000): () => void {
   const ready = () => {
     const s = store.getState();

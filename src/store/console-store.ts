@@ -161,6 +161,7 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
           at: now() / 1000,
           counts: Object.fromEntries(QUEUE_NAMES.map((q) => [q, counts.queues[q].count])) as Record<QueueName, number>,
           oldestArrival: counts.total.oldestArrival,
+          queueOldest: Object.fromEntries(QUEUE_NAMES.map((q) => [q, counts.queues[q].oldestArrival])) as Record<QueueName, number | null>,
           arrivals: s.flow.arrivals,
           departures: s.flow.departures,
         };

@@ -6,7 +6,7 @@
  *   recent  one sample every TREND_STEP_SECONDS (10 s), 60 slots: the last 10 minutes
  *   hour    one sample a minute (the first recent sample of each minute), 60 slots: the last hour
  *
- * A sample holds the six queue counts, the oldest arrival (all queues) and the cumulative
+ * A sample holds the six queue counts, the oldest arrival (all queues, and per queue) and the cumulative
  * arrivals and departures counted by the store per batch (batch-apply.ts countFlow: a message
  * id new to incoming/active/deferred/hold/corrupt arrives; one that leaves the spool from
  * there departs; maildrop is pickup's input, whose files become new ids, so it counts neither).
@@ -32,13 +32,15 @@ export interface TrendSample {
   counts: Readonly<Record<QueueName, number>>;
   /** Epoch seconds of the oldest message in any queue, null when the spool is empty. */
   oldestArrival: number | null;
+  /** Epoch seconds of each queue's oldest message, null when it is empty. */
+  queueOldest: Readonly<Record<QueueName, number | null>>;
   /** Cumulative since the console started. */
   arrivals: number;
   departures: number;
 }
 
 function sameSample(a: TrendSample, b: TrendSample): boolean {
-  return a.oldestArrival === b.oldestArrival && a.arrivals === b.arrivals && a.departures === b.departures && QUEUE_NAMES.every((q) => a.counts[q] === b.counts[q]);
+  return a.oldestArrival === b.oldestArrival && a.arrivals === b.arrivals && a.departures === b.departures && QUEUE_NAMES.every((q) => a.counts[q] === b.counts[q] && a.queueOldest[q] === b.queueOldest[q]);
 }
 
 function uniform(ring: RingBuffer<TrendSample>, sample: TrendSample): boolean {
@@ -74,6 +76,8 @@ export interface TrendWindow {
   departures: TrendSeries;
   /** The oldest message's age (seconds) at each sample; 0 when the spool was empty. */
   oldestAge: TrendSeries;
+  /** Each queue's oldest message's age (seconds) at each sample; 0 when it was empty. */
+  queueAges: Readonly<Record<QueueName, TrendSeries>>;
 }
 
 export interface TrendView {
@@ -95,12 +99,15 @@ function series(ring: RingBuffer<TrendSample>, value: (s: TrendSample, prev: Tre
 const perMinute = (pick: (s: TrendSample) => number) => (s: TrendSample, prev: TrendSample | undefined): number | null =>
   prev && s.at > prev.at ? ((pick(s) - pick(prev)) * 60) / (s.at - prev.at) : null;
 
+const ageAt = (s: TrendSample, arrival: number | null): number => (arrival === null ? 0 : Math.max(0, s.at - arrival));
+
 export function trendWindow(ring: RingBuffer<TrendSample>): TrendWindow {
   return {
     queues: Object.fromEntries(QUEUE_NAMES.map((q) => [q, series(ring, (s) => s.counts[q])])) as Record<QueueName, TrendSeries>,
     arrivals: series(ring, perMinute((s) => s.arrivals)),
     departures: series(ring, perMinute((s) => s.departures)),
-    oldestAge: series(ring, (s) => (s.oldestArrival === null ? 0 : Math.max(0, s.at - s.oldestArrival))),
+    oldestAge: series(ring, (s) => ageAt(s, s.oldestArrival)),
+    queueAges: Object.fromEntries(QUEUE_NAMES.map((q) => [q, series(ring, (s) => ageAt(s, s.queueOldest[q]))])) as Record<QueueName, TrendSeries>,
   };
 }
 

@@ -267,7 +267,7 @@ export function App(props: AppProps): React.ReactElement {
       <Box flexDirection="column" width={width} height={layout.frameHeight} overflowY="hidden">
         <HeaderM host={props.host} spool={props.spool} counts={counts} watcher={state.watcher} paused={state.paused}
           readOnly={state.readOnlyReason !== null} readOnlyReason={state.readOnlyReason} now={now} width={width} compact={layout.compact}
-          health={health} activeLimit={state.limits.activeLimit} levels={levels} auditOff={!!props.auditOff} />
+          health={health} activeLimit={state.limits.activeLimit} levels={levels} trends={trends} auditOff={!!props.auditOff} />
         {layout.crumbLines === 0 ? null : <CrumbsM queueFilter={state.queueFilter} shown={window.total} total={state.queueFilter === 'all' ? counts.total.count : counts.queues[state.queueFilter].count} filterText={state.filterText}
           draft={uiState.draft} filterError={state.filterError} marked={state.marks.size} markedHidden={markedHidden}
           sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} search={state.contentSearch} />}

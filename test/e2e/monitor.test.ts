@@ -1,7 +1,8 @@
 /**
  * `postq --monitor` in tmux, the built CLI on a corpus copy (read-only: a bare --spool): the
  * compact watching layout at 80x8 and, after a resize, 100x12 (one tmux server for the file):
- * the header, the sparklines, the top reasons, a hint line, no list. A list key (`4`) opens
+ * the header, the sparklines, the top reasons, a hint line, no list; wider, the header's own
+ * per-queue sparklines, gone again at 100 columns. A list key (`4`) opens
  * the full console on the deferred queue, `m` comes back, `q` quits with 0.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -53,6 +54,17 @@ test('100x12: the title row names the windows, five series, three reasons', asyn
   expect(l[6]).toMatch(/^oldest\s+\d+d/);
   expect(l.slice(7, 10).every((r) => /^(why)?\s+\d+  \S/.test(r))).toBe(true);
   expect(l[10]).toMatch(/^m Esc full console/);
+});
+
+test('a wide pane: the header gains a depth sparkline per queue (one sample so far: a block at the right)', async () => {
+  // 240: room for the counts with sparklines beside the stuck-in-incoming alert in words.
+  pane.resize(240, 12);
+  const counts = /^\S+ (maildrop|drop) 3 +█  (incoming|inc) 2 +█  (active|act) 2 +█  (deferred|def) 22 +█  hold 3 +█  (corrupt|cor) 4 +█  │/m;
+  const screen = await pane.waitUntil((s) => counts.test(s) && rows(s)[0]!.includes('1 stuck in incoming (0600 for'), 'sparklines beside the alert', 10_000);
+  expect(rows(screen)[0]).toMatch(/● live|\[RO/);
+  pane.resize(100, 12);
+  const narrow = await pane.waitFor(/^\S+ maildrop 3  incoming 2  active 2/m, 10_000);
+  expect(rows(narrow)[0]).not.toMatch(/[▁-█]/);
 });
 
 test('a list key opens the full console and acts there; m comes back; q quits', async () => {

@@ -67,6 +67,25 @@ test('samples: counts and oldest age per sample, arrivals and departures per min
   expect(t.hour.queues.deferred.values.slice(-2)).toEqual([1, 7]);
 });
 
+test('oldest age per queue: each queue its own, 0 while empty, following a move between queues', () => {
+  const { store, advance } = liveStore();
+  // OLD1 (deferred, 2 h old) is there from the index; a hold arrives 30 min old.
+  store.getState().applySpoolBatch(batch([makeEntry('H1', { queueName: 'hold', arrivalTime: NOW_SEC - 1800 })]));
+  store.getState().recordTrend();
+  advance(10);
+  // OLD1 goes to active (qmgr picks it up): deferred empties, active ages.
+  store.getState().applySpoolBatch(batch([makeEntry('OLD1', { queueName: 'active', arrivalTime: NOW_SEC - 7200 })]));
+  store.getState().recordTrend();
+  const t = selectTrends(store.getState());
+  expect(t.recent.queueAges.deferred.values.slice(-2)).toEqual([7200, 0]);
+  expect(t.recent.queueAges.active.values.slice(-2)).toEqual([0, 7210]);
+  expect(t.recent.queueAges.hold.values.slice(-2)).toEqual([1800, 1810]);
+  expect(t.recent.queueAges.incoming.latest).toBe(0);
+  // The whole spool's oldest is the oldest of any queue.
+  expect(t.recent.oldestAge.values.slice(-2)).toEqual([7200, 7210]);
+  expect(t.hour.queueAges.hold.values.slice(-1)).toEqual([1800]);
+});
+
 test('bounded: a day of samples keeps 60 + 60, the newest; the 10-minute window is the last 10 minutes', () => {
   const { store, advance } = liveStore();
   const day = 86_400 / 10;

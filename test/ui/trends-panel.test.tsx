@@ -40,20 +40,28 @@ test('buckets: more values than cells keep the largest of each cell (a burst is 
   expect(line.startsWith('▂')).toBe(true);
 });
 
-function sample(at: number, counts: Partial<Record<QueueName, number>>, arrivals: number, departures: number, oldestArrival: number | null): TrendSample {
-  return { at, counts: Object.fromEntries(QUEUE_NAMES.map((q) => [q, counts[q] ?? 0])) as Record<QueueName, number>, arrivals, departures, oldestArrival };
+function sample(at: number, counts: Partial<Record<QueueName, number>>, arrivals: number, departures: number, oldestArrival: number | null, queueOldest: Partial<Record<QueueName, number>> = {}): TrendSample {
+  return {
+    at, counts: Object.fromEntries(QUEUE_NAMES.map((q) => [q, counts[q] ?? 0])) as Record<QueueName, number>, arrivals, departures, oldestArrival,
+    queueOldest: Object.fromEntries(QUEUE_NAMES.map((q) => [q, queueOldest[q] ?? null])) as Record<QueueName, number | null>,
+  };
 }
 
 function history(): TrendHistory {
   const h = new TrendHistory();
-  // Ten minutes: deferred climbs 0..59, 6 arrivals and 3 departures a minute, oldest 1 h old at the start.
-  for (let i = 0; i < 60; i++) h.record(sample(1000 + i * 10, { deferred: i, active: 2 }, i, Math.floor(i / 2), 1000 - 3600));
+  // Ten minutes: deferred climbs 0..59, 6 arrivals and 3 departures a minute, oldest 1 h old at
+  // the start (in active); deferred's oldest message is 10 s old at each sample until the last
+  // minute, when one from 2 h before the start arrives there.
+  for (let i = 0; i < 60; i++) {
+    const at = 1000 + i * 10;
+    h.record(sample(at, { deferred: i, active: 2 }, i, Math.floor(i / 2), 1000 - 3600, { active: 1000 - 3600, ...(i > 0 ? { deferred: i < 54 ? at - 10 : 1000 - 7200 } : {}) }));
+  }
   return h;
 }
 
 test('TrendsPanel: title, one row per series with its newest value and two sparklines', async () => {
   const view = buildTrendView(history());
-  const { lastFrame } = render(themed(<TrendsPanel trends={view} width={100} height={12} />));
+  const { lastFrame } = render(themed(<TrendsPanel trends={view} width={100} height={16} />));
   const frame = await waitForFrame(lastFrame, 'deferred');
   const rows = frame.split('\n');
   expect(rows[0]).toMatch(/^trends\s+last 10 min\s+last hour/);
@@ -69,7 +77,17 @@ test('TrendsPanel: title, one row per series with its newest value and two spark
   expect(rows.find((r) => r.startsWith('in /min'))).toMatch(/^in \/min\s+6 /);
   expect(rows.find((r) => r.startsWith('out /min'))).toMatch(/^out \/min\s+3 /);
   expect(rows.find((r) => r.startsWith('oldest'))).toMatch(/^oldest\s+1h9m /);
-  expect(rows).toHaveLength(10);
+  // Each queue's own oldest age: deferred's jumps in the last minute; an empty queue reads '-'.
+  const defAge = rows.find((r) => r.startsWith('def age'))!;
+  expect(defAge).toMatch(/^def age\s+2h9m /);
+  expect(defAge.slice(18, 18 + spark)).toBe(sparkline(view.recent.queueAges.deferred.values, spark));
+  expect(defAge.slice(18, 18 + spark)).toMatch(/^▁+[▂-█]*█$/);
+  expect(rows.find((r) => r.startsWith('act age'))).toMatch(/^act age\s+1h9m /);
+  expect(rows.find((r) => r.startsWith('hold age'))).toMatch(/^hold age\s+-  /);
+  expect(rows.slice(1).map((r) => r.split(/\s{2,}/)[0])).toEqual([
+    'deferred', 'active', 'in /min', 'out /min', 'oldest', 'incoming', 'maildrop', 'hold', 'corrupt', 'def age', 'hold age', 'inc age', 'act age', 'drop age', 'cor age',
+  ]);
+  expect(rows).toHaveLength(16);
 });
 
 test('TrendsPanel in 4 lines: the title and the three most telling rows', async () => {

@@ -1,7 +1,10 @@
 /**
  * The header: host, spool, the live/paused/polling state and [RO] on one line; the counts of
  * all six queues (zeros shown), total size and oldest age on the next. Compact layouts get
- * one line with short queue names. No clock: nothing here changes unless the spool does.
+ * one line with short queue names. Where the width allows, each count is followed by its
+ * queue's depth over the last 10 minutes as a sparkline (8 cells, else 5, full names kept
+ * before short ones); a line too narrow for them has none. No clock: nothing here changes
+ * unless the spool does (or a trend sample changes the sparklines).
  */
 import React from 'react';
 import { Box } from 'ink';
@@ -12,8 +15,10 @@ import type { HealthAlert } from '../../store/health.js';
 import type { Level } from '../../domain/thresholds.js';
 import type { ThresholdLevels } from '../../store/thresholds.js';
 import type { ThemeToken } from '../../config/theme.js';
+import type { TrendView } from '../../store/trends.js';
 import { printable } from '../../spool/printable.js';
 import { formatAge, formatCount, formatSize } from '../format.js';
+import { sparkline } from '../sparkline.js';
 import { cellWidth, truncateCells } from '../text-cells.js';
 import { Line, type Segment } from '../theme-context.js';
 
@@ -40,6 +45,8 @@ export interface HeaderProps {
   auditOff?: boolean;
   /** Threshold levels: a queue past one shows amber or red, with its oldest age when that is the cause. */
   levels?: ThresholdLevels;
+  /** Trends: each queue's depth sparkline beside its count, when the line has room. */
+  trends?: TrendView;
 }
 
 const LEVEL_TOKEN: Record<Level, ThemeToken | null> = { ok: null, warning: 'status.warn', critical: 'status.error' };
@@ -64,19 +71,23 @@ function statusSegments(p: HeaderProps): Segment[] {
   return out;
 }
 
-function countSegments(p: HeaderProps, short: boolean): Segment[] {
+/** Counts with short or full queue names, each followed by a `spark`-cell sparkline (0: none). */
+function countSegments(p: HeaderProps, short: boolean, spark = 0): Segment[] {
   const out: Segment[] = [];
   for (const q of QUEUE_NAMES) {
     const c = p.counts.queues[q];
     out.push({ text: short ? SHORT[q] : q, token: `queue.${q}` as ThemeToken });
     const limit = q === 'active' ? p.activeLimit : undefined;
-    if (limit !== undefined && c.count * 2 >= limit) {
-      out.push({ text: ` ${formatCount(c.count)}/${formatCount(limit)}${c.count >= limit ? ' FULL' : ''}  `, token: c.count >= limit ? 'status.error' : 'status.warn' });
-      continue;
-    }
     const level = p.levels?.[q];
-    const aged = level && level.age !== 'ok' && level.ageSeconds !== null ? ` (${formatAge(level.ageSeconds)})` : '';
-    out.push({ text: ` ${formatCount(c.count)}${aged}  `, token: (level && LEVEL_TOKEN[level.level]) ?? (c.count > 0 ? 'header' : 'muted') });
+    const sparks = spark > 0 && p.trends;
+    const gap = sparks ? ' ' : '  ';
+    if (limit !== undefined && c.count * 2 >= limit) {
+      out.push({ text: ` ${formatCount(c.count)}/${formatCount(limit)}${c.count >= limit ? ' FULL' : ''}${gap}`, token: c.count >= limit ? 'status.error' : 'status.warn' });
+    } else {
+      const aged = level && level.age !== 'ok' && level.ageSeconds !== null ? ` (${formatAge(level.ageSeconds)})` : '';
+      out.push({ text: ` ${formatCount(c.count)}${aged}${gap}`, token: (level && LEVEL_TOKEN[level.level]) ?? (c.count > 0 ? 'header' : 'muted') });
+    }
+    if (sparks) out.push({ text: sparkline(p.trends!.recent.queues[q].values, spark), token: `queue.${q}` as ThemeToken }, { text: '  ' });
   }
   const total = p.counts.total;
   const totalLevel = p.levels?.total;
@@ -120,17 +131,35 @@ function leftRight(left: Segment[], right: Segment[], width: number): Segment[] 
   return [...cut, { text: ' '.repeat(Math.max(1, width - used - rw)) }, ...right];
 }
 
+/** Sparkline widths to try, widest first, each with full names then short ones. */
+const SPARK_CELLS = [8, 5];
+
+/** The counts with sparklines when some variant fits in `room` cells, else without (full names if they fit the line). */
+function pickCounts(props: HeaderProps, room: number): Segment[] {
+  if (props.trends && props.trends.samples > 0) {
+    for (const cells of SPARK_CELLS) {
+      for (const short of [false, true]) {
+        const segs = countSegments(props, short, cells);
+        if (widthOf(segs) <= room) return segs;
+      }
+    }
+  }
+  const full = countSegments(props, false);
+  return widthOf(full) <= props.width - 1 ? full : countSegments(props, true);
+}
+
 export function Header(props: HeaderProps): React.ReactElement {
   const { width, compact } = props;
-  const full = countSegments(props, false);
-  const counts = widthOf(full) <= width - 1 ? full : countSegments(props, true);
   const plainStatus = statusSegments(props);
   // Alerts may take most of the line (the spool path and counts give way), not the first 20 cells.
   const status = [...healthSegments(props.health ?? [], width - 20 - widthOf(plainStatus)), ...plainStatus];
   if (compact) {
-    const line = [{ text: `${printable(props.host)} `, token: 'header' as const }, ...counts];
-    return <Line segments={leftRight(line, status, width)} width={width} />;
+    const host = { text: `${printable(props.host)} `, token: 'header' as const };
+    // One line: sparklines only when the host, the counts with them and the status all fit.
+    const counts = pickCounts(props, width - 1 - widthOf([host]) - widthOf(status));
+    return <Line segments={leftRight([host, ...counts], status, width)} width={width} />;
   }
+  const counts = pickCounts(props, width - 1);
   const title: Segment[] = [
     { text: 'postq ', token: 'accent' },
     { text: printable(props.host), token: 'header' },

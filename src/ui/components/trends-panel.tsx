@@ -2,8 +2,8 @@
  * Trends as sparklines: one row per series with its newest value, the last 10 minutes and the
  * last hour (store/trends.ts). Rows by priority, as many as `height` allows: deferred and
  * active first (what grows when delivery stops), then arrivals and departures per minute, the
- * oldest message's age, and the other queues. A title row names the two windows when there
- * is room for it.
+ * oldest message's age, the other queues, and last each queue's own oldest age (deferred and
+ * hold first: where old mail waits). A title row names the two windows when there is room.
  */
 import React from 'react';
 import { Box } from 'ink';
@@ -16,15 +16,24 @@ import { sparkline } from '../sparkline.js';
 import { fitCells } from '../text-cells.js';
 import { Line, type Segment } from '../theme-context.js';
 
-type RowKey = QueueName | 'arrivals' | 'departures' | 'oldest';
+type AgeKey = `age.${QueueName}`;
+type RowKey = QueueName | 'arrivals' | 'departures' | 'oldest' | AgeKey;
 
 /** Which rows show when not all fit, most telling first. */
-export const TREND_ROWS: readonly RowKey[] = ['deferred', 'active', 'arrivals', 'departures', 'oldest', 'incoming', 'maildrop', 'hold', 'corrupt'];
+export const TREND_ROWS: readonly RowKey[] = [
+  'deferred', 'active', 'arrivals', 'departures', 'oldest', 'incoming', 'maildrop', 'hold', 'corrupt',
+  'age.deferred', 'age.hold', 'age.incoming', 'age.active', 'age.maildrop', 'age.corrupt',
+];
+
+const SHORT: Record<QueueName, string> = { maildrop: 'drop', incoming: 'inc', active: 'act', deferred: 'def', hold: 'hold', corrupt: 'cor' };
 
 const LABEL: Record<RowKey, string> = {
   deferred: 'deferred', active: 'active', incoming: 'incoming', maildrop: 'maildrop', hold: 'hold', corrupt: 'corrupt',
   arrivals: 'in /min', departures: 'out /min', oldest: 'oldest',
+  ...(Object.fromEntries(Object.entries(SHORT).map(([q, short]) => [`age.${q}`, `${short} age`])) as Record<AgeKey, string>),
 };
+
+const ageQueue = (key: RowKey): QueueName | null => (key.startsWith('age.') ? (key.slice(4) as QueueName) : null);
 
 const LABEL_W = 9;
 const VALUE_W = 7;
@@ -41,7 +50,8 @@ export interface TrendsPanelProps {
 }
 
 function levelToken(key: RowKey, levels: ThresholdLevels | undefined): ThemeToken | null {
-  const level = !levels || key === 'arrivals' || key === 'departures' ? 'ok' : key === 'oldest' ? levels.total.age : levels[key].level;
+  const aged = ageQueue(key);
+  const level = !levels || key === 'arrivals' || key === 'departures' ? 'ok' : key === 'oldest' ? levels.total.age : aged ? levels[aged].age : levels[key as QueueName].level;
   return level === 'critical' ? 'status.error' : level === 'warning' ? 'status.warn' : null;
 }
 
@@ -49,7 +59,8 @@ function pick(view: TrendView, key: RowKey, window: 'recent' | 'hour'): TrendSer
   const w = view[window];
   if (key === 'arrivals' || key === 'departures') return w[key];
   if (key === 'oldest') return w.oldestAge;
-  return w.queues[key];
+  const aged = ageQueue(key);
+  return aged ? w.queueAges[aged] : w.queues[key as QueueName];
 }
 
 function valueText(key: RowKey, view: TrendView): string {
@@ -58,8 +69,10 @@ function valueText(key: RowKey, view: TrendView): string {
     return rate === null ? '-' : formatCount(Math.round(rate));
   }
   const latest = pick(view, key, 'recent').latest;
-  if (latest === null) return '-';
-  return key === 'oldest' ? formatAge(latest) : formatCount(latest);
+  const aged = ageQueue(key);
+  // An empty queue has no oldest message: '-', not an age of 0.
+  if (latest === null || (aged && view.recent.queues[aged].latest === 0)) return '-';
+  return key === 'oldest' || ageQueue(key) ? formatAge(latest) : formatCount(latest);
 }
 
 /** Width of each sparkline: two side by side after the label and value, at most a sample a cell. */
@@ -83,7 +96,8 @@ export function TrendsPanel({ trends, width, height, title = true, levels }: Tre
     );
   }
   for (const key of rows) {
-    const token: ThemeToken = key === 'arrivals' || key === 'departures' || key === 'oldest' ? 'text' : (`queue.${key}` as ThemeToken);
+    const aged = ageQueue(key);
+    const token: ThemeToken = key === 'arrivals' || key === 'departures' || key === 'oldest' ? 'text' : (`queue.${aged ?? key}` as ThemeToken);
     const segs: Segment[] = [
       { text: fitCells(LABEL[key], LABEL_W), token },
       { text: fitCells(valueText(key, trends), VALUE_W, true), token: levelToken(key, levels) ?? 'header' },
