@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/setup/longest-first.js';
 
 export default defineConfig({
   test: {
@@ -10,5 +11,7 @@ export default defineConfig({
     // Real Postfix instances, tmux servers and sshd are per file, and most files wait on them:
     // three workers on two cores took the suite from 379 s to 264 s (measured, clean clone).
     maxWorkers: 3,
+    // Slowest files first, from measured durations (test/setup/longest-first.ts says why).
+    sequence: { sequencer: LongestFirstSequencer },
   },
 });
