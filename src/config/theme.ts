@@ -158,15 +158,19 @@ export function parseTheme(file: string, json: Json, fallback: Theme | null): Th
   return { name: json.name, description, glyphs, tokens };
 }
 
-/** Attributes only: what NO_COLOR (and TERM without colours) gets. Also the last resort. */
+/**
+ * Attributes only: what NO_COLOR (and TERM without colours) gets. Also the last resort. The
+ * same styles as themes/mono.json (a test holds them equal): a warning is bold, as an error
+ * is, so a threshold's amber still shows without colour.
+ */
 export function monoTheme(): Theme {
   const tokens = Object.fromEntries(THEME_TOKENS.map((t) => [t, {}])) as Record<ThemeToken, TextStyle>;
   Object.assign(tokens, {
     header: { bold: true }, columnHeader: { underline: true }, cursor: { inverse: true },
     marked: { bold: true }, pending: { dim: true }, muted: { dim: true }, accent: { bold: true },
-    'queue.corrupt': { bold: true }, 'age.days': { bold: true }, 'status.error': { bold: true },
+    'queue.corrupt': { bold: true }, 'age.days': { bold: true }, 'status.warn': { bold: true }, 'status.error': { bold: true },
     danger: { bold: true, inverse: true }, escaped: { dim: true }, filter: { underline: true },
-    readOnly: { bold: true }, paused: { bold: true, inverse: true }, key: { bold: true }, disabled: { dim: true },
+    readOnly: { bold: true }, paused: { bold: true, inverse: true }, key: { bold: true }, disabled: { dim: true }, border: { dim: true },
   });
   return { name: 'mono', description: 'attributes only (NO_COLOR)', glyphs: { cursor: '>', mark: '*' }, tokens };
 }

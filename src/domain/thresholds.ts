@@ -34,6 +34,14 @@ export function levelOf(value: number | null, pair: LevelPair | undefined): Leve
   return 'ok';
 }
 
+/**
+ * One message's age level (the list's AGE cell): against its queue's age levels, else the
+ * whole spool's (`total`), which then reads as "any message this old".
+ */
+export function messageAgeLevel(thresholds: Thresholds, queueName: QueueName, ageSeconds: number): Level {
+  return levelOf(ageSeconds, thresholds[queueName]?.age ?? thresholds.total?.age);
+}
+
 export function worstLevel(...levels: Level[]): Level {
   return levels.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'ok' as Level);
 }

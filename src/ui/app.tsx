@@ -260,7 +260,7 @@ export function App(props: AppProps): React.ReactElement {
   } else {
     const emptyText = state.entries.size > 0 ? 'no messages match this view (0-6 queue, Esc clears the filter)'
       : state.watcher.mode !== 'live' && state.watcher.message ? state.watcher.message : state.watcher.mode === 'live' ? 'no messages in the spool' : 'reading the spool…';
-    body = <QueueList window={window} layout={colLayout} height={layout.listHeight} now={now} emptyText={emptyText} />;
+    body = <QueueList window={window} layout={colLayout} height={layout.listHeight} now={now} emptyText={emptyText} thresholds={state.thresholds} />;
   }
   return (
     <ThemeContext.Provider value={theme}>

@@ -46,6 +46,14 @@ describe('built-in themes', () => {
     expect(mono.glyphs).toEqual({ cursor: '>', mark: '*' });
     for (const style of Object.values(mono.tokens)) expect(style.color ?? style.backgroundColor).toBeUndefined();
   });
+
+  it('the built-in mono (what NO_COLOR gets) styles every token as themes/mono.json does', () => {
+    const json = JSON.parse(readFileSync(join(builtinThemeDir(), 'mono.json'), 'utf8'));
+    const file = parseTheme('mono.json', json, null);
+    const forced = loadTheme({ name: 'default', env: env({ NO_COLOR: '1' }) });
+    expect(forced.tokens).toEqual(file.tokens);
+    expect(forced.tokens['status.warn']).toEqual({ bold: true });
+  });
 });
 
 describe('loadTheme', () => {
