@@ -35,6 +35,7 @@ const outArg = process.argv.indexOf('--outfile');
 const outfile = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist', 'postq.mjs');
 const VIRTUAL_THEMES = '/postq-bundle/themes';
 const INK_OUTPUT = fileURLToPath(new URL('./output.js', import.meta.resolve('ink')));
+const INK_MEASURE_TEXT = fileURLToPath(new URL('./measure-text.js', import.meta.resolve('ink')));
 
 const themes = Object.fromEntries(
   readdirSync(join(root, 'themes'))
@@ -92,6 +93,15 @@ const adaptations = {
         'importInkOutput()',
       );
       return { contents: source, loader: 'ts' };
+    });
+    // Ink's text-size cache, never cleared as Ink ships: src/ui/ink-text-cache.ts catches it
+    // as measure-text.js loads, which cannot happen in one file (every module is evaluated
+    // before the CLI runs), so here the bound goes into Ink's source, at the same size.
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]measure-text\.js$/ }, (args) => {
+      if (args.path !== INK_MEASURE_TEXT) return undefined;
+      const max = replaceOnce(readFileSync(join(root, 'src', 'ui', 'ink-text-cache.ts'), 'utf8'), /[\s\S]*export const MAX_TEXTS = (\d+);[\s\S]*/, '$1', 'MAX_TEXTS of ink-text-cache.ts');
+      const source = replaceOnce(readFileSync(args.path, 'utf8'), /\n(\s*)cache\.set\(text, dimensions\);/, `\n$1if (cache.size >= ${max}) cache.clear();\n$1cache.set(text, dimensions);`, "the cache.set of Ink's measure-text.js");
+      return { contents: source, loader: 'js' };
     });
     // encoded-words.ts loads libmime lazily through createRequire, which esbuild cannot see
     // into: a plain require() is bundled, and stays lazy (esbuild's __commonJS wrapper).

@@ -41,6 +41,7 @@ import { dumpRecords } from '../spool/record-dump.js';
 import { buildMessageDocument, type MessageLoader, type MessageReader, type RecordDumper } from '../ui/message-document.js';
 import { renderConsole } from '../ui/render-console.js';
 import { shareInkOutputCaches } from '../ui/ink-output-cache.js';
+import { inkTextCacheSize } from '../ui/ink-text-cache.js';
 import { createThemeSource, type ThemeSource } from '../ui/theme-context.js';
 import { createBatchGate, type BatchGate } from '../ui/batch-gate.js';
 import { createUiStore } from '../ui/ui-state.js';
@@ -216,7 +217,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
   const themeSource = createThemeSource(theme);
   // POSTQ_DEBUG_STATS: the soak harness's view of the process (off by default).
-  const debug = startDebugStats(env, stdout, () => store.getState().entries.size, { inkOutputCaches });
+  const debug = startDebugStats(env, stdout, () => store.getState().entries.size, { inkOutputCaches }, () => ({ inkTextCache: inkTextCacheSize() }));
   const onKey = debug ? () => (debug.noteKey(), gate.noteKey()) : gate.noteKey;
   const ui = createUiStore();
   if (options.monitor) ui.setState({ overlay: 'monitor' });

@@ -17,7 +17,9 @@
  * entries (messages in the store), keys (so far), keyFrameMs (key -> first frame write, for
  * the keys since the last line), writes, frames (writes that are more than a synchronized-update
  * marker) and bytes to the terminal (so far), and the caller's fixed facts (the console's
- * inkOutputCaches: whether Ink's output caches are shared, ink-output-cache.ts). Write errors are ignored: the console matters more.
+ * inkOutputCaches: whether Ink's output caches are shared, ink-output-cache.ts) and its gauges,
+ * read at each line (inkTextCache: the entries in Ink's bounded text-size cache, or null when
+ * it is not bounded, ink-text-cache.ts). Write errors are ignored: the console matters more.
  */
 import { appendFileSync } from 'node:fs';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
@@ -46,7 +48,7 @@ function countByType(names: string[]): Record<string, number> {
  * Null unless env.POSTQ_DEBUG_STATS is set. Times the writes to `stdout` (the terminal the
  * console draws on); `entries`: the store's message count; `facts` go into every line.
  */
-export function startDebugStats(env: NodeJS.ProcessEnv, stdout: NodeJS.WriteStream, entries: () => number, facts: Record<string, unknown> = {}): DebugStats | null {
+export function startDebugStats(env: NodeJS.ProcessEnv, stdout: NodeJS.WriteStream, entries: () => number, facts: Record<string, unknown> = {}, gauges: () => Record<string, unknown> = () => ({})): DebugStats | null {
   const file = env['POSTQ_DEBUG_STATS'];
   if (!file) return null;
   const everyMs = Math.max(0.1, Number(env['POSTQ_DEBUG_STATS_EVERY'] ?? 5) || 5) * 1000;
@@ -85,6 +87,7 @@ export function startDebugStats(env: NodeJS.ProcessEnv, stdout: NodeJS.WriteStre
     const cpu = process.cpuUsage();
     const record = {
       ...facts,
+      ...gauges(),
       t: Date.now(),
       memory: process.memoryUsage(),
       // Where V8's heap reserve is: new space grows with the allocation rate, old space with

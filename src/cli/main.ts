@@ -216,6 +216,7 @@ async function dispatch(argv: string[]): Promise<number> {
     if (values.help) return out(COMMAND_HELP['demo']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     // Loaded on demand: list, cat and the actions must not pay for Ink and React at start-up.
+    await boundInkTextCacheFirst();
     const { runDemoCommand } = await import('./demo-command.js');
     return runDemoCommand(values);
   }
@@ -237,6 +238,7 @@ async function dispatch(argv: string[]): Promise<number> {
     });
     if (values.help) return out(COMMAND_HELP['console']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    await boundInkTextCacheFirst();
     const { runConsoleCommand } = await import('./console-command.js');
     return runConsoleCommand(spoolConfig(values), values);
   }
@@ -273,4 +275,9 @@ export async function runMain(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** Before Ink loads (ui/ink-text-cache.ts): its text-size cache, else never cleared, is bounded. */
+async function boundInkTextCacheFirst(): Promise<void> {
+  await (await import('../ui/ink-text-cache.js')).boundInkTextCache();
 }

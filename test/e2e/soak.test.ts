@@ -11,6 +11,7 @@
  * armed), heap and RSS by at most 10 % (plus a little for the allocator's rounding).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_TEXTS } from '../../src/ui/ink-text-cache.js';
 import { ensureBuilt } from '../helpers/postq-cli.js';
 import { sampleProcess } from '../helpers/proc-probe.js';
 import { startSoak, type DebugLine, type SoakSession } from '../helpers/soak-session.js';
@@ -76,6 +77,9 @@ describe('the console left open under steady traffic', () => {
     expect(a.line.perfEntries, report).toBe(0);
     expect(b.line.memory.heapUsed, report).toBeLessThanOrEqual(a.line.memory.heapUsed * 1.1 + MIB);
     expect(b.rssBytes, report).toBeLessThanOrEqual(a.rssBytes * 1.1 + 4 * MIB);
+    // Ink's text-size cache (every distinct text ever laid out, as Ink ships) is bounded.
+    expect(b.line.inkTextCache, report).toBeGreaterThan(0);
+    expect(b.line.inkTextCache, report).toBeLessThanOrEqual(MAX_TEXTS);
 
     // Still drawing: the header counts the same queue.
     expect(session.pane.capture()).toMatch(/● live/);

@@ -50,6 +50,8 @@ export interface DebugLine {
   bytes: number;
   /** The console's: whether Ink's output caches are shared (src/ui/ink-output-cache.ts). */
   inkOutputCaches?: boolean;
+  /** The console's: entries in Ink's bounded text-size cache, null if not bounded (src/ui/ink-text-cache.ts). */
+  inkTextCache?: number | null;
 }
 
 export interface FeederStatus {
