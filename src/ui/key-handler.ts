@@ -15,6 +15,7 @@ import { currentGroups, nextGroupBy, nextGroupSort } from './groups-query.js';
 import { groupsRoom } from './components/groups-view.js';
 import { copyFlash, copyOf } from './clipboard.js';
 import { findInDocument } from './pane-search.js';
+import { startPagedSearch, stopPagedSearch } from './paged-search.js';
 import { layoutColumns, nextWhoColumns } from './columns.js';
 import { idColumnWidth } from './id-width.js';
 import { buildLogDocument, linkedIds } from './log-document.js';
@@ -83,6 +84,8 @@ export function handleKey(name: string, deps: KeyDeps): void {
     ui.setState({ overlay: 'none' });
     return handleKey(name, deps);
   }
+  // Esc stops a search going through a large message's pages (before it would close the pane).
+  if (name === 'escape' && mode === 'pane' && stopPagedSearch(ui)) return;
   const binding = bindingFor(mode, name);
   if (!binding) return;
   const half = Math.max(1, Math.floor(deps.bodyHeight() / 2));
@@ -207,6 +210,8 @@ export function handleKey(name: string, deps: KeyDeps): void {
       const back = binding.id === 'pane.prev';
       // From the line after the last match (or the top line shown), wrapping around.
       const from = binding.id === 'search.apply' ? u.paneOffset : (u.paneMatch ?? u.paneOffset) + (back ? -1 : 1);
+      const offsetFor = (d: typeof doc, line: number) => Math.max(0, Math.min(line, maxPaneOffset(d, deps.bodyHeight())));
+      if (doc.pages && !u.log) return startPagedSearch({ store, ui, offsetFor }, doc, query, from, back);
       const found = findInDocument(doc, query, from, back ? -1 : 1);
       if (found === null) {
         ui.setState({ paneMatch: null });

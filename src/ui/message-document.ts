@@ -30,7 +30,14 @@ export interface MessageDocument {
    * A message too large to hold (message-pages.ts): this is one page of it; scrolling past
    * either end loads the next or previous page.
    */
-  pages?: { next: (() => MessageDocument) | null; prev: (() => MessageDocument) | null };
+  pages?: {
+    /** This page's number, from 0. */
+    index: number;
+    next: (() => MessageDocument) | null;
+    prev: (() => MessageDocument) | null;
+    /** Page i again, for any page already read up to (i <= the highest index seen + 1). */
+    goto(i: number): MessageDocument;
+  };
 }
 
 /**

@@ -35,6 +35,8 @@ export interface UiState {
   /** The last search (n / N repeat it) and the line it found, or null. */
   paneQuery: string;
   paneMatch: number | null;
+  /** A search going through a paged message's pages (paged-search.ts): its token, or null. */
+  paneSearching: number | null;
   helpOffset: number;
   shapeBy: 'recipient' | 'sender';
   /** The qshape view's cursor: an index into its domain rows. */
@@ -68,6 +70,7 @@ export function createUiStore(): UiStore {
     paneSearch: null,
     paneQuery: '',
     paneMatch: null,
+    paneSearching: null,
     helpOffset: 0,
     shapeBy: 'recipient',
     shapeCursor: 0,
