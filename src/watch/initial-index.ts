@@ -152,7 +152,7 @@ export async function buildInitialIndex(
           reads.forEach((r, i) => file(slice.ids[i]!, r, true));
           emitDue();
         },
-        { stopped, intern: (s) => index.intern(s) },
+        { stopped, intern: (s) => index.intern(s), share: (s) => index.share(s) },
       );
       // Handled below, after the main thread's share; a failure must not go unhandled meanwhile.
       workers.catch(() => {});

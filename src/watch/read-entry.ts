@@ -13,6 +13,7 @@
 import { closeSync, type Stats } from 'node:fs';
 import type { Diagnostic, QueueEntry } from '../domain/entry.js';
 import type { QueueName } from '../domain/queue.js';
+import { smallInt } from '../domain/small-int.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { parseBounceLog, type LogEntry } from '../spool/defer-log.js';
 import { parseQueueFile } from '../spool/queue-file.js';
@@ -130,7 +131,7 @@ export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, re
     { duplicateFilterLimit: config.duplicateFilterLimit, extraDiagnostics: extra },
   );
   // Set on the fresh object before anyone sees it: actions compare it to tell a reused id.
-  entry.inode = stats.ino;
+  entry.inode = smallInt(stats.ino);
   // showq only finds a file at the path it computes from the id.
   const shown: QueueEntry = extra.length > 0 && entry.listed ? { ...entry, listed: false, state: 'unlisted' } : entry;
   return { entry: shown, sig: sigOf(stats), deferRead, deferSig: defer.sig };

@@ -58,6 +58,8 @@ export interface RunOptions {
   /** True while the consumer cannot take more (the output is full): no new slices go out. */
   held?: () => boolean;
   intern?: (s: string) => string;
+  /** Goes to decodeReads too: applied once per distinct sender or address (SpoolIndex.share). */
+  share?: (s: string) => string;
 }
 
 export interface ReadPoolOptions {
@@ -187,7 +189,7 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
 
   return {
     run: (slices, onReads, options = {}) =>
-      dispatch(slices, undefined, (slice, reply) => 'wire' in reply && onReads(slice, decodeReads(reply.wire, slice, options.intern)), options),
+      dispatch(slices, undefined, (slice, reply) => 'wire' in reply && onReads(slice, decodeReads(reply.wire, slice, options.intern, options.share)), options),
     runListing: (slices, format, onText, options = {}) => dispatch(slices, format, (slice, reply) => 'listed' in reply && onText(slice, { text: reply.listed.bytes, count: reply.listed.count, size: reply.listed.size }), options),
     resume: () => refill(),
     release(buffer) {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { QueueEntry } from '../domain/entry.js';
 import { describeSpoolError, SpoolAccessError } from '../domain/errors.js';
 import { isQueueName, type QueueName } from '../domain/queue.js';
+import { smallInt } from '../domain/small-int.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
 import { deferSigOf, sameSig, type FileSig } from './file-sig.js';
 import { topOf } from './list-tree.js';
@@ -64,7 +65,7 @@ function lstatOrNull(abs: string) {
 }
 
 function trackedOf(queueId: string, queueName: QueueName, entry: QueueEntry, stats: FileSig): TrackedFile {
-  return { queueId, queueName, entry, ino: stats.ino, size: stats.size, mode: stats.mode, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
+  return { queueId, queueName, entry, ino: smallInt(stats.ino), size: smallInt(stats.size), mode: smallInt(stats.mode), mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
 }
 
 /** Record a fresh read in the index; `interned`: its reasons already went through index.intern. */
@@ -78,8 +79,18 @@ export function trackAndSettle(index: SpoolIndex, rel: string, queueId: string, 
 }
 
 function prepared(index: SpoolIndex, queueId: string, read: EntryRead, interned: boolean): TrackedFile {
-  // A queue in trouble repeats a handful of reasons 100k times: keep one copy of each.
-  if (!interned) for (const r of read.entry.recipients) r.delayReason = index.intern(r.delayReason);
+  // A queue in trouble repeats a handful of reasons 100k times: keep one copy of each (and of
+  // each sender and address: bulk mail repeats them too).
+  if (!interned) {
+    const entry = read.entry;
+    entry.sender = index.share(entry.sender);
+    // A subject parsed here is a slice of its header's text: intern() keeps a flat copy.
+    if (entry.subject !== null) entry.subject = index.intern(entry.subject);
+    for (const r of entry.recipients) {
+      r.address = index.share(r.address);
+      r.delayReason = index.intern(r.delayReason);
+    }
+  }
   if (read.deferRead) index.deferSigs.set(queueId, read.deferSig);
   return trackedOf(queueId, read.entry.queueName, read.entry, read.sig);
 }

@@ -101,6 +101,8 @@ export class SnapshotTrust {
     private readonly payload: SnapshotPayload,
     /** The index's intern table: each distinct delay reason of a group is interned once. */
     private readonly intern: (s: string) => string,
+    /** The same for senders and addresses (SpoolIndex.share). */
+    private readonly share: (s: string) => string = (s) => s,
   ) {
     payload.groups.forEach((g, gi) => this.byDir.set(g.dir, gi));
   }
@@ -124,7 +126,7 @@ export class SnapshotTrust {
       let opened: OpenGroup | null = null;
       const group = loadGroup(stored);
       try {
-        const reads = group ? decodeReads(group.wire, group, this.intern) : null;
+        const reads = group ? decodeReads(group.wire, group, this.intern, this.share) : null;
         if (group && reads && reads.length === group.ids.length) {
           opened = { group, reads, at: new Map(group.ids.map((id, i) => [id, i])) };
         }
@@ -173,7 +175,7 @@ export function loadTrust(config: SpoolConfig, place: SnapshotPlace, index: Spoo
   const identity = snapshotIdentity(config, place.version);
   if (!identity) return { trust: null, ignored: null };
   const loaded = loadSnapshot(place.path, identity);
-  return { trust: loaded.snapshot ? new SnapshotTrust(config, loaded.snapshot, (s) => index.intern(s)) : null, ignored: loaded.ignored };
+  return { trust: loaded.snapshot ? new SnapshotTrust(config, loaded.snapshot, (s) => index.intern(s), (s) => index.share(s)) : null, ignored: loaded.ignored };
 }
 
 /** Save the index as the next start's snapshot: null when written (or nothing to identify), else why not. */

@@ -54,6 +54,19 @@ export class SpoolIndex {
     return flat;
   }
 
+  /**
+   * intern() for a string known to be flat (decoded from a record or from the read workers'
+   * wire): senders and recipient addresses repeat across a bulk queue too (one copy of
+   * `sender27@...` instead of 4,000), and a miss costs only the lookup. Same bounded table.
+   */
+  share(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    if (this.strings.size >= Math.max(INTERN_MIN, 2 * this.files.size)) this.strings.clear();
+    this.strings.set(text, text);
+    return text;
+  }
+
   /** Strings in the intern table (for tests). */
   get internedCount(): number {
     return this.strings.size;

@@ -88,3 +88,25 @@ test('decoding interns each distinct delay reason once per slice, whole reads in
   const flatReasons = new Set(reads.flatMap((r) => r!.entry.recipients.map((x) => x.delayReason)));
   expect(asked.length).toBe(flatReasons.size + whole.entry.recipients.length);
 });
+
+test('decoding shares each distinct sender, address and subject once per slice (the index keeps one copy)', () => {
+  const { slice, reads } = slices.reduce((best, s) => (s.reads.length > best.reads.length ? s : best));
+  const asked: string[] = [];
+  const back = decodeReads(structuredClone(encodeReads(reads, slice)), slice, undefined, (s) => (asked.push(s), `shared:${s}`));
+  const flat = reads.filter((r) => r !== null);
+  expect(back.map((r) => r!.entry.sender)).toEqual(flat.map((r) => `shared:${r!.entry.sender}`));
+  expect(back.flatMap((r) => r!.entry.recipients.map((x) => x.address))).toEqual(flat.flatMap((r) => r!.entry.recipients.map((x) => `shared:${x.address}`)));
+  expect(back.map((r) => r!.entry.subject)).toEqual(flat.map((r) => (r!.entry.subject === null ? null : `shared:${r!.entry.subject}`)));
+  // Once per distinct string: a bulk queue repeats its senders and addresses.
+  expect(asked.length).toBe(new Set(asked).size);
+  // The reasons are not shared this way (they go through intern, which flattens).
+  expect(back.flatMap((r) => r!.entry.recipients.map((x) => x.delayReason))).toEqual(flat.flatMap((r) => r!.entry.recipients.map((x) => x.delayReason)));
+});
+
+test('entries without diagnostics share one frozen empty list, read here or across the wire', () => {
+  const flat = slices.flatMap((s) => s.reads.filter((r) => r !== null));
+  const clean = flat.filter((r) => r!.entry.diagnostics.length === 0);
+  expect(clean.length).toBeGreaterThan(10);
+  expect(new Set(clean.map((r) => r!.entry.diagnostics)).size).toBe(1);
+  expect(Object.isFrozen(clean[0]!.entry.diagnostics)).toBe(true);
+});

@@ -27,3 +27,21 @@ describe('SpoolIndex.intern', () => {
     expect(most).toBeLessThanOrEqual(4096);
   });
 });
+
+describe('SpoolIndex.share', () => {
+  it('keeps one copy of each sender and address, in the same bounded table', () => {
+    const index = new SpoolIndex();
+    const sender = ['bulk', '@example.com'].join('');
+    expect(index.share(sender)).toBe('bulk@example.com');
+    index.share(`bulk@${'example.com'}`);
+    index.intern('a delay reason');
+    expect(index.internedCount).toBe(2);
+    let most = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const address = `user${i}@example.org`;
+      if (index.share(address) !== address) throw new Error(`share changed ${address}`);
+      most = Math.max(most, index.internedCount);
+    }
+    expect(most).toBeLessThanOrEqual(4096);
+  });
+});
