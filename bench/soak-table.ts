@@ -3,6 +3,7 @@
  * the end (each over a window of samples), its slope per hour after warm-up (least squares),
  * the goal and whether it is met, and the queue size at each point. Pure.
  */
+import { MAX_TEXTS } from '../src/ui/ink-text-cache.js';
 import { printMarkdownTable } from './report.js';
 
 export interface SoakSample {
@@ -24,6 +25,8 @@ export interface SoakSample {
   handles: number;
   timers: number;
   perfEntries: number;
+  /** Entries in Ink's bounded text-size cache (null: not bounded, or not reported). */
+  inkTextCache?: number | null;
   queueSize: number;
   events: number;
   keyFrameMs: number[];
@@ -108,6 +111,9 @@ export function soakRows(windows: [Window, Window, Window], afterWarmup: SoakSam
     // A timer armed at the moment of a sample (the gate's, a flush's) is not growth: one more is allowed.
     row('  of which timers (max)', flat((s) => s.timers), count, slopeOf((s) => s.timers, ''), 'flat (+1: one armed at the moment)', maxOf(end, (s) => s.timers) <= maxOf(warm, (s) => s.timers) + 1),
     row('performance timeline entries', flat((s) => s.perfEntries), count, slopeOf((s) => s.perfEntries, ''), 'flat', maxOf(end, (s) => s.perfEntries) <= maxOf(warm, (s) => s.perfEntries)),
+    ...(end.some((s) => typeof s.inkTextCache === 'number')
+      ? [row("Ink text-size cache entries (max)", flat((s) => s.inkTextCache ?? 0), count, slopeOf((s) => s.inkTextCache ?? 0, ''), `<= ${MAX_TEXTS} (its bound)`, maxOf(end, (s) => s.inkTextCache ?? 0) <= MAX_TEXTS)]
+      : []),
     row('key -> frame p50', p(50), msFmt, '', '', null),
     row('key -> frame p99', p(99), msFmt, '', 'end within 10% of start', keysOf(end).length === 0 ? null : p(99)(end) <= p(99)(start) * 1.1),
     row('keys measured', (w) => keysOf(w).length, count, '', '', null),

@@ -97,7 +97,7 @@ try {
       s: (proc.at - t0) / 1000, rssBytes: proc.rssBytes, heapUsedBytes: last.memory.heapUsed, cpuMs,
       heapTotalBytes: last.memory.heapTotal, externalBytes: last.memory.external, arrayBuffersBytes: last.memory.arrayBuffers, wallMs: proc.at - prev.at,
       cpuPercent: (100 * cpuMs) / (proc.at - prev.at), fds: proc.fds, inotifyWatches: proc.inotifyWatches, handles: resources,
-      timers: last.resources['Timeout'] ?? 0, perfEntries: last.perfEntries, queueSize: last.entries, events: status.events,
+      timers: last.resources['Timeout'] ?? 0, perfEntries: last.perfEntries, inkTextCache: last.inkTextCache ?? null, queueSize: last.entries, events: status.events,
       keyFrameMs: fresh.flatMap((l) => l.keyFrameMs),
       spaces: last.spaces,
     });
@@ -105,7 +105,7 @@ try {
     const s = samples.at(-1)!;
     const frames = ((last.frames - prevLine.frames) * 1000) / Math.max(1, last.t - prevLine.t);
     prevLine = last;
-    log(`${s.s.toFixed(0)} s: frames/s ${frames.toFixed(1)} rss ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB heap ${(s.heapUsedBytes / 2 ** 20).toFixed(1)}/${(s.heapTotalBytes / 2 ** 20).toFixed(1)} MiB ext ${(s.externalBytes / 2 ** 20).toFixed(1)} MiB spaces ${Object.entries(s.spaces ?? {}).filter(([, v]) => v >= 0.5).map(([k, v]) => `${k.replace(/_space$/, '')} ${v.toFixed(1)}`).join(' ')} cpu ${s.cpuPercent.toFixed(1)} % fds ${s.fds} watches ${s.inotifyWatches} handles ${s.handles} queue ${s.queueSize} events ${s.events}`);
+    log(`${s.s.toFixed(0)} s: frames/s ${frames.toFixed(1)} rss ${(s.rssBytes / 2 ** 20).toFixed(1)} MiB heap ${(s.heapUsedBytes / 2 ** 20).toFixed(1)}/${(s.heapTotalBytes / 2 ** 20).toFixed(1)} MiB ext ${(s.externalBytes / 2 ** 20).toFixed(1)} MiB spaces ${Object.entries(s.spaces ?? {}).filter(([, v]) => v >= 0.5).map(([k, v]) => `${k.replace(/_space$/, '')} ${v.toFixed(1)}`).join(' ')} cpu ${s.cpuPercent.toFixed(1)} % fds ${s.fds} watches ${s.inotifyWatches} handles ${s.handles} queue ${s.queueSize} events ${s.events}${typeof s.inkTextCache === 'number' ? ` ink texts ${s.inkTextCache}` : ''}`);
   }
   log(`idle phase: feeder paused for ${idle} s`);
   await session.feeder('pause');
