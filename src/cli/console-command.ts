@@ -5,25 +5,27 @@
  *
  * Refuses to start (exit 2) when stdout or stdin is not a terminal or TERM=dumb, pointing to
  * `postq list`; a bad theme exits 2 naming the file and key. Returns 0 after `q`, 128+N after
- * a signal. A theme read from a file on disk is reloaded live when the file changes.
+ * a signal. A theme read from a file on disk, and the thresholds file, are reloaded live when
+ * the file changes.
  */
 import { hostname } from 'node:os';
-import { basename } from 'node:path';
 import type { QueueBackend } from '../domain/backend.js';
 import type { QueueEntry } from '../domain/entry.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { UsageError } from '../domain/errors.js';
 import type { SpoolConfig } from '../config/spool-config.js';
-import { findThemeFile, loadTheme, loadThemeFile } from '../config/theme-load.js';
+import { findThemeFile, loadTheme } from '../config/theme-load.js';
 import { ThemeError, type Theme } from '../config/theme.js';
 import { createConsoleStore } from '../store/console-store.js';
 import type { HealthThresholds } from '../store/health.js';
 import type { Thresholds } from '../domain/thresholds.js';
-import { loadThresholds } from '../config/thresholds.js';
+import { loadThresholds, type ThresholdSources } from '../config/thresholds.js';
 import { startContentFeed } from './content-feed.js';
 import { readMessageContent } from '../watch/content-read.js';
 import { startHealthFeed } from './health-feed.js';
 import { startTrendFeed, trendStepMs } from './trend-feed.js';
+import { thresholdsReloadFeed } from './thresholds-feed.js';
+import { themeReloadFeed } from './theme-feed.js';
 import type { ConsoleStore } from '../store/console-state.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { withIdentityCheck } from '../actions/identity-check.js';
@@ -34,7 +36,6 @@ import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
 import { snapshotPath } from '../watch/index-snapshot.js';
 import { POSTQ_VERSION } from './version.js';
-import { watchThemeFile, type ThemeWatcher, type ThemeWatchOptions } from '../watch/theme-watcher.js';
 import type { WatchMode, WatchStatus } from '../watch/watch-status.js';
 import type { WatcherMode } from '../store/console-state.js';
 import { dumpRecords } from '../spool/record-dump.js';
@@ -42,7 +43,7 @@ import { buildMessageDocument, type MessageLoader, type MessageReader, type Reco
 import { renderConsole } from '../ui/render-console.js';
 import { shareInkOutputCaches } from '../ui/ink-output-cache.js';
 import { inkTextCacheSize } from '../ui/ink-text-cache.js';
-import { createThemeSource, type ThemeSource } from '../ui/theme-context.js';
+import { createThemeSource } from '../ui/theme-context.js';
 import { createBatchGate, type BatchGate } from '../ui/batch-gate.js';
 import { createUiStore } from '../ui/ui-state.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
@@ -96,6 +97,8 @@ export interface StartConsoleOptions {
   thresholds?: HealthThresholds;
   /** Warning and critical levels of counts and ages (--threshold, --thresholds, the default file). */
   queueThresholds?: Thresholds;
+  /** Where queueThresholds came from: the file is watched and read again when it changes. */
+  thresholdSources?: ThresholdSources;
   /** Start in the monitor view (--monitor): sparklines and top reasons, no list. */
   monitor?: boolean;
 }
@@ -144,30 +147,6 @@ export function scanFeed(store: ConsoleStore, config: SpoolConfig): StopFeed {
   store.getState().setWatcherStatus({ mode: 'polling', message: 'rescanning every 2 s' });
   const timer = setInterval(scan, 2000);
   return () => clearInterval(timer);
-}
-
-/** A theme error for the one-line flash: file name first, then key and problem (80 columns). */
-function themeFlash(error: ThemeError): string {
-  const detail = error.message.startsWith(`${error.file}: `) ? error.message.slice(error.file.length + 2) : error.message;
-  return `theme ${basename(error.file)} not applied: ${detail}`;
-}
-
-/**
- * Live theme: watch the file the theme came from. A valid new version is applied at once; an
- * invalid one keeps the current theme and the flash line names the file and key at fault.
- * Null when there is no file on disk to watch (NO_COLOR, default/mono without a file, the
- * bundle's embedded themes).
- */
-export function themeReloadFeed(store: ConsoleStore, source: ThemeSource, path: string | null, options: ThemeWatchOptions = {}): ThemeWatcher | null {
-  if (!path) return null;
-  return watchThemeFile(path, (p) => loadThemeFile(p), (reload) => {
-    if (reload.ok) {
-      source.set(reload.theme);
-      store.getState().setFlash(`theme "${reload.theme.name}" reloaded from ${basename(reload.path)}`, 'ok');
-    } else {
-      store.getState().setFlash(themeFlash(reload.error), 'error');
-    }
-  }, options);
 }
 
 /**
@@ -234,6 +213,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const stopTrends = startTrendFeed(store, trendStepMs(process.env));
   const stopContent = startContentFeed(store, { read: (entry) => readMessageContent(config, entry) });
   const themeWatcher = themeReloadFeed(store, themeSource, themePath);
+  const thresholdsWatcher = options.thresholdSources ? thresholdsReloadFeed(store, options.thresholdSources) : null;
   let code = 1;
   try {
     code = await running.exited;
@@ -242,6 +222,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   } finally {
     debug?.stop();
     await themeWatcher?.stop();
+    await thresholdsWatcher?.stop();
     stopHealth();
     stopTrends();
     stopContent();
@@ -279,8 +260,9 @@ export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags
   const audit = !flags['no-audit'];
   const backend = chooseBackend(flags.backend, config, { audit });
   const thresholds = parseThresholds(flags);
-  const queueThresholds = loadThresholds({ file: flags.thresholds, flags: flags.threshold });
-  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], auditOff: !audit, theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], queueThresholds, monitor: !!flags.monitor, ...(thresholds ? { thresholds } : {}) };
+  const thresholdSources: ThresholdSources = { file: flags.thresholds, flags: flags.threshold };
+  const queueThresholds = loadThresholds(thresholdSources);
+  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], auditOff: !audit, theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], queueThresholds, thresholdSources, monitor: !!flags.monitor, ...(thresholds ? { thresholds } : {}) };
   if (!flags.pick) return startConsole(options);
   // --pick: the marked ids go to stdout on `q`; the console draws on the terminal instead.
   const { drawingTerminal, formatPicked } = await import('./pick.js');

@@ -152,7 +152,8 @@ async function dispatch(argv: string[]): Promise<number> {
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const { parseStatsOptions, runStats } = await import('./stats-command.js');
     const { loadThresholds } = await import('../config/thresholds.js');
-    const options = { ...parseStatsOptions(values), thresholds: loadThresholds({ file: values.thresholds, flags: values.threshold }) };
+    const thresholdSources = { file: values.thresholds, flags: values.threshold };
+    const options = { ...parseStatsOptions(values), thresholds: loadThresholds(thresholdSources), thresholdSources };
     return runStats(spoolConfig(values), options, out);
   }
   if (command === 'log') {

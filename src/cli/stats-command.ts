@@ -8,13 +8,15 @@
  * the same directory, then rename), so node_exporter's textfile collector never reads half a
  * file. The figures are memoised on the store's entries: between changes a tick costs one
  * small format and one write. With --json the file also holds the trends (stats-trends.ts),
- * sampled from the same store. Runs until SIGINT/SIGTERM (exit 0).
+ * sampled from the same store. The thresholds file is watched (thresholds-feed.ts): a new
+ * version applies at once, a broken one is a stderr line. Runs until SIGINT/SIGTERM (exit 0).
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { UsageError } from '../domain/errors.js';
 import type { Thresholds } from '../domain/thresholds.js';
+import type { ThresholdSources } from '../config/thresholds.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createConsoleStore } from '../store/console-store.js';
@@ -25,11 +27,14 @@ import { createSpoolWatcher } from '../watch/spool-watcher.js';
 import { startDebugStats } from './debug-stats.js';
 import { formatPrometheus, formatStatsJson, formatStatsText, type StatsInput } from './stats-format.js';
 import { startTrendFeed, trendStepMs } from './trend-feed.js';
+import { watchThresholds } from './thresholds-feed.js';
 
 export interface StatsOptions {
   format: 'text' | 'json' | 'prometheus';
   /** Warning and critical levels (--thresholds FILE, --threshold, the default file). */
   thresholds?: Thresholds;
+  /** Where the thresholds came from: with --watch the file is read again when it changes. */
+  thresholdSources?: ThresholdSources;
   /** Seconds between rewrites; null = once. */
   watch: number | null;
   output: string | null;
@@ -64,7 +69,7 @@ export function writeFileAtomic(file: string, text: string): void {
   }
 }
 
-export async function runStats(config: SpoolConfig, options: StatsOptions, write: (text: string) => void): Promise<number> {
+export async function runStats(config: SpoolConfig, options: StatsOptions, write: (text: string) => void, warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<number> {
   if (options.watch === null) {
     const text = render(config, summarizeQueues(scanQueues(config, QUEUE_NAMES)), options, Date.now());
     if (options.output) writeFileAtomic(options.output, text);
@@ -79,8 +84,20 @@ export async function runStats(config: SpoolConfig, options: StatsOptions, write
   const stepMs = trendStepMs(process.env);
   const stopTrends = startTrendFeed(store, stepMs);
   const trends = { history: store.getState().trends, stepSeconds: stepMs / 1000 };
-  const tick = () => writeFileAtomic(output, render(config, selectQueueFigures(store.getState()), options, Date.now(), trends));
+  let current = options;
+  const tick = () => writeFileAtomic(output, render(config, selectQueueFigures(store.getState()), current, Date.now(), trends));
   tick();
+  // A changed thresholds file applies at once (the file is rewritten); a broken one is logged and the old levels stay.
+  const thresholdsWatcher = options.thresholdSources
+    ? watchThresholds(options.thresholdSources, {
+      applied(thresholds, file) {
+        current = { ...current, thresholds };
+        warn(`postq stats: thresholds reloaded from ${basename(file)}`);
+        tick();
+      },
+      refused: (line) => warn(`postq stats: ${line}`),
+    })
+    : null;
   const timer = setInterval(tick, options.watch * 1000);
   // POSTQ_DEBUG_STATS: the soak harness's view of the process (bench/soak.ts --target stats).
   const debug = startDebugStats(process.env, process.stdout, () => store.getState().entries.size);
@@ -88,6 +105,7 @@ export async function runStats(config: SpoolConfig, options: StatsOptions, write
     const stop = () => {
       debug?.stop();
       stopTrends();
+      void thresholdsWatcher?.stop();
       clearInterval(timer);
       watcher.stop();
       resolve(0);

@@ -11,9 +11,12 @@
  *
  * Flags, repeatable, override the file per queue and kind: `--threshold deferred.count=1000:5000`,
  * `--threshold total.age=4h:2d`, `--threshold hold.count=:100` (critical only).
- * Errors throw UsageError naming the file and key, or the flag (exit 2); reads one file.
+ * Errors throw UsageError naming the file and key, or the flag (exit 2); reads one file, a
+ * regular file of at most 64 KiB opened without blocking (a FIFO put in its place is refused,
+ * not waited on: the file is read again while the console runs, cli/thresholds-feed.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../domain/errors.js';
@@ -90,10 +93,32 @@ export interface ThresholdSources {
   env?: NodeJS.ProcessEnv;
 }
 
+const MAX_BYTES = 64 * 1024;
+
+/** The file's text: a regular file, opened non-blocking, at most MAX_BYTES. */
+function readSmallFile(file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+    if (st.size > MAX_BYTES) throw Object.assign(new Error('too big'), { code: `larger than ${MAX_BYTES / 1024} KiB` });
+    const buf = Buffer.alloc(st.size);
+    let at = 0;
+    while (at < buf.length) {
+      const n = readSync(fd, buf, at, buf.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return buf.subarray(0, at).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readThresholdsFile(file: string): Thresholds {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readSmallFile(file);
   } catch (error) {
     throw new UsageError(`${file}: cannot read thresholds: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
@@ -106,10 +131,21 @@ function readThresholdsFile(file: string): Thresholds {
   }
 }
 
+/** The file the thresholds come from: --thresholds FILE, else the default file when it exists, else null. */
+export function thresholdsFile(sources: ThresholdSources = {}): string | null {
+  const fallback = defaultThresholdsFile(sources.env ?? process.env);
+  return sources.file ?? (existsSync(fallback) ? fallback : null);
+}
+
+/** A thresholds error for one line (the flash, a log line): the file's name, not its path, first. */
+export function thresholdsErrorLine(file: string, error: unknown): string {
+  const message = (error as Error)?.message ?? String(error);
+  const detail = message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+  return `${basename(file)}: ${detail}`;
+}
+
 export function loadThresholds(sources: ThresholdSources = {}): Thresholds {
-  const env = sources.env ?? process.env;
-  const fallback = defaultThresholdsFile(env);
-  const file = sources.file ?? (existsSync(fallback) ? fallback : null);
+  const file = thresholdsFile(sources);
   const out: Partial<Record<ThresholdScope, QueueThreshold>> = file ? { ...readThresholdsFile(file) } : {};
   for (const spec of sources.flags ?? []) {
     const { scope, kind, pair } = parseThresholdFlag(spec);

@@ -185,6 +185,8 @@ export interface ConsoleActions {
   updateHealth(patch: Partial<Pick<ConsoleData, 'limits' | 'hostRules' | 'postfix' | 'timedAlerts'>>): void;
   /** Take a trend sample now (the trend timer calls it every TREND_STEP_SECONDS). */
   recordTrend(): void;
+  /** New warning and critical levels (the thresholds file changed): the levels are recomputed. */
+  setThresholds(thresholds: Thresholds): void;
   /** Refuse actions from now on (e.g. the view fell back to postqueue -j), with the reason. */
   setReadOnly(reason: string): void;
   setPaused(paused: boolean): void;

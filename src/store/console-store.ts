@@ -167,6 +167,9 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
         };
         if (s.trends.record(sample)) set({ trendVersion: s.trendVersion + 1 });
       },
+      setThresholds(thresholds) {
+        set({ thresholds });
+      },
       setReadOnly(reason) {
         set({ readOnlyReason: printable(reason), confirmation: null });
       },

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadThemeFile } from '../../src/config/theme-load.js';
-import { themeReloadFeed } from '../../src/cli/console-command.js';
+import { themeReloadFeed } from '../../src/cli/theme-feed.js';
 import { createThemeSource } from '../../src/ui/theme-context.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { waitForCondition } from '../helpers/fake-terminal.js';
