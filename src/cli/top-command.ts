@@ -7,7 +7,7 @@ import { UsageError } from '../domain/errors.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { jsonString } from '../spool/json-format.js';
 import { printable } from '../spool/printable.js';
-import { AGE_BUCKET_LABELS, buildGroups, histogramCells, GROUP_BYS, type GroupBy, type GroupRow } from '../store/groupings.js';
+import { AGE_BUCKET_LABELS, buildGroups, histogramCells, GROUP_BYS, type GroupBy, type GroupRowWithIds } from '../store/groupings.js';
 import { formatAge, formatRetry } from '../ui/format.js';
 import { selectListed, type ListOptions } from './list-command.js';
 
@@ -28,7 +28,7 @@ export function parseLimit(value: string | undefined): number | null {
   return Number(value);
 }
 
-function jsonRow(by: GroupBy, row: GroupRow): string {
+function jsonRow(by: GroupBy, row: GroupRowWithIds): string {
   const c = row.cluster;
   const fields: Array<[string, string]> = [
     ['by', jsonString(by)],
@@ -55,7 +55,7 @@ function jsonRow(by: GroupBy, row: GroupRow): string {
   return '{' + fields.map(([k, v]) => `${jsonString(k)}: ${v}`).join(', ') + '}';
 }
 
-function textTable(by: GroupBy, rows: GroupRow[], nowSec: number): string {
+function textTable(by: GroupBy, rows: GroupRowWithIds[], nowSec: number): string {
   const head = ['MSGS', 'RCPTS', 'OLDEST', 'NEWEST', 'NEXT', 'AGES', ...(by === 'reason' ? ['DOMAIN'] : []), by === 'reason' ? 'REASON' : by.toUpperCase()];
   const lines = rows.map((r) => [
     String(r.messages),

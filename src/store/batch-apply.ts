@@ -164,6 +164,8 @@ export function countFlow(before: ReadonlyMap<string, QueueEntry>, applied: Appl
 export function applyBatchState(s: ConsoleData, batch: SpoolBatch): Partial<ConsoleData> {
   const applied = applyBatchToEntries(s.entries, batch);
   const entries = applied.entries;
+  // The groupings in use follow the change (O(batch)); one that cannot is rebuilt when read.
+  for (const { index } of s.cache.groupIndexes) index.follow(s.entries, entries, applied.removed, applied.added);
   const queueStats = batch.full
     ? computeQueueStats(entries.values(), s.oldest)
     : updateQueueStats(s.queueStats, applied.removed, applied.added, entries, s.oldest);

@@ -10,7 +10,8 @@
  */
 import type { QueueName } from '../domain/queue.js';
 
-class LazyMinHeap {
+/** A min-heap of numbers with lazy deletion (also the big groups' extremes, group-index.ts). */
+export class LazyMinHeap {
   private heap: number[] = [];
   /** Times removed but still in the heap, with their multiplicity. */
   private gone = new Map<number, number>();

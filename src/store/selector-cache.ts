@@ -5,6 +5,7 @@
  */
 import type { QueueEntry } from '../domain/entry.js';
 import type { CompiledFilter } from './filter-match.js';
+import type { GroupIndex } from './group-index.js';
 import type { SortKey, SortRow } from './sort.js';
 
 export interface VisibleSlot {
@@ -37,12 +38,14 @@ export interface SelectorCache {
   /** A few recent windows (different heights from different components). */
   windows: Array<{ key: readonly unknown[]; value: unknown }>;
   slots: Map<string, { key: readonly unknown[]; value: unknown }>;
+  /** The groupings the views asked for (groupings.ts), most recent first; batches feed them. */
+  groupIndexes: Array<{ name: string; index: GroupIndex }>;
   /** How the sorted lists were computed (tests and bench): full sorts, merges, filterings. */
   stats: { fullSorts: number; merges: number; filters: number };
 }
 
 export function createSelectorCache(): SelectorCache {
-  return { master: null, visible: null, windows: [], slots: new Map(), stats: { fullSorts: 0, merges: 0, filters: 0 } };
+  return { master: null, visible: null, windows: [], slots: new Map(), groupIndexes: [], stats: { fullSorts: 0, merges: 0, filters: 0 } };
 }
 
 function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {

@@ -97,7 +97,8 @@ describe('the console: r, w, sort, regroup, Enter', () => {
 
     await h.press('groups.by');
     expect(h.screen()).toContain('by recipient domain, all queues');
-    expect(groupRows(h).map((r) => r.line)).toContainEqual(expect.stringMatching(/\s15\s+114\s.*lists\.example\.com/));
+    // 14, not 15: incoming/52AAC22C26C is still being written (0600), no message yet, as in the list.
+    expect(groupRows(h).map((r) => r.line)).toContainEqual(expect.stringMatching(/\s14\s+113\s.*lists\.example\.com/));
   });
 
   it('Enter on a row sets the filter that lists exactly its messages; the cursor picks the row', async () => {

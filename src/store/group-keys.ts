@@ -1,0 +1,180 @@
+/**
+ * What the groupings are made of: the row type, the age buckets, and for each grouping the
+ * keys of one entry (which rows it falls into, with how many of its recipients) and the head
+ * of a new row (label, filter, cluster). Shared by the full build and the incremental index
+ * (group-index.ts), so both key a message the same way.
+ *
+ * Contract: pure, never throws. keysOf() fills a caller's scratch (no allocation per entry
+ * beyond the keys themselves: grouping 100,000 messages must not feed the collector a closure
+ * per message). Text is raw: sanitize before display.
+ */
+import type { QueueEntry } from '../domain/entry.js';
+import { clusterReason, describeCluster, type ReasonCluster } from '../domain/reason-cluster.js';
+import { addressDomain } from './filter-match.js';
+
+export const GROUP_BYS = ['reason', 'domain', 'sender', 'sasl', 'client'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+/** Upper bounds of the histogram's age buckets, seconds (the last bucket is everything older). */
+export const AGE_BUCKETS = [600, 3600, 4 * 3600, 86_400, 3 * 86_400] as const;
+export const AGE_BUCKET_LABELS = ['<10m', '<1h', '<4h', '<1d', '<3d', 'older'] as const;
+export const LAST_BUCKET = AGE_BUCKETS.length;
+
+export function bucketOf(age: number): number {
+  for (let i = 0; i < AGE_BUCKETS.length; i++) if (age < AGE_BUCKETS[i]!) return i;
+  return LAST_BUCKET;
+}
+
+export interface GroupRow {
+  key: string;
+  /** What the group is: the sender, login, client, domain, or the cluster's description. */
+  label: string;
+  /** Reason rows: the destination domain; null otherwise. */
+  domain: string | null;
+  cluster: ReasonCluster | null;
+  messages: number;
+  recipients: number;
+  /** Oldest and newest arrival, epoch seconds. */
+  oldest: number;
+  newest: number;
+  /** The soonest retry among its deferred messages (epoch seconds), or null when none is deferred. */
+  nextRetry: number | null;
+  /** Messages per AGE_BUCKETS bucket. */
+  histogram: number[];
+  /** The filter that selects its messages. */
+  filter: string;
+  /** Reason rows: the raw text of one of its reasons (the template's source); null otherwise. */
+  example: string | null;
+}
+
+/** A row's identity and text, fixed when the row is made. */
+export type RowHead = Pick<GroupRow, 'key' | 'label' | 'domain' | 'cluster' | 'filter' | 'example'>;
+
+/** One entry's rows: unique keys, the recipients it has in each, and the first such recipient. */
+export interface KeyScratch {
+  keys: string[];
+  counts: number[];
+  firsts: number[];
+  /** key -> slot, once a message has many distinct keys (a list to thousands of domains). */
+  index: Map<string, number>;
+}
+
+export const newScratch = (): KeyScratch => ({ keys: [], counts: [], firsts: [], index: new Map() });
+const LINEAR_KEYS = 16;
+
+/** A /regex/ for the filter language that matches exactly `text` (anchored, escaped). */
+export function exactRegex(text: string): string {
+  return '/^' + text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + '$/';
+}
+
+const domainFilter = (domain: string) => (domain === '' ? 'to:/^[^@]*$/' : `to:/@${exactRegex(domain).slice(2)}`);
+const NO_LOGIN = '\u0000none';
+const LOCAL = '\u0000local';
+
+function put(out: KeyScratch, key: string, count: number, first: number): void {
+  const { keys, index } = out;
+  // Linear while few (most messages have one or two domains), a Map beyond.
+  if (keys.length <= LINEAR_KEYS) {
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === key) {
+        out.counts[i]! += count;
+        return;
+      }
+    }
+    if (keys.length === LINEAR_KEYS) keys.forEach((k, i) => index.set(k, i));
+  } else {
+    const i = index.get(key);
+    if (i !== undefined) {
+      out.counts[i]! += count;
+      return;
+    }
+  }
+  if (keys.length >= LINEAR_KEYS) index.set(key, keys.length);
+  keys.push(key);
+  out.counts.push(count);
+  out.firsts.push(first);
+}
+
+/** The reason row key of one recipient: the cluster's short id and the domain. */
+function reasonKey(reason: string, address: string): string {
+  return clusterReason(reason).id + '\u0000' + addressDomain(address);
+}
+
+/** Fill `out` with the rows `entry` falls into under `by`. */
+export function keysOf(by: GroupBy, e: QueueEntry, out: KeyScratch): void {
+  out.keys.length = 0;
+  out.counts.length = 0;
+  out.firsts.length = 0;
+  if (out.index.size > 0) out.index.clear();
+  const n = e.recipients.length;
+  switch (by) {
+    case 'sender':
+      put(out, e.sender, n, 0);
+      return;
+    case 'sasl':
+      put(out, e.client?.saslUsername ?? NO_LOGIN, n, 0);
+      return;
+    case 'client':
+      put(out, e.client?.clientAddress ?? LOCAL, n, 0);
+      return;
+    case 'domain':
+      for (let i = 0; i < n; i++) put(out, addressDomain(e.recipients[i]!.address), 1, i);
+      return;
+    case 'reason':
+      for (let i = 0; i < n; i++) {
+        const r = e.recipients[i]!;
+        if (r.delayReason !== '') put(out, reasonKey(r.delayReason, r.address), 1, i);
+      }
+  }
+}
+
+/** A head, always built in this one shape. */
+export function head(key: string, label: string, domain: string | null, cluster: ReasonCluster | null, filter: string, example: string | null): RowHead {
+  return { key, label, domain, cluster, filter, example };
+}
+
+/** The head of the row `key` that entry `e` opens (`first`: its recipient that gave the key). */
+export function headOf(by: GroupBy, e: QueueEntry, key: string, first: number): RowHead {
+  switch (by) {
+    case 'sender':
+      return head(key, key, null, null, `from:${exactRegex(key)}`, null);
+    case 'sasl':
+      return key === NO_LOGIN ? head(key, '(no SASL login)', null, null, '!sasl:/./', null) : head(key, key, null, null, `sasl:${exactRegex(key)}`, null);
+    case 'client':
+      if (key === LOCAL) return head(key, '(local submission)', null, null, 'origin:local', null);
+      return head(key, `${e.client?.clientName ?? 'unknown'}[${key}]`, null, null, `client:${exactRegex(key)}`, null);
+    case 'domain':
+      return head(key, key || '(no domain)', key, null, domainFilter(key), null);
+    case 'reason': {
+      const r = e.recipients[first]!;
+      const cluster = clusterReason(r.delayReason);
+      const d = addressDomain(r.address);
+      return head(key, describeCluster(cluster), d, cluster, `why:#${cluster.id} ${domainFilter(d)}`, r.delayReason);
+    }
+  }
+}
+
+/** Reason rows: the first reason of `e` that falls into `key` (the row's example), or null. */
+export function exampleOf(e: QueueEntry, key: string): string | null {
+  for (const r of e.recipients) if (r.delayReason !== '' && reasonKey(r.delayReason, r.address) === key) return r.delayReason;
+  return null;
+}
+
+/** Rows in the view's default order: most messages first, then by key. */
+export function compareRows(a: GroupRow, b: GroupRow): number {
+  return b.messages - a.messages || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/** Two lists sorted by compareRows as one. */
+export function mergeRows(a: GroupRow[], b: GroupRow[]): GroupRow[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const out: GroupRow[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = compareRows(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
