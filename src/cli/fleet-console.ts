@@ -18,7 +18,8 @@ import { withAuditLog } from '../actions/audit-log.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createConnection, type Connection } from '../remote/connection.js';
 import { createRemoteBackend } from '../remote/remote-backend.js';
-import { createMergedBackend, helloRules, hostRulesOf, MergedIds, splitMergedId } from '../remote/merged.js';
+import { createMergedBackend, helloRules, hostRulesOf, splitMergedId } from '../remote/merged.js';
+import { startMergedFeed } from '../remote/merged-feed.js';
 import { spawnSpec, type Target } from '../remote/target.js';
 import { planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
 import { installRemote } from './install-remote.js';
@@ -78,7 +79,6 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
       return readRemoteMessage(connection.target, plan, { ...entry, queueId: split.queueId });
     },
     feed: (store, _config, _fail, gate) => {
-      const ids = new MergedIds();
       // Each host's lifetimes and backoffs, from its hello; again after a reconnect (a new hello).
       let rulesKey = '';
       const syncRules = () => {
@@ -88,7 +88,7 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
         rulesKey = key;
       };
       syncRules();
-      for (const c of connections) gate.push(ids.toMerged(c.mirror.snapshot(), c.target.label));
+      const stopFeed = startMergedFeed(connections, (batch) => gate.push(batch));
       const setStatus = () => {
         syncRules();
         const states = connections.map(linkStatus);
@@ -97,10 +97,9 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
       };
       setStatus();
       const timer = setInterval(setStatus, 1000);
-      const stops = connections.map((c) => c.listen((batch) => gate.push(ids.toMerged(batch, c.target.label))));
       return () => {
         clearInterval(timer);
-        for (const stop of stops) stop();
+        stopFeed();
         gate.stop();
       };
     },

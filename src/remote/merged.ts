@@ -17,6 +17,7 @@
 import type { ActionName, ActionOutcome, ActionResult, ActionTarget, QueueBackend } from '../domain/backend.js';
 import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
+import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 import type { HostRules } from '../domain/postfix-limits.js';
 import type { ServerHello } from './protocol.js';
 
@@ -48,27 +49,77 @@ export function mergedEntry(entry: QueueEntry, label: string): QueueEntry {
   return { ...entry, queueId: mergedId(entry.queueId, label), host: label };
 }
 
-/** Per target, the ids the merged store holds, to turn a full batch into a partial one. */
+type Counts = Partial<Record<QueueName, number>>;
+
+/** What the merged view knows of one target: its ids (with their queue) and counts per queue. */
+interface TargetIds {
+  queues: Map<string, QueueName>;
+  counts: Record<QueueName, number>;
+  /** Its index's listing counts while its initial index runs; null once done. */
+  listed: Counts | null;
+}
+
+const zeroCounts = (): Record<QueueName, number> => Object.fromEntries(QUEUE_NAMES.map((q) => [q, 0])) as Record<QueueName, number>;
+
+/**
+ * Per target, the ids the merged store holds, to turn a full batch into a partial one; and
+ * the index's progress across targets: while any target's initial index runs, each merged
+ * batch carries listedCounts for the whole fleet (the indexing targets' listings plus the
+ * others' counts), so the one store and its gate see one initial index (no arrivals counted
+ * for mail that was there, the header's counts ahead of the rows, fill in doubling parts),
+ * which ends with the batch after which no target is indexing.
+ */
 export class MergedIds {
-  private readonly byLabel = new Map<string, Set<string>>();
+  private readonly byLabel = new Map<string, TargetIds>();
 
   toMerged(batch: SpoolBatch, label: string): SpoolBatch {
-    let known = this.byLabel.get(label);
-    if (!known) this.byLabel.set(label, (known = new Set()));
+    let t = this.byLabel.get(label);
+    if (!t) this.byLabel.set(label, (t = { queues: new Map(), counts: zeroCounts(), listed: null }));
     const upserts = batch.upserts.map((e) => mergedEntry(e, label));
     const removals: string[] = [];
+    const known = t.queues;
     if (batch.full) {
-      const now = new Set(batch.upserts.map((e) => e.queueId));
-      for (const id of known) if (!now.has(id)) removals.push(mergedId(id, label));
-      this.byLabel.set(label, now);
+      const now = new Set<string>();
+      for (const e of batch.upserts) now.add(e.queueId);
+      for (const id of known.keys()) if (!now.has(id)) removals.push(mergedId(id, label));
+      known.clear();
+      t.counts = zeroCounts();
     } else {
-      for (const e of batch.upserts) known.add(e.queueId);
       for (const id of batch.removals) {
+        const q = known.get(id);
+        if (q === undefined) continue;
         known.delete(id);
+        t.counts[q]--;
         removals.push(mergedId(id, label));
       }
     }
-    return { upserts, removals, full: false, firstEventAt: batch.firstEventAt };
+    for (const e of batch.upserts) {
+      const q = known.get(e.queueId);
+      if (q !== undefined) t.counts[q]--;
+      known.set(e.queueId, e.queueName);
+      t.counts[e.queueName]++;
+    }
+    t.listed = batch.listedCounts ?? null;
+    const out: SpoolBatch = { upserts, removals, full: false, firstEventAt: batch.firstEventAt };
+    if (this.indexing()) out.listedCounts = this.listedCounts();
+    return out;
+  }
+
+  private indexing(): boolean {
+    for (const t of this.byLabel.values()) if (t.listed) return true;
+    return false;
+  }
+
+  /** The fleet's counts per queue as the listings say (indexing targets) or as held (the rest). */
+  private listedCounts(): Counts {
+    const sum: Counts = {};
+    for (const t of this.byLabel.values()) {
+      for (const q of QUEUE_NAMES) {
+        const n = t.listed ? (t.listed[q] ?? 0) : t.counts[q];
+        if (n > 0) sum[q] = (sum[q] ?? 0) + n;
+      }
+    }
+    return sum;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMergedBackend, MergedIds, splitMergedId } from '../../src/remote/merged.js';
 import { createConsoleStore } from '../../src/store/console-store.js';
+import { selectCounts } from '../../src/store/selectors.js';
 import { batch, fakeBackend, makeEntry } from '../store/fixtures.js';
 
 describe('merged fleet view', () => {
@@ -19,6 +20,30 @@ describe('merged fleet view', () => {
     apply(ids.toMerged(batch([], ['AAAAAAAAA1']), 'root@mx2:22'));
     expect(keys()).toEqual(['AAAAAAAAA1@mx1']);
     expect(splitMergedId('AAAAAAAAA1@root@mx2:22')).toEqual({ queueId: 'AAAAAAAAA1', label: 'root@mx2:22' });
+  });
+
+  it('one initial index across targets: listed counts summed until the last target is done, no arrivals for mail that was there', () => {
+    const ids = new MergedIds();
+    const store = createConsoleStore({ backend: fakeBackend() });
+    const apply = (b: ReturnType<MergedIds['toMerged']>) => store.getState().applySpoolBatch(b);
+    const a = ['AAAAAAAAA1', 'AAAAAAAAA2', 'AAAAAAAAA3'].map((id) => makeEntry(id));
+    const b = ['BBBBBBBBB1', 'BBBBBBBBB2'].map((id) => makeEntry(id));
+    // Each watcher: an empty full batch with its listing, rows with it, then a batch without it.
+    apply(ids.toMerged(batch([], [], { full: true, listedCounts: { deferred: 3 } }), 'mx1'));
+    apply(ids.toMerged(batch([], [], { full: true, listedCounts: { deferred: 2, hold: 1 } }), 'mx2'));
+    expect(selectCounts(store.getState())).toMatchObject({ indexing: true, total: { count: 6, indexed: 0 } });
+    apply(ids.toMerged(batch(a, [], { listedCounts: { deferred: 3 } }), 'mx1'));
+    apply(ids.toMerged(batch([]), 'mx1')); // mx1 is done; mx2 still lists 2 + 1
+    expect(selectCounts(store.getState())).toMatchObject({ indexing: true, total: { count: 6, indexed: 3 } });
+    apply(ids.toMerged(batch(b, [], { listedCounts: { deferred: 2, hold: 1 } }), 'mx2'));
+    const last = ids.toMerged(batch([]), 'mx2');
+    expect(last.listedCounts).toBeUndefined();
+    apply(last);
+    expect(selectCounts(store.getState())).toMatchObject({ indexing: false, total: { count: 5, indexed: 5 } });
+    expect(store.getState().flow).toEqual({ arrivals: 0, departures: 0 });
+    // After the index, a new message is an arrival.
+    apply(ids.toMerged(batch([makeEntry('AAAAAAAAA4')]), 'mx1'));
+    expect(store.getState().flow).toEqual({ arrivals: 1, departures: 0 });
   });
 
   it('sends each action to the host its messages are on, with their own ids, and reports under merged ids in order', async () => {

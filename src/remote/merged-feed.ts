@@ -1,0 +1,19 @@
+/**
+ * The merged fleet view's feed: every target's rows as they are now (its mirror), then every
+ * batch it sends, keyed ID@TARGET (merged.ts) and handed to one sink, the console's one batch
+ * gate, which composes them across targets and applies them to the one store. The fleet
+ * console and the fleet bench both run it, so the bench measures what the console does.
+ * Returns a stop function (the listeners go; the links stay up for the overview).
+ */
+import type { SpoolBatch } from '../domain/spool-batch.js';
+import type { Connection } from './connection.js';
+import { MergedIds } from './merged.js';
+
+export function startMergedFeed(connections: readonly Pick<Connection, 'target' | 'mirror' | 'listen'>[], push: (batch: SpoolBatch) => void): () => void {
+  const ids = new MergedIds();
+  for (const c of connections) push(ids.toMerged(c.mirror.snapshot(), c.target.label));
+  const stops = connections.map((c) => c.listen((batch) => push(ids.toMerged(batch, c.target.label))));
+  return () => {
+    for (const stop of stops) stop();
+  };
+}
