@@ -9,9 +9,10 @@
  *
  *   local CPU per message: every target's serve output recorded once, then replayed at once
  *     through the same links, feed, gate and store with no serve running
- *     (bench/fleet-replay.ts): the console's own cost, and the fill a fleet of hosts with
- *     their own cores would see, max(slowest target alone, the replay's time), against the
- *     slowest target alone;
+ *     (bench/fleet-replay.ts): the console's own cost; and the fill a fleet of hosts with
+ *     their own cores would see, max(slowest target alone, the replay's CPU time: the
+ *     console's share of a core when the machine is loaded is not the console's cost),
+ *     against the slowest target alone;
  *   all rows: from starting every link to every target's rows in the merged store, against
  *     the slowest target alone (each target's link measured alone first, same run);
  *   local RSS: this process's peak (links, mirrors and the merged store);
@@ -26,7 +27,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createConnection, type Connection } from '../src/remote/connection.js';
 import { mergedId } from '../src/remote/merged.js';
@@ -86,8 +87,15 @@ async function burst(spool: string, workDir: string, mover: string, seen: Map<st
   const list = join(workDir, 'fleet-moves.tsv');
   writeFileSync(list, moves.map(([a, b]) => `${a}\t${b}`).join('\n'));
   seen.clear();
-  const run = spawnSync(process.execPath, [mover, list, spool, '1000'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const movedAt = run.stdout.trim().split('\n').map((l) => BigInt(l.split(' ')[1]!));
+  // Not spawnSync: this process must keep reading its links while the mover runs (a blocked
+  // event loop during the mover's second was in every latency of the first version).
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [mover, list, spool, '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
+    child.on('error', reject).on('close', () => resolve(text));
+  });
+  const movedAt = stdout.trim().split('\n').map((l) => BigInt(l.split(' ')[1]!));
   const idOf = (to: string) => key(to.split('/').pop()!);
   await until(() => moves.every(([, to]) => seen.has(idOf(to))), 60_000).catch(() => undefined);
   const latencies = moves.map(([, to], i) => {
@@ -134,8 +142,11 @@ export async function runFleetBench(workDir: string, mover: string, log: (s: str
 
   log('fleet: a 5,000-move burst on one target, merged ...');
   const label = links[0]!.target.label;
+  const burstCpu0 = process.cpuUsage();
   const latencies = await burst(fleet[0]!.spool.spool, workDir, mover, seenHold, (id) => mergedId(id, label));
   const seenCount = latencies.filter(Number.isFinite).length;
+  const burstCpu = process.cpuUsage(burstCpu0);
+  const burstCpuMs = (burstCpu.user + burstCpu.system) / 1000;
   const peakRss = process.resourceUsage().maxRSS * 1024;
   stopFeed();
   gate.stop();
@@ -172,7 +183,7 @@ export async function runFleetBench(workDir: string, mover: string, log: (s: str
   for (let round = 0; round < 3; round++) replays.push(await replayMerged(files, targets * per));
   const replay = replays.sort((a, b) => a.cpuMs - b.cpuMs)[1]!; // the median of three
   const usPerMessage = (replay.cpuMs * 1000) / replay.messages;
-  const ownHosts = Math.max(slowest, replay.wallMs);
+  const ownHosts = Math.max(slowest, replay.cpuMs);
   log('fleet: key -> frame with every target merged ...');
   const keys = await runMergedKeyBench(targets, per);
   return [
@@ -180,9 +191,10 @@ export async function runFleetBench(workDir: string, mover: string, log: (s: str
     { metric: `  the same, against the targets' index time shared by ${cores} cores`, value: ms(allRowsMs), baseline: `${ms(shared)} (sum alone / cores)`, ratio: ratioOf(allRowsMs, shared), goal: '(one machine)' },
     { metric: '  local CPU while merging (links, mirrors, feed, gate, store)', value: ms(localCpuMs), baseline: `${((localCpuMs * 1000) / (targets * per)).toFixed(1)} µs a message`, goal: '' },
     { metric: `local CPU per message merged (replay of ${targets} recorded targets, median of 3)`, value: `${usPerMessage.toFixed(1)} µs`, baseline: `${ms(replay.cpuMs)} CPU, ${ms(replay.wallMs)} wall for ${replay.messages}`, goal: '(small)' },
-    { metric: '  merged fill on hosts of their own: max(slowest alone, replay)', value: ms(ownHosts), baseline: `${ms(slowest)} (slowest alone)`, ratio: ratioOf(ownHosts, slowest), goal: '<= 1.5 (estimate)', ok: ownHosts <= 1.5 * slowest },
+    { metric: '  merged fill on hosts of their own: max(slowest alone, replay CPU)', value: ms(ownHosts), baseline: `${ms(slowest)} (slowest alone)`, ratio: ratioOf(ownHosts, slowest), goal: '<= 1.5 (estimate)', ok: ownHosts <= 1.5 * slowest },
     { metric: 'local peak RSS (links, mirrors, merged store)', value: mb(peakRss), goal: '<= 400 MiB', ok: peakRss <= 400 * 2 ** 20 },
     { metric: `5,000-move burst on one target, merged, p50/p99 (${seenCount}/5000 seen)`, value: p50p99(latencies), baseline: `${p50p99(aloneBurst)} (that target alone)`, ratio: p99 !== null && aloneP99 !== null ? ratioOf(p99, aloneP99) : null, goal: 'p99 <= 500 ms', ok: p99 !== null && p99 <= 500 },
+    { metric: '  local CPU for the burst (links, feed, gate, store at 90k)', value: ms(burstCpuMs), baseline: `${((burstCpuMs * 1000) / 5000).toFixed(0)} µs a move`, goal: '' },
     keys,
   ];
 }
