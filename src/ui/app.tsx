@@ -27,7 +27,7 @@ import { createThemeSource, ThemeContext, type ThemeSource } from './theme-conte
 import { createUiStore, type UiStore } from './ui-state.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { Header } from './components/header.js';
-import { Crumbs } from './components/crumbs.js';
+import { Crumbs, searchFlash } from './components/crumbs.js';
 import { QueueList } from './components/queue-list.js';
 import { BottomLines, type HintSet } from './components/bottom-lines.js';
 import { HelpView, helpPageCount } from './components/help-view.js';
@@ -273,7 +273,7 @@ export function App(props: AppProps): React.ReactElement {
           sortKey={state.sortKey} sortReverse={state.sortReverse} width={width} search={state.contentSearch} />}
         {body}
         {layout.detailLines > 0 ? <DetailM entry={selectCursorEntry(state)} now={now} width={width} /> : null}
-        <BottomM flash={state.flash} note={note} hints={hints} width={width} compact={layout.bottomLines === 1} />
+        <BottomM flash={state.flash ?? (layout.crumbLines === 0 ? searchFlash(state.contentSearch, state.filter.text) : null)} note={note} hints={hints} width={width} compact={layout.bottomLines === 1} />
       </Box>
     </ThemeContext.Provider>
   );

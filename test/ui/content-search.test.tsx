@@ -50,4 +50,20 @@ describe('content search in the console', () => {
     await waitForCondition(() => h.screen().includes('all queues 0 of 36  filter body:nothing-like-this'), 'the second search done');
     expect(h.store.getState().contentSearch).toBeNull();
   });
+
+  it('the monitor layout (no crumbs line) shows the progress on its bottom line, with the filter', async () => {
+    const h: Harness = await mountConsole(copy.spool, { columns: 100, rows: 24 });
+    cleanups.push(() => h.unmount());
+    await h.press('view.filter');
+    await h.type('body:forecast');
+    await h.press('filter.apply');
+    await h.press('view.monitor');
+    expect(h.screen()).not.toContain('all queues'); // the monitor: no crumbs line
+    // The searcher starts with the monitor open: its whole run is drawn there.
+    const stop = startContentFeed(h.store, { read: (e) => readMessageContent(h.config, e), sliceMs: 1, flushMs: 30 });
+    cleanups.push(stop);
+    await waitForCondition(() => h.store.getState().contentSearch === null, 'the search done');
+    expect(h.term.stdout.chunks.join('')).toMatch(/searching \d+ of 3\d for body:forecast/);
+    await waitForCondition(() => !h.screen().includes('searching'), 'the progress gone once done');
+  });
 });

@@ -4,7 +4,7 @@
  * many the view hides), sort; while a header:/body: filter reads the messages, how far it got.
  */
 import React from 'react';
-import type { ContentSearch, QueueFilter } from '../../store/console-state.js';
+import type { ContentSearch, Flash, QueueFilter } from '../../store/console-state.js';
 import type { FilterParseError } from '../../store/filter-parse.js';
 import { SORT_LABELS, type SortKey } from '../../store/sort.js';
 import { printable } from '../../spool/printable.js';
@@ -28,11 +28,21 @@ export interface CrumbsProps {
   search?: ContentSearch | null;
 }
 
+const searchText = (search: ContentSearch) => `searching ${formatCount(search.done)} of ${formatCount(search.total)}`;
+
+/**
+ * Layouts without a crumbs line (the monitor) show a running search on the flash line instead,
+ * with the filter it is for: the monitor shows no filter. Null when no search runs.
+ */
+export function searchFlash(search: ContentSearch | null, filterText: string): Flash | null {
+  return search ? { text: `${searchText(search)} for ${filterText}`, level: 'warn', at: 0 } : null;
+}
+
 export function Crumbs(p: CrumbsProps): React.ReactElement {
   const segs: Segment[] = [{ text: p.queueFilter === 'all' ? 'all queues' : p.queueFilter, token: 'accent' }];
   segs.push({ text: ` ${formatCount(p.shown)}${p.shown !== p.total ? ` of ${formatCount(p.total)}` : ''}`, token: 'text' });
   // Before the filter: a narrow line still shows that the count is not final.
-  if (p.search) segs.push({ text: `  searching ${formatCount(p.search.done)} of ${formatCount(p.search.total)}`, token: 'status.warn' });
+  if (p.search) segs.push({ text: `  ${searchText(p.search)}`, token: 'status.warn' });
   if (p.draft !== null) {
     // The draft from the error's position on is in the error colour: where it went wrong.
     const at = p.filterError ? Math.min(p.filterError.position, p.draft.length) : p.draft.length;
