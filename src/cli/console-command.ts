@@ -31,7 +31,7 @@ import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { withIdentityCheck } from '../actions/identity-check.js';
 import { currentFileIn } from '../watch/current-file.js';
 import { readMessageForPane } from '../watch/read-message.js';
-import { createLogTrails } from '../logs/trail-service.js';
+import { createLogTrails, type LogTrails } from '../logs/trail-service.js';
 import { scanQueues } from '../watch/scan.js';
 import { createSpoolWatcher } from '../watch/spool-watcher.js';
 import { snapshotPath } from '../watch/index-snapshot.js';
@@ -101,6 +101,8 @@ export interface StartConsoleOptions {
   thresholdSources?: ThresholdSources;
   /** Start in the monitor view (--monitor): sparklines and top reasons, no list. */
   monitor?: boolean;
+  /** The pane's log trails; default: this machine's log (the fleet console: the log is on the target). */
+  logTrails?: LogTrails;
 }
 
 /** Why the console cannot run on this terminal, or null. */
@@ -201,7 +203,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const ui = createUiStore();
   if (options.monitor) ui.setState({ overlay: 'monitor' });
   const running = renderConsole({
-    app: { ui, onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a), auditOff: !!options.auditOff },
+    app: { ui, onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: options.logTrails ?? createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a), auditOff: !!options.auditOff },
     stdout,
     stdin,
     stderr,

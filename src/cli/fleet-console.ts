@@ -18,7 +18,7 @@ import { withAuditLog } from '../actions/audit-log.js';
 import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createConnection, type Connection } from '../remote/connection.js';
 import { createRemoteBackend } from '../remote/remote-backend.js';
-import { createMergedBackend, helloRules, hostRulesOf, splitMergedId } from '../remote/merged.js';
+import { createMergedBackend, helloRules, hostRulesOf, remoteLogTrails, splitMergedId } from '../remote/merged.js';
 import { startMergedFeed } from '../remote/merged-feed.js';
 import { spawnSpec, type Target } from '../remote/target.js';
 import { planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
@@ -72,6 +72,7 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
     altScreen: !flags['no-alt-screen'],
     keepProcess: true,
     checkIdentity: false,
+    logTrails: remoteLogTrails((id) => splitMergedId(id) ?? { queueId: id, label: 'its host' }),
     readMessage: (entry) => {
       const split = splitMergedId(entry.queueId);
       const connection = split ? byLabel.get(split.label) : undefined;
@@ -124,6 +125,7 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
     altScreen: !flags['no-alt-screen'],
     keepProcess: true,
     checkIdentity: false,
+    logTrails: remoteLogTrails((queueId) => ({ queueId, label: connection.target.label })),
     readMessage: (entry) => readRemoteMessage(connection.target, plan, entry),
     feed: (store, _config, _fail, gate) => {
       gate.push(connection.mirror.snapshot());

@@ -20,6 +20,22 @@ import type { SpoolBatch } from '../domain/spool-batch.js';
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 import type { HostRules } from '../domain/postfix-limits.js';
 import type { ServerHello } from './protocol.js';
+import type { LogTrails } from '../logs/trail-service.js';
+
+/**
+ * The pane's log trail on a fleet target: the mail log is on that host, and this console reads
+ * only its own machine's, where the same queue id may name another message: it says so instead
+ * of searching here. `labelOf` names the target of a (merged) id.
+ */
+export function remoteLogTrails(labelOf: (queueId: string) => { queueId: string; label: string }): LogTrails {
+  return {
+    open(id, onUpdate) {
+      const { queueId, label } = labelOf(id);
+      onUpdate({ queueId, phase: 'unavailable', bytesDone: 0, bytesTotal: 0, sources: `the log is on ${label}; the fleet console does not read remote logs yet (postq there: \`postq log ${queueId}\`)`, problems: [], trail: { transactions: [], links: [] } });
+      return () => {};
+    },
+  };
+}
 
 /** A target's rules as its hello gave them; null before the hello or from a remote that sent none. */
 export function helloRules(hello: ServerHello | null): HostRules | null {

@@ -5,12 +5,12 @@
  * short, dropped at 40 columns where the detail line still names it), `host:` narrows the
  * list to one target, and an ordinary spool has no HOST column at all. `c` copies the bare ids
  * (what a shell on that host takes) and the flash names the host(s); the pane's title says
- * `ID on HOST`.
+ * `ID on HOST`, and its log trail says the log is on that host (not this machine's log).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueEntry } from '../../src/domain/entry.js';
 import { selectCursorEntry } from '../../src/store/selectors.js';
-import { MergedIds } from '../../src/remote/merged.js';
+import { MergedIds, remoteLogTrails, splitMergedId } from '../../src/remote/merged.js';
 import { GUTTER, layoutColumns } from '../../src/ui/columns.js';
 import { hostColumnWidth, idColumnWidth } from '../../src/ui/id-width.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
@@ -111,8 +111,9 @@ describe('merged fleet view: the HOST column', () => {
     }
   });
 
-  it('c copies bare queue ids, the flash names their hosts; the pane title says ID on HOST', async () => {
-    const h = await mountConsole(copy.spool, { columns: 120, rows: 30, firstBatch: spread });
+  it('c copies bare queue ids, the flash names their hosts; the pane title says ID on HOST; the log trail says the log is there', async () => {
+    const logTrails = remoteLogTrails((id) => splitMergedId(id)!);
+    const h = await mountConsole(copy.spool, { columns: 120, rows: 30, firstBatch: spread, logTrails });
     const copied = () => {
       const osc = h.term.stdout.chunks.filter((c) => c.includes('\x1b]52;c;')).pop()!;
       return Buffer.from(/\x1b]52;c;([^\x07]*)\x07/.exec(osc)![1]!, 'base64').toString('utf8');
@@ -138,6 +139,11 @@ describe('merged fleet view: the HOST column', () => {
       const id2 = shown.queueId.slice(0, shown.queueId.indexOf('@'));
       expect(h.ui.getState().pane?.title).toMatch(new RegExp(`^${id2} on ${shown.host === 'mx1' ? 'mx1' : 'exec:docker exec -i mailcow-postfix-1'}  \\S+  \\d+ bytes`));
       expect(h.screen()).toContain(`${id2} on `);
+      expect(h.screen()).not.toContain(`${id2}@`);
+      // This machine's log is not that host's: the Log section says where the log is, and searches nothing here.
+      await h.press('pane.log');
+      expect(h.ui.getState().log).toMatchObject({ queueId: id2, phase: 'unavailable' });
+      expect(h.screen()).toContain(`the log is on ${shown.host === 'mx1' ? 'mx1' : 'exec:'}`);
       expect(h.screen()).not.toContain(`${id2}@`);
     } finally {
       h.unmount();
