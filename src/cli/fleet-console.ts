@@ -9,8 +9,6 @@
  *
  * Exit codes: 0 after q, 2 for bad options or no terminal, 128+N after a signal.
  */
-import { spawnSync } from 'node:child_process';
-import type { QueueEntry } from '../domain/entry.js';
 import type { QueueBackend } from '../domain/backend.js';
 import { defaultSpoolConfig } from '../config/spool-config.js';
 import { loadTheme } from '../config/theme-load.js';
@@ -20,23 +18,14 @@ import { createConnection, type Connection } from '../remote/connection.js';
 import { createRemoteBackend } from '../remote/remote-backend.js';
 import { createMergedBackend, helloRules, hostRulesOf, remoteLogTrails, splitMergedId } from '../remote/merged.js';
 import { startMergedFeed } from '../remote/merged-feed.js';
-import { spawnSpec, type Target } from '../remote/target.js';
 import { planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
 import { installRemote } from './install-remote.js';
 import { showFleetOverview } from '../ui/render-fleet.js';
 import { startConsole, terminalProblem } from './console-command.js';
-import type { FoundMessage } from '../ui/message-document.js';
 import { POSTQ_VERSION } from './version.js';
+import { readRemoteMessage } from './remote-read.js';
 
-/** The pane's bytes for a remote message: one `serve --read` over the same transport. */
-export function readRemoteMessage(target: Target, plan: FleetPlan, entry: QueueEntry): FoundMessage {
-  const spec = spawnSpec(target, ['serve', '--read', entry.queueId, '--path', entry.path, ...plan.serveArgs], plan.context);
-  const run = spawnSync(spec.command, spec.args, { encoding: 'utf8', timeout: 20_000, maxBuffer: 32 * 1024 * 1024 });
-  if (run.error || run.status !== 0) throw new Error(`${target.label}: ${run.error?.message ?? run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`}`);
-  const reply = JSON.parse(run.stdout) as { path: string | null; data: string | null; error: string | null };
-  if (reply.error) throw new Error(reply.error);
-  return reply.data === null || reply.path === null ? null : { path: reply.path, bytes: Buffer.from(reply.data, 'base64') };
-}
+export { readRemoteMessage } from './remote-read.js';
 
 /**
  * A target's actions as the console sends them: the local audit line per host unless

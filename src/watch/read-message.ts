@@ -34,6 +34,8 @@ export interface FoundMessage {
   size?: number;
   /** Read at least `length` bytes at `offset` (fewer at the end; none once the file is gone). */
   fetch?(offset: number, length: number): Buffer;
+  /** The file's device and inode (a later window is read only from this same file). */
+  identity?: { dev: number; ino: number };
 }
 
 /** A message open for `cat`: read in windows through the descriptor, closed by the caller. */
@@ -139,7 +141,26 @@ export function readMessagePrefix(config: SpoolConfig, queueId: string, path: st
   const opened = openFirst(config, [...(path === null ? [] : [path]), ...searchPaths(config, queueId)]);
   if (!opened) return null;
   try {
-    return { path: opened.rel, bytes: readAt(opened.fd, 0, Math.min(opened.stats.size, max)), size: opened.stats.size };
+    const { size, dev, ino } = opened.stats;
+    return { path: opened.rel, bytes: readAt(opened.fd, 0, Math.min(size, max)), size, identity: { dev, ino } };
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+/**
+ * A later window of a message whose start readMessagePrefix() gave (the remote pane pages
+ * through it): `rel` exactly, the same device and inode, at most `max` bytes; null when the
+ * file is gone or is another file now (ids and paths are reused).
+ */
+export function readMessageWindow(config: SpoolConfig, rel: string, offset: number, length: number, identity: { dev: number; ino: number }): FoundMessage | null {
+  const opened = openInSpool(config.queueDirectory, rel, { strict: true, expect: identity });
+  if ('gone' in opened) return null;
+  if ('refused' in opened) throw new NotRegularFileError(`${rel}: ${describeRefusal(opened.refused, rel)}`);
+  try {
+    const size = opened.stats.size;
+    const bytes = readAt(opened.fd, offset, Math.max(0, Math.min(length, size - offset)));
+    return { path: rel, bytes, size, identity };
   } finally {
     closeSync(opened.fd);
   }

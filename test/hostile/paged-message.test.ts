@@ -10,9 +10,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queuePath, resolveSpoolConfig } from '../../src/config/spool-config.js';
-import { REC } from '../../src/spool/rec-type.js';
 import { dumpRecords } from '../../src/spool/record-dump.js';
-import { encodeRecord, formatSizeRecord } from '../../src/spool/queue-file-writer.js';
 import { PANE_WHOLE_MAX } from '../../src/watch/read-message.js';
 import { RECORDS_PER_PAGE } from '../../src/ui/message-pages.js';
 import { buildMessageDocument, type MessageDocument } from '../../src/ui/message-document.js';
@@ -25,6 +23,7 @@ import { scanQueues } from '../../src/watch/scan.js';
 import { waitForCondition } from '../helpers/fake-terminal.js';
 import { mountConsole, type Harness } from '../ui/harness.js';
 import { hostileSpool, type HostileSpool } from './hostile-spool.js';
+import { LINES, messageBytes } from './large-message.js';
 
 process.env.TZ = 'UTC';
 let spool: HostileSpool | undefined;
@@ -37,31 +36,6 @@ afterEach(() => {
 });
 
 const ID = 'ABCDE22C2AC';
-const LINES = 90_000;
-
-/** A well-formed queue file of about 8.5 MB: FIRST-WORD near the top of the body, LAST-WORD near its end. */
-let built: Buffer | undefined;
-function messageBytes(): Buffer {
-  if (built) return built;
-  const envelope = [encodeRecord(REC.TIME, '1764359000 0'), encodeRecord(REC.FROM, 'big@sender.example'), encodeRecord(REC.RCPT, 'rcpt@far.example'), encodeRecord(REC.MESG)];
-  // Body lines as N records (each under 128 bytes: one length byte), built as one string: fast.
-  const fill = 'y'.repeat(80);
-  const parts: string[] = [];
-  for (let j = 0; j < LINES; j++) {
-    const word = j === 10 ? 'FIRST-WORD' : j === LINES - 10 ? 'LAST-WORD' : 'x';
-    const line = `line ${j} ${word} ${fill}`;
-    parts.push(`N${String.fromCharCode(line.length)}${line}`);
-  }
-  const content = Buffer.concat([encodeRecord(REC.NORM, 'Subject: a large message'), encodeRecord(REC.NORM, ''), Buffer.from(parts.join(''), 'latin1')]);
-  const tail = Buffer.concat([encodeRecord(REC.XTRA), encodeRecord(REC.END)]);
-  const sizeOf = (dataOffset: number) => encodeRecord(REC.SIZE, formatSizeRecord({ dataSize: content.length, dataOffset, recipientCount: 1, qmgrFlags: 0, contentLength: content.length, smtputf8: 0 }));
-  const head = Buffer.concat(envelope);
-  const dataOffset = sizeOf(0).length + head.length;
-  const size = sizeOf(dataOffset);
-  expect(size.length).toBe(sizeOf(0).length);
-  return (built = Buffer.concat([size, head, content, tail]));
-}
-
 async function openLarge(): Promise<{ h: Harness; bytes: Buffer }> {
   spool = hostileSpool();
   const rel = queuePath(resolveSpoolConfig({ spool: spool.spool }), 'deferred', ID);

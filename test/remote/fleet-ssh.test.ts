@@ -6,9 +6,10 @@
  * - the fleet console in tmux: the overview counts each target, a refused key shows as failed
  *   with ssh's reason, Enter opens a target, H y holds on that instance and no other, audit
  *   lines exist on both sides, q goes back to the overview; 0 merges every target into one
- *   list (bare ids, a HOST column), host: narrows it, and a hold there lands on that host only.
+ *   list (bare ids, a HOST column), host: narrows it, and a hold there lands on that host only;
+ * - the remote pane on a message over 8 MB pages through it to the end (serve --read windows).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,13 @@ import { REPO_ROOT } from '../helpers/corpus.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { startTmux, type TmuxPane } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { readRemoteMessage } from '../../src/cli/remote-read.js';
+import { queuePath, resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { parseTarget } from '../../src/remote/target.js';
+import { dumpRecords } from '../../src/spool/record-dump.js';
+import { buildMessageDocument } from '../../src/ui/message-document.js';
+import { scanQueues } from '../../src/watch/scan.js';
+import { LINES, writeLargeMessage } from '../hostile/large-message.js';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const REMOTE_POSTQ = `${process.execPath} ${CLI}`;
@@ -135,6 +143,28 @@ describe('fleet over OpenSSH', () => {
       expect(pane.exitCode()).toBe(0);
     } finally {
       pane.close();
+    }
+  });
+
+  it('the remote pane pages a message over 8 MB through ssh to its end', () => {
+    const config = resolveSpoolConfig({ spool: a.queueDirectory });
+    const rel = queuePath(config, 'hold', 'ABCDE22C2AE');
+    writeLargeMessage(join(a.queueDirectory, rel));
+    try {
+      const entry = scanQueues(config, ['hold']).find((e) => e.queueId === 'ABCDE22C2AE')!;
+      const plan = { targets: [parseTarget('fleet-a')], serveArgs: [], context: { ssh: ['ssh', '-F', sshd.configFile], self: [], remotePostq: REMOTE_POSTQ } };
+      let doc = buildMessageDocument(entry, () => readRemoteMessage(plan.targets[0]!, plan, entry), 'postcat', dumpRecords);
+      const lines: string[] = [];
+      for (;;) {
+        lines.push(...doc.lines.map((l) => l.text));
+        if (!doc.pages?.next) break;
+        doc = doc.pages.next();
+      }
+      expect(doc.title).toContain('100% read');
+      expect(lines.some((l) => l.includes(`line ${LINES - 10} LAST-WORD`))).toBe(true);
+      expect(lines.at(-1)).toBe(`*** MESSAGE FILE END ${rel} ***`);
+    } finally {
+      rmSync(join(a.queueDirectory, rel), { force: true });
     }
   });
 });
