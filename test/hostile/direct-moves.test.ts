@@ -4,7 +4,7 @@
  * named like ids are refused with their type; a move half done by a SIGKILL (one inode, two
  * names) is settled by the next run.
  */
-import { existsSync, linkSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDirectBackend } from '../../src/actions/direct-backend.js';
@@ -52,6 +52,18 @@ describe('direct backend: no symlink below the spool is followed', () => {
     expect(outcome.status).not.toBe('done');
     expect(existsSync(join(outsideDir, '5FAAF22C222'))).toBe(true);
     expect(whereAll(config).get('5FAAF22C222')).toBeUndefined();
+  });
+
+  it('release into a symlinked deferred/ hash directory moves nothing outside', async () => {
+    // hold/5FAAF22C222 is released to deferred/5/ (not there yet): a symlink to outside is.
+    const outsideHash = join(spool.outside, 'cron.d');
+    mkdirSync(outsideHash);
+    symlinkSync(outsideHash, join(spool.spool, 'deferred/5'));
+    const outcome = await run('release', '5FAAF22C222', 'hold');
+    expect(outcome.status).toBe('failed');
+    expect((outcome as { reason: string }).reason).toMatch(/deferred\/5 is not a directory|not reached through real directories/);
+    expect(readdirSync(outsideHash)).toEqual([]);
+    expect(whereAll(config).get('5FAAF22C222')).toEqual(['hold']);
   });
 
   it('delete --queue hold with hold/ a symlink deletes nothing outside', async () => {

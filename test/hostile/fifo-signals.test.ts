@@ -1,7 +1,8 @@
 /**
  * Ctrl-C and SIGTERM on a spool full of FIFOs: a queue file in hold/, active/ and incoming/, a
  * defer log and a bounce log are FIFOs nothing writes to (an open or read without O_NONBLOCK
- * blocks forever, and a blocked main thread never runs a signal handler). The built console in
+ * blocks forever, and a blocked main thread never runs a signal handler), beside a UNIX socket
+ * and a device node named like ids (an open of a socket fails with ENXIO; it crashed the console). The built console in
  * tmux is opened on the FIFO message, then interrupted: it must be gone, with the signal's
  * status, and the terminal restored. `stats --watch` (the other long runner) likewise. `list` and
  * `cat` end by themselves on such a spool (read-safety.test.ts).
@@ -14,7 +15,7 @@ import { REPO_ROOT } from '../helpers/corpus.js';
 import { CLI_PATH, ensureBuilt } from '../helpers/postq-cli.js';
 import { startTmux, type TmuxPane } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { hostileSpool, makeFifo, type HostileSpool } from './hostile-spool.js';
+import { hostileSpool, makeCharDevice, makeFifo, makeSocket, type HostileSpool } from './hostile-spool.js';
 
 let spool: HostileSpool | undefined;
 let pane: TmuxPane | undefined;
@@ -35,6 +36,9 @@ function fifoSpool(): HostileSpool {
   }
   // A bounce log for the FIFO message itself (the pane reads its logs).
   makeFifo(join(s.spool, 'bounce', FIFO_ID));
+  // A socket (ENXIO on open) and a character device (/dev/zero's numbers) named like ids.
+  makeSocket(join(s.spool, 'deferred/7/7AAAA22C202'));
+  makeCharDevice(join(s.spool, 'deferred/7/7BBBB22C202'));
   return s;
 }
 

@@ -4,14 +4,15 @@
  * (list, list --json, list --all, cat) on a copy of the corpus shaped by hostile-spool.ts; a
  * hang fails the spawn's timeout, never a clock assertion.
  */
-import { readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
-import { readMessageBytes } from '../../src/watch/read-message.js';
+import { PANE_WHOLE_MAX, readMessageBytes, readMessageForPane } from '../../src/watch/read-message.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { ensureBuilt, runCli } from '../helpers/postq-cli.js';
 import { hostileSpool, makeCharDevice, makeFifo, makeSocket, plantSecret, type HostileSpool } from './hostile-spool.js';
+import { writeLargeMessage } from './large-message.js';
 
 let spool: HostileSpool;
 beforeAll(ensureBuilt);
@@ -77,6 +78,24 @@ describe('symlinks are never followed below the queue directory', () => {
     expect(cat.stderr).toContain('not a regular file: symbolic link');
     expect(problemsOf('559FD22C220')).toEqual(['not a regular file: symbolic link']);
   });
+
+  it("the pane's reader: a file swapped for a symlink is refused; a window of a large one after the swap reads nothing", () => {
+    const secret = plantSecret(spool.outside, 'shadow', SECRET);
+    const config = resolveSpoolConfig({ spool: spool.spool });
+    const entry = scanQueues(config, ['hold']).find((e) => e.queueId === '559FD22C220')!;
+    const abs = join(spool.spool, 'hold/559FD22C220');
+    unlinkSync(abs);
+    symlinkSync(secret, abs);
+    expect(() => readMessageForPane(config, entry)).toThrow(/not a regular file: symbolic link/);
+    // A message over the pane's limit is read in windows, each opened again: swapped, it reads nothing.
+    unlinkSync(abs);
+    writeLargeMessage(abs);
+    const found = readMessageForPane(config, { ...entry, path: 'hold/559FD22C220' })!;
+    expect(found.fetch!(PANE_WHOLE_MAX, 4096).length).toBe(4096);
+    unlinkSync(abs);
+    symlinkSync(secret, abs);
+    expect(found.fetch!(0, 4096).length).toBe(0);
+  });
 });
 
 describe('strange files never hang, crash or get opened', () => {
@@ -113,6 +132,30 @@ describe('strange files never hang, crash or get opened', () => {
     const cat = runCli(['cat', '7AAAA22C202', '--spool', spool.spool]);
     expect(cat.status).toBe(1);
     expect(cat.stderr).toContain('not a regular file: socket');
+  });
+
+  it('a device node (/dev/zero\'s numbers) as a defer log: not opened, list finishes', () => {
+    const log = join(spool.spool, 'defer/7/749A822C202');
+    unlinkSync(log);
+    makeCharDevice(log);
+    for (const args of [[], ['--json']]) {
+      const r = list(...args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('749A822C202');
+    }
+  });
+
+  it('a filtered action on a spool with a FIFO defer log finishes (a dry run and --yes)', () => {
+    const log = join(spool.spool, 'defer/7/749A822C202');
+    unlinkSync(log);
+    makeFifo(log);
+    const act = (...more: string[]) => runCli(['hold', '--filter', 'queue:deferred', '--spool', spool.spool, '--backend', 'direct', '--no-audit', ...more]);
+    const dry = act('--dry-run');
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toMatch(/would hold \d+ messages/);
+    const done = act('--yes');
+    expect(done.stdout).toMatch(/held (\d+) of \1 messages/);
+    expect(existsSync(join(spool.spool, 'hold/749A822C202'))).toBe(true);
   });
 
   it('/dev/zero as a defer log and as a message: refused, memory does not grow', () => {
