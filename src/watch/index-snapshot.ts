@@ -1,37 +1,42 @@
 /**
- * The warm-start snapshot (exipick's --freeze idea): the watcher's index written on exit, so the
+ * The warm-start snapshot (exipick's --freeze idea): the watcher's index saved while it runs, so the
  * next start on the same spool needs the listing and an lstat per file instead of a read per
  * file. The snapshot is only a hint: snapshot-trust.ts takes an entry from it only when the
  * file's (and its defer log's) device, inode, size, mode, mtime and ctime still match.
  *
  * File: `$POSTQ_SNAPSHOT`, else `$XDG_STATE_HOME/postq/index-<sha of the spool path>.snapshot`
  * (default ~/.local/state/postq/; POSTQ_SNAPSHOT=off turns snapshots off). Mode 0600 in a 0700
- * directory: it holds senders, recipients and subjects. Written whole to a new file beside it
- * (O_EXCL|O_NOFOLLOW), fsync'd and renamed over the old one: a reader sees the old snapshot or
- * the new one, never half of one.
+ * directory: it holds senders, recipients and subjects. Written by snapshot-write.ts (a new file,
+ * fsync'd, renamed over the old one) when snapshot-saver.ts says.
  *
  * Contract: loadSnapshot() never throws and never hands back a snapshot that is not ours: not
  * a regular file (a symlink is not followed), another owner, a mode other than 0600, a bad
  * magic, checksum or shape, another format or postq version, another spool (path, device or
  * inode of the queue directory) or another layout (hash settings, empty address) all give
- * `{ snapshot: null, ignored: why }`. saveSnapshot() returns null or why it did not write
- * (the caller may show it; the console goes on either way).
+ * `{ snapshot: null, ignored: why }`.
  */
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import type { QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import type { WireReads } from './read-wire.js';
 
-/** Bumped whenever the payload's shape changes. */
-export const SNAPSHOT_FORMAT = 1;
-const MAGIC = Buffer.from('postq-index-snapshot\n', 'latin1');
-/** magic, then crc32 of the payload (4 bytes, big-endian), then the v8-serialized payload. */
-const HEADER_BYTES = MAGIC.length + 4;
+/**
+ * Bumped whenever the payload's shape changes. 2: the groups' bytes follow the serialized
+ * rest instead of inside it (a save serialized 30 MB in one block of up to a second).
+ */
+export const SNAPSHOT_FORMAT = 2;
+export const MAGIC = Buffer.from('postq-index-snapshot\n', 'latin1');
+/**
+ * magic, then crc32 of the body (4 bytes, big-endian); the body: the length of the
+ * v8-serialized payload without its groups' bytes (4 bytes, big-endian), that payload (each
+ * group with its byte count), then each group's bytes in order.
+ */
+export const HEADER_BYTES = MAGIC.length + 4;
 /**
  * Numbers per file in a group's `extra`: the queue file's device (the wire carries the rest of
  * its signature), then its defer log: kind (DEFER_NOT_READ, DEFER_ABSENT, DEFER_PRESENT) and
@@ -167,7 +172,17 @@ export function decodeSnapshot(bytes: Buffer, expected: SnapshotIdentity): Snaps
   if (crc32(body) !== bytes.readUInt32BE(MAGIC.length)) return { snapshot: null, ignored: 'corrupt (checksum)' };
   let payload: SnapshotPayload;
   try {
-    payload = deserialize(body) as SnapshotPayload;
+    const metaBytes = body.readUInt32BE(0);
+    const meta = deserialize(body.subarray(4, 4 + metaBytes)) as Omit<SnapshotPayload, 'groups'> & { groups: Array<Omit<StoredGroup, 'blob'> & { bytes: number }> };
+    if (typeof meta !== 'object' || meta === null || !Array.isArray(meta.groups)) return { snapshot: null, ignored: 'corrupt (shape)' };
+    let at = 4 + metaBytes;
+    const groups: StoredGroup[] = [];
+    for (const g of meta.groups) {
+      if (typeof g !== 'object' || g === null || !Number.isInteger(g.bytes) || g.bytes < 0 || at + g.bytes > body.length) return { snapshot: null, ignored: 'corrupt (shape)' };
+      groups.push({ queueName: g.queueName, dir: g.dir, blob: body.subarray(at, (at += g.bytes)) });
+    }
+    if (at !== body.length) return { snapshot: null, ignored: 'corrupt (shape)' };
+    payload = { ...meta, groups };
   } catch {
     return { snapshot: null, ignored: 'corrupt (cannot decode)' };
   }
@@ -179,53 +194,4 @@ export function decodeSnapshot(bytes: Buffer, expected: SnapshotIdentity): Snaps
 function wellFormed(p: SnapshotPayload): boolean {
   if (typeof p !== 'object' || p === null || !Array.isArray(p.groups)) return false;
   return p.groups.every((g) => typeof g === 'object' && g !== null && typeof g.queueName === 'string' && typeof g.dir === 'string' && g.blob instanceof Uint8Array);
-}
-
-/** Write the snapshot atomically, 0600; null when written, else why not. */
-export function saveSnapshot(path: string, payload: SnapshotPayload): string | null {
-  const dir = dirname(path);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const dirStats = lstatSync(dir);
-    // Another user's directory (or one others may write to) is no place for mail metadata.
-    if (!dirStats.isDirectory() || dirStats.uid !== (process.geteuid?.() ?? dirStats.uid) || (dirStats.mode & 0o022) !== 0) {
-      return `${dir} is not a directory only this user can write to`;
-    }
-  } catch (error) {
-    return `cannot create ${dir}: ${(error as Error).message}`;
-  }
-  const body = serialize(payload);
-  const header = Buffer.alloc(HEADER_BYTES);
-  MAGIC.copy(header);
-  header.writeUInt32BE(crc32(body), MAGIC.length);
-  const tmp = `${path}.${process.pid}.tmp`;
-  let fd: number | null = null;
-  try {
-    // A temp file left by a killed run with this pid (unlink removes a link, never its target).
-    unlinkSync(tmp); // safe: the state directory (checked above: ours, not group/other-writable), not the spool
-  } catch {
-    // None: the usual case.
-  }
-  try {
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    writeAll(fd, header);
-    writeAll(fd, body);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(tmp, path); // safe: our O_EXCL|O_NOFOLLOW file, within the checked state directory
-    return null;
-  } catch (error) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(tmp); // safe: the state directory, as above
-    } catch {
-      // Not created, or already renamed.
-    }
-    return `cannot write ${path}: ${(error as Error).message}`;
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
 }

@@ -17,7 +17,10 @@ import { lstatSync, type Stats } from 'node:fs';
 import type { QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { queuePath } from '../config/spool-config.js';
-import { DEFER_ABSENT, DEFER_NOT_READ, DEFER_PRESENT, EXTRA_WIDTH, loadGroup, loadSnapshot, saveSnapshot, snapshotIdentity, storeGroup, type SnapshotGroup, type SnapshotIdentity, type SnapshotPayload } from './index-snapshot.js';
+import { DEFER_ABSENT, DEFER_NOT_READ, DEFER_PRESENT, EXTRA_WIDTH, loadGroup, loadSnapshot, snapshotIdentity, storeGroup, type SnapshotGroup, type SnapshotIdentity, type SnapshotPayload, type StoredGroup } from './index-snapshot.js';
+import { deferChanged } from './file-sig.js';
+import { saveSnapshot, saveSnapshotAsync } from './snapshot-write.js';
+import type { Slicer } from './time-slice.js';
 import { topOf } from './list-tree.js';
 import type { EntryRead } from './read-entry.js';
 import { decodeReads, encodeReads } from './read-wire.js';
@@ -41,6 +44,20 @@ interface GroupDraft {
 
 /** The index as a snapshot payload (an lstat of each defer log and queue directory; no queue file is touched). */
 export function captureSnapshot(config: SpoolConfig, index: SpoolIndex, identity: SnapshotIdentity): SnapshotPayload {
+  const steps = captureSteps(config, index, identity);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/** Files captured between two yields of captureSteps (a few ms of lstats). */
+const CAPTURE_STEP_FILES = 256;
+
+/**
+ * captureSnapshot in steps: yields every CAPTURE_STEP_FILES files and per directory encoded, so
+ * a save while the console runs can give keys and frames their turn in between. The index may
+ * change between steps: each file is captured as it is when visited, and trust is per file on
+ * the next start anyway (a file changed after its capture has another ctime there).
+ */
+export function* captureSteps(config: SpoolConfig, index: SpoolIndex, identity: SnapshotIdentity): Generator<void, SnapshotPayload> {
   const root = config.queueDirectory;
   const queueDevs = new Map<string, number | null>();
   const devOf = (queue: string) => {
@@ -48,7 +65,9 @@ export function captureSnapshot(config: SpoolConfig, index: SpoolIndex, identity
     return queueDevs.get(queue)!;
   };
   const drafts = new Map<string, GroupDraft>();
+  let visited = 0;
   for (const [rel, tracked] of index.files) {
+    if (++visited % CAPTURE_STEP_FILES === 0) yield;
     // Files live on their queue directory's device (a hash directory is no mount point in Postfix).
     const dev = devOf(topOf(rel));
     if (dev === null) continue;
@@ -57,10 +76,10 @@ export function captureSnapshot(config: SpoolConfig, index: SpoolIndex, identity
     if (sig === undefined) defer = [DEFER_NOT_READ, 0, 0, 0, 0, 0];
     else if (sig === null) defer = [DEFER_ABSENT, 0, 0, 0, 0, 0];
     else {
-      // A negative signature: read without fstat and not yet settled; the next start reads it.
-      if (sig < 0) continue;
       const log = lstatOrNull(inSpool(root, queuePath(config, 'defer', tracked.queueId)));
-      if (!log?.isFile() || log.ctimeMs !== sig) continue;
+      // A negative signature: read without fstat, "as of" the index's start; settled here as the
+      // first reconcile would (deferChanged): a log changed since is left out, read next start.
+      if (!log?.isFile() || (sig < 0 ? deferChanged(sig, log) : log.ctimeMs !== sig)) continue;
       defer = [DEFER_PRESENT, log.dev, log.ino, log.size, log.mtimeMs, log.ctimeMs];
     }
     const slash = rel.lastIndexOf('/');
@@ -73,11 +92,13 @@ export function captureSnapshot(config: SpoolConfig, index: SpoolIndex, identity
     draft.extra.push(dev, ...defer);
   }
   const groups: SnapshotGroup[] = [];
+  const stored: StoredGroup[] = [];
   for (const [dir, d] of drafts) {
     const slice = { queueName: d.queueName, dir, ids: d.ids };
-    groups.push({ ...slice, wire: encodeReads(d.reads, slice), extra: Float64Array.from(d.extra) });
+    stored.push(storeGroup({ ...slice, wire: encodeReads(d.reads, slice), extra: Float64Array.from(d.extra) }));
+    yield;
   }
-  return { ...identity, savedAt: Date.now(), groups: groups.map(storeGroup) };
+  return { ...identity, savedAt: Date.now(), groups: stored };
 }
 
 /** A group decoded for use: its reads and where each id is in it. */
@@ -182,4 +203,22 @@ export function loadTrust(config: SpoolConfig, place: SnapshotPlace, index: Spoo
 export function saveIndexSnapshot(config: SpoolConfig, place: SnapshotPlace, index: SpoolIndex): string | null {
   const identity = snapshotIdentity(config, place.version);
   return identity ? saveSnapshot(place.path, captureSnapshot(config, index, identity)) : null;
+}
+
+/**
+ * The same while the console runs: the capture time-sliced on `slicer`, the write in steps and
+ * the fsync off the main thread (saveSnapshotAsync). `abandoned()` true (the watcher stopped)
+ * ends it without renaming: its temp file is removed, the old snapshot stays. Resolves to
+ * null when written, 'abandoned', or why not.
+ */
+export async function saveIndexSnapshotInBackground(config: SpoolConfig, place: SnapshotPlace, index: SpoolIndex, slicer: Slicer, abandoned: () => boolean): Promise<string | null> {
+  const identity = snapshotIdentity(config, place.version);
+  if (!identity) return null;
+  slicer.begin();
+  const steps = captureSteps(config, index, identity);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (abandoned()) return 'abandoned';
+    if (step.done) return saveSnapshotAsync(place.path, step.value, abandoned, () => slicer.pause());
+    if (slicer.due) await slicer.pause();
+  }
 }

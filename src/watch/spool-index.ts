@@ -36,6 +36,8 @@ export class SpoolIndex {
   /** Paths by id: a plain string for the usual one path (no array per id). */
   private readonly byId = new Map<string, string | string[]>();
   private readonly strings = new Map<string, string>();
+  /** Counts changes to the tracked files: a snapshot saved at `changes` N is current while it stays N. */
+  changes = 0;
 
   /**
    * One flat copy per distinct string: defer reasons repeat across thousands of messages, and
@@ -78,6 +80,7 @@ export class SpoolIndex {
   }
 
   setFile(relPath: string, tracked: TrackedFile): void {
+    this.changes++;
     if (!this.files.has(relPath)) {
       const paths = this.byId.get(tracked.queueId);
       this.byId.set(tracked.queueId, paths === undefined ? relPath : [...this.pathsOf(tracked.queueId), relPath]);
@@ -92,6 +95,7 @@ export class SpoolIndex {
    */
   addFile(relPath: string, tracked: TrackedFile): QueueEntry | null {
     const queueId = tracked.queueId;
+    this.changes++;
     if (this.files.has(relPath) || this.byId.has(queueId)) {
       this.setFile(relPath, tracked);
       const change = this.settle(queueId);
@@ -106,6 +110,7 @@ export class SpoolIndex {
   deleteFile(relPath: string): void {
     const tracked = this.files.get(relPath);
     if (!tracked) return;
+    this.changes++;
     this.files.delete(relPath);
     const paths = this.pathsOf(tracked.queueId).filter((p) => p !== relPath);
     if (paths.length === 0) this.byId.delete(tracked.queueId);
@@ -141,6 +146,7 @@ export class SpoolIndex {
   }
 
   clear(): void {
+    this.changes++;
     this.files.clear();
     this.deferSigs.clear();
     this.emitted.clear();

@@ -39,6 +39,9 @@ export interface SpoolWatcherOptions {
    * spool, written at stop when the index is complete. Absent or null: none.
    */
   snapshot?: { path: string; version: string } | null;
+  /** The snapshot's background saves (snapshot-saver.ts): after the index, and while it changes (ms). */
+  snapshotSaveDelayMs?: number;
+  snapshotResaveMs?: number;
   /** The fs.watch edge, replaceable in tests (e.g. to simulate ENOSPC). */
   watch?: WatchFn;
 }

@@ -25,7 +25,8 @@ import { sweepSpool } from './reconcile.js';
 import { checkSpool } from './scan.js';
 import { SpoolPresence } from './spool-presence.js';
 import { SpoolIndex } from './spool-index.js';
-import { loadTrust, saveIndexSnapshot, type SnapshotTrust } from './snapshot-trust.js';
+import { loadTrust, type SnapshotTrust } from './snapshot-trust.js';
+import { createSnapshotSaver } from './snapshot-saver.js';
 import { createSlicer } from './time-slice.js';
 import type { SpoolWatcher, SpoolWatcherOptions } from './spool-watcher-options.js';
 import type { WatchStats, WatchStatus } from './watch-status.js';
@@ -52,12 +53,19 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
   let poller: PostqueuePoller | null = null;
   let pool: ReadPool | null = null;
   let startedAt = 0;
-  const stats: Omit<WatchStats, 'watches' | 'longestSliceMs' | 'files' | 'nextReconcileMs'> = {
+  const stats: Omit<WatchStats, 'watches' | 'longestSliceMs' | 'files' | 'nextReconcileMs' | 'snapshotSaves' | 'snapshotSavedAtStop'> = {
     events: 0, batches: 0, upserts: 0, removals: 0, reconciles: 0, reconcileDifferences: 0,
     lastReconcileMs: 0, firstCountsMs: null, indexMs: null, readWorkers: 0,
     snapshotTrusted: 0, snapshotStale: 0, snapshotIgnored: null, snapshotSaveError: null,
   };
   let trust: SnapshotTrust | null = null;
+  // Saved in the background after the index (and when it changed): stop() rarely has to write it.
+  const saver = options.snapshot ? createSnapshotSaver(config, options.snapshot, index, {
+    delayMs: options.snapshotSaveDelayMs,
+    everyMs: options.snapshotResaveMs,
+    allowed: () => indexed && !stopped && !poller && status.mode !== 'failed',
+    onSaved: (error) => (stats.snapshotSaveError = error),
+  }) : null;
 
   const setStatus = (next: WatchStatus) => {
     if (next.mode === status.mode && next.message === status.message) return;
@@ -251,18 +259,15 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
     if (!clock.polling) setStatus({ mode: 'live', message: status.message });
     presence.watch(options.presenceEveryMs ?? 1000, () => requestReconcile(0));
     requestReconcile(clock.polling ? clock.minMs : clock.nextMs);
+    saver?.indexed();
     await pump();
-  }
-
-  /** The index as the next start's snapshot: only a complete one read from the spool itself. */
-  function saveTrust() {
-    if (!options.snapshot || !indexed || poller || status.mode === 'failed') return;
-    stats.snapshotSaveError = saveIndexSnapshot(config, options.snapshot, index);
   }
 
   function stop() {
     if (stopped) return;
-    saveTrust();
+    // The index as the next start's snapshot: only a complete one read from the spool itself.
+    if (indexed && !poller && status.mode !== 'failed') saver?.atStop();
+    else saver?.abandon();
     stopped = true;
     if (flushTimer) clearTimeout(flushTimer);
     if (burstTimer) clearTimeout(burstTimer);
@@ -287,6 +292,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
         longestSliceMs: slicer.longestSliceMs,
         files: index.files.size,
         nextReconcileMs: clock.nextMs,
+        snapshotSaves: saver?.saves ?? 0, snapshotSavedAtStop: saver?.savedAtStop ?? false,
       };
     },
   };

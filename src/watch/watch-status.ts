@@ -43,6 +43,9 @@ export interface WatchStats {
   snapshotTrusted: number;
   snapshotStale: number;
   snapshotIgnored: string | null;
-  /** Why the snapshot was not written at stop (null: written, or not asked for). */
+  /** Why the snapshot was not written (null: written, or not asked for). */
   snapshotSaveError: string | null;
+  /** Snapshots written in the background, and whether stop() had to write one (snapshot-saver.ts). */
+  snapshotSaves: number;
+  snapshotSavedAtStop: boolean;
 }
