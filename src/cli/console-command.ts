@@ -20,7 +20,7 @@ import { createConsoleStore } from '../store/console-store.js';
 import type { HealthThresholds } from '../store/health.js';
 import type { Thresholds } from '../domain/thresholds.js';
 import { loadThresholds, type ThresholdSources } from '../config/thresholds.js';
-import { startContentFeed } from './content-feed.js';
+import { startContentFeed, type ContentFeedOptions } from './content-feed.js';
 import { readMessageContent } from '../watch/content-read.js';
 import { startHealthFeed } from './health-feed.js';
 import { startTrendFeed, trendStepMs } from './trend-feed.js';
@@ -75,6 +75,8 @@ export interface StartConsoleOptions {
   dumpRecords?: RecordDumper;
   /** How the pane gets a message's bytes; default: from the spool on disk (read-message.ts). */
   readMessage?: MessageReader;
+  /** header:/body: content of a message (a fleet reads it from the target); the local spool's by default. */
+  readContent?: ContentFeedOptions['read'];
   /**
    * Leave the process running after the console closes (the fleet console goes back to its
    * overview); by default the process ends two seconds after the console, whatever is left.
@@ -213,7 +215,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const stop = feed(store, config, running.fail, gate);
   const stopHealth = startHealthFeed(store, config, options.thresholds ? { thresholds: options.thresholds } : {});
   const stopTrends = startTrendFeed(store, trendStepMs(process.env));
-  const stopContent = startContentFeed(store, { read: (entry) => readMessageContent(config, entry) });
+  const stopContent = startContentFeed(store, { read: options.readContent ?? ((entry) => readMessageContent(config, entry)) });
   const themeWatcher = themeReloadFeed(store, themeSource, themePath);
   const thresholdsWatcher = options.thresholdSources ? thresholdsReloadFeed(store, options.thresholdSources) : null;
   let code = 1;

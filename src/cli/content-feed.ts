@@ -5,7 +5,8 @@
  * in the crumbs line). It runs in slices between keys and frames; a new filter (different
  * content terms, or none) cancels it and starts over. Messages that change while the filter
  * stays (a new arrival, a file still being written, a move to another queue) are searched as
- * the watcher reports them, so the answers stay live.
+ * the watcher reports them, so the answers stay live. In the fleet consoles a read is a request
+ * to the message's target (src/remote/remote-content.ts): a few are kept in flight.
  */
 import type { ConsoleState, ConsoleStore } from '../store/console-state.js';
 import type { QueueEntry } from '../domain/entry.js';
@@ -13,7 +14,11 @@ import type { MessageContent } from '../spool/message-content.js';
 import { contentEvaluator, contentSig, lookupIn, type ContentHit } from '../store/content-terms.js';
 
 export interface ContentFeedOptions {
-  read: (entry: QueueEntry) => MessageContent | null;
+  /**
+   * A message's content, or null when its file is gone. A promise for a remote message (the
+   * fleet asks the target's serve over its link): up to MAX_IN_FLIGHT at a time.
+   */
+  read: (entry: QueueEntry) => MessageContent | null | Promise<MessageContent | null>;
   /** Work per slice before yielding to keys and frames (ms). */
   sliceMs?: number;
   /** How often answers go to the store while searching (ms). */
@@ -31,7 +36,12 @@ interface Job {
   reset: boolean;
   scheduled: boolean;
   cancelled: boolean;
+  /** Remote reads not answered yet. */
+  inFlight: number;
 }
+
+/** Remote reads a search keeps going at once: enough to hide a link's round trip. */
+const MAX_IN_FLIGHT = 8;
 
 export function startContentFeed(store: ConsoleStore, options: ContentFeedOptions): () => void {
   const sliceMs = options.sliceMs ?? 8;
@@ -39,7 +49,7 @@ export function startContentFeed(store: ConsoleStore, options: ContentFeedOption
   let job: Job | null = null;
 
   const flush = (j: Job) => {
-    const left = j.queue.length - j.next;
+    const left = j.queue.length - j.next + j.inFlight;
     const progress = left > 0 ? { done: j.done, total: j.done + left } : null;
     store.getState().applyContentHits(j.key, j.pending, progress, j.reset);
     j.pending = new Map();
@@ -54,22 +64,39 @@ export function startContentFeed(store: ConsoleStore, options: ContentFeedOption
     const lookup = lookupIn(s.contentHits, j.key);
     const until = Date.now() + sliceMs;
     // At least one message a slice, however short the slice.
-    for (let first = true; j.next < j.queue.length && (first || Date.now() < until); first = false) {
+    for (let first = true; j.next < j.queue.length && j.inFlight < MAX_IN_FLIGHT && (first || Date.now() < until); first = false) {
       const entry = s.entries.get(j.queue[j.next++]!);
-      j.done++;
-      if (!entry || lookup(entry) !== undefined || j.pending.get(entry.queueId)?.sig === contentSig(entry)) continue;
+      if (!entry || lookup(entry) !== undefined || j.pending.get(entry.queueId)?.sig === contentSig(entry)) {
+        j.done++;
+        continue;
+      }
       const content = options.read(entry);
+      if (content instanceof Promise) {
+        j.inFlight++;
+        const answer = (read: MessageContent | null) => {
+          j.inFlight--;
+          j.done++;
+          if (j.cancelled) return;
+          if (read) j.pending.set(entry.queueId, { key: j.key, sig: contentSig(entry), hits: j.evaluate(read) });
+          schedule(j);
+        };
+        // A read that fails (the link went down) answers nothing: the message matches no term.
+        content.then(answer, () => answer(null));
+        continue;
+      }
+      j.done++;
       // Gone from where it was listed: the watcher's batch for its new place queues it again.
       if (content) j.pending.set(entry.queueId, { key: j.key, sig: contentSig(entry), hits: j.evaluate(content) });
     }
-    const finished = j.next >= j.queue.length;
+    const finished = j.next >= j.queue.length && j.inFlight === 0;
     if (finished) {
       j.queue = [];
       j.next = 0;
       j.done = 0;
     }
     if (finished || Date.now() - j.lastFlush >= flushMs) flush(j);
-    if (!finished) schedule(j);
+    // With every read in flight, the answers schedule the next slice.
+    if (!finished && j.next < j.queue.length && j.inFlight < MAX_IN_FLIGHT) schedule(j);
   };
 
   const schedule = (j: Job) => {
@@ -94,7 +121,7 @@ export function startContentFeed(store: ConsoleStore, options: ContentFeedOption
       if (s.contentSearch !== null || s.contentHits.size > 0) store.setState({ contentSearch: null, contentHits: new Map() });
       return;
     }
-    const j: Job = { key, evaluate: contentEvaluator(s.filter.terms), queue: allIds(s), next: 0, done: 0, pending: new Map(), lastFlush: Date.now(), reset: true, scheduled: false, cancelled: false };
+    const j: Job = { key, evaluate: contentEvaluator(s.filter.terms), queue: allIds(s), next: 0, done: 0, pending: new Map(), lastFlush: Date.now(), reset: true, scheduled: false, cancelled: false, inFlight: 0 };
     job = j;
     flush(j);
     schedule(j);

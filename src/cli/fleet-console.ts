@@ -18,6 +18,7 @@ import { createConnection, type Connection } from '../remote/connection.js';
 import { createRemoteBackend } from '../remote/remote-backend.js';
 import { createMergedBackend, helloRules, hostRulesOf, remoteLogTrails, splitMergedId } from '../remote/merged.js';
 import { startMergedFeed } from '../remote/merged-feed.js';
+import { mergedContentReader, targetContentReader } from '../remote/remote-content.js';
 import { planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
 import { installRemote } from './install-remote.js';
 import { showFleetOverview } from '../ui/render-fleet.js';
@@ -68,6 +69,7 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
       if (!split || !connection) return null;
       return readRemoteMessage(connection.target, plan, { ...entry, queueId: split.queueId });
     },
+    readContent: mergedContentReader(byLabel),
     feed: (store, _config, _fail, gate) => {
       // Each host's lifetimes and backoffs, from its hello; again after a reconnect (a new hello).
       let rulesKey = '';
@@ -116,6 +118,7 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
     checkIdentity: false,
     logTrails: remoteLogTrails((queueId) => ({ queueId, label: connection.target.label })),
     readMessage: (entry) => readRemoteMessage(connection.target, plan, entry),
+    readContent: targetContentReader(connection),
     feed: (store, _config, _fail, gate) => {
       gate.push(connection.mirror.snapshot());
       const setStatus = () => {

@@ -10,7 +10,7 @@
  */
 import { decodeEncodedWords } from './encoded-words.js';
 import { REC } from './rec-type.js';
-import type { RecordReader } from './record.js';
+import { RecordReader } from './record.js';
 
 export interface MessageHeader {
   /** Lower-cased header name. */
@@ -101,3 +101,8 @@ export function extractMessageContent(reader: RecordReader, maxBodyBytes = CONTE
 }
 
 const NEWLINE = Buffer.from('\n');
+
+/** The content of a whole queue file's bytes (a fleet target's `read` answer) at `path`. */
+export function messageContentOfBytes(bytes: Buffer, path: string): MessageContent {
+  return extractMessageContent(new RecordReader(bytes), undefined, path.startsWith('maildrop/'));
+}
