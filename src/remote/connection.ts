@@ -15,6 +15,7 @@ import type { ActionName, ActionResult, ActionTarget } from '../domain/backend.j
 import { printable } from '../spool/printable.js';
 import { createLineSplitter } from './line-splitter.js';
 import { createMirror, type Mirror } from './mirror.js';
+import { StringPool } from './string-pool.js';
 import { decodeServerMessage, encodeMessage, HEARTBEAT_MS, joinBatchParts, PROTOCOL_VERSION, type ClientMessage, type ServerHello } from './protocol.js';
 import { spawnSpec, type SpawnContext, type Target } from './target.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
@@ -72,6 +73,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   const staleMs = options.staleMs ?? HEARTBEAT_MS * 7.5;
   const pingMs = options.pingMs ?? HEARTBEAT_MS;
   const mirror = createMirror();
+  const strings = new StringPool();
   let status: LinkStatus = { state: 'connecting', since: now(), message: null, rttMs: null, ready: false, remoteStatus: null };
   let hello: ServerHello | null = null;
   let child: ChildProcess | null = null;
@@ -148,6 +150,7 @@ export function createConnection(options: ConnectionOptions): Connection {
         {
           const batch = joinBatchParts(parts);
           parts = [];
+          strings.shareEntries(batch.upserts, mirror.entries.size + batch.upserts.length);
           mirror.apply(batch);
           for (const listener of listeners) listener(batch);
           options.onChange?.();
