@@ -25,7 +25,7 @@ import { topOf } from './list-tree.js';
 import type { EntryRead } from './read-entry.js';
 import { decodeReads, encodeReads } from './read-wire.js';
 import { inSpool } from './safe-file.js';
-import type { SpoolIndex } from './spool-index.js';
+import type { SpoolIndex, TrackedFile } from './spool-index.js';
 
 function lstatOrNull(abs: string): Stats | null {
   try {
@@ -64,36 +64,41 @@ export function* captureSteps(config: SpoolConfig, index: SpoolIndex, identity: 
     if (!queueDevs.has(queue)) queueDevs.set(queue, lstatOrNull(inSpool(root, queue))?.dev ?? null);
     return queueDevs.get(queue)!;
   };
-  const drafts = new Map<string, GroupDraft>();
-  let visited = 0;
+  // By directory first (references only), then one directory at a time: the reads and their
+  // wire form exist for one directory at once, not for the whole index (15 MB at 100k).
+  const byDir = new Map<string, TrackedFile[]>();
   for (const [rel, tracked] of index.files) {
-    if (++visited % CAPTURE_STEP_FILES === 0) yield;
-    // Files live on their queue directory's device (a hash directory is no mount point in Postfix).
-    const dev = devOf(topOf(rel));
-    if (dev === null) continue;
-    const sig = index.deferSigs.get(tracked.queueId);
-    let defer: number[];
-    if (sig === undefined) defer = [DEFER_NOT_READ, 0, 0, 0, 0, 0];
-    else if (sig === null) defer = [DEFER_ABSENT, 0, 0, 0, 0, 0];
-    else {
-      const log = lstatOrNull(inSpool(root, queuePath(config, 'defer', tracked.queueId)));
-      // A negative signature: read without fstat, "as of" the index's start; settled here as the
-      // first reconcile would (deferChanged): a log changed since is left out, read next start.
-      if (!log?.isFile() || (sig < 0 ? deferChanged(sig, log) : log.ctimeMs !== sig)) continue;
-      defer = [DEFER_PRESENT, log.dev, log.ino, log.size, log.mtimeMs, log.ctimeMs];
-    }
-    const slash = rel.lastIndexOf('/');
-    const dir = rel.slice(0, slash);
-    let draft = drafts.get(dir);
-    if (!draft) drafts.set(dir, (draft = { queueName: tracked.queueName, ids: [], reads: [], extra: [] }));
-    draft.ids.push(tracked.queueId);
-    const fileSig = { ino: tracked.ino, size: tracked.size, mode: tracked.mode, mtimeMs: tracked.mtimeMs, ctimeMs: tracked.ctimeMs };
-    draft.reads.push({ entry: tracked.entry, sig: fileSig, deferRead: sig !== undefined, deferSig: sig ?? null });
-    draft.extra.push(dev, ...defer);
+    const dir = rel.slice(0, rel.lastIndexOf('/'));
+    const files = byDir.get(dir);
+    if (files) files.push(tracked);
+    else byDir.set(dir, [tracked]);
   }
-  const groups: SnapshotGroup[] = [];
   const stored: StoredGroup[] = [];
-  for (const [dir, d] of drafts) {
+  let visited = 0;
+  for (const [dir, files] of byDir) {
+    // Files live on their queue directory's device (a hash directory is no mount point in Postfix).
+    const dev = devOf(topOf(dir));
+    if (dev === null) continue;
+    const d: GroupDraft = { queueName: files[0]!.queueName, ids: [], reads: [], extra: [] };
+    for (const tracked of files) {
+      if (++visited % CAPTURE_STEP_FILES === 0) yield;
+      const sig = index.deferSigs.get(tracked.queueId);
+      let defer: number[];
+      if (sig === undefined) defer = [DEFER_NOT_READ, 0, 0, 0, 0, 0];
+      else if (sig === null) defer = [DEFER_ABSENT, 0, 0, 0, 0, 0];
+      else {
+        const log = lstatOrNull(inSpool(root, queuePath(config, 'defer', tracked.queueId)));
+        // A negative signature: read without fstat, "as of" the index's start; settled here as the
+        // first reconcile would (deferChanged): a log changed since is left out, read next start.
+        if (!log?.isFile() || (sig < 0 ? deferChanged(sig, log) : log.ctimeMs !== sig)) continue;
+        defer = [DEFER_PRESENT, log.dev, log.ino, log.size, log.mtimeMs, log.ctimeMs];
+      }
+      d.ids.push(tracked.queueId);
+      const fileSig = { ino: tracked.ino, size: tracked.size, mode: tracked.mode, mtimeMs: tracked.mtimeMs, ctimeMs: tracked.ctimeMs };
+      d.reads.push({ entry: tracked.entry, sig: fileSig, deferRead: sig !== undefined, deferSig: sig ?? null });
+      d.extra.push(dev, ...defer);
+    }
+    if (d.ids.length === 0) continue;
     const slice = { queueName: d.queueName, dir, ids: d.ids };
     stored.push(storeGroup({ ...slice, wire: encodeReads(d.reads, slice), extra: Float64Array.from(d.extra) }));
     yield;
