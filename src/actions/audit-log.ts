@@ -33,6 +33,11 @@ export interface AuditEntry {
   outcomes: ActionOutcome[];
   counts?: { done: number; notFound: number; failed: number };
   error?: string;
+  /** A fanned-out CLI action (`postq hold --host ...`): the target it ran on, its command line, exit status and result line. */
+  target?: string;
+  argv?: string[];
+  exit?: number;
+  result?: string;
 }
 
 /** The audit log cannot be used: why, in words. */

@@ -2,11 +2,14 @@
  * Dispatch of fleet invocations (fleet-args.ts) and of the two fleet-only commands:
  * `postq serve` (the remote side) and `postq contexts` (the named target sets).
  */
+import { AuditLogError } from '../actions/audit-log.js';
+import type { ActionName } from '../domain/backend.js';
 import { UsageError } from '../domain/errors.js';
 import { contextsPath, loadContexts } from '../config/contexts.js';
 import { printable } from '../spool/printable.js';
 import { splitFleetArgs } from './fleet-args.js';
 import { planFleet } from './fleet-plan.js';
+import { openFanOutAudit, type FanOutAudit } from './fleet-audit.js';
 import { installRemote } from './install-remote.js';
 import { runOnTargets } from './remote-run.js';
 
@@ -33,7 +36,21 @@ export async function dispatchFleet(argv: string[], out: (t: string) => void, er
   const plan = planFleet(flags);
   // The same copy step as the console's, before the command runs on each target.
   if (flags['install-remote'] && !(await installRemote(plan, err))) return 1;
-  return runOnTargets(plan, rest, rest.includes('--json'), { out, err }, ACTIONS.has(command));
+  let audit: FanOutAudit | undefined;
+  if (ACTIONS.has(command) && rest.includes('--yes') && !rest.includes('--dry-run') && !rest.includes('--no-audit')) {
+    try {
+      audit = openFanOutAudit(command as ActionName, (message) => err(`postq: warning: ${message}\n`));
+    } catch (error) {
+      if (!(error instanceof AuditLogError)) throw error;
+      err(`postq: not acting on any target: the audit log cannot be used: ${printable(error.message)} (--no-audit acts without it)\n`);
+      return 1;
+    }
+  }
+  try {
+    return await runOnTargets(plan, rest, rest.includes('--json'), { out, err }, ACTIONS.has(command), audit);
+  } finally {
+    audit?.close();
+  }
 }
 
 export function runContexts(out: (t: string) => void): number {

@@ -11,12 +11,16 @@
  * why it gave none (`mx2: failed (exit 255): Permission denied (publickey).`), so a fanned-out
  * action says where it did what without scrolling back through each block.
  *
+ * An action's local audit (fleet-audit.ts), when given, gets a line per target before its
+ * command starts and one when it ends.
+ *
  * Exit code: the highest of the targets' codes (0 when all succeeded).
  */
 import { spawn } from 'node:child_process';
 import { printable } from '../spool/printable.js';
 import { createLineSplitter } from '../remote/line-splitter.js';
 import { spawnSpec, type Target } from '../remote/target.js';
+import type { FanOutAudit } from './fleet-audit.js';
 import type { FleetPlan } from './fleet-plan.js';
 
 export interface RemoteRunIo {
@@ -43,10 +47,18 @@ interface TargetRun {
 /** An action command's count line (action-command.ts): `held 3 of 3 messages...`, `would hold 2 messages:`, `nothing to hold`. */
 const RESULT_LINE = /^(?:[a-z]+ [\d,]+ of [\d,]+ messages?\b|would [a-z]+ [\d,]+ messages?|nothing to [a-z]+)/;
 
-function runOne(target: Target, plan: FleetPlan, args: readonly string[], json: boolean, io: RemoteRunIo): Promise<TargetRun> {
+function runOne(target: Target, plan: FleetPlan, args: readonly string[], json: boolean, io: RemoteRunIo, audit?: FanOutAudit): Promise<TargetRun> {
   const serveArgs = target.kind === 'local' ? [] : plan.serveArgs.filter((a) => a !== '--read-only');
-  const spec = spawnSpec(target, [...args, ...serveArgs], plan.context);
+  const targetArgs = [...args, ...serveArgs];
+  const spec = spawnSpec(target, targetArgs, plan.context);
   return new Promise((resolve) => {
+    audit?.intent(target.label, targetArgs);
+    // 'error' (cannot spawn) may be followed by 'close': one done line per target.
+    let audited = false;
+    const auditDone = (code: number, result: string | null) => {
+      if (!audited) audit?.done(target.label, code, result);
+      audited = true;
+    };
     const child = spawn(spec.command, spec.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     // Text is kept until the target is done, so two targets' listings never interleave.
     const text: Buffer[] = [];
@@ -63,6 +75,7 @@ function runOne(target: Target, plan: FleetPlan, args: readonly string[], json: 
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', (error) => {
       io.err(`${printable(target.label)}: cannot run ${spec.command}: ${error.message}\n`);
+      auditDone(1, null);
       resolve({ ...run, lastError: `cannot run ${spec.command}: ${error.message}` });
     });
     child.on('close', (code) => {
@@ -71,6 +84,7 @@ function runOne(target: Target, plan: FleetPlan, args: readonly string[], json: 
       const body = Buffer.concat(text).toString('utf8');
       if (!json) io.out(`== ${printable(target.label)} ==\n${printable(body, { keepNewline: true })}`);
       run.resultLine = body.split('\n').find((l) => RESULT_LINE.test(l)) ?? null;
+      auditDone(code ?? 1, run.resultLine);
       resolve({ ...run, code: code ?? 1 });
     });
   });
@@ -86,8 +100,8 @@ export function resultLines(runs: readonly TargetRun[]): string {
   return `== result per target ==\n${lines.join('')}`;
 }
 
-export async function runOnTargets(plan: FleetPlan, args: readonly string[], json: boolean, io: RemoteRunIo, summary = false): Promise<number> {
-  const runs = await Promise.all(plan.targets.map((t) => runOne(t, plan, args, json, io)));
+export async function runOnTargets(plan: FleetPlan, args: readonly string[], json: boolean, io: RemoteRunIo, summary = false, audit?: FanOutAudit): Promise<number> {
+  const runs = await Promise.all(plan.targets.map((t) => runOne(t, plan, args, json, io, audit)));
   if (summary) io.out(resultLines(runs));
   return Math.max(0, ...runs.map((r) => r.code));
 }

@@ -3,9 +3,12 @@
  * result line per target: two `exec:` targets, each its own corpus copy (`env -C DIR` puts the
  * remote postq in that directory, `--spool spool` is then that copy; the direct backend moves
  * real files), and one target whose transport fails. The lines say what each target did;
- * the files moved on each copy as its line says.
+ * the files moved on each copy as its line says. The local audit log gets an intent line per
+ * target before and a done line per target after (each target's postq writes its own log
+ * too); an unusable local log refuses the action before any target is asked.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
@@ -66,5 +69,44 @@ describe('an action fanned out over targets, from the CLI', () => {
     const tail = run.stdout.slice(run.stdout.indexOf('== result per target ==')).split('\n').filter(Boolean);
     expect(tail).toEqual(['== result per target ==', `${target}: would hold 1 message:`, 'exec:true: no result line (exit 0)']);
     expect(held(b).has(three!)).toBe(false);
+  });
+
+  it('audits locally: an intent and a done line per target, beside each target\'s own log', () => {
+    const [, , , four] = deferred(a);
+    const logs = mkdtempSync(join(tmpdir(), 'postq-fanout-audit-'));
+    const local = join(logs, 'local.log');
+    const targets = [`exec:env -C ${dirname(a.spool)} POSTQ_AUDIT_LOG=${join(logs, 'remote.log')}`, 'exec:env -C /nonexistent-postq-dir'];
+    const argv = ['hold', four!, '--spool', 'spool', '--backend', 'direct', '--remote-postq', REMOTE_POSTQ, '--yes'];
+    const run = runPostq([...targets.flatMap((t) => ['--host', t]), ...argv], { ...process.env, POSTQ_AUDIT_LOG: local });
+    expect(run.status).toBe(125);
+    expect(held(a).has(four!)).toBe(true);
+    const lines = readFileSync(local, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    for (const target of targets) {
+      const mine = lines.filter((l) => l.target === target);
+      expect(mine.map((l) => l.phase)).toEqual(['intent', 'done']);
+      // The arguments run there (--spool is the fleet's, passed on to each target).
+      expect(mine[0]).toMatchObject({ action: 'hold', argv: expect.arrayContaining(['hold', four, '--yes', '--spool', 'spool']) });
+    }
+    expect(lines.find((l) => l.target === targets[0] && l.phase === 'done')).toMatchObject({ exit: 0, result: 'held 1 of 1 message' });
+    expect(lines.find((l) => l.target === targets[1] && l.phase === 'done')).toMatchObject({ exit: 125 });
+    expect(new Set(lines.map((l) => l.run)).size).toBe(1);
+    // The target's postq kept its own log: it names the id it held.
+    expect(readFileSync(join(logs, 'remote.log'), 'utf8')).toContain(four!);
+    rmSync(logs, { recursive: true, force: true });
+  });
+
+  it('an unusable local audit log refuses the action on every target, changing nothing', () => {
+    const [, , , , five] = deferred(a);
+    const logs = mkdtempSync(join(tmpdir(), 'postq-fanout-audit-'));
+    const local = join(logs, 'local.log');
+    symlinkSync('/etc/passwd', local);
+    const target = `exec:env -C ${dirname(a.spool)}`;
+    const run = runPostq(['hold', five!, '--host', target, '--spool', 'spool', '--backend', 'direct', '--remote-postq', REMOTE_POSTQ, '--yes'], { ...process.env, POSTQ_AUDIT_LOG: local });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('not acting on any target: the audit log cannot be used');
+    expect(run.stderr).toContain('symbolic link');
+    expect(held(a).has(five!)).toBe(false);
+    rmSync(logs, { recursive: true, force: true });
   });
 });
