@@ -100,7 +100,9 @@ export function selectHealth(state: ConsoleData): readonly HealthAlert[] {
       alerts.push({
         kind: 'active-full',
         level: 'error',
-        text: `active FULL ${count(active)}/${count(state.limits.activeLimit)}: qmgr takes nothing from incoming or deferred`,
+        // A bare --spool has no main.cf to ask: say the limit is Postfix's default, which this
+        // server may not use (the issue: "a bare --spool uses the defaults and says so").
+        text: `active FULL ${count(active)}/${count(state.limits.activeLimit)}: qmgr takes nothing from incoming or deferred${state.limits.source === 'defaults' ? " (Postfix's default limit: no main.cf read; -c DIR reads it)" : ''}`,
         short: 'active FULL',
       });
     }

@@ -31,6 +31,12 @@ test('active FULL at the limit, with the consequence; clears when one leaves or 
   expect(kinds(store)).toEqual([]);
 });
 
+test("with no configuration read (a bare --spool), FULL says the limit is Postfix's default", () => {
+  const store = createConsoleStore({ backend: fakeBackend(), limits: { ...limits, source: 'defaults' } });
+  store.getState().applySpoolBatch(batch(['D1', 'D2', 'D3'].map((id) => makeEntry(id, { queueName: 'active' }))));
+  expect(selectHealth(store.getState())[0]!.text).toBe("active FULL 3/3: qmgr takes nothing from incoming or deferred (Postfix's default limit: no main.cf read; -c DIR reads it)");
+});
+
 test('an incoming 0600 file is stuck only past the threshold; a stray name is not mail', () => {
   const store = createConsoleStore({ backend: fakeBackend(), limits });
   const writing = makeEntry('5B2A122C26C', { queueName: 'incoming', state: 'incomplete', mode: 0o600, mtime: NOW_SEC - 100, listed: false });
