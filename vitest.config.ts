@@ -9,6 +9,8 @@ import { LongestFirstSequencer } from './test/setup/longest-first.js';
  * Files that run the built CLI, terminals or Postfix keep a fresh module graph each.
  */
 const SHARED = ['test/store/**', 'test/spool/**', 'test/domain/**', 'test/config/**', 'test/logs/**', 'test/ui/**', 'test/watch/**'].map((dir) => [`${dir}/*.test.ts`, `${dir}/*.test.tsx`]).flat();
+/** These patch Ink as it loads, or need it not loaded yet (as the CLI does): a graph of their own. */
+const FRESH = ['test/ui/ink-text-cache.test.ts', 'test/ui/ink-output-cache.test.ts', 'test/ui/ink-output-rows.test.ts'];
 
 export default defineConfig({
   test: {
@@ -22,9 +24,10 @@ export default defineConfig({
     // Slowest files first, from measured durations (test/setup/longest-first.ts says why).
     sequence: { sequencer: LongestFirstSequencer },
     projects: [
-      { extends: true, test: { name: 'unit', include: SHARED, isolate: false } },
+      { extends: true, test: { name: 'unit', include: SHARED, exclude: FRESH, isolate: false } },
       // Not `include` at the root: a project that extends it gets the root's patterns too.
       { extends: true, test: { name: 'system', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: SHARED } },
+      { extends: true, test: { name: 'ink-patches', include: FRESH } },
     ],
   },
 });
