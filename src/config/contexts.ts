@@ -10,10 +10,11 @@
  * UsageError naming the file and key for anything malformed; a context's targets are checked
  * by parseTarget when used. The file is read without following a symlink.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../domain/errors.js';
+import { BoundedReadError, readBoundedText } from './bounded-read.js';
 
 export interface FleetContext {
   name: string;
@@ -41,17 +42,10 @@ function readSmallFile(path: string): string | null {
     throw new UsageError(`${path}: ${(error as Error).message}`);
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new UsageError(`${path}: not a regular file`);
-    if (st.size > MAX_BYTES) throw new UsageError(`${path}: larger than 1 MB`);
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off).toString('utf8');
+    return readBoundedText(fd, MAX_BYTES);
+  } catch (error) {
+    if (error instanceof BoundedReadError) throw new UsageError(`${path}: ${error.reason}`);
+    throw error;
   } finally {
     closeSync(fd);
   }

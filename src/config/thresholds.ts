@@ -15,7 +15,7 @@
  * regular file of at most 64 KiB opened without blocking (a FIFO put in its place is refused,
  * not waited on: the file is read again while the console runs, cli/thresholds-feed.ts).
  */
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { basename } from 'node:path';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { UsageError } from '../domain/errors.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import type { LevelPair, QueueThreshold, Thresholds, ThresholdScope } from '../domain/thresholds.js';
 import { parseAge } from '../domain/units.js';
+import { readBoundedText } from './bounded-read.js';
 
 const SCOPES: readonly string[] = [...QUEUE_NAMES, 'total'];
 type Kind = 'count' | 'age';
@@ -102,17 +103,7 @@ function readSmallFile(file: string): string {
   // no error quotes the content.
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
-    if (st.size > MAX_BYTES) throw Object.assign(new Error('too big'), { code: `larger than ${MAX_BYTES / 1024} KiB` });
-    const buf = Buffer.alloc(st.size);
-    let at = 0;
-    while (at < buf.length) {
-      const n = readSync(fd, buf, at, buf.length - at, at);
-      if (n === 0) break;
-      at += n;
-    }
-    return buf.subarray(0, at).toString('utf8');
+    return readBoundedText(fd, MAX_BYTES);
   } finally {
     closeSync(fd);
   }
