@@ -13,6 +13,8 @@
  *     from the burst's first event until the store holds all of its moves (the gate lets
  *     held changes ride with keys, so the tail counts too); p50/p99/max over all those keys
  *
+ *   the header with sparklines: the same in-page keys at 160 columns once trend samples exist,
+ *     and its idle CPU with a sample (and a redraw) every second
  *   the header with thresholds: the same in-page keys with warning/critical levels on every
  *     queue and the total (the header computes and paints levels), beside the plain run
  *   the monitor view (`m`): a watcher batch of 125 moves -> frame (sparklines and header), and
@@ -74,11 +76,11 @@ export interface Mounted {
 /** Levels every queue and the total reach at some point of the bench (so each segment is painted). */
 const THRESHOLDS: Thresholds = Object.fromEntries([...QUEUE_NAMES, 'total'].map((q) => [q, { count: { warning: 1000, critical: 50_000 }, age: { warning: 3600, critical: 86_400 } }]));
 
-export function mount(entries: QueueEntry[], thresholds?: Thresholds): Mounted {
+export function mount(entries: QueueEntry[], thresholds?: Thresholds, columns = 80): Mounted {
   const store = createConsoleStore({ backend: createReadOnlyBackend(), now: () => NOW * 1000, ...(thresholds ? { thresholds } : {}) });
   store.getState().applySpoolBatch({ upserts: entries, removals: [], full: true, firstEventAt: null });
   store.getState().setWatcherStatus({ mode: 'live' });
-  const term = createFakeTerminal(80, 24);
+  const term = createFakeTerminal(columns, 24);
   // As in src/cli/console-command.ts: the gate with its defaults, in front of the store.
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
   const instance = render(
@@ -123,6 +125,8 @@ const BURST_EVENTS = 5000;
 const PER_BATCH = 125;
 const BATCH_MS = 25;
 const IDLE_MS = 10_000;
+/** Wide enough for the header's sparklines (they drop out at 80 columns). */
+const WIDE = 160;
 
 /** Presses keys at most every KEY_PERIOD_MS (the next one right after a slower frame). */
 export function keyboard(term: FakeTerminal) {
@@ -222,6 +226,37 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
       if (r) levelled.push(r.latency);
     }
   }
+  // The header with a depth sparkline per queue (160 columns, where it has room): the same
+  // in-page keys once trend samples exist, and idle CPU with a sample every second, each redrawn.
+  const w = mount(entries, undefined, WIDE);
+  for (let i = 0; i < 6; i++) w.store.getState().recordTrend();
+  await sleep(500);
+  const wKey = keyboard(w.term);
+  await wKey('g');
+  if (!/[▁▂▃▄▅▆▇█]/.test(w.term.screen.lines()[1] ?? '')) throw new Error(`console bench: no sparklines in the ${WIDE}-column header:\n${w.term.screen.lines().slice(0, 3).join('\n')}`);
+  const sparkled: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    await wKey('g');
+    for (let i = 0; i < listRows - 1; i++) {
+      const r = await wKey('j');
+      if (r) sparkled.push(r.latency);
+    }
+  }
+  const wideIdle = async (sampleEveryMs: number | null) => {
+    const stop = sampleEveryMs === null ? () => {} : startTrendFeed(w.store, sampleEveryMs);
+    const [c0, w0, v0] = [process.cpuUsage(), performance.now(), w.store.getState().trendVersion];
+    await sleep(IDLE_MS);
+    const c = process.cpuUsage(c0);
+    stop();
+    return { cpu: ((c.user + c.system) / 1000 / (performance.now() - w0)) * 100, samples: w.store.getState().trendVersion - v0 };
+  };
+  const sparkQuiet = await wideIdle(null);
+  const sparkIdle = await wideIdle(1000);
+  // As for the monitor below: CPU per drawn sample, then at postq's rate of one per 10 s.
+  const sparkPerSampleMs = sparkIdle.samples > 0 ? ((sparkIdle.cpu - sparkQuiet.cpu) / 100) * IDLE_MS / sparkIdle.samples : 0;
+  const sparkAtPostqRate = sparkQuiet.cpu + (sparkPerSampleMs / (TREND_STEP_SECONDS * 1000)) * 100;
+  w.unmount();
+
   // The monitor view: watcher batches (125 moves each, straight to the store) -> frame.
   await tKey('m');
   const monitorFrames: number[] = [];
@@ -283,6 +318,9 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
     { metric: 'bytes per cursor move in the page, 80x24 (median / max)', value: `${median(inPageBytes)} / ${maxBytes} B`, baseline: `${median(scrollBytes)} B per scrolling move`, goal: '<= 600 B', ok: maxBytes <= 600 },
     { metric: `keys during ${BURSTS} bursts of ${perBurst} events, p50 / p99 (${during.length} keys)`, value: `${ms(percentile(during, 50))} / ${ms(burstP99)}`, baseline: `max ${ms(Math.max(...during))}, hold count ${finalHold}`, goal: 'p99 <= 30 ms', ok: burstP99 !== null && burstP99 <= 30 },
     { metric: `header with thresholds on every queue: in-page key -> frame p50 / p99 (${levelled.length} keys)`, value: `${ms(median(levelled))} / ${ms(percentile(levelled, 99))}`, baseline: `${ms(median(inPage))} / ${ms(percentile(inPage, 99))} without`, ratio: ratioOf(median(levelled), median(inPage)), goal: 'p99 <= 30 ms', ok: (percentile(levelled, 99) ?? 99) <= 30 },
+    { metric: `header with sparklines (${WIDE}x24): in-page key -> frame p50 / p99 (${sparkled.length} keys)`, value: `${ms(median(sparkled))} / ${ms(percentile(sparkled, 99))}`, baseline: `${ms(median(inPage))} / ${ms(percentile(inPage, 99))} at 80x24, no sparklines`, ratio: ratioOf(median(sparkled), median(inPage)), goal: 'p99 <= 30 ms', ok: (percentile(sparkled, 99) ?? 99) <= 30 },
+    { metric: `header with sparklines idle, a trend sample every second for ${IDLE_MS / 1000} s (${sparkIdle.samples} drawn): CPU`, value: `${sparkIdle.cpu.toFixed(2)} %, ${ms(sparkPerSampleMs)} per sample`, baseline: `${sparkQuiet.cpu.toFixed(2)} % without the timer` },
+    { metric: `header with sparklines idle at postq's rate (a sample every ${TREND_STEP_SECONDS} s), derived`, value: `${sparkAtPostqRate.toFixed(2)} %`, baseline: `${sparkQuiet.cpu.toFixed(2)} % without the timer`, goal: '< 1 %', ok: sparkAtPostqRate < 1 },
     { metric: `monitor view: a ${PER_BATCH}-move batch -> frame p50 / p99 (${monitorFrames.length} batches)`, value: `${ms(median(monitorFrames))} / ${ms(percentile(monitorFrames, 99))}`, baseline: `${ms(median(inPage))} in-page key -> frame` },
     { metric: 'monitor: a trend sample with the top reasons regrouped (median of 5; at most every 10 s)', value: ms(median(sampleMs)), baseline: `${messages} messages grouped by reason` },
     { metric: `monitor view idle, trend samples every second for ${IDLE_MS / 1000} s (${drawnSamples} drawn): CPU`, value: `${idleSampling.toFixed(2)} %, ${ms(perSampleMs)} per sample`, baseline: `${idleQuiet.toFixed(2)} % without the timer` },
@@ -294,6 +332,7 @@ export async function runConsoleBench(messages = Number(process.env.BENCH_MESSAG
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const line of machineLines()) console.log(line);
   console.log(`NODE_ENV=${process.env.NODE_ENV ?? '(unset: React development build)'}`);
-  printTable('postq console rendering', await runConsoleBench());
+  // Not console.log: Ink's patched console is gone after the last unmount.
+  printTable('postq console rendering', await runConsoleBench(), (line) => process.stdout.write(`${line}\n`));
   process.exit(0);
 }
