@@ -12,9 +12,10 @@
  * be opened or checked makes run() refuse every target with the reason, changing nothing
  * (`--no-audit` is the explicit way round). A write that fails after the run started is
  * reported through onError and the run goes on (half a batch is worse than a missing line).
- * readAuditLog() skips lines it cannot parse and returns [] when there is no log yet.
+ * readAuditLog() reads the log's tail the same safe way (a symlink or FIFO is refused, not
+ * followed or waited on), skips lines it cannot parse and returns [] when there is no log yet.
  */
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ActionName, ActionOutcome, ActionResult, QueueBackend } from '../domain/backend.js';
@@ -109,15 +110,47 @@ export function appendAuditEntry(entry: AuditEntry, path: string = auditLogPath(
   }
 }
 
-/** The last `limit` entries, oldest first. */
-export function readAuditLog(limit = 100, path: string = auditLogPath()): AuditEntry[] {
-  let text: string;
+/** How much of the log's end readAuditLog reads: the last entries, never the whole history. */
+const READ_TAIL_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The log's last READ_TAIL_BYTES as text, from its first whole line: opened as the writer opens
+ * it (O_NOFOLLOW, non-blocking) and read only if fstat says it is a regular file, so a planted
+ * symlink or FIFO is refused with AuditLogError instead of followed or waited on.
+ */
+function readLogTail(path: string): string | null {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') throw new AuditLogError(`${path} is a symbolic link: not read through`);
     throw error;
   }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new AuditLogError(`${path} is not a regular file`);
+    const start = Math.max(0, stats.size - READ_TAIL_BYTES);
+    const buf = Buffer.alloc(stats.size - start);
+    let at = 0;
+    while (at < buf.length) {
+      const n = readSync(fd, buf, at, buf.length - at, start + at);
+      if (n === 0) break;
+      at += n;
+    }
+    const text = buf.subarray(0, at).toString('utf8');
+    // Started mid-file: the first line is a piece of one.
+    return start === 0 ? text : text.slice(text.indexOf('\n') + 1);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The last `limit` entries, oldest first. */
+export function readAuditLog(limit = 100, path: string = auditLogPath()): AuditEntry[] {
+  const text = readLogTail(path);
+  if (text === null) return [];
   const entries: AuditEntry[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;

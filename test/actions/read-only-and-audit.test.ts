@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -76,6 +77,15 @@ describe('audit log', () => {
     expect(readAuditLog(10, path)).toEqual([]);
     writeFileSync(path, '{"time":"t","outcomes":[],"action":"hold"}\n{"time":"t2","outc\n');
     expect(readAuditLog(10, path).map((e) => e.time)).toEqual(['t']);
+  });
+
+  it('the reader refuses a symlinked or FIFO log instead of following it or waiting on it', () => {
+    const link = join(dir, 'linked.log');
+    symlinkSync(join(dir, 'audit.log'), link);
+    expect(() => readAuditLog(10, link)).toThrow(/symbolic link: not read through/);
+    const fifo = join(dir, 'fifo.log');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(() => readAuditLog(10, fifo)).toThrow(/not a regular file/);
   });
 
   it('a log that cannot be opened refuses the action, with the reason, and runs nothing', async () => {
