@@ -12,33 +12,37 @@
 import type { QueueBackend } from '../domain/backend.js';
 import { defaultSpoolConfig } from '../config/spool-config.js';
 import { loadTheme } from '../config/theme-load.js';
-import { withAuditLog } from '../actions/audit-log.js';
-import { createReadOnlyBackend } from '../actions/read-only-backend.js';
 import { createConnection, type Connection } from '../remote/connection.js';
-import { createRemoteBackend } from '../remote/remote-backend.js';
-import { createMergedBackend, helloRules, hostRulesOf, remoteLogTrails, splitMergedId } from '../remote/merged.js';
+import { helloRules, hostRulesOf, remoteLogTrails, splitMergedId } from '../remote/merged.js';
 import { startMergedFeed } from '../remote/merged-feed.js';
 import { mergedContentReader, targetContentReader } from '../remote/remote-content.js';
 import { planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
 import { installRemote } from './install-remote.js';
 import { showFleetOverview } from '../ui/render-fleet.js';
-import { startConsole, terminalProblem } from './console-command.js';
+import { startConsole, terminalProblem, type StartConsoleOptions } from './console-command.js';
+import type { ConsoleStore } from '../store/console-state.js';
+import { drawingTerminal } from './pick.js';
+import { FleetPicks } from './fleet-pick.js';
+
+/** Where a fleet console draws (the terminal, with --pick and stdout a pipe) and what it hands back on exit. */
+type ConsoleIo = Pick<StartConsoleOptions, 'stdout' | 'onExit'>;
 import { POSTQ_VERSION } from './version.js';
 import { readRemoteMessage } from './remote-read.js';
 
-export { readRemoteMessage } from './remote-read.js';
+import { mergedConsoleBackend, targetConsoleBackend } from './fleet-backend.js';
 
-/**
- * A target's actions as the console sends them: the local audit line per host unless
- * --no-audit (the remote's own rule applies there: its serve got --no-audit too).
- */
-export function fleetBackend(remote: QueueBackend, flags: FleetFlags): QueueBackend {
-  return flags['no-audit'] ? remote : withAuditLog(remote);
-}
+export { readRemoteMessage } from './remote-read.js';
+export { fleetBackend, mergedConsoleBackend, targetConsoleBackend } from './fleet-backend.js';
 
 /** `[audit off]` when either side acts without its log: here by --no-audit, there by its hello. */
 export function fleetAuditOff(connections: readonly Connection[], flags: FleetFlags): boolean {
   return !flags['read-only'] && (!!flags['no-audit'] || connections.some((c) => c.hello?.auditOff === true));
+}
+
+/** A host whose hello came after the console opened may refuse actions: the store says so then. */
+function syncReadOnly(store: ConsoleStore, backend: QueueBackend): void {
+  const reason = backend.disabledReason;
+  if (reason !== null && store.getState().readOnlyReason === null) store.getState().setReadOnly(reason);
 }
 
 function linkStatus(connection: Connection): { live: boolean; ready: boolean; text: string | null } {
@@ -48,14 +52,15 @@ function linkStatus(connection: Connection): { live: boolean; ready: boolean; te
 }
 
 /** All targets in one console: rows keyed ID@TARGET (shown as ID and HOST), host: filters, actions sent to each host. */
-async function openMerged(connections: Connection[], plan: FleetPlan, flags: FleetFlags): Promise<number> {
-  const backends = new Map(connections.map((c) => [c.target.label, fleetBackend(createRemoteBackend(c), flags)]));
+async function openMerged(connections: Connection[], plan: FleetPlan, flags: FleetFlags, io: ConsoleIo): Promise<number> {
   const byLabel = new Map(connections.map((c) => [c.target.label, c]));
-  const merged = createMergedBackend(backends);
+  const backend = mergedConsoleBackend(connections, flags);
   return startConsole({
+    ...io,
     config: defaultSpoolConfig(`${connections.length} targets merged`),
-    backend: flags['read-only'] ? createReadOnlyBackend() : merged,
-    readOnly: !!flags['read-only'],
+    // Read-only or not, through the fleet backend: its disabledReason makes the store read-only.
+    backend,
+    readOnly: false,
     auditOff: fleetAuditOff(connections, flags),
     theme: flags.theme ?? null,
     host: `fleet (${connections.length} targets)`,
@@ -86,6 +91,7 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
         const states = connections.map(linkStatus);
         const down = states.filter((s) => !s.live).map((s) => s.text);
         store.getState().setWatcherStatus({ mode: down.length > 0 ? 'error' : states.every((s) => s.ready) ? 'live' : 'starting', message: down.length > 0 ? down.join('; ') : null });
+        syncReadOnly(store, backend);
       };
       setStatus();
       const timer = setInterval(setStatus, 1000);
@@ -98,18 +104,18 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
   });
 }
 
-async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetFlags): Promise<number> {
+async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetFlags, io: ConsoleIo): Promise<number> {
   const hello = connection.hello;
   const base = defaultSpoolConfig(hello?.queueDirectory ?? '(not connected)');
   // That host's lifetimes and null sender (its hello), not this machine's or the defaults.
   const rules = helloRules(hello);
   const config = { ...base, configDir: hello?.configDir ?? null, ...(rules ? { limits: rules.limits, emptyAddress: rules.emptyAddress } : {}) };
-  const remote = createRemoteBackend(connection);
-  const backend = flags['read-only'] ? createReadOnlyBackend() : fleetBackend(remote, flags);
+  const backend = targetConsoleBackend(connection, flags);
   return startConsole({
+    ...io,
     config,
     backend,
-    readOnly: !!flags['read-only'] || remote.disabledReason !== null,
+    readOnly: false,
     auditOff: fleetAuditOff([connection], flags),
     theme: flags.theme ?? null,
     host: `${connection.target.label}${hello && hello.host !== connection.target.label ? ` (${hello.host})` : ''}`,
@@ -126,6 +132,7 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
         if (now && now.limits !== store.getState().limits) store.getState().updateHealth({ limits: now.limits });
         const s = linkStatus(connection);
         store.getState().setWatcherStatus({ mode: s.live ? (s.ready ? 'live' : 'starting') : 'error', message: s.text });
+        syncReadOnly(store, backend);
       };
       setStatus();
       const timer = setInterval(setStatus, 1000);
@@ -142,7 +149,9 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
 export async function runFleetConsole(flags: FleetFlags): Promise<number> {
   const plan = planFleet(flags);
   if (flags['install-remote'] && !(await installRemote(plan, (l) => process.stderr.write(l)))) return 1;
-  const problem = terminalProblem(process.stdout, process.stdin, process.env);
+  // --pick: the picked ids go to stdout; the overview and the consoles draw on the terminal.
+  const stdout = flags.pick && !process.stdout.isTTY ? drawingTerminal() ?? process.stdout : process.stdout;
+  const problem = terminalProblem(stdout, process.stdin, process.env);
   if (problem) {
     process.stderr.write(`postq: ${problem}; use \`postq list --host ...\` instead\n`);
     return 2;
@@ -150,13 +159,26 @@ export async function runFleetConsole(flags: FleetFlags): Promise<number> {
   const theme = loadTheme({ name: flags.theme ?? null, env: process.env });
   const connections = plan.targets.map((target) => createConnection({ target, context: plan.context, serveArgs: target.kind === 'local' ? plan.serveArgs.filter((a) => a === '--read-only' || a === '--no-audit') : plan.serveArgs, version: POSTQ_VERSION }));
   for (const c of connections) c.start();
+  const picks = new FleetPicks();
   let index = 0;
   try {
     for (;;) {
-      const choice = await showFleetOverview(connections, index, theme);
-      if (choice.kind === 'quit') return 0;
+      const choice = await showFleetOverview(connections, index, theme, stdout);
+      if (choice.kind === 'quit') {
+        if (flags.pick) process.stdout.write(picks.format(connections.length));
+        return 0;
+      }
       if (choice.kind === 'open') index = choice.index;
-      const code = choice.kind === 'merged' ? await openMerged(connections, plan, flags) : await openTarget(connections[index]!, plan, flags);
+      const label = connections[index]!.target.label;
+      const io: ConsoleIo = {
+        stdout,
+        onExit: (store, code) => {
+          if (code !== 0 || !flags.pick) return;
+          if (choice.kind === 'merged') picks.addMerged(store.getState().marks);
+          else picks.addTarget(label, store.getState().marks);
+        },
+      };
+      const code = choice.kind === 'merged' ? await openMerged(connections, plan, flags, io) : await openTarget(connections[index]!, plan, flags, io);
       if (code !== 0) return code;
     }
   } finally {

@@ -21,13 +21,13 @@ export async function dispatchFleet(argv: string[], out: (t: string) => void, er
   const [command] = rest;
   if (command === undefined || command.startsWith('-')) {
     for (const arg of rest) {
-      if (!['--read-only', '--no-alt-screen', '--no-audit'].includes(arg) && !arg.startsWith('--theme')) throw new UsageError(`unexpected argument for the fleet console: ${printable(arg)}`);
+      if (!['--read-only', '--no-alt-screen', '--no-audit', '--pick'].includes(arg) && !arg.startsWith('--theme')) throw new UsageError(`unexpected argument for the fleet console: ${printable(arg)}`);
     }
     const themeAt = rest.findIndex((a) => a === '--theme' || a.startsWith('--theme='));
     const theme = themeAt < 0 ? undefined : rest[themeAt]!.includes('=') ? rest[themeAt]!.split('=')[1] : rest[themeAt + 1];
     await (await import('../ui/ink-text-cache.js')).boundInkTextCache(); // before Ink loads
     const { runFleetConsole } = await import('./fleet-console.js');
-    return runFleetConsole({ ...flags, 'read-only': rest.includes('--read-only'), 'no-alt-screen': rest.includes('--no-alt-screen'), 'no-audit': rest.includes('--no-audit'), theme });
+    return runFleetConsole({ ...flags, 'read-only': rest.includes('--read-only'), 'no-alt-screen': rest.includes('--no-alt-screen'), 'no-audit': rest.includes('--no-audit'), pick: rest.includes('--pick'), theme });
   }
   if (!REMOTE_COMMANDS.has(command)) throw new UsageError(`${printable(command)} does not take --host, --context or several -c`);
   if (ACTIONS.has(command) && !rest.includes('--yes') && !rest.includes('--dry-run')) {

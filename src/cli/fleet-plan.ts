@@ -23,6 +23,8 @@ export interface FleetFlags {
   'no-audit'?: boolean | undefined;
   theme?: string | undefined;
   'no-alt-screen'?: boolean | undefined;
+  /** --pick: on q in the overview, print the ids marked in the consoles left with q (fleet-pick.ts). */
+  pick?: boolean | undefined;
 }
 
 export interface FleetPlan {

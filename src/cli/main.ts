@@ -34,7 +34,7 @@ const USAGE = `usage:
                                                                     change the queue (audited)
   postq --demo [--rate N] [--messages N] [--theme NAME]              the console on a simulated mail system
   postq --host [USER@]HOST[:PORT] | --host exec:CMD | -c DIR -c DIR | --all-instances | --context NAME
-        [--spool DIR | -c DIR] [--remote-postq CMD] [--install-remote] [--read-only] [--no-audit]
+        [--spool DIR | -c DIR] [--remote-postq CMD] [--install-remote] [--read-only] [--no-audit] [--pick]
                                                                     the fleet console (over OpenSSH)
   postq list|stats|count|top ... --host H [--host H2] | --context NAME   the same, run on each target
   postq contexts                                                     the named target sets

@@ -158,8 +158,11 @@ export function createMergedBackend(backends: ReadonlyMap<string, QueueBackend>)
   const all = [...backends.values()];
   return {
     kind: all.every((b) => b.kind === 'read-only') ? 'read-only' : 'postsuper',
+    // Refused on every host: one reason when all give the same, else each host's own.
     get disabledReason() {
-      return all.length > 0 && all.every((b) => b.disabledReason) ? all[0]!.disabledReason : null;
+      const reasons = [...backends].map(([label, b]) => [label, b.disabledReason] as const);
+      if (reasons.length === 0 || reasons.some(([, r]) => r === null)) return null;
+      return new Set(reasons.map(([, r]) => r)).size === 1 ? reasons[0]![1] : reasons.map(([label, r]) => `${label}: ${r}`).join('; ');
     },
     supports: (action) => all.some((b) => b.supports(action)),
     describe(action, targets) {

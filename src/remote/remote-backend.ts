@@ -10,10 +10,15 @@
  */
 import type { ActionName, ActionResult, ActionTarget, QueueBackend } from '../domain/backend.js';
 import type { Connection } from './connection.js';
+import { printable } from '../spool/printable.js';
 
 export function createRemoteBackend(connection: Connection): QueueBackend {
   const label = connection.target.label;
-  const disabledReason = () => connection.hello?.disabledReason ?? null;
+  // The remote's words: shown on this terminal, so sanitized as mail text is.
+  const disabledReason = () => {
+    const reason = connection.hello?.disabledReason ?? null;
+    return reason === null ? null : printable(reason);
+  };
   return {
     get kind() {
       return disabledReason() ? ('read-only' as const) : ('postsuper' as const);

@@ -10,14 +10,15 @@ import type { Connection } from '../remote/connection.js';
 import { FleetOverview, type FleetChoice } from './components/fleet-overview.js';
 import { ThemeContext } from './theme-context.js';
 
-export function showFleetOverview(connections: readonly Connection[], index: number, theme: Theme): Promise<FleetChoice> {
+/** `stdout`: where to draw (the terminal itself with --pick, stdout then being a pipe). */
+export function showFleetOverview(connections: readonly Connection[], index: number, theme: Theme, stdout: NodeJS.WriteStream = process.stdout): Promise<FleetChoice> {
   return new Promise((resolve) => {
     let choice: FleetChoice = { kind: 'quit' };
     const instance = render(
       <ThemeContext.Provider value={theme}>
         <FleetOverview connections={connections} initialIndex={index} onChoice={(c) => (choice = c)} />
       </ThemeContext.Provider>,
-      { exitOnCtrlC: false, patchConsole: true },
+      { stdout, exitOnCtrlC: false, patchConsole: true },
     );
     instance.waitUntilExit().then(
       () => resolve(choice),

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMergedBackend, MergedIds, splitMergedId } from '../../src/remote/merged.js';
+import { createReadOnlyBackend, DEFAULT_READ_ONLY_REASON } from '../../src/actions/read-only-backend.js';
+import { mergedConsoleBackend, targetConsoleBackend } from '../../src/cli/fleet-backend.js';
+import type { Connection } from '../../src/remote/connection.js';
+import { parseTarget } from '../../src/remote/target.js';
 import { createConsoleStore } from '../../src/store/console-store.js';
 import { selectCounts } from '../../src/store/selectors.js';
 import { batch, fakeBackend, makeEntry } from '../store/fixtures.js';
@@ -84,6 +88,33 @@ describe('merged fleet view', () => {
       text: 'mx1: held 3 of 3; mx2: held 1 of 2, 1 already gone; mx3: held 0 of 1, 1 failed: link lost (mx3: link lost)',
       level: 'error',
     });
+  });
+
+  it('refused on every host: one reason when all agree, else each host named with its own', () => {
+    const refusing = (reason: string) => createReadOnlyBackend(reason);
+    expect(createMergedBackend(new Map([['mx1', refusing('r')], ['mx2', refusing('r')]])).disabledReason).toBe('r');
+    expect(createMergedBackend(new Map([['mx1', refusing('no -c on mx1')], ['mx2', refusing('no -c on mx2')]])).disabledReason).toBe('mx1: no -c on mx1; mx2: no -c on mx2');
+    expect(createMergedBackend(new Map([['mx1', refusing('r')], ['mx2', fakeBackend()]])).disabledReason).toBeNull();
+  });
+
+  it('--read-only merged goes through the fleet backend: the store is read-only, and a run is refused per host', async () => {
+    const link = (label: string) => ({ target: parseTarget(label), hello: null }) as unknown as Connection;
+    const backend = mergedConsoleBackend([link('mx1'), link('mx2')], { 'read-only': true });
+    const store = createConsoleStore({ backend });
+    expect(store.getState().readOnlyReason).toBe(DEFAULT_READ_ONLY_REASON);
+    const result = await backend.run('hold', [{ queueId: 'AAAAAAAAA1@mx1', queueName: 'deferred' }, { queueId: 'BBBBBBBBB1@mx2', queueName: 'deferred' }]);
+    expect(result.outcomes).toEqual([
+      { queueId: 'AAAAAAAAA1@mx1', status: 'failed', reason: `mx1: ${DEFAULT_READ_ONLY_REASON}` },
+      { queueId: 'BBBBBBBBB1@mx2', status: 'failed', reason: `mx2: ${DEFAULT_READ_ONLY_REASON}` },
+    ]);
+  });
+
+  it('a target read-only on its own shows its own reason (from its hello, sanitized), not --read-only\'s', () => {
+    const hello = { disabledReason: '--spool without -c: no Postfix configuration manages /x\x1b[2J', supports: [] };
+    const connection = { target: parseTarget('mx1'), hello, status: { state: 'live' } } as unknown as Connection;
+    const store = createConsoleStore({ backend: targetConsoleBackend(connection, {}) });
+    expect(store.getState().readOnlyReason).toMatch(/^--spool without -c: no Postfix configuration manages \/x/);
+    expect(store.getState().readOnlyReason).not.toContain('\x1b');
   });
 
   it('one spool (no hosts): the ordinary total', async () => {
