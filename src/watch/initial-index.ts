@@ -5,7 +5,8 @@
  * queues an admin looks at first; deferred (the big one) last. A large spool (POOL_MIN_FILES)
  * is read by worker threads too when the caller provides a pool (read-pool.ts): they and the
  * main thread take slices from one queue, and the main thread files what they send back
- * between its own reads, key presses and frames.
+ * between its own reads, key presses and frames. On a warm start (a snapshot, warm-index.ts)
+ * the same workers first take the lstats that decide what the snapshot may vouch for.
  *
  * Contract: the first batch is `full` and empty with listedCounts (the sink starts from
  * nothing); later batches carry upserts and the same listedCounts; the last has no
@@ -24,6 +25,7 @@ import { trackAndSettle } from './refresh.js';
 import type { SpoolIndex } from './spool-index.js';
 import type { Slicer } from './time-slice.js';
 import type { SnapshotTrust } from './snapshot-trust.js';
+import { fileFromSnapshot } from './warm-index.js';
 
 /** Read order: what an admin looks at first, the big deferred queue last. */
 const READ_ORDER: readonly QueueName[] = ['active', 'incoming', 'hold', 'maildrop', 'corrupt', 'deferred'];
@@ -103,66 +105,48 @@ export async function buildInitialIndex(
     }
   };
 
-  const trust = options.loadTrust?.() ?? null;
-  if (trust) {
-    // Listing + lstat: what the snapshot vouches for is filed now, the rest is read below.
-    for (const dirs of listings.values()) {
-      for (const dir of dirs) {
-        const unread: string[] = [];
-        for (const queueId of dir.ids) {
-          if (slicer.due) {
-            if (stopped()) return read;
-            emitDue();
-            await slicer.pause();
-          }
-          const known = trust.take(`${dir.rel}/${queueId}`, queueId);
-          if (known) file(queueId, known, true);
-          else unread.push(queueId);
-        }
-        dir.ids = unread;
-      }
-    }
-  }
-
   // One queue of slices for every reader: the main thread takes the next slice whenever it is
   // free, the workers whenever they answer one, so the work balances itself.
-  const queue = slices(listings, readAfter);
-  const readHere = async () => {
-    for (let next = queue.next(); !next.done; next = queue.next()) {
-      const { queueName, dir, ids } = next.value;
-      for (const queueId of ids) {
-        if (slicer.due) {
-          if (stopped()) return;
-          emitDue();
-          // Workers' answers are filed here, between the main thread's own reads.
-          await slicer.pause();
+  const readUnread = async (pool: ReadPool | null) => {
+    const queue = slices(listings, readAfter);
+    const readHere = async () => {
+      for (let next = queue.next(); !next.done; next = queue.next()) {
+        const { queueName, dir, ids } = next.value;
+        for (const queueId of ids) {
+          if (slicer.due) {
+            if (stopped()) return;
+            emitDue();
+            // Workers' answers are filed here, between the main thread's own reads.
+            await slicer.pause();
+          }
+          file(queueId, readEntryWithStats(config, queueName, `${dir}/${queueId}`, queueId, readAfter));
         }
-        file(queueId, readEntryWithStats(config, queueName, `${dir}/${queueId}`, queueId, readAfter));
       }
-    }
+    };
+    if (!pool) return readHere();
+    const intern = (s: string) => index.intern(s);
+    const share = (s: string) => index.share(s);
+    const workers = pool.run(queue, (slice, reads) => (reads.forEach((r, i) => file(slice.ids[i]!, r, true)), emitDue()), { stopped, intern, share });
+    // Handled below, after the main thread's share; a failure must not go unhandled meanwhile.
+    workers.catch(() => {});
+    if (options.mainThreadReads !== false) await readHere();
+    await workers;
   };
-  // After a warm start only the files the snapshot could not vouch for are left to read.
-  const unreadTotal = trust ? [...listings.values()].flat().reduce((n, dir) => n + dir.ids.length, 0) : total;
-  const pool = unreadTotal >= (options.poolMinFiles ?? POOL_MIN_FILES) ? (options.createPool?.() ?? null) : null;
-  if (pool) {
-    try {
-      const workers = pool.run(
-        queue,
-        (slice, reads) => {
-          reads.forEach((r, i) => file(slice.ids[i]!, r, true));
-          emitDue();
-        },
-        { stopped, intern: (s) => index.intern(s), share: (s) => index.share(s) },
-      );
-      // Handled below, after the main thread's share; a failure must not go unhandled meanwhile.
-      workers.catch(() => {});
-      if (options.mainThreadReads !== false) await readHere();
-      await workers;
-    } finally {
-      pool.close();
+
+  // A large spool gets its read workers now: they start while the snapshot loads, then take
+  // its lstats (a warm start) and the reads (whatever it could not vouch for, or all).
+  const pool = total >= (options.poolMinFiles ?? POOL_MIN_FILES) ? (options.createPool?.() ?? null) : null;
+  try {
+    const trust = options.loadTrust?.() ?? null;
+    if (trust) {
+      const ordered = READ_ORDER.map((q) => [q, listings.get(q)!] as [QueueName, DirListing[]]);
+      const hooks = { slicer, stopped, emitDue, file: (id: string, r: EntryRead) => file(id, r, true), mainThreadStats: options.mainThreadReads };
+      await fileFromSnapshot(config, ordered, trust, pool, hooks);
+      if (stopped()) return read;
     }
-  } else {
-    await readHere();
+    await readUnread(pool);
+  } finally {
+    pool?.close();
   }
   emit({ upserts, removals: [], full: false, firstEventAt: null });
   return read;

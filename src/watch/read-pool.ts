@@ -45,6 +45,8 @@ export interface ReadPool {
   run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: Array<EntryRead | null>) => void, options?: RunOptions): Promise<void>;
   /** The same for `postq list`: each slice comes back as the text it prints (list-format.ts). */
   runListing(slices: Iterable<ReadSlice>, format: ListFormat, onText: (slice: ReadSlice, listed: ListedText) => void, options?: RunOptions): Promise<void>;
+  /** A warm start: each slice comes back as the lstat figures of its files and defer logs (stat-figures.ts). */
+  runLstat(slices: Iterable<ReadSlice>, onFigures: (slice: ReadSlice, figures: Float64Array) => void, options?: RunOptions): Promise<void>;
   /** After `held()` turned false again: hand out slices to the idle workers. */
   resume(): void;
   /** A listing's text buffer, written and no longer needed: back to a worker for its next slice. */
@@ -109,8 +111,8 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
   let refill = () => {};
   let releaseTo = 0;
 
-  /** Hand out slices (with `format` for a listing) and pass each answer to `onAnswer`. */
-  function dispatch(slices: Iterable<ReadSlice>, format: ListFormat | undefined, onAnswer: (slice: ReadSlice, reply: Answer) => void, options: RunOptions): Promise<void> {
+  /** Hand out slices (with `format` for a listing, `lstat` for figures) and pass each answer to `onAnswer`. */
+  function dispatch(slices: Iterable<ReadSlice>, kind: Pick<ReadRequest, 'format' | 'lstat'>, onAnswer: (slice: ReadSlice, reply: Answer) => void, options: RunOptions): Promise<void> {
     const stopped = options.stopped ?? (() => false);
     const held = options.held ?? (() => false);
     const inFlight = new Map<Worker, number>();
@@ -135,7 +137,7 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
           return false;
         }
         inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1);
-        const request: ReadRequest = format ? { seq: ++seq, ...next.value, format } : { seq: ++seq, ...next.value };
+        const request: ReadRequest = { seq: ++seq, ...next.value, ...kind };
         waiting.set(request.seq, next.value);
         worker.postMessage(request);
         return true;
@@ -189,8 +191,9 @@ export function createReadPool(config: SpoolConfig, options: ReadPoolOptions = {
 
   return {
     run: (slices, onReads, options = {}) =>
-      dispatch(slices, undefined, (slice, reply) => 'wire' in reply && onReads(slice, decodeReads(reply.wire, slice, options.intern, options.share)), options),
-    runListing: (slices, format, onText, options = {}) => dispatch(slices, format, (slice, reply) => 'listed' in reply && onText(slice, { text: reply.listed.bytes, count: reply.listed.count, size: reply.listed.size }), options),
+      dispatch(slices, {}, (slice, reply) => 'wire' in reply && onReads(slice, decodeReads(reply.wire, slice, options.intern, options.share)), options),
+    runListing: (slices, format, onText, options = {}) => dispatch(slices, { format }, (slice, reply) => 'listed' in reply && onText(slice, { text: reply.listed.bytes, count: reply.listed.count, size: reply.listed.size }), options),
+    runLstat: (slices, onFigures, options = {}) => dispatch(slices, { lstat: true }, (slice, reply) => 'figures' in reply && onFigures(slice, reply.figures), options),
     resume: () => refill(),
     release(buffer) {
       if (closed) return;

@@ -4,7 +4,8 @@
  *
  * One request is one slice of one directory listing; the reply carries one read per id, in
  * the same order (null where the file vanished or is not a regular file), in read-wire.ts's
- * form; or, for a request with a list format, the text `postq list` prints for it. A permission error
+ * form; or, for a request with a list format, the text `postq list` prints for it; or, for an
+ * `lstat` request, the lstat figures of each file and its defer log. A permission error
  * ends the request with `error`, which the pool turns back into a SpoolAccessError.
  */
 import type { SpoolConfig } from '../config/spool-config.js';
@@ -27,6 +28,8 @@ export interface ReadRequest {
   deferReadAfter: number;
   /** `postq list`: answer with the slice's text (list-format.ts) instead of its reads. */
   format?: ListFormat;
+  /** A warm start: answer with the lstat figures of each file and its defer log (stat-figures.ts), reading nothing. */
+  lstat?: boolean;
 }
 
 /** A listing's text buffer coming back to be written into again (ReadPool.release). */
@@ -44,6 +47,8 @@ export type ReadReply =
   | { seq: number; wire: WireReads }
   /** `bytes`: the slice's text in UTF-8, transferred (no string in the main thread's heap). */
   | { seq: number; listed: Omit<ListedText, 'text'> & { bytes: Uint8Array } }
+  /** `figures`: statSlice()'s numbers for a `lstat` request, transferred. */
+  | { seq: number; figures: Float64Array }
   | { seq: number; failure: ReadFailure }
   /** Sent once when the worker has loaded and listens. */
   | { ready: true };

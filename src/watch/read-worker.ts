@@ -6,14 +6,15 @@
  *
  * Contract: started by read-pool.ts with ReadWorkerData; answers every ReadRequest with one
  * ReadReply: the reads, or for `postq list` the slice's text (the main thread then only
- * writes). A permission error becomes a `failure` reply; any other error is a bug and
- * crashes the worker (the pool rejects with it).
+ * writes), or for a warm start only the lstat figures. A permission error becomes a `failure`
+ * reply; any other error is a bug and crashes the worker (the pool rejects with it).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SpoolAccessError } from '../domain/errors.js';
 import type { ReadReply, ReadRequest, ReadWorkerData, ReleaseRequest } from './read-protocol.js';
 import { readEntryWithStats } from './read-entry.js';
 import { encodeReads } from './read-wire.js';
+import { statSlice } from './stat-figures.js';
 import { formatListed } from '../spool/list-format.js';
 
 const { config } = workerData as ReadWorkerData;
@@ -33,6 +34,7 @@ function encode(text: string): Uint8Array {
 }
 
 function answer(request: ReadRequest): ReadReply {
+  if (request.lstat) return { seq: request.seq, figures: statSlice(config, request.queueName, request.dir, request.ids) };
   try {
     const reads = request.ids.map((queueId) => readEntryWithStats(config, request.queueName, `${request.dir}/${queueId}`, queueId, request.deferReadAfter));
     if (request.format) {
@@ -52,7 +54,7 @@ port.on('message', (request: ReadRequest | ReleaseRequest) => {
     return;
   }
   const reply = answer(request);
-  const transfer = 'wire' in reply ? [reply.wire.numbers.buffer] : 'listed' in reply ? [reply.listed.bytes.buffer] : [];
+  const transfer = 'wire' in reply ? [reply.wire.numbers.buffer] : 'listed' in reply ? [reply.listed.bytes.buffer] : 'figures' in reply ? [reply.figures.buffer] : [];
   port.postMessage(reply, transfer as ArrayBuffer[]);
 });
 port.postMessage({ ready: true } satisfies ReadReply);

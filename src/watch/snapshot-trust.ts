@@ -13,7 +13,7 @@
  * lstat error or a group that does not decode is "not trusted". Files whose defer log was read
  * without fstat and not yet settled by a reconcile are left out of the snapshot.
  */
-import { lstatSync, type Stats } from 'node:fs';
+import { constants, lstatSync, type Stats } from 'node:fs';
 import type { QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { queuePath } from '../config/spool-config.js';
@@ -25,6 +25,7 @@ import { topOf } from './list-tree.js';
 import type { EntryRead } from './read-entry.js';
 import { decodeReads, encodeReads } from './read-wire.js';
 import { inSpool } from './safe-file.js';
+import { FOUND, LOG_AT, NOT_LOOKED, STAT_WIDTH, statFileInto } from './stat-figures.js';
 import type { SpoolIndex, TrackedFile } from './spool-index.js';
 
 function lstatOrNull(abs: string): Stats | null {
@@ -118,6 +119,8 @@ export class SnapshotTrust {
   private readonly byDir = new Map<string, number>();
   /** Groups decoded on first use (null: did not decode). */
   private readonly open = new Map<number, OpenGroup | null>();
+  /** take()'s own lstat figures. */
+  private readonly scratch = new Float64Array(STAT_WIDTH);
   /** Files taken from the snapshot, and files it had that had changed (for stats and tests). */
   trusted = 0;
   stale = 0;
@@ -135,12 +138,33 @@ export class SnapshotTrust {
 
   /** The snapshot's entry for a listed file when nothing about it changed, else null. Its reasons are interned. */
   take(rel: string, queueId: string): EntryRead | null {
+    const at = this.locate(rel, queueId);
+    if (at === null) return null;
+    const [open, i] = at;
+    // The defer log is lstat'ed only when the snapshot says it was looked for.
+    statFileInto(this.config, rel, queueId, open.group.extra[i * EXTRA_WIDTH + 1] !== DEFER_NOT_READ, this.scratch, 0);
+    return this.count(this.check(open, i, rel, queueId, this.scratch, 0));
+  }
+
+  /**
+   * take() with the lstat figures already taken (stat-figures.ts, by a read worker): the
+   * file's at `figures[at]`. Untrusted when they do not say what the snapshot needs.
+   */
+  takeStated(rel: string, queueId: string, figures: Float64Array, at: number): EntryRead | null {
+    const found = this.locate(rel, queueId);
+    return found === null ? null : this.count(this.check(found[0], found[1], rel, queueId, figures, at));
+  }
+
+  /** The open group holding a listed file, and its place in it; null when the snapshot has none. */
+  private locate(rel: string, queueId: string): [OpenGroup, number] | null {
     const gi = this.byDir.get(rel.slice(0, rel.length - queueId.length - 1));
     if (gi === undefined) return null;
     const group = this.group(gi);
     const i = group?.at.get(queueId);
-    if (group == null || i === undefined) return null;
-    const read = this.check(group, i, rel, queueId);
+    return group == null || i === undefined ? null : [group, i];
+  }
+
+  private count(read: EntryRead | null): EntryRead | null {
     if (read) this.trusted++;
     else this.stale++;
     return read;
@@ -167,26 +191,25 @@ export class SnapshotTrust {
     return this.open.get(gi)!;
   }
 
-  private check(open: OpenGroup, i: number, rel: string, queueId: string): EntryRead | null {
-    const root = this.config.queueDirectory;
+  /** Whether the lstat figures at `f[at]` (stat-figures.ts) are the ones the snapshot recorded. */
+  private check(open: OpenGroup, i: number, rel: string, queueId: string, f: Float64Array, at: number): EntryRead | null {
     const read = open.reads[i];
+    // A file is taken once per start: its read (and signature object) need not outlive it.
+    open.reads[i] = null;
     if (!read || read.entry.queueId !== queueId || read.entry.path !== rel) return null;
     const x = open.group.extra;
-    const f = i * EXTRA_WIDTH;
+    const e = i * EXTRA_WIDTH;
     const s = read.sig;
-    const stats = lstatOrNull(inSpool(root, rel));
-    if (!stats || stats.dev !== x[f] || stats.ino !== s.ino || stats.size !== s.size || stats.mode !== s.mode || stats.mtimeMs !== s.mtimeMs || stats.ctimeMs !== s.ctimeMs) return null;
-    const kind = x[f + 1];
-    if (kind !== DEFER_NOT_READ) {
-      const log = lstatOrNull(inSpool(root, queuePath(this.config, 'defer', queueId)));
-      if (kind === DEFER_ABSENT) {
-        // The reader takes no log for anything but a regular file: still none.
-        if (log?.isFile()) return null;
-      } else if (kind === DEFER_PRESENT) {
-        if (!log?.isFile() || log.dev !== x[f + 2] || log.ino !== x[f + 3] || log.size !== x[f + 4] || log.mtimeMs !== x[f + 5] || log.ctimeMs !== x[f + 6]) return null;
-      } else return null;
-    }
-    return read;
+    if (f[at] !== FOUND || f[at + 1] !== x[e] || f[at + 2] !== s.ino || f[at + 3] !== s.size || f[at + 4] !== s.mode || f[at + 5] !== s.mtimeMs || f[at + 6] !== s.ctimeMs) return null;
+    const kind = x[e + 1];
+    if (kind === DEFER_NOT_READ) return read;
+    const l = at + LOG_AT;
+    if (f[l] === NOT_LOOKED) return null;
+    // The reader takes no log for anything but a regular file.
+    const isFile = f[l] === FOUND && (f[l + 4]! & constants.S_IFMT) === constants.S_IFREG;
+    if (kind === DEFER_ABSENT) return isFile ? null : read;
+    if (kind !== DEFER_PRESENT || !isFile) return null;
+    return f[l + 1] === x[e + 2] && f[l + 2] === x[e + 3] && f[l + 3] === x[e + 4] && f[l + 5] === x[e + 5] && f[l + 6] === x[e + 6] ? read : null;
   }
 }
 

@@ -5,7 +5,7 @@
  * is read again; a snapshot that is not ours (another spool, owner, mode, version, a symlink,
  * corrupt bytes) is ignored, never shown; the file is written 0600 by rename, never in place.
  */
-import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
@@ -13,7 +13,8 @@ import { createSpoolWatcher } from '../../src/watch/spool-watcher.js';
 import { snapshotPath } from '../../src/watch/index-snapshot.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { SpoolAccumulator } from './accumulator.js';
-import { freshScan, hashedPath, moveQueueFile } from './spool-fixture.js';
+import { changeSinceSnapshot } from './snapshot-changes.js';
+import { freshScan, hashedPath } from './spool-fixture.js';
 
 const copies: CorpusCopy[] = [];
 afterEach(() => {
@@ -60,42 +61,11 @@ test('a second start takes every unchanged file from the snapshot and equals a f
 test('a file changed in place, replaced, moved, removed, or with a changed defer log is read again', async () => {
   const { config, root, snap } = spool();
   await run(config, snap);
-  const deferred = freshScan(config).filter((e) => e.queueName === 'deferred' && e.sender !== '' && e.listed);
-  const withLog = deferred.filter((e) => e.recipients.some((r) => r.delayReason !== ''));
-  const [inPlace, replaced, moved, removed] = deferred.filter((e) => !withLog.slice(0, 1).includes(e));
-  const logChanged = withLog[0]!;
-  expect([inPlace, replaced, moved, removed, logChanged].every(Boolean)).toBe(true);
-
-  // In place, same size, mtime put back: only the ctime tells (the sender's first letter changes case).
-  const abs = join(root, inPlace!.path);
-  const before = statSync(abs);
-  const bytes = readFileSync(abs);
-  const at = bytes.indexOf(Buffer.from(inPlace!.sender, 'latin1'));
-  expect(at).toBeGreaterThan(0);
-  bytes[at] = bytes[at]! ^ 0x20;
-  writeFileSync(abs, bytes);
-  utimesSync(abs, before.atimeMs / 1000, before.mtimeMs / 1000);
-  expect(statSync(abs).mtimeMs).toBe(before.mtimeMs);
-  // Replaced under the same name by another message's bytes.
-  const other = join(root, `${replaced!.path}.new`);
-  copyFileSync(join(root, removed!.path), other);
-  renameSync(other, join(root, replaced!.path));
-  moveQueueFile(root, moved!.path, hashedPath('hold', moved!.queueId));
-  unlinkSync(join(root, removed!.path));
-  const log = join(root, hashedPath('defer', logChanged.queueId));
-  writeFileSync(log, readFileSync(log, 'latin1').replace(/reason=[^\n]*/, 'reason=changed since the snapshot'), 'latin1');
-
+  const changes = changeSinceSnapshot(config, root);
   const warm = await run(config, snap);
-  const fresh = freshScan(config);
-  expect(warm.shown).toEqual(fresh);
-  expect(warm.stats.snapshotStale).toBe(3);
-  expect(warm.stats.snapshotTrusted).toBe(warm.stats.files - 4);
-  const shown = new Map(warm.shown.map((e) => [e.queueId, e]));
-  expect(shown.get(inPlace!.queueId)!.sender).not.toBe(inPlace!.sender);
-  expect(shown.get(replaced!.queueId)!.sender).toBe(removed!.sender);
-  expect(shown.get(moved!.queueId)!.queueName).toBe('hold');
-  expect(shown.has(removed!.queueId)).toBe(false);
-  expect(shown.get(logChanged.queueId)!.recipients.some((r) => r.delayReason === 'changed since the snapshot')).toBe(true);
+  changes.check(warm.shown);
+  expect(warm.stats.snapshotStale).toBe(changes.stale);
+  expect(warm.stats.snapshotTrusted).toBe(warm.stats.files - changes.stale - changes.moved);
 });
 
 test('a snapshot that is not ours is ignored and never shown', async () => {
