@@ -6,17 +6,20 @@
  * wider columns and the status markers), and postq cat equals postcat -q for every message
  * (--spool: the hashed path found from the files) and for each section flag (-c).
  * The instances run in a zone with a half-hour offset so local-time formatting is exercised.
+ * The three instances are set up side by side; postq runs in process (postq-in-process.ts)
+ * but for one list --json per layout through the built CLI.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { printable } from '../../src/spool/printable.js';
 import { createPostfixInstance, type PostfixInstance, type PostqueueEntry } from '../helpers/postfix-instance.js';
-import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
+import { ensureBuilt, runPostq, type PostqResult } from '../helpers/postq-cli.js';
+import { postqInProcess } from '../helpers/postq-in-process.js';
 import { expectJsonMatches, expectMailqMatches } from '../helpers/queue-compare.js';
 
 const TZ = 'Asia/Kolkata';
-/** Each postq run is a fresh node process; on a busy shared machine that takes seconds. */
+/** Postfix commands (postqueue, postcat) are processes each; on a busy shared machine that takes seconds. */
 const SLOW = { timeout: 180_000 };
 const LAYOUTS = [
   { name: 'long queue ids', longQueueIds: true, hashQueueDepth: 1 },
@@ -41,33 +44,53 @@ function deferredPaths(queueDirectory: string): string[] {
   return out;
 }
 
-describe.each(LAYOUTS)('layout: $name', (layout) => {
+interface Setup {
+  pf: PostfixInstance;
+  listing: PostqueueEntry[];
+}
+
+/** One instance of this layout with four deferred messages, one of them held and two expired. */
+async function setUp(layout: (typeof LAYOUTS)[number]): Promise<Setup> {
+  const pf = await createPostfixInstance({ label: 'layout', tz: TZ, longQueueIds: layout.longQueueIds, hashQueueDepth: layout.hashQueueDepth });
+  instances.push(pf);
+  pf.sendmail('alice@example.org', ['bob@remote.example', 'carol@other.example'], body(1));
+  pf.sendmail('', ['postmaster@remote.example'], body(2));
+  pf.sendmail('dave@example.org', ['held@remote.example'], body(3));
+  pf.sendmail('erin@example.org', ['expired@remote.example'], body(4));
+  const deferred = await pf.waitForDeferred(4);
+  const id = (sender: string) => deferred.find((e) => e.sender === sender)!.queue_id;
+  pf.postsuper(['-h', id('dave@example.org')]);
+  pf.postsuper(['-e', id('dave@example.org')]);
+  pf.postsuper(['-e', id('erin@example.org')]);
+  return { pf, listing: pf.postqueueJson() };
+}
+
+const instances: PostfixInstance[] = [];
+let setups: Setup[];
+// The three instances start and defer their mail side by side: most of it is waiting on Postfix.
+beforeAll(async () => {
+  await ensureBuilt();
+  setups = await Promise.all(LAYOUTS.map(setUp));
+}, 240_000);
+afterAll(() => {
+  for (const pf of instances) pf.stop();
+});
+
+describe.each(LAYOUTS.map((layout, index) => ({ ...layout, index })))('layout: $name', (layout) => {
   let pf: PostfixInstance;
   let listing: PostqueueEntry[];
+  beforeAll(() => {
+    ({ pf, listing } = setups[layout.index]!);
+  });
 
-  beforeAll(async () => {
-    await ensureBuilt();
-    pf = await createPostfixInstance({ label: 'layout', tz: TZ, longQueueIds: layout.longQueueIds, hashQueueDepth: layout.hashQueueDepth });
-    pf.sendmail('alice@example.org', ['bob@remote.example', 'carol@other.example'], body(1));
-    pf.sendmail('', ['postmaster@remote.example'], body(2));
-    pf.sendmail('dave@example.org', ['held@remote.example'], body(3));
-    pf.sendmail('erin@example.org', ['expired@remote.example'], body(4));
-    listing = await pf.waitForDeferred(4);
-    const id = (sender: string) => listing.find((e) => e.sender === sender)!.queue_id;
-    pf.postsuper(['-h', id('dave@example.org')]);
-    pf.postsuper(['-e', id('dave@example.org')]);
-    pf.postsuper(['-e', id('erin@example.org')]);
-    listing = pf.postqueueJson();
-  }, 240_000);
-
-  afterAll(() => pf?.stop());
-
-  const postq = (...args: string[]) => {
-    const r = runPostq(args, pf.env);
+  const check = (r: PostqResult) => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     return r.stdout;
   };
+  /** In process (postq-in-process.ts); the built CLI for one listing per layout. */
+  const postq = async (...args: string[]) => check(await postqInProcess(args, pf.env));
+  const spawned = (...args: string[]) => check(runPostq(args, pf.env));
 
   test('the instance really uses this layout', () => {
     for (const e of listing) expect(e.queue_id).toMatch(layout.longQueueIds ? /^[0-9A-Za-z]{10,}z[0-9A-Za-y]+$/ : /^[0-9A-F]{6,}$/);
@@ -80,20 +103,20 @@ describe.each(LAYOUTS)('layout: $name', (layout) => {
     expect(text).toMatch(/!# /);
   });
 
-  test('list --json equals postqueue -j (--spool and -c)', SLOW, () => {
+  test('list --json equals postqueue -j (--spool and -c)', SLOW, async () => {
     const expected = pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout;
-    expectJsonMatches(postq('list', '--json', '--spool', pf.queueDirectory), expected);
-    expectJsonMatches(postq('list', '--json', '-c', pf.configDir), expected);
+    expectJsonMatches(spawned('list', '--json', '--spool', pf.queueDirectory), expected);
+    expectJsonMatches(await postq('list', '--json', '-c', pf.configDir), expected);
   });
 
-  test(`list equals postqueue -p in local time (${TZ}) (--spool and -c)`, SLOW, () => {
+  test(`list equals postqueue -p in local time (${TZ}) (--spool and -c)`, SLOW, async () => {
     const expected = pf.postqueueText();
     // The zone is really applied: postqueue's dates are not the UTC ones.
     const alice = listing.find((e) => e.sender === 'alice@example.org')!;
     const utc = new Date(alice.arrival_time * 1000).toUTCString().slice(17, 25);
     expect(expected).not.toContain(utc);
-    expectMailqMatches(postq('list', '--spool', pf.queueDirectory), expected);
-    expectMailqMatches(postq('list', '-c', pf.configDir), expected);
+    expectMailqMatches(await postq('list', '--spool', pf.queueDirectory), expected);
+    expectMailqMatches(await postq('list', '-c', pf.configDir), expected);
   });
 
   const postcat = (flags: string[], id: string) => {
@@ -102,14 +125,14 @@ describe.each(LAYOUTS)('layout: $name', (layout) => {
     return printable(r.stdout, { keepTab: true, keepNewline: true });
   };
 
-  test('cat equals postcat -q for every message (--spool)', SLOW, () => {
-    for (const { queue_id: id } of listing) expect(postq('cat', '--spool', pf.queueDirectory, id), `postq cat ${id}`).toBe(postcat([], id));
+  test('cat equals postcat -q for every message (--spool)', SLOW, async () => {
+    for (const { queue_id: id } of listing) expect(await postq('cat', '--spool', pf.queueDirectory, id), `postq cat ${id}`).toBe(postcat([], id));
   });
 
-  test('cat -e / -h / -b / -e -h equal postcat\'s sections (-c)', SLOW, () => {
+  test('cat -e / -h / -b / -e -h equal postcat\'s sections (-c)', SLOW, async () => {
     const id = listing.find((e) => e.sender === 'alice@example.org')!.queue_id;
     for (const flags of [['-e'], ['-h'], ['-b'], ['-e', '-h']]) {
-      expect(postq('cat', ...flags, '-c', pf.configDir, id), `postq cat ${flags.join(' ')} ${id}`).toBe(postcat(flags, id));
+      expect(await postq('cat', ...flags, '-c', pf.configDir, id), `postq cat ${flags.join(' ')} ${id}`).toBe(postcat(flags, id));
     }
   });
 });
