@@ -1,6 +1,8 @@
 /**
  * What postqueue leaves out (`list --all`), exit codes, and the hostile message: no escape
  * sequence from mail reaches the terminal through list, list --json or cat.
+ * Output checks run the commands in process (postq-in-process.ts); the exit codes are the
+ * built CLI's.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { CLI_PATH as CLI, runCli } from '../helpers/postq-cli.js';
+import { cliInProcess } from '../helpers/postq-in-process.js';
 
 let corpus: CorpusCopy;
 beforeAll(() => {
@@ -19,9 +22,9 @@ afterAll(() => corpus.cleanup());
 const json = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 describe('list --all', () => {
-  it('adds corrupt, incomplete and unlisted files, each marked with its state and diagnostics', () => {
-    const listed = json(runCli(['list', '--json', '--spool', corpus.spool]).stdout);
-    const all = json(runCli(['list', '--json', '--all', '--spool', corpus.spool]).stdout);
+  it('adds corrupt, incomplete and unlisted files, each marked with its state and diagnostics', async () => {
+    const listed = json((await cliInProcess(['list', '--json', '--spool', corpus.spool])).stdout);
+    const all = json((await cliInProcess(['list', '--json', '--all', '--spool', corpus.spool])).stdout);
     const extra = all.filter((e) => !listed.some((l) => l.queue_id === e.queue_id));
     const byId = new Map(extra.map((e) => [e.queue_id, e.postq]));
     // The corpus's MANIFEST: four corrupt/ files, one incomplete incoming file, one file cut in its sender.
@@ -37,8 +40,8 @@ describe('list --all', () => {
     expect(all.find((e) => e.queue_id === '9735322C228').postq.state).toBe('damaged');
   });
 
-  it('in text, each entry that is not a plain message says what it is, as --json does', () => {
-    const text = runCli(['list', '--all', '--spool', corpus.spool]).stdout.split('\n');
+  it('in text, each entry that is not a plain message says what it is, as --json does', async () => {
+    const text = (await cliInProcess(['list', '--all', '--spool', corpus.spool])).stdout.split('\n');
     const noteOf = (id: string) => {
       const at = text.findIndex((l) => l.startsWith(id));
       expect(at, id).toBeGreaterThanOrEqual(0);
@@ -50,23 +53,23 @@ describe('list --all', () => {
     expect(noteOf('9735322C228')).toMatch(/^\[postq: damaged/);
     expect(noteOf('749A822C202')).not.toMatch(/postq:/);
     // Without --all the text stays exactly mailq's.
-    expect(runCli(['list', '--spool', corpus.spool]).stdout).not.toContain('[postq:');
+    expect((await cliInProcess(['list', '--spool', corpus.spool])).stdout).not.toContain('[postq:');
   });
 
-  it('--queue restricts the listing and rejects unknown queue names', () => {
-    const held = json(runCli(['list', '--json', '--queue', 'hold', '--spool', corpus.spool]).stdout);
+  it('--queue restricts the listing and rejects unknown queue names', async () => {
+    const held = json((await cliInProcess(['list', '--json', '--queue', 'hold', '--spool', corpus.spool])).stdout);
     expect(held.map((e) => e.queue_name)).toEqual(['hold', 'hold', 'hold']);
-    const bad = runCli(['list', '--queue', 'held', '--spool', corpus.spool]);
+    const bad = await cliInProcess(['list', '--queue', 'held', '--spool', corpus.spool]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('unknown queue "held"');
   });
 });
 
 describe('exit codes', () => {
-  it('2 for usage errors', () => {
+  it('2 for usage errors (the first through the built CLI)', async () => {
     expect(runCli(['list', '--bogus']).status).toBe(2);
-    expect(runCli(['cat', '--spool', corpus.spool]).status).toBe(2);
-    expect(runCli(['cat', '--spool', corpus.spool, 'not-an-id!']).status).toBe(2);
+    expect((await cliInProcess(['cat', '--spool', corpus.spool])).status).toBe(2);
+    expect((await cliInProcess(['cat', '--spool', corpus.spool, 'not-an-id!'])).status).toBe(2);
   });
 
   it('1 when the message is not there', () => {
@@ -106,15 +109,15 @@ describe('the hostile message (corpus tag terminal-escapes) stays inert', () => 
     [['cat', '0558022C217']],
     [['cat', '0D61522C218']],
     [['cat', 'F346F22C270']],
-  ])('postq %j writes no control characters', (args) => {
-    const result = runCli([...args, '--spool', corpus.spool]);
+  ])('postq %j writes no control characters', async (args) => {
+    const result = await cliInProcess([...args, '--spool', corpus.spool]);
     expect(result.status).toBe(0);
     expect(result.stdoutBytes.length).toBeGreaterThan(0);
     expect(escapes.test(result.stdout)).toBe(false);
   });
 
-  it('shows the escapes visibly instead', () => {
-    const result = runCli(['cat', '-h', '--spool', corpus.spool, '0558022C217']);
+  it('shows the escapes visibly instead', async () => {
+    const result = await cliInProcess(['cat', '-h', '--spool', corpus.spool, '0558022C217']);
     expect(result.stdout).toMatch(/\^\[\[2J|\^\[\]0;/);
   });
 });
