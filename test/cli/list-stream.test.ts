@@ -2,12 +2,13 @@
  * `postq list` streams (src/watch/read-stream.ts): its output is byte for byte what the whole
  * listing formatted at once gives (scanQueues, then formatMailq / formatJsonEntry, as list
  * printed before it streamed), for every corpus spool and option, in process (main thread
- * alone) and through the built CLI (read workers, out-of-order slices put back in order); on
- * a generated spool of 8,000 messages its peak RSS stays under 100 MB. Holding every entry
+ * alone: runList, and runMain with the command's argv); on a generated spool of 8,000
+ * messages, through the built CLI (read workers, out-of-order slices put back in order), its
+ * peak RSS stays under 100 MB. Holding every entry
  * grew with the spool: 300 MB measured at 20,000 of these messages (~12 KB each, so ~150 MB
  * at 8,000).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,11 +24,12 @@ import { printable } from '../../src/spool/printable.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { copyCorpusSpool, corpusNames, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
 import { generateSpool } from '../helpers/generated-spool.js';
-import { ensureBuilt, runCli } from '../helpers/postq-cli.js';
+import { ensureBuilt } from '../helpers/postq-cli.js';
+import { cliInProcess } from '../helpers/postq-in-process.js';
 
 /** The listing as one piece, as `list` printed it before it streamed. */
-function listedAtOnce(config: SpoolConfig, options: ListOptions): string {
-  const entries = scanQueues(config, listedQueues(options)).filter((e) => isListed(e, options.all));
+function listedAtOnce(config: SpoolConfig, options: ListOptions, scanned = scanQueues(config, listedQueues(options))): string {
+  const entries = scanned.filter((e) => isListed(e, options.all));
   if (options.json) return entries.map((e) => formatJsonEntry(e) + '\n').join('');
   return printable(formatMailq(entries, { longQueueIds: config.longQueueIds, markStates: options.all }), { keepNewline: true });
 }
@@ -73,10 +75,10 @@ describe.each(corpusNames())('corpus %s: list streams the same bytes', (name) =>
   });
   afterAll(() => corpus.cleanup());
 
-  it.each(OPTION_SETS)('%s: in process and through the CLI', async (_label, options) => {
+  it.each(OPTION_SETS)('%s: runList and runMain', async (_label, options) => {
     const expected = listedAtOnce(config, options);
     expect((await listedStreaming(config, options)).text).toBe(expected);
-    const cli = runCli(['list', ...argv(options), '--spool', corpus.spool], env);
+    const cli = await cliInProcess(['list', ...argv(options), '--spool', corpus.spool], env);
     expect(cli.status).toBe(0);
     expect(cli.stdout).toBe(expected);
   });
@@ -93,6 +95,7 @@ describe('a generated spool of 8,000 messages', () => {
   let work: string;
   let spool: string;
   let config: SpoolConfig;
+  let runs: { json: Promise<CliRun>; text: Promise<CliRun> };
   beforeAll(async () => {
     process.env.TZ = 'UTC';
     work = mkdtempSync(join(tmpdir(), 'postq-list-stream-'));
@@ -100,28 +103,49 @@ describe('a generated spool of 8,000 messages', () => {
     generateSpool(spool, MESSAGES);
     config = resolveSpoolConfig({ spool });
     await ensureBuilt();
+    // Both runs at once (the tests await their own): they are processes of their own.
+    runs = { json: listInProcess(['list', '--json', '--spool', spool], 'json'), text: listInProcess(['list', '--spool', spool], 'text') };
   }, 300_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(async () => {
+    await Promise.allSettled(Object.values(runs ?? {}));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  interface CliRun {
+    status: number;
+    stdout: string;
+    maxRss: number;
+  }
 
   /** The built CLI in a process of its own, its output in a file; its peak RSS in bytes. */
-  function listInProcess(args: string[]): { status: number; stdout: string; maxRss: number } {
-    const outPath = join(work, 'out');
+  function listInProcess(args: string[], name: string): Promise<CliRun> {
+    const outPath = join(work, `out-${name}`);
     const fd = openSync(outPath, 'w');
     const main = pathToFileURL(join(REPO_ROOT, 'dist/cli/main.js')).href;
     // As dist/cli.js does, plus the peak RSS (getrusage) on stderr at exit.
     const script = `process.env.NODE_ENV ??= 'production'; const { runMain } = await import(${JSON.stringify(main)});
       process.on('exit', () => process.stderr.write('maxrss ' + process.resourceUsage().maxRSS * 1024 + '\\n'));
       process.exitCode = await runMain(process.argv.slice(1));`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...args], { stdio: ['ignore', fd, 'pipe'], env: { ...process.env, ...env }, encoding: 'utf8', timeout: 280_000 });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], { stdio: ['ignore', fd, 'pipe'], env: { ...process.env, ...env }, timeout: 280_000 });
     closeSync(fd);
-    const maxRss = Number(/maxrss (\d+)/.exec(r.stderr)?.[1]);
-    return { status: r.status ?? -1, stdout: readFileSync(outPath, 'utf8'), maxRss };
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (status) => {
+        const maxRss = Number(/maxrss (\d+)/.exec(stderr)?.[1]);
+        resolve({ status: status ?? -1, stdout: readFileSync(outPath, 'utf8'), maxRss });
+      });
+    });
   }
 
-  it('list --json: the same bytes as the whole listing at once, with a peak RSS under 100 MB', () => {
-    const options: ListOptions = { json: true, all: false, queues: null };
-    const expected = listedAtOnce(config, options);
-    const run = listInProcess(['list', '--json', '--spool', spool]);
+  /** One scan for both expected listings (the same queues). */
+  let scanned: ReturnType<typeof scanQueues> | null = null;
+  const expectedListing = (options: ListOptions) => listedAtOnce(config, options, (scanned ??= scanQueues(config, listedQueues(options))));
+
+  it('list --json: the same bytes as the whole listing at once, with a peak RSS under 100 MB', async () => {
+    const expected = expectedListing({ json: true, all: false, queues: null });
+    const run = await runs.json;
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n').length - 1).toBe(expected.split('\n').length - 1);
     expect(run.stdout).toBe(expected);
@@ -129,9 +153,9 @@ describe('a generated spool of 8,000 messages', () => {
     expect(run.maxRss).toBeLessThan(100 * 2 ** 20);
   }, 300_000);
 
-  it('list (mailq text): the same bytes, read by the workers in slices put back in order', () => {
-    const run = listInProcess(['list', '--spool', spool]);
+  it('list (mailq text): the same bytes, read by the workers in slices put back in order', async () => {
+    const run = await runs.text;
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe(listedAtOnce(config, { json: false, all: false, queues: null }));
+    expect(run.stdout).toBe(expectedListing({ json: false, all: false, queues: null }));
   }, 300_000);
 });
