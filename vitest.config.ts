@@ -14,7 +14,8 @@ const FRESH = ['test/ui/ink-text-cache.test.ts', 'test/ui/ink-output-cache.test.
 
 export default defineConfig({
   test: {
-    setupFiles: ['test/setup/terminal-env.ts'],
+    // cpu-log.ts does nothing unless POSTQ_TEST_CPU_LOG is set (`npm run test:cpu`).
+    setupFiles: ['test/setup/terminal-env.ts', 'test/setup/cpu-log.ts'],
     // Integration tests start real Postfix instances and tmux sessions; they are slow, not flaky.
     testTimeout: 60_000,
     hookTimeout: 120_000,

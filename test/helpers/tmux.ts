@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { countOutsideCpu, cpuLogEnabled, procCpuMs } from './cpu-account.js';
 
 let counter = 0;
 
@@ -48,6 +49,22 @@ export interface TmuxOptions {
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** For test/setup/cpu-log.ts: the pane program's CPU (its shell's, once it has ended). */
+function countPaneCpu(tmux: (...args: string[]) => string): void {
+  try {
+    const shell = Number(tmux('display-message', '-p', '-t', 'main', '#{pane_pid}').trim());
+    let ms = procCpuMs(shell)?.children ?? 0;
+    const running = execFileSync('ps', ['-o', 'pid=', '--ppid', String(shell)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    for (const pid of running) {
+      const cpu = procCpuMs(Number(pid));
+      if (cpu) ms += cpu.self + cpu.children;
+    }
+    countOutsideCpu(ms);
+  } catch {
+    // The server is gone already: nothing to count.
+  }
+}
 
 export function isMatch(text: string, pattern: string | RegExp): boolean {
   return typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);
@@ -114,6 +131,7 @@ export function startTmux(options: TmuxOptions): TmuxPane {
       }
     },
     close: () => {
+      if (cpuLogEnabled) countPaneCpu(tmux);
       try {
         execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
       } catch {
