@@ -129,7 +129,7 @@ describe('a generated spool of 8,000 messages', () => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], { stdio: ['ignore', fd, 'pipe'], env: { ...process.env, ...env }, timeout: 280_000 });
     closeSync(fd);
     let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.stderr!.on('data', (d) => (stderr += String(d)));
     return new Promise((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (status) => {
