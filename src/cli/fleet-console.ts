@@ -2,7 +2,8 @@
  * The fleet console: `postq --host H [--host H2] [-c DIR -c DIR2] [--all-instances]
  * [--context NAME]`. Wiring only: targets (fleet-plan.ts), one link each
  * (remote/connection.ts), the overview (ui/components/fleet-overview.tsx), and for the target
- * opened with Enter the ordinary console fed by that link, acting through the remote's postq
+ * opened with Enter the ordinary console fed by that link (its pane and header:/body: read
+ * over it too: remote-read.ts, remote/remote-content.ts), acting through the remote's postq
  * (remote/remote-backend.ts, audited on both hosts: the remote's serve refuses without its log,
  * this console without its line per host, unless --no-audit, which goes to both and puts
  * `[audit off]` in the header). q in a target's console goes back to the overview; q there quits.
@@ -27,11 +28,9 @@ import { FleetPicks } from './fleet-pick.js';
 /** Where a fleet console draws (the terminal, with --pick and stdout a pipe) and what it hands back on exit. */
 type ConsoleIo = Pick<StartConsoleOptions, 'stdout' | 'onExit'>;
 import { POSTQ_VERSION } from './version.js';
-import { readRemoteMessage } from './remote-read.js';
-
+import { createLinkPaneReader } from './remote-read.js';
 import { mergedConsoleBackend, targetConsoleBackend } from './fleet-backend.js';
 
-export { readRemoteMessage } from './remote-read.js';
 export { fleetBackend, mergedConsoleBackend, targetConsoleBackend } from './fleet-backend.js';
 
 /** `[audit off]` when either side acts without its log: here by --no-audit, there by its hello. */
@@ -54,6 +53,7 @@ function linkStatus(connection: Connection): { live: boolean; ready: boolean; te
 /** All targets in one console: rows keyed ID@TARGET (shown as ID and HOST), host: filters, actions sent to each host. */
 async function openMerged(connections: Connection[], plan: FleetPlan, flags: FleetFlags, io: ConsoleIo): Promise<number> {
   const byLabel = new Map(connections.map((c) => [c.target.label, c]));
+  const readers = new Map(connections.map((c) => [c.target.label, createLinkPaneReader(c, plan)]));
   const backend = mergedConsoleBackend(connections, flags);
   return startConsole({
     ...io,
@@ -70,9 +70,9 @@ async function openMerged(connections: Connection[], plan: FleetPlan, flags: Fle
     logTrails: remoteLogTrails((id) => splitMergedId(id) ?? { queueId: id, label: 'its host' }),
     readMessage: (entry) => {
       const split = splitMergedId(entry.queueId);
-      const connection = split ? byLabel.get(split.label) : undefined;
-      if (!split || !connection) return null;
-      return readRemoteMessage(connection.target, plan, { ...entry, queueId: split.queueId });
+      const reader = split ? readers.get(split.label) : undefined;
+      if (!split || !reader) return null;
+      return reader({ ...entry, queueId: split.queueId });
     },
     readContent: mergedContentReader(byLabel),
     feed: (store, _config, _fail, gate) => {
@@ -123,7 +123,7 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
     keepProcess: true,
     checkIdentity: false,
     logTrails: remoteLogTrails((queueId) => ({ queueId, label: connection.target.label })),
-    readMessage: (entry) => readRemoteMessage(connection.target, plan, entry),
+    readMessage: createLinkPaneReader(connection, plan),
     readContent: targetContentReader(connection),
     feed: (store, _config, _fail, gate) => {
       gate.push(connection.mirror.snapshot());

@@ -99,7 +99,7 @@ export async function runServeCommand(config: SpoolConfig, flags: ServeFlags): P
     input: process.stdin,
     output: process.stdout,
     createWatcher: (sink, onStatus) => createSpoolWatcher(config, sink, { onStatus }),
-    readMessage: (queueId, path) => readForClient(config, queueId, path),
+    readMessage: (queueId, path, window) => readForClient(config, queueId, path, window),
   });
   // The watcher's threads and timers are stopped; nothing else may hold the process.
   setTimeout(() => process.exit(code), 500).unref();

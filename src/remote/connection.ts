@@ -16,7 +16,7 @@ import { printable } from '../spool/printable.js';
 import { createLineSplitter } from './line-splitter.js';
 import { createMirror, type Mirror } from './mirror.js';
 import { StringPool } from './string-pool.js';
-import { decodeServerMessage, encodeMessage, HEARTBEAT_MS, joinBatchParts, PROTOCOL_VERSION, type ClientMessage, type ServerHello } from './protocol.js';
+import { decodeServerMessage, encodeMessage, HEARTBEAT_MS, joinBatchParts, PROTOCOL_VERSION, type ClientMessage, type ReadFacts, type ReadWindow, type ServerHello } from './protocol.js';
 import { spawnSpec, type SpawnContext, type Target } from './target.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 
@@ -60,10 +60,18 @@ export interface Connection {
   retry(): void;
   stop(): void;
   action(action: ActionName, targets: readonly ActionTarget[]): Promise<ActionResult>;
-  read(queueId: string, path: string): Promise<Buffer | null>;
+  /**
+   * A message's first bytes (at most MAX_READ_BYTES) with its path, size and identity when the
+   * serve sends them, or with `window` a later part of that same file; null when it is gone
+   * there (or, for a window, is another file now).
+   */
+  read(queueId: string, path: string, window?: ReadWindow): Promise<RemoteRead | null>;
   /** Every batch as applied to the mirror, from now on (the live console feed). */
   listen(onBatch: (batch: SpoolBatch) => void): () => void;
 }
+
+/** A `read` answer: the bytes, and (from a serve that sends them) path, size and identity. */
+export type RemoteRead = { bytes: Buffer } & Partial<ReadFacts>;
 
 const STDERR_KEEP = 2048;
 
@@ -171,7 +179,12 @@ export function createConnection(options: ConnectionOptions): Connection {
         waiting.delete(m.req);
         if (m.t === 'result') w?.resolve(m.result);
         else if (m.error) w?.reject(new Error(m.error));
-        else w?.resolve(m.data === null ? null : Buffer.from(m.data, 'base64'));
+        else if (m.data === null) w?.resolve(null);
+        else {
+          const read: RemoteRead = { bytes: Buffer.from(m.data, 'base64') };
+          if (m.path !== undefined && m.size !== undefined && m.identity) Object.assign(read, { path: m.path, size: m.size, identity: m.identity });
+          w?.resolve(read);
+        }
         return;
       }
       case 'fatal':
@@ -200,10 +213,22 @@ export function createConnection(options: ConnectionOptions): Connection {
     proc.on('error', (error) => drop('failed', `cannot run ${spec.command}: ${error.message}`));
     proc.on('exit', (code, signal) => {
       if (child !== proc) return;
-      const why = lastStderrLine() || (signal ? `ended by ${signal}` : `exited with code ${code}`);
-      // 127: no postq or no node there; 255: ssh itself failed (refused key, no route).
-      const final = code === 127 || (hello === null && code === 255 && /denied|refused|not resolve/i.test(why));
-      drop(final ? 'failed' : 'lost', why);
+      const settle = () => {
+        if (child !== proc) return;
+        const why = lastStderrLine() || (signal ? `ended by ${signal}` : `exited with code ${code}`);
+        // 127: no postq or no node there; 255: ssh itself failed (refused key, no route).
+        const final = code === 127 || (hello === null && code === 255 && /denied|refused|not resolve/i.test(why));
+        drop(final ? 'failed' : 'lost', why);
+      };
+      // 'exit' may come before the last of stderr (the reason): wait for its end, briefly (a
+      // process the remote left behind may hold it open).
+      const stderr = proc.stderr;
+      if (!stderr || stderr.readableEnded) return settle();
+      const timeout = setTimeout(settle, 300);
+      stderr.once('end', () => {
+        clearTimeout(timeout);
+        settle();
+      });
     });
     send({ t: 'hello', protocol: PROTOCOL_VERSION, version: options.version });
     timer = setInterval(() => {
@@ -259,6 +284,6 @@ export function createConnection(options: ConnectionOptions): Connection {
       return () => listeners.delete(onBatch);
     },
     action: (action, targets) => request<ActionResult>((req) => ({ t: 'action', req, action, targets: [...targets] })),
-    read: (queueId, path) => request<Buffer | null>((req) => ({ t: 'read', req, queueId, path })),
+    read: (queueId, path, window) => request<RemoteRead | null>((req) => ({ t: 'read', req, queueId, path, ...(window ? { window } : {}) })),
   };
 }

@@ -9,7 +9,9 @@
  * batch larger than BATCH_PART_ENTRIES crosses as parts, `more: true` on all but the last,
  * so no line grows without bound), its status, a `ready` once the initial index is complete,
  * and a heartbeat (`beat`) every HEARTBEAT_MS; the client sends `ping`s (echoed in a beat, for
- * the round trip), `action` and `read` requests, answered by `result` and `bytes`.
+ * the round trip), `action` and `read` requests, answered by `result` and `bytes`. A `read`
+ * gives a message's first MAX_READ_BYTES with its path, size and identity; a `read` with a
+ * `window` gives a later part of that same file, so a larger message is read in windows.
  *
  * Diagnostics: decodeServerMessage/decodeClientMessage never throw on bad input; they return
  * `{ error }` naming what was wrong. Everything from a remote is untrusted: entries are checked
@@ -59,14 +61,41 @@ export type ServerMessage =
   | { t: 'ready' }
   | { t: 'beat'; at: number; echo: number | null }
   | { t: 'result'; req: number; result: ActionResult }
-  | { t: 'bytes'; req: number; data: string | null; error: string | null }
+  | ({ t: 'bytes'; req: number; data: string | null; error: string | null } & Partial<ReadFacts>)
   | { t: 'fatal'; message: string };
 
 export type ClientMessage =
   | { t: 'hello'; protocol: number; version: string }
   | { t: 'ping'; at: number }
   | { t: 'action'; req: number; action: ActionName; targets: ActionTarget[] }
-  | { t: 'read'; req: number; queueId: string; path: string };
+  | { t: 'read'; req: number; queueId: string; path: string; window?: ReadWindow };
+
+/** A file's identity: a later window is read only from the same file (ids and paths are reused). */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+/**
+ * A later window of a message a first `read` gave: at `offset`, at most `length` bytes (and
+ * MAX_READ_BYTES), of the file with that identity at the path the first read answered.
+ */
+export interface ReadWindow {
+  offset: number;
+  length: number;
+  identity: FileIdentity;
+}
+
+/**
+ * What a `bytes` answer says of the file besides its bytes: the path it was read at, its whole
+ * size and its identity, so the client can page through a message larger than one answer.
+ * A serve before these members sends none: the client then has the first bytes only.
+ */
+export interface ReadFacts {
+  path: string;
+  size: number;
+  identity: FileIdentity;
+}
 
 export type Decoded<T> = { message: T } | { error: string };
 
@@ -126,6 +155,11 @@ function checkLimits(v: unknown): PostfixLimits | null {
   return { ...numbers, source: o.source === 'postconf' ? 'postconf' : 'defaults', problems };
 }
 
+function checkIdentity(v: unknown): FileIdentity | null {
+  const o = v as Record<string, unknown> | null | undefined;
+  return o && typeof o === 'object' && isInt(o.dev) && o.dev >= 0 && isInt(o.ino) && o.ino >= 0 ? { dev: o.dev, ino: o.ino } : null;
+}
+
 function checkHello(o: Record<string, unknown>): string | null {
   if (!isInt(o.protocol)) return 'hello without a protocol version';
   if (!isStr(o.version, 64)) return 'hello without a postq version';
@@ -168,9 +202,12 @@ export function decodeServerMessage(line: string): Decoded<ServerMessage> {
       if (typeof result === 'string') return { error: `bad result: ${result}` };
       return { message: { t: 'result', req: o.req, result } };
     }
-    case 'bytes':
+    case 'bytes': {
       if (!isInt(o.req)) return { error: 'bytes without a request number' };
-      return { message: { t: 'bytes', req: o.req, data: isStr(o.data, MAX_READ_BYTES * 2) ? o.data : null, error: isStr(o.error, 1024) ? o.error : null } };
+      const identity = checkIdentity(o.identity);
+      const facts = isStr(o.path, 256) && isInt(o.size) && o.size >= 0 && identity ? { path: o.path, size: o.size, identity } : {};
+      return { message: { t: 'bytes', req: o.req, data: isStr(o.data, MAX_READ_BYTES * 2) ? o.data : null, error: isStr(o.error, 1024) ? o.error : null, ...facts } };
+    }
     case 'fatal':
       return { message: { t: 'fatal', message: isStr(o.message, 1024) ? o.message : 'the remote postq failed' } };
     default:
@@ -207,9 +244,14 @@ export function decodeClientMessage(line: string): Decoded<ClientMessage> {
       if (!isInt(o.req) || !isAction(o.action) || !targets) return { error: 'malformed action request' };
       return { message: { t: 'action', req: o.req, action: o.action, targets } };
     }
-    case 'read':
+    case 'read': {
       if (!isInt(o.req) || !isStr(o.queueId, 64) || !isQueueIdName(o.queueId) || !isStr(o.path, 256)) return { error: 'malformed read request' };
-      return { message: { t: 'read', req: o.req, queueId: o.queueId, path: o.path } };
+      if (o.window === undefined) return { message: { t: 'read', req: o.req, queueId: o.queueId, path: o.path } };
+      const w = o.window as Record<string, unknown> | null;
+      const identity = checkIdentity(w?.identity);
+      if (!w || !isInt(w.offset) || w.offset < 0 || !isInt(w.length) || w.length < 0 || !identity) return { error: 'malformed read window' };
+      return { message: { t: 'read', req: o.req, queueId: o.queueId, path: o.path, window: { offset: w.offset, length: w.length, identity } } };
+    }
     default:
       return { error: `unknown message type ${JSON.stringify(String(o.t).slice(0, 32))}` };
   }

@@ -5,7 +5,8 @@
  * Contract: writes a hello at once, then the watcher's batches (in parts), its status, `ready`
  * when the initial index is complete, and a heartbeat every HEARTBEAT_MS. Answers `ping`,
  * `action` (run through the backend given, which writes this host's audit log) and `read`
- * (a queue file's bytes, at most MAX_READ_BYTES). A client with another protocol version gets
+ * (a queue file's bytes, at most MAX_READ_BYTES, with its size and identity; or a later
+ * window of that same file). A client with another protocol version gets
  * a `fatal` naming both versions. Ends (resolving with an exit code) when stdin closes or the
  * watcher fails: 0 for a closed stdin, 3 when the spool cannot be read.
  *
@@ -18,7 +19,7 @@ import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import type { FoundMessage } from '../watch/read-message.js';
 import type { WatchStatus } from '../watch/watch-status.js';
-import { decodeClientMessage, encodeBatch, encodeMessage, HEARTBEAT_MS, MAX_READ_BYTES, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from './protocol.js';
+import { decodeClientMessage, encodeBatch, encodeMessage, HEARTBEAT_MS, MAX_READ_BYTES, PROTOCOL_VERSION, type ClientMessage, type ReadWindow, type ServerMessage } from './protocol.js';
 import { createLineSplitter } from './line-splitter.js';
 
 export interface ServeWatcher {
@@ -36,7 +37,8 @@ export interface ServeOptions {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   createWatcher(sink: (batch: SpoolBatch) => void, onStatus: (status: WatchStatus) => void): ServeWatcher;
-  readMessage(queueId: string, path: string): FoundMessage | null;
+  /** A message's first bytes, or with `window` a later part of the same file (null: gone, or another file now). */
+  readMessage(queueId: string, path: string, window?: ReadWindow): FoundMessage | null;
   heartbeatMs?: number;
   now?: () => number;
 }
@@ -108,7 +110,7 @@ export function runServe(options: ServeOptions): Promise<number> {
           );
           return;
         case 'read':
-          send(readReply(message.req, () => options.readMessage(message.queueId, message.path)));
+          send(readReply(message.req, () => options.readMessage(message.queueId, message.path, message.window)));
           return;
       }
     };
@@ -129,7 +131,9 @@ function readReply(req: number, read: () => FoundMessage | null): ServerMessage 
     const found = read();
     if (!found) return { t: 'bytes', req, data: null, error: 'the message is no longer in the queue' };
     const bytes = found.bytes.length > MAX_READ_BYTES ? found.bytes.subarray(0, MAX_READ_BYTES) : found.bytes;
-    return { t: 'bytes', req, data: bytes.toString('base64'), error: null };
+    // Its size and identity: the client reads a larger message on in windows of this file.
+    const facts = found.identity ? { path: found.path, size: found.size ?? found.bytes.length, identity: { dev: found.identity.dev, ino: found.identity.ino } } : {};
+    return { t: 'bytes', req, data: bytes.toString('base64'), error: null, ...facts };
   } catch (error) {
     return { t: 'bytes', req, data: null, error: (error as Error).message };
   }

@@ -42,6 +42,7 @@ import { DetailLine } from './components/detail-line.js';
 import { MonitorView } from './components/monitor-view.js';
 import { selectTopReasons } from '../store/groupings.js';
 import { QUEUE_NAMES } from '../domain/queue.js';
+import { usePanePending } from './use-pane-pending.js';
 
 /** The monitor's reasons: every queue but corrupt, as the why view reads all queues. */
 const REASON_QUEUES = QUEUE_NAMES.filter((q) => q !== 'corrupt');
@@ -188,6 +189,7 @@ export function App(props: AppProps): React.ReactElement {
       ui.setState({ paneNote: null });
     }
   }, [paneId, paneEntry, ui, props.loadMessage]);
+  usePanePending(ui, store, props.loadMessage, uiState.pane);
 
   // The Log section's search and tail: one at a time, cancelled when the pane closes or
   // another trail opens, and when the console goes away.

@@ -38,13 +38,23 @@ export interface MessageDocument {
     /** Page i again, for any page already read up to (i <= the highest index seen + 1). */
     goto(i: number): MessageDocument;
   };
+  /**
+   * The bytes are on their way (a fleet target's link): this document says so, and the pane
+   * loads the message again once this settles (use-pane-pending.ts).
+   */
+  pending?: Promise<unknown>;
 }
 
 /**
  * A file found by id (path relative to the queue directory), or null when it is gone. A large
  * one comes as its first window, its size and a `fetch` for the rest (read-message.ts).
  */
-export type FoundMessage = { path: string; bytes: Buffer; size?: number; fetch?(offset: number, length: number): Buffer } | null;
+export type FoundMessage = { path: string; bytes: Buffer; size?: number; fetch?(offset: number, length: number): Buffer } | PendingMessage | null;
+/** Not read yet: asked for (from `from`, a fleet target); read again once `pending` settles. */
+export interface PendingMessage {
+  pending: Promise<unknown>;
+  from: string;
+}
 /** Reads a message's bytes; may throw (permission denied): the pane shows the error. */
 export type MessageReader = (entry: QueueEntry) => FoundMessage;
 /** Record dump of a queue file (src/spool/record-dump.ts dumpRecords). */
@@ -104,6 +114,10 @@ export function buildMessageDocument(entry: QueueEntry, read: () => FoundMessage
   if (!found) {
     const why = 'gone: the file left every queue (delivered, deleted or moved) since it was listed';
     return { queueId: entry.queueId, title: `${id} (${entry.queueName})`, view, lines: [{ text: why, kind: 'text', problem: true }], problem: 'gone' };
+  }
+  if ('pending' in found) {
+    const text = `reading ${id} from ${printable(found.from)}…`;
+    return { queueId: entry.queueId, title: `${id} (${entry.queueName})`, view, lines: [{ text, kind: 'text' }], problem: null, pending: found.pending };
   }
   if (found.fetch && found.size !== undefined && found.size > found.bytes.length) {
     const head = { recipients: recipientLines(entry), client: entry.client ? { text: describeClient(entry.client), kind: 'text' as const } : null };

@@ -1,19 +1,22 @@
 /**
- * The fleet console's pane on a remote message over 8 MB (MAX_READ_BYTES): before, it showed
- * the first 8 MB and stopped there. Now `serve --read` gives the first 8 MB with the file's size
- * and identity, and the pane fetches later windows (`--offset --length --expect`) as it pages,
- * over the same transport. An `exec:` target runs the built postq's serve on a corpus copy
- * holding an 8.5 MB message: every page put together is what Postfix's postcat prints for it,
- * the record view reaches its last record, and a file replaced under the same name is not
+ * The fleet console's pane on a remote message over 8 MB (MAX_READ_BYTES): the first 8 MB come
+ * over the target's live link (its `read` request on the open connection: no `serve --read`
+ * run for it; the pane says it is reading until the answer is in), with the file's size and
+ * identity, and the pane fetches later windows (`serve --read --offset --length --expect`) as
+ * it pages. An `exec:` target runs the built postq (through a wrapper that logs each run) on a
+ * copy holding an 8.5 MB message: every page put together is what Postfix's postcat prints for
+ * it, the record view reaches its last record, and a file replaced under the same name is not
  * read from (its later windows come back empty).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, renameSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFleet } from '../../src/cli/fleet-plan.js';
 import { runServeRead } from '../../src/cli/serve-command.js';
-import { readRemoteMessage } from '../../src/cli/remote-read.js';
+import { createLinkPaneReader } from '../../src/cli/remote-read.js';
+import { createConnection, type Connection } from '../../src/remote/connection.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { queuePath, resolveSpoolConfig } from '../../src/config/spool-config.js';
 import type { QueueEntry } from '../../src/domain/entry.js';
 import { MAX_READ_BYTES } from '../../src/remote/protocol.js';
@@ -28,21 +31,35 @@ const ID = 'ABCDE22C2AD';
 let spool: HostileSpool;
 let rel: string;
 let entry: QueueEntry;
+let link: Connection;
+let runs: string;
 beforeAll(async () => {
   await ensureBuilt();
   spool = hostileSpool();
+  // The remote postq, through a wrapper that logs each run's arguments.
+  runs = join(spool.outside, 'runs.log');
+  const wrapper = join(spool.outside, 'postq-logged');
+  writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${runs}'\nexec '${process.execPath}' '${CLI_PATH}' "$@"\n`);
+  chmodSync(wrapper, 0o755);
   const config = resolveSpoolConfig({ spool: spool.spool });
   rel = queuePath(config, 'deferred', ID);
   const bytes = writeLargeMessage(join(spool.spool, rel));
   expect(bytes.length).toBeGreaterThan(MAX_READ_BYTES);
   entry = scanQueues(config, ['deferred']).find((e) => e.queueId === ID)!;
+  link = createConnection({ target: plan().targets[0]!, context: plan().context, serveArgs: plan().serveArgs, version: '0.1.0' });
+  link.start();
+  await waitFor(() => link.status.ready, { what: 'the target ready', describe: () => JSON.stringify(link.status) });
 });
-afterAll(() => spool?.cleanupAll());
+afterAll(() => {
+  link?.stop();
+  spool?.cleanupAll();
+});
 
-const plan = () => planFleet({ host: ['exec:env'], spool: spool.spool, 'remote-postq': `${process.execPath} ${CLI_PATH}` });
-/** One remote read (the first 8 MB, then windows as pages need them), shared by both views. */
+const plan = () => planFleet({ host: ['exec:env'], spool: spool.spool, 'remote-postq': join(spool.outside, 'postq-logged') });
+/** One remote read (the first 8 MB over the link, then windows as pages need them), shared by both views. */
 let found: FoundMessage | undefined;
-const open = (view: 'postcat' | 'records') => buildMessageDocument(entry, () => (found ??= readRemoteMessage(plan().targets[0]!, plan(), entry)), view, dumpRecords);
+const open = (view: 'postcat' | 'records') => buildMessageDocument(entry, () => found!, view, dumpRecords);
+const logged = () => readFileSync(runs, 'utf8').trim().split('\n');
 
 /** Every page's lines, from page 1 to the last. */
 function allPages(first: MessageDocument): { lines: string[]; last: MessageDocument } {
@@ -56,6 +73,16 @@ function allPages(first: MessageDocument): { lines: string[]; last: MessageDocum
 }
 
 describe('the remote pane on a message over 8 MB', { timeout: 60_000 }, () => {
+  it('the first 8 MB over the link: "reading" until the answer is in, and no transport run for it', async () => {
+    const reader = createLinkPaneReader(link, plan());
+    const waiting = buildMessageDocument(entry, () => reader(entry), 'postcat', dumpRecords);
+    expect(waiting.lines.map((l) => l.text)).toEqual([`reading ${ID} from exec:env…`]);
+    await waiting.pending;
+    found = reader(entry);
+    expect(found && 'bytes' in found && found.bytes.length).toBe(MAX_READ_BYTES);
+    expect(logged()).toEqual([expect.stringMatching(/^serve --stdio /)]);
+  });
+
   it('pages through all of it: the pages are what postcat prints', () => {
     const first = open('postcat');
     expect(first.pages).toBeDefined();
@@ -66,6 +93,8 @@ describe('the remote pane on a message over 8 MB', { timeout: 60_000 }, () => {
     const postcat = spawnSync('/usr/sbin/postcat', [rel], { cwd: spool.spool, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(postcat.status).toBe(0);
     expect(lines.slice(start).join('\n') + '\n').toBe(postcat.stdout);
+    // Past the first 8 MB, each window is one `serve --read` run (the pager reads synchronously).
+    expect(logged().slice(1).every((l) => l.startsWith(`serve --read ${ID} --path deferred/`) && l.includes('--offset'))).toBe(true);
   });
 
   it('r pages the records to the last one; a file replaced under its name is not read on', () => {

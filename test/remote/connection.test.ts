@@ -64,8 +64,9 @@ describe('fleet link (exec target, real serve --stdio)', () => {
     const result = await c.action('hold', [{ queueId: victim!.queueId, queueName: 'deferred', seen: { inode: victim!.inode!, arrivalTime: victim!.arrivalTime } }]);
     expect(result.outcomes).toEqual([{ queueId: victim!.queueId, status: 'done' }]);
     await waitFor(() => c.mirror.entries.get(victim!.queueId)?.queueName === 'hold', { what: 'the hold seen through the link' });
-    const bytes = await c.read(victim!.queueId, c.mirror.entries.get(victim!.queueId)!.path);
-    expect(bytes!.length).toBe(c.mirror.entries.get(victim!.queueId)!.fileSize);
+    const read = await c.read(victim!.queueId, c.mirror.entries.get(victim!.queueId)!.path);
+    expect(read!.bytes.length).toBe(c.mirror.entries.get(victim!.queueId)!.fileSize);
+    expect(read).toMatchObject({ path: c.mirror.entries.get(victim!.queueId)!.path, size: read!.bytes.length, identity: { ino: victim!.inode } });
   });
 
   it('a stopped remote goes stale (rows kept, marked lost), then comes back on reconnect', async () => {

@@ -2,7 +2,9 @@
  * header:/body: in the fleet views, over an exec: target running the real `serve --stdio` on
  * the basic corpus: the merged store (ids ID@TARGET) searches each message's content through
  * its link, and the filter selects exactly the messages whose body (or Subject header) holds
- * the word, as postcat shows them; the progress ends and nothing is left in flight.
+ * the word, as postcat shows them; the progress ends and nothing is left in flight. A message
+ * of 8.5 MB (over one `read` answer, MAX_READ_BYTES) is read on in windows over the link: a
+ * word near its end, past the first 8 MB, is found.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,14 +18,19 @@ import { selectVisibleIds } from '../../src/store/selectors.js';
 import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
 import { postcatBodies } from '../helpers/oracle.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { queuePath, resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { MAX_READ_BYTES } from '../../src/remote/protocol.js';
+import { writeLargeMessage } from '../hostile/large-message.js';
 import { fakeBackend } from '../store/fixtures.js';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 let copy: CorpusCopy;
 let link: Connection;
 
+const LARGE = 'ABCDE22C2AD';
 beforeAll(async () => {
   copy = copyCorpusSpool('basic');
+  expect(writeLargeMessage(join(copy.spool, queuePath(resolveSpoolConfig({ spool: copy.spool }), 'deferred', LARGE))).length).toBeGreaterThan(MAX_READ_BYTES);
   link = createConnection({
     target: parseTarget('exec:env'),
     context: { ssh: ['ssh'], self: [process.execPath, CLI], remotePostq: `${process.execPath} ${CLI}` },
@@ -63,6 +70,20 @@ describe('content terms in the merged fleet view', () => {
       store.getState().setFilterText(`header:subject:${word}`);
       await waitFor(() => store.getState().contentSearch === null && store.getState().filter.text === `header:subject:${word}` && selectVisibleIds(store.getState()).length > 0, { what: 'the header search done' });
       expect([...selectVisibleIds(store.getState())].sort()).toEqual(withWord.sort());
+    } finally {
+      stopContent();
+      stopFeed();
+    }
+  });
+
+  it('body: finds a word past the first 8 MB of a remote message (read on in windows)', async () => {
+    const store = createConsoleStore({ backend: fakeBackend() });
+    const stopFeed = startMergedFeed([link], (batch) => store.getState().applySpoolBatch(batch));
+    const stopContent = startContentFeed(store, { read: mergedContentReader(new Map([[link.target.label, link]])), sliceMs: 1, flushMs: 20 });
+    try {
+      store.getState().setFilterText('body:LAST-WORD');
+      await waitFor(() => store.getState().contentSearch === null && store.getState().filter.text === 'body:LAST-WORD' && store.getState().contentHits.size > 0, { what: 'the body search done' });
+      expect(selectVisibleIds(store.getState())).toEqual([`${LARGE}@exec:env`]);
     } finally {
       stopContent();
       stopFeed();

@@ -7,7 +7,8 @@
  *   with ssh's reason, Enter opens a target, H y holds on that instance and no other, audit
  *   lines exist on both sides, q goes back to the overview; 0 merges every target into one
  *   list (bare ids, a HOST column), host: narrows it, and a hold there lands on that host only;
- * - the remote pane on a message over 8 MB pages through it to the end (serve --read windows).
+ * - the remote pane on a message over 8 MB: its first 8 MB over the link, then pages through it
+ *   to the end (serve --read windows).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,8 @@ import { REPO_ROOT } from '../helpers/corpus.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { startTmux, type TmuxPane } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { readRemoteMessage } from '../../src/cli/remote-read.js';
+import { createLinkPaneReader } from '../../src/cli/remote-read.js';
+import { createConnection } from '../../src/remote/connection.js';
 import { queuePath, resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { parseTarget } from '../../src/remote/target.js';
 import { dumpRecords } from '../../src/spool/record-dump.js';
@@ -146,14 +148,26 @@ describe('fleet over OpenSSH', () => {
     }
   });
 
-  it('the remote pane pages a message over 8 MB through ssh to its end', () => {
+  it('the remote pane pages a message over 8 MB through ssh to its end (the first 8 MB over the link)', async () => {
     const config = resolveSpoolConfig({ spool: a.queueDirectory });
     const rel = queuePath(config, 'hold', 'ABCDE22C2AE');
     writeLargeMessage(join(a.queueDirectory, rel));
     try {
       const entry = scanQueues(config, ['hold']).find((e) => e.queueId === 'ABCDE22C2AE')!;
       const plan = { targets: [parseTarget('fleet-a')], serveArgs: [], context: { ssh: ['ssh', '-F', sshd.configFile], self: [], remotePostq: REMOTE_POSTQ } };
-      let doc = buildMessageDocument(entry, () => readRemoteMessage(plan.targets[0]!, plan, entry), 'postcat', dumpRecords);
+      const link = createConnection({ target: plan.targets[0]!, context: plan.context, serveArgs: [], version: '0.1.0' });
+      link.start();
+      let first;
+      try {
+        await waitFor(() => link.status.state === 'live', { what: 'the link live', timeoutMs: 60_000 });
+        const reader = createLinkPaneReader(link, plan);
+        const waiting = reader(entry);
+        if (waiting && 'pending' in waiting) await waiting.pending;
+        first = reader(entry);
+      } finally {
+        link.stop();
+      }
+      let doc = buildMessageDocument(entry, () => first, 'postcat', dumpRecords);
       const lines: string[] = [];
       for (;;) {
         lines.push(...doc.lines.map((l) => l.text));

@@ -51,6 +51,14 @@ describe('fleet protocol', () => {
     expect(decodeClientMessage('{"t":"action","req":1,"action":"hold","targets":[{"queueId":"../x","queueName":"hold"}]}')).toEqual({ error: 'malformed action request' });
     expect(decodeClientMessage('{"t":"action","req":1,"action":"rm -rf","targets":[]}')).toEqual({ error: 'malformed action request' });
     expect(decodeClientMessage('{"t":"read","req":2,"queueId":"ABCDEF12345","path":"deferred/A/ABCDEF12345"}')).toEqual({ message: { t: 'read', req: 2, queueId: 'ABCDEF12345', path: 'deferred/A/ABCDEF12345' } });
+    // A later window of the same file; a malformed one is refused, not read as a first read.
+    const window = { offset: 8388608, length: 2097152, identity: { dev: 2049, ino: 77 } };
+    expect(decodeClientMessage(JSON.stringify({ t: 'read', req: 3, queueId: 'ABCDEF12345', path: 'deferred/A/ABCDEF12345', window }))).toEqual({ message: { t: 'read', req: 3, queueId: 'ABCDEF12345', path: 'deferred/A/ABCDEF12345', window } });
+    expect(decodeClientMessage(JSON.stringify({ t: 'read', req: 3, queueId: 'ABCDEF12345', path: 'deferred/A/ABCDEF12345', window: { ...window, offset: -1 } }))).toEqual({ error: 'malformed read window' });
+    // An answer's size and identity come through whole or not at all.
+    const facts = { path: 'deferred/A/ABCDEF12345', size: 9000000, identity: { dev: 2049, ino: 77 } };
+    expect(decodeServerMessage(JSON.stringify({ t: 'bytes', req: 3, data: 'AA==', error: null, ...facts }))).toEqual({ message: { t: 'bytes', req: 3, data: 'AA==', error: null, ...facts } });
+    expect(decodeServerMessage(JSON.stringify({ t: 'bytes', req: 3, data: 'AA==', error: null, ...facts, identity: { dev: 'x' } }))).toEqual({ message: { t: 'bytes', req: 3, data: 'AA==', error: null } });
   });
 
   it('passes a hello of another protocol version through so the caller can name both versions', () => {

@@ -20,7 +20,7 @@ import { readMessageForPane } from '../../src/watch/read-message.js';
 import { App } from '../../src/ui/app.js';
 import type { LogTrails } from '../../src/logs/trail-service.js';
 import { anchorFrames } from '../../src/ui/frame-anchor.js';
-import { buildMessageDocument } from '../../src/ui/message-document.js';
+import { buildMessageDocument, type MessageReader } from '../../src/ui/message-document.js';
 import { pressSequence } from '../../src/ui/keymap.js';
 import { createUiStore, type UiStore } from '../../src/ui/ui-state.js';
 import { dumpRecords } from '../../src/spool/record-dump.js';
@@ -55,6 +55,8 @@ export interface HarnessOptions {
   flashMs?: number;
   /** The pane's log reader (default none: the Log section says there is no log). */
   logTrails?: LogTrails;
+  /** The pane's reader (default: the spool copy on disk). */
+  readMessage?: MessageReader;
   /** Turn the scanned entries into the first batch (e.g. the merged fleet view's ID@TARGET rows). */
   firstBatch?: (entries: QueueEntry[]) => SpoolBatch;
 }
@@ -83,7 +85,7 @@ export async function mountConsole(spool: string, options: HarnessOptions = {}):
       {...(options.themeSource ? { themeSource: options.themeSource } : {})}
       host="mx.test"
       spool={spool}
-      loadMessage={(entry, view) => buildMessageDocument(entry, () => readMessageForPane(config, entry), view, dumpRecords)}
+      loadMessage={(entry, view) => buildMessageDocument(entry, () => (options.readMessage ?? ((e) => readMessageForPane(config, e)))(entry), view, dumpRecords)}
       supports={(a) => backend.supports(a)}
       {...(options.logTrails ? { logTrails: options.logTrails } : {})}
       tickMs={0}

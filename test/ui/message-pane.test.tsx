@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../src/domain/queue.js';
 import { scanQueues } from '../../src/watch/scan.js';
+import { readMessageForPane } from '../../src/watch/read-message.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { waitForCondition } from '../helpers/fake-terminal.js';
 import { mountConsole, type Harness } from './harness.js';
@@ -32,6 +33,25 @@ const rescan = (h: Harness) =>
 const title = (h: Harness) => h.screen().split('\n')[3] ?? '';
 
 describe('message pane', () => {
+  it('a message still on its way (a fleet link): says it is reading, then shows it once the answer is in', async () => {
+    const copy = copyCorpusSpool('basic');
+    open.push(copy);
+    let answer: (() => void) | null = null;
+    const pending = new Promise<void>((resolve) => (answer = resolve));
+    let calls = 0;
+    const h = await mountConsole(copy.spool, {
+      columns: 100,
+      readMessage: (entry) => (calls++ === 0 ? { pending, from: 'mx-test' } : readMessageForPane(h.config, entry)),
+    });
+    open.push(h);
+    h.store.getState().setCursorId('749A822C202');
+    await h.press('pane.open');
+    expect(h.screen()).toContain('reading 749A822C202 from mx-test…');
+    answer!();
+    await waitForCondition(() => h.screen().includes('*** ENVELOPE RECORDS'), 'the message once read');
+    expect(calls).toBe(2);
+  });
+
   it('follows its file: moved to hold (reloaded from there), then left the queue', async () => {
     const { h, copy } = await openMessage('749A822C202');
     expect(title(h)).toContain('deferred/7/749A822C202');
