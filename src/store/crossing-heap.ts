@@ -6,10 +6,26 @@
  * Contract: push/pop keep the heap order; at[0] / who[0] are the soonest. Never throws.
  */
 import type { QueueEntry } from '../domain/entry.js';
+import { AGE_BUCKETS, bucketOf, LAST_BUCKET } from './group-keys.js';
+
+/** When an entry in `bucket` enters the next one (epoch seconds); null from the last. */
+export const crossingOf = (e: QueueEntry, bucket: number): number | null => (bucket < LAST_BUCKET ? e.arrivalTime + AGE_BUCKETS[bucket]! : null);
 
 export class CrossingHeap {
   at: number[] = [];
   who: QueueEntry[] = [];
+
+  /** The heap of `entries` at `nowSec` (those `skip` names left out), heapified in O(n). */
+  static of(entries: readonly QueueEntry[], nowSec: number, skip: (e: QueueEntry) => boolean): CrossingHeap {
+    const heap = new CrossingHeap();
+    const { at, who } = heap;
+    for (const e of entries) {
+      const t = skip(e) ? null : crossingOf(e, bucketOf(nowSec - e.arrivalTime));
+      if (t !== null) (at.push(t), who.push(e));
+    }
+    for (let i = (at.length >> 1) - 1; i >= 0; i--) heap.down(i, at[i]!, who[i]!);
+    return heap;
+  }
 
   push(t: number, e: QueueEntry): void {
     const { at, who } = this;
@@ -31,8 +47,12 @@ export class CrossingHeap {
     const { at, who } = this;
     const t = at.pop()!;
     const e = who.pop()!;
-    if (at.length === 0) return;
-    let i = 0;
+    if (at.length > 0) this.down(0, t, e);
+  }
+
+  /** Put (t, e) at slot i or below, where the heap order holds. */
+  private down(i: number, t: number, e: QueueEntry): void {
+    const { at, who } = this;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= at.length) break;

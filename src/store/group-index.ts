@@ -16,31 +16,9 @@
  * build of the same entries at the same time (test/store/group-index.test.ts). Never throws.
  */
 import type { QueueEntry } from '../domain/entry.js';
-import { GroupExtremes } from './group-extremes.js';
-import { CrossingHeap } from './crossing-heap.js';
-import { AGE_BUCKETS, bucketOf, compareRows, exampleOf, head, headOf, keysOf, LAST_BUCKET, mergeRows, newScratch, type GroupBy, type GroupRow, type RowHead } from './group-keys.js';
-
-interface Group {
-  head: RowHead;
-  messages: number;
-  /**
-   * The entries counted in it, in the order they were added; entries since removed stay until
-   * the list is compacted (an entry is live while it is not in the index's `gone`).
-   */
-  entries: QueueEntry[];
-  recipients: number;
-  extremes: GroupExtremes;
-  histogram: number[];
-  /** An extreme of a small group left: rescan the entries before the next row. */
-  stale: boolean;
-  /** An entry removed and added again may be in `entries` twice. */
-  repeats: boolean;
-  /** The entry the example text came from (reason rows). */
-  exampleFrom: QueueEntry | null;
-}
-
-/** When an entry in `bucket` enters the next one (epoch seconds); null from the last. */
-const crossingOf = (e: QueueEntry, bucket: number): number | null => (bucket < LAST_BUCKET ? e.arrivalTime + AGE_BUCKETS[bucket]! : null);
+import { CrossingHeap, crossingOf } from './crossing-heap.js';
+import { bucketOf, compareRows, exampleOf, head, mergeRows, type GroupBy, type GroupRow } from './group-keys.js';
+import { countIn, GroupLookup, rowOf, type Group } from './group-lookup.js';
 
 export class GroupIndex {
   /** The entries map the groups reflect; null before the first reset. */
@@ -52,7 +30,8 @@ export class GroupIndex {
    * removal finds its bucket without storing one per message.
    */
   private now = 0;
-  private groups = new Map<string, Group>();
+  /** The groups, and which of them a message falls into. */
+  private readonly lookup: GroupLookup;
   /** Messages in at least one row. */
   private count = 0;
   /**
@@ -61,11 +40,14 @@ export class GroupIndex {
    * asked the LayeredMap 100,000 times (a quarter of a second on the loaded machine).
    */
   private gone = new WeakSet<QueueEntry>();
-  private heap = new CrossingHeap();
+  /**
+   * The crossings; null until the clock first moves after a full build, then made from the
+   * groups' lists at once in O(n) (a build that pushed each message cost a third more).
+   */
+  private heap: CrossingHeap | null = null;
   /** Groups whose row changed since the last rows() (emptied ones included). */
   private dirty = new Set<Group>();
   private sorted: GroupRow[] = [];
-  private readonly scratch = newScratch();
   /** In reset(): every group is dirty at the end, not marked per message. */
   private building = false;
 
@@ -73,23 +55,26 @@ export class GroupIndex {
     readonly by: GroupBy,
     /** Which entries count (the queues in view, messages only). */
     private readonly wanted: (e: QueueEntry) => boolean,
-  ) {}
+  ) {
+    this.lookup = new GroupLookup(by);
+  }
 
   /** A full build: every entry of `entries` at `nowSec`; `version` is the map they came from. */
   reset(entries: Iterable<QueueEntry>, nowSec: number, version: ReadonlyMap<string, QueueEntry> | null = null): void {
     this.resets++;
-    this.groups.clear();
+    this.lookup.clear();
     this.count = 0;
     this.gone = new WeakSet();
-    this.heap = new CrossingHeap();
+    this.heap = null;
     this.dirty.clear();
     this.sorted = [];
     this.now = nowSec;
     this.version = version;
     this.building = true;
-    for (const e of entries) if (this.wanted(e)) this.add(e);
+    const { wanted } = this;
+    for (const e of entries) if (wanted(e)) this.add(e);
     this.building = false;
-    for (const g of this.groups.values()) this.dirty.add(g);
+    for (const g of this.lookup.groups.values()) this.dirty.add(g);
   }
 
   /** One batch: `removed` (old versions) and `added` (new versions) took `before` to `after`. */
@@ -108,14 +93,18 @@ export class GroupIndex {
     if (nowSec < this.now) this.rebucket(nowSec);
     else if (nowSec > this.now) this.advance(nowSec);
     if (this.dirty.size === 0) return this.sorted;
-    const changed = new Set<string>();
+    const { groups } = this.lookup;
     const fresh: GroupRow[] = [];
-    for (const g of this.dirty) {
-      changed.add(g.head.key);
-      if (this.groups.get(g.head.key) === g) fresh.push(this.rowOf(g));
-    }
-    this.dirty.clear();
+    for (const g of this.dirty) if (groups.get(g.head.key) === g) fresh.push(this.rowOf(g));
     fresh.sort(compareRows);
+    if (this.sorted.length === 0) {
+      // After a full build every group is dirty: no merge, no set of the changed keys.
+      this.dirty.clear();
+      return (this.sorted = fresh);
+    }
+    const changed = new Set<string>();
+    for (const g of this.dirty) changed.add(g.head.key);
+    this.dirty.clear();
     const kept = this.sorted.filter((r) => !changed.has(r.key));
     this.sorted = mergeRows(kept, fresh);
     return this.sorted;
@@ -123,82 +112,86 @@ export class GroupIndex {
 
   /** The queue ids in the row `key`, in the order they were counted. */
   idsOf(key: string): string[] {
-    const g = this.groups.get(key);
+    const g = this.lookup.groups.get(key);
     if (!g) return [];
     this.compact(g);
     return g.entries.map((e) => e.queueId);
   }
 
   private add(e: QueueEntry): void {
-    const { scratch } = this;
-    keysOf(this.by, e, scratch);
+    const { lookup } = this;
+    const n = lookup.find(e, true);
     // A message in no row (no delay reason) is not a member: nothing to age.
-    if (scratch.keys.length === 0) return;
+    if (n === 0) return;
     const bucket = bucketOf(this.now - e.arrivalTime);
     // One added again after its removal may now be twice in a group's list (compact() drops it).
-    const repeat = this.gone.delete(e);
-    for (let i = 0; i < scratch.keys.length; i++) {
-      const key = scratch.keys[i]!;
-      let g = this.groups.get(key);
-      if (!g) {
-        const head = headOf(this.by, e, key, scratch.firsts[i]!);
-        g = { head, messages: 0, entries: [], recipients: 0, extremes: new GroupExtremes(), histogram: [0, 0, 0, 0, 0, 0], stale: false, repeats: false, exampleFrom: head.example === null ? null : e };
-        this.groups.set(key, g);
-      }
-      g.messages++;
+    const repeat = !this.building && this.gone.delete(e);
+    const { found, counts } = lookup;
+    for (let i = 0; i < n; i++) {
+      const g = found[i]!;
+      countIn(g, e, counts[i]!, bucket);
       g.entries.push(e);
-      g.recipients += scratch.counts[i]!;
-      g.histogram[bucket]!++;
-      g.extremes.add(e);
       if (repeat) g.repeats = true;
       if (!this.building) this.dirty.add(g);
     }
     this.count++;
+    if (!this.heap) return;
     const t = crossingOf(e, bucket);
     if (t !== null) this.heap.push(t, e);
   }
 
   private remove(e: QueueEntry): void {
-    const { scratch } = this;
-    keysOf(this.by, e, scratch);
-    if (scratch.keys.length === 0) return;
+    const { lookup } = this;
+    const n = lookup.find(e, false);
+    if (n === 0) return;
     this.count--;
     this.gone.add(e);
     const bucket = bucketOf(this.now - e.arrivalTime);
-    for (let i = 0; i < scratch.keys.length; i++) {
-      const g = this.groups.get(scratch.keys[i]!);
-      if (!g) continue;
+    const { found, counts } = lookup;
+    for (let i = 0; i < n; i++) {
+      const g = found[i]!;
       g.messages--;
-      g.recipients -= scratch.counts[i]!;
+      g.recipients -= counts[i]!;
       g.histogram[bucket]!--;
       if (g.extremes.remove(e)) g.stale = true;
-      if (g.messages === 0) this.groups.delete(g.head.key);
+      if (g.messages === 0) lookup.drop(g);
       // Removed entries wait in g.entries for a rescan; do not let them pile up.
       else if (g.entries.length > 2 * g.messages + 64) this.compact(g);
       this.dirty.add(g);
     }
   }
 
+  /**
+   * The crossing heap, once the clock moves after a full build: from every group's list, so
+   * a message in two rows is in it twice (advance() takes each once) until compactHeap().
+   */
+  private schedule(): CrossingHeap {
+    if (this.heap) return this.heap;
+    const members: QueueEntry[] = [];
+    for (const g of this.lookup.groups.values()) for (const e of g.entries) members.push(e);
+    return (this.heap = CrossingHeap.of(members, this.now, (e) => !this.live(e)));
+  }
+
   /** The clock moved on: move the members whose age crossed a bucket bound since `this.now`. */
   private advance(nowSec: number): void {
+    const heap = this.schedule();
     const before = this.now;
     this.now = nowSec;
-    const { heap } = this;
     const due = new Set<QueueEntry>();
     while (heap.at.length > 0 && heap.at[0]! <= nowSec) {
       due.add(heap.who[0]!);
       heap.pop();
     }
-    const { scratch } = this;
+    const { lookup } = this;
     for (const e of due) {
       // Items of entries gone, or a second item of one re-added, change nothing.
       if (!this.live(e)) continue;
       const from = bucketOf(before - e.arrivalTime);
       const to = bucketOf(nowSec - e.arrivalTime);
       if (from === to) continue;
-      keysOf(this.by, e, scratch);
-      for (const key of scratch.keys) {
-        const g = this.groups.get(key)!;
+      const n = lookup.find(e, false);
+      for (let i = 0; i < n; i++) {
+        const g = lookup.found[i]!;
         g.histogram[from]!--;
         g.histogram[to]!++;
         this.dirty.add(g);
@@ -211,29 +204,24 @@ export class GroupIndex {
 
   /** Items of entries gone stay until popped: rebuild when they are most of the heap. */
   private compactHeap(): void {
-    if (this.heap.at.length <= 1024 || this.heap.at.length <= 3 * this.count) return;
+    if (!this.heap || this.heap.at.length <= 1024 || this.heap.at.length <= 3 * this.count) return;
     this.reschedule();
   }
 
   /** The heap again from the live entries (each once, though it may be in several rows). */
   private reschedule(): void {
-    this.heap = new CrossingHeap();
     const seen = new Set<QueueEntry>();
-    for (const g of this.groups.values()) {
+    for (const g of this.lookup.groups.values()) {
       this.compact(g);
-      for (const e of g.entries) {
-        if (seen.has(e)) continue;
-        seen.add(e);
-        const t = crossingOf(e, bucketOf(this.now - e.arrivalTime));
-        if (t !== null) this.heap.push(t, e);
-      }
+      for (const e of g.entries) seen.add(e);
     }
+    this.heap = CrossingHeap.of([...seen], this.now, () => false);
   }
 
   /** Every member's bucket again (the clock went back). */
   private rebucket(nowSec: number): void {
     this.now = nowSec;
-    for (const g of this.groups.values()) {
+    for (const g of this.lookup.groups.values()) {
       this.compact(g);
       g.histogram.fill(0);
       for (const e of g.entries) g.histogram[bucketOf(nowSec - e.arrivalTime)]!++;
@@ -262,11 +250,7 @@ export class GroupIndex {
   private rowOf(g: Group): GroupRow {
     if (g.stale) this.rescan(g);
     if (g.exampleFrom && !this.live(g.exampleFrom)) this.newExample(g);
-    const h = g.head;
-    // Spelled out, not spread: one object shape for every row (spreading heads of several
-    // shapes cost ~10 µs a row, 0.2 s for 17,000 client rows).
-    const { oldest, newest, nextRetry } = g.extremes;
-    return { key: h.key, label: h.label, domain: h.domain, cluster: h.cluster, filter: h.filter, example: h.example, messages: g.messages, recipients: g.recipients, oldest, newest, nextRetry, histogram: g.histogram.slice() };
+    return rowOf(g);
   }
 
   /** Extremes from the live entries (after one of them left a small group). */

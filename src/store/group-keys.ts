@@ -1,12 +1,9 @@
 /**
  * What the groupings are made of: the row type, the age buckets, and for each grouping the
- * keys of one entry (which rows it falls into, with how many of its recipients) and the head
- * of a new row (label, filter, cluster). Shared by the full build and the incremental index
- * (group-index.ts), so both key a message the same way.
+ * head of a new row (label, filter, cluster). Which rows a message falls into are group-lookup.ts's (which finds
+ * a message's groups without making their key strings).
  *
- * Contract: pure, never throws. keysOf() fills a caller's scratch (no allocation per entry
- * beyond the keys themselves: grouping 100,000 messages must not feed the collector a closure
- * per message). Text is raw: sanitize before display.
+ * Contract: pure, never throws. Text is raw: sanitize before display.
  */
 import type { QueueEntry } from '../domain/entry.js';
 import { clusterReason, describeCluster, type ReasonCluster } from '../domain/reason-cluster.js';
@@ -50,82 +47,19 @@ export interface GroupRow {
 /** A row's identity and text, fixed when the row is made. */
 export type RowHead = Pick<GroupRow, 'key' | 'label' | 'domain' | 'cluster' | 'filter' | 'example'>;
 
-/** One entry's rows: unique keys, the recipients it has in each, and the first such recipient. */
-export interface KeyScratch {
-  keys: string[];
-  counts: number[];
-  firsts: number[];
-  /** key -> slot, once a message has many distinct keys (a list to thousands of domains). */
-  index: Map<string, number>;
-}
-
-export const newScratch = (): KeyScratch => ({ keys: [], counts: [], firsts: [], index: new Map() });
-const LINEAR_KEYS = 16;
-
 /** A /regex/ for the filter language that matches exactly `text` (anchored, escaped). */
 export function exactRegex(text: string): string {
   return '/^' + text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + '$/';
 }
 
 const domainFilter = (domain: string) => (domain === '' ? 'to:/^[^@]*$/' : `to:/@${exactRegex(domain).slice(2)}`);
-const NO_LOGIN = '\u0000none';
-const LOCAL = '\u0000local';
-
-function put(out: KeyScratch, key: string, count: number, first: number): void {
-  const { keys, index } = out;
-  // Linear while few (most messages have one or two domains), a Map beyond.
-  if (keys.length <= LINEAR_KEYS) {
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] === key) {
-        out.counts[i]! += count;
-        return;
-      }
-    }
-    if (keys.length === LINEAR_KEYS) keys.forEach((k, i) => index.set(k, i));
-  } else {
-    const i = index.get(key);
-    if (i !== undefined) {
-      out.counts[i]! += count;
-      return;
-    }
-  }
-  if (keys.length >= LINEAR_KEYS) index.set(key, keys.length);
-  keys.push(key);
-  out.counts.push(count);
-  out.firsts.push(first);
-}
+/** The keys of the rows of messages without a SASL login, and of local submissions. */
+export const NO_LOGIN = '\u0000none';
+export const LOCAL = '\u0000local';
 
 /** The reason row key of one recipient: the cluster's short id and the domain. */
 function reasonKey(reason: string, address: string): string {
   return clusterReason(reason).id + '\u0000' + addressDomain(address);
-}
-
-/** Fill `out` with the rows `entry` falls into under `by`. */
-export function keysOf(by: GroupBy, e: QueueEntry, out: KeyScratch): void {
-  out.keys.length = 0;
-  out.counts.length = 0;
-  out.firsts.length = 0;
-  if (out.index.size > 0) out.index.clear();
-  const n = e.recipients.length;
-  switch (by) {
-    case 'sender':
-      put(out, e.sender, n, 0);
-      return;
-    case 'sasl':
-      put(out, e.client?.saslUsername ?? NO_LOGIN, n, 0);
-      return;
-    case 'client':
-      put(out, e.client?.clientAddress ?? LOCAL, n, 0);
-      return;
-    case 'domain':
-      for (let i = 0; i < n; i++) put(out, addressDomain(e.recipients[i]!.address), 1, i);
-      return;
-    case 'reason':
-      for (let i = 0; i < n; i++) {
-        const r = e.recipients[i]!;
-        if (r.delayReason !== '') put(out, reasonKey(r.delayReason, r.address), 1, i);
-      }
-  }
 }
 
 /** A head, always built in this one shape. */

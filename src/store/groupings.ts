@@ -14,7 +14,8 @@ import type { QueueEntry } from '../domain/entry.js';
 import type { QueueName } from '../domain/queue.js';
 import type { ConsoleData } from './console-state.js';
 import { GroupIndex } from './group-index.js';
-import type { GroupBy, GroupRow } from './group-keys.js';
+import { bucketOf, compareRows, type GroupBy, type GroupRow } from './group-keys.js';
+import { countIn, GroupLookup, rowOf } from './group-lookup.js';
 import { isMessage } from './queue-stats.js';
 import { memoSlot } from './selector-cache.js';
 
@@ -30,11 +31,26 @@ export function histogramCells(histogram: readonly number[]): string {
   return histogram.map((n) => (n === 0 ? '·' : blocks[Math.max(1, Math.round((n / max) * 8))])).join('');
 }
 
-/** The rows of `entries` (every one counts), with their ids in the entries' order. */
+/**
+ * The rows of `entries` (every one counts), with their ids in the entries' order: one pass,
+ * none of the index's bookkeeping for later batches (the CLI's `top`).
+ */
 export function buildGroups(entries: Iterable<QueueEntry>, by: GroupBy, nowSec: number): GroupRowWithIds[] {
-  const index = new GroupIndex(by, () => true);
-  index.reset(entries, nowSec);
-  return index.rows(nowSec).map((r) => Object.assign(r, { ids: index.idsOf(r.key) }));
+  const lookup = new GroupLookup(by, true);
+  const { found, counts } = lookup;
+  for (const e of entries) {
+    const n = lookup.find(e, true);
+    if (n === 0) continue;
+    const bucket = bucketOf(nowSec - e.arrivalTime);
+    for (let i = 0; i < n; i++) {
+      const g = found[i]!;
+      countIn(g, e, counts[i]!, bucket);
+      g.ids!.push(e.queueId);
+    }
+  }
+  const rows: GroupRowWithIds[] = [];
+  for (const g of lookup.groups.values()) rows.push(Object.assign(rowOf(g, true), { ids: g.ids! }));
+  return rows.sort(compareRows);
 }
 
 export const GROUP_SORTS = ['messages', 'oldest', 'newest', 'retry', 'label'] as const;

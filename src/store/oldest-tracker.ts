@@ -17,6 +17,14 @@ export class LazyMinHeap {
   private gone = new Map<number, number>();
   private goneCount = 0;
 
+  /** A heap of `values` (taken, not copied), ordered in O(n): a big group's rescan (group-extremes.ts). */
+  static of(values: number[]): LazyMinHeap {
+    const heap = new LazyMinHeap();
+    heap.heap = values;
+    for (let i = (values.length >> 1) - 1; i >= 0; i--) heap.down(i, values[i]!);
+    return heap;
+  }
+
   add(t: number): void {
     const h = this.heap;
     h.push(t);
@@ -54,8 +62,12 @@ export class LazyMinHeap {
   private pop(): void {
     const h = this.heap;
     const last = h.pop()!;
-    if (h.length === 0) return;
-    let i = 0;
+    if (h.length > 0) this.down(0, last);
+  }
+
+  /** Put `last` at slot i or below, where the heap order holds. */
+  private down(i: number, last: number): void {
+    const h = this.heap;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= h.length) break;
