@@ -56,13 +56,16 @@ export function selectListed(config: SpoolConfig, options: ListOptions): QueueEn
   return applyCliFilter(config, scanQueues(config, listedQueues(options)), options.filter).filter((e) => isListed(e, options.all));
 }
 
-/** The list format for these options; a filter is matched on the main thread (it cannot cross to a worker). */
+/**
+ * The list format for these options. A filter goes as its text, checked here (a usage error
+ * points at the spot) and compiled again by whoever reads (src/watch/filtered-read.ts): the
+ * read workers too, so a filtered listing is read in parallel and each file opened once.
+ */
 function listFormat(config: SpoolConfig, options: ListOptions, json: boolean): ListFormat {
   const format: ListFormat = { json, all: options.all, longQueueIds: config.longQueueIds };
   if (options.filter !== null && options.filter !== undefined) {
-    const filter = compileCliFilter(config, options.filter);
-    const nowMs = Date.now();
-    format.keep = (entry) => filter.match(entry, nowMs);
+    compileCliFilter(config, options.filter);
+    format.filter = { text: options.filter, nowMs: Date.now() };
   }
   return format;
 }

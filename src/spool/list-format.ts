@@ -21,8 +21,18 @@ export interface ListFormat {
   all: boolean;
   /** enable_long_queue_ids: mailq's column layout. */
   longQueueIds: boolean;
-  /** --filter: only entries it keeps (main thread only: a function does not cross threads). */
+  /** Only entries it keeps (main thread only: a function does not cross threads). */
   keep?: (entry: QueueEntry) => boolean;
+  /**
+   * --filter as text, and the clock it is matched at: plain data, so the read workers take it
+   * and compile it themselves (src/watch/filtered-read.ts applies it as the files are read).
+   */
+  filter?: ListFilter;
+}
+
+export interface ListFilter {
+  text: string;
+  nowMs: number;
 }
 
 export interface ListedText {

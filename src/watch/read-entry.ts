@@ -8,7 +8,9 @@
  * that says so ("not a regular file: FIFO"), unlisted, never opened. Permission errors throw a
  * SpoolAccessError.
  * readEntryWithStats() is the same read, also returning the signatures of what it read (the
- * watcher compares them later to tell what changed) at no extra system call.
+ * watcher compares them later to tell what changed) at no extra system call; with a `probe`
+ * (the command line's --filter, filtered-read.ts) it first shows the probe the bytes it read,
+ * and returns null without parsing when the probe says the file is not wanted.
  */
 import { closeSync, type Stats } from 'node:fs';
 import type { Diagnostic, QueueEntry } from '../domain/entry.js';
@@ -86,10 +88,16 @@ export interface EntryRead {
 }
 
 /**
+ * Shown a queue file's first bytes while it is open (the whole file when it fits the first
+ * read; `fetch` reads on): false skips the file, which then reads as gone.
+ */
+export type ReadProbe = (file: { head: Buffer; fileSize: number; fetch: (offset: number, length: number) => Buffer }) => boolean;
+
+/**
  * `deferReadAfter`: the initial index's start (wall clock ms): read the defer log without its
  * fstat, its signature settled by the first reconcile (file-sig.ts deferReadAfter).
  */
-export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number): EntryRead | null {
+export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number, probe?: ReadProbe): EntryRead | null {
   const opened = openInSpool(config.queueDirectory, relPath);
   if ('gone' in opened) return null;
   if ('refused' in opened) return refusedRead(queueName, relPath, queueId, opened.refused);
@@ -105,6 +113,7 @@ export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, re
       const window = Buffer.allocUnsafe(Math.max(0, Math.min(length, stats.size - offset)));
       return window.subarray(0, readWindow(fd, window, offset, window.length));
     };
+    if (probe && !probe({ head: head.subarray(0, got), fileSize: stats.size, fetch })) return null;
     parsed = parseQueueFile(head.subarray(0, got), { queueName, fileSize: stats.size, emptyAddress: config.emptyAddress, fetch });
   } finally {
     closeSync(opened.fd);

@@ -17,7 +17,7 @@ import { SpoolAccessError } from '../domain/errors.js';
 import { formatListed, type ListedText, type ListFormat } from '../spool/list-format.js';
 import type { QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
-import { readEntryWithStats } from './read-entry.js';
+import { filteredReader } from './filtered-read.js';
 import type { ReadPool, ReadSlice } from './read-pool.js';
 import { scanOrderSlices } from './scan-order.js';
 
@@ -35,6 +35,8 @@ const POOL_AFTER_IDS = 128;
 export interface ReadStreamOptions {
   /** Read workers; called once the spool turns out large. Null or absent: main thread only. */
   createPool?(): ReadPool | null;
+  /** Names seen before the pool is asked for (default POOL_AFTER_IDS; tests of the worker path use 0). */
+  poolAfterIds?: number;
 }
 
 /**
@@ -99,10 +101,12 @@ export async function streamListing(
     }
   };
   const noRelease = () => {};
+  // --filter as text is matched as the files are read, here and in the workers alike.
+  const readListed = filteredReader(config, format.filter);
   const readHere = (slice: ReadSlice) => {
     const entries: QueueEntry[] = [];
     for (const queueId of slice.ids) {
-      const read = readEntryWithStats(config, slice.queueName, `${slice.dir}/${queueId}`, queueId, deferReadAfter);
+      const read = readListed(slice.queueName, `${slice.dir}/${queueId}`, queueId, deferReadAfter);
       if (read) entries.push(read.entry);
     }
     finish(slice, formatListed(entries, format), noRelease);
@@ -124,8 +128,9 @@ export async function streamListing(
   let crashed = false;
   try {
     for (;;) {
-      if (!pool && !workers && seen >= POOL_AFTER_IDS) {
-        // A filter (a function) cannot cross to a worker: then the main thread reads it all.
+      if (!pool && !workers && seen >= (options.poolAfterIds ?? POOL_AFTER_IDS)) {
+        // A `keep` function cannot cross to a worker: then the main thread reads it all (a
+        // --filter comes as text, format.filter, which the workers compile themselves).
         pool = format.keep ? null : (options.createPool?.() ?? null);
         const p = pool;
         // Asked once: null means no threads here.

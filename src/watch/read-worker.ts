@@ -15,7 +15,9 @@ import type { ReadReply, ReadRequest, ReadWorkerData, ReleaseRequest } from './r
 import { readEntryWithStats } from './read-entry.js';
 import { encodeReads } from './read-wire.js';
 import { statSlice } from './stat-figures.js';
-import { formatListed } from '../spool/list-format.js';
+import { formatListed, type ListFilter } from '../spool/list-format.js';
+import type { QueueName } from '../domain/queue.js';
+import { filteredReader, type ReadListed } from './filtered-read.js';
 
 const { config } = workerData as ReadWorkerData;
 const port = parentPort!;
@@ -26,6 +28,8 @@ const SPARE_MAX = 8;
 
 function encode(text: string): Uint8Array {
   const length = Buffer.byteLength(text, 'utf8');
+  // A slice the filter left empty (`count --filter`, most slices): no 256 KiB buffer for it.
+  if (length === 0) return new Uint8Array(0);
   let buffer = spare.pop();
   if (buffer === undefined || buffer.byteLength < length) buffer = new ArrayBuffer(Math.max(length, 256 * 1024));
   const bytes = new Uint8Array(buffer, 0, length);
@@ -33,10 +37,19 @@ function encode(text: string): Uint8Array {
   return bytes;
 }
 
+/** The reader for a listing's --filter, compiled once per filter (filtered-read.ts). */
+let listing: { filter: ListFilter | undefined; read: ReadListed } | null = null;
+
+function readerFor(filter: ListFilter | undefined): ReadListed {
+  if (listing === null || listing.filter?.text !== filter?.text || listing.filter?.nowMs !== filter?.nowMs) listing = { filter, read: filteredReader(config, filter) };
+  return listing.read;
+}
+
 function answer(request: ReadRequest): ReadReply {
   if (request.lstat) return { seq: request.seq, figures: statSlice(config, request.queueName, request.dir, request.ids) };
   try {
-    const reads = request.ids.map((queueId) => readEntryWithStats(config, request.queueName, `${request.dir}/${queueId}`, queueId, request.deferReadAfter));
+    const read = request.format ? readerFor(request.format.filter) : (queueName: QueueName, relPath: string, queueId: string, after?: number) => readEntryWithStats(config, queueName, relPath, queueId, after);
+    const reads = request.ids.map((queueId) => read(request.queueName, `${request.dir}/${queueId}`, queueId, request.deferReadAfter));
     if (request.format) {
       const { text, count, size } = formatListed(reads.flatMap((r) => (r ? [r.entry] : [])), request.format);
       return { seq: request.seq, listed: { bytes: encode(text as string), count, size } };
@@ -50,7 +63,7 @@ function answer(request: ReadRequest): ReadReply {
 
 port.on('message', (request: ReadRequest | ReleaseRequest) => {
   if ('release' in request) {
-    if (spare.length < SPARE_MAX) spare.push(request.release);
+    if (spare.length < SPARE_MAX && request.release.byteLength > 0) spare.push(request.release);
     return;
   }
   const reply = answer(request);
