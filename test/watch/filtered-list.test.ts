@@ -58,7 +58,7 @@ async function listed(text: string, pooled: boolean): Promise<{ ids: string[]; w
   const createPool = (): ReadPool | null => {
     const pool = (shared ??= createReadPool(config, { workers: 2, source: { url: workerUrl } })!);
     // Count the slices that came back from a worker.
-    return { size: pool.size, runListing: (slices, f, onText, o) => pool.runListing(slices, f, (s, l) => (workers++, onText(s, l)), o), run: (...a) => pool.run(...a), close: () => {}, resume: () => pool.resume(), release: (b) => pool.release(b) };
+    return { ...pool, runListing: (slices, f, onText, o) => pool.runListing(slices, f, (s, l) => (workers++, onText(s, l)), o), close: () => {} };
   };
   await streamListing(config, QUEUES, format, sink, pooled ? { createPool, poolAfterIds: 0 } : {});
   return { ids, workers };
