@@ -39,7 +39,7 @@ import { loadTheme } from '../src/config/theme-load.js';
 import { App } from '../src/ui/app.js';
 import { consoleRenderOptions } from '../src/ui/render-console.js';
 import { keySequence } from '../src/ui/keymap.js';
-import { createBatchGate, type BatchGate } from '../src/ui/batch-gate.js';
+import { createBatchGate, sliceInto, type BatchGate } from '../src/ui/batch-gate.js';
 import { shareInkOutputCaches } from '../src/ui/ink-output-cache.js';
 import { createFakeTerminal, type FakeTerminal } from '../test/helpers/fake-terminal.js';
 import { machineLines, median, ms, percentile, printTable, ratioOf, type Row } from './report.js';
@@ -82,7 +82,7 @@ export function mount(entries: QueueEntry[], thresholds?: Thresholds, columns = 
   store.getState().setWatcherStatus({ mode: 'live' });
   const term = createFakeTerminal(columns, 24);
   // As in src/cli/console-command.ts: the gate with its defaults, in front of the store.
-  const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
+  const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch), { prepare: sliceInto(store) });
   const instance = render(
     React.createElement(App, {
       store, onKey: gate.noteKey, theme: loadTheme({ name: 'default', env: { HOME: '/nonexistent' } }), host: 'bench', spool: '/var/spool/postfix',

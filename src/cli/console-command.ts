@@ -44,7 +44,7 @@ import { renderConsole } from '../ui/render-console.js';
 import { shareInkOutputCaches } from '../ui/ink-output-cache.js';
 import { inkTextCacheSize } from '../ui/ink-text-cache.js';
 import { createThemeSource } from '../ui/theme-context.js';
-import { createBatchGate, type BatchGate } from '../ui/batch-gate.js';
+import { createBatchGate, sliceInto, type BatchGate } from '../ui/batch-gate.js';
 import { createUiStore } from '../ui/ui-state.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import { startDebugStats } from './debug-stats.js';
@@ -196,8 +196,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);
   // Half the CPU of a frame: Ink's per-frame caches kept across frames (ink-output-cache.ts).
   const inkOutputCaches = await shareInkOutputCaches();
-  // Watcher batches wait for a pause in typing (at most 750 ms): keys stay fast in a burst.
-  const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch));
+  // Watcher batches wait for a pause in typing (at most 750 ms): keys stay fast in a burst;
+  // the initial index's big parts are applied in slices, keys read between them.
+  const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch), { prepare: sliceInto(store) });
   const themeSource = createThemeSource(theme);
   // POSTQ_DEBUG_STATS: the soak harness's view of the process (off by default).
   const debug = startDebugStats(env, stdout, () => store.getState().entries.size, { inkOutputCaches }, () => ({ inkTextCache: inkTextCacheSize() }));

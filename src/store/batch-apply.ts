@@ -12,7 +12,8 @@ import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { ConsoleData } from './console-state.js';
 import { LayeredMap } from './layered-map.js';
-import { computeQueueStats, isMessage, updateQueueStats } from './queue-stats.js';
+import type { QueueName } from '../domain/queue.js';
+import { computeQueueStats, isMessage, updateQueueStats, type QueueStatsMap } from './queue-stats.js';
 
 export interface AppliedBatch {
   entries: LayeredMap<string, QueueEntry>;
@@ -62,7 +63,7 @@ export function sameEntry(a: QueueEntry, b: QueueEntry): boolean {
   return true;
 }
 
-function asLayered(map: ReadonlyMap<string, QueueEntry>): LayeredMap<string, QueueEntry> {
+export function asLayered(map: ReadonlyMap<string, QueueEntry>): LayeredMap<string, QueueEntry> {
   return map instanceof LayeredMap ? (map as LayeredMap<string, QueueEntry>) : LayeredMap.from(new Map(map));
 }
 
@@ -117,6 +118,16 @@ export function applyBatchToEntries(prev: ReadonlyMap<string, QueueEntry>, batch
   return { entries, removed, added, touched };
 }
 
+/**
+ * The stats after a batch that only adds (summed in slices by batch-job.ts), from the stats
+ * `from`, with each queue's new arrival times for the store's OldestTracker.
+ */
+export interface AddedStats {
+  from: QueueStatsMap;
+  stats: QueueStatsMap;
+  arrivals: ReadonlyMap<QueueName, number[]>;
+}
+
 /** Two batches as one (the later wins); used to hold updates back while paused. */
 export function composeBatches(a: SpoolBatch, b: SpoolBatch): SpoolBatch {
   if (b.full) return { ...b, firstEventAt: minTime(a.firstEventAt, b.firstEventAt) };
@@ -162,13 +173,26 @@ export function countFlow(before: ReadonlyMap<string, QueueEntry>, applied: Appl
 
 /** The state after one batch (pure; exported for the bench). */
 export function applyBatchState(s: ConsoleData, batch: SpoolBatch): Partial<ConsoleData> {
-  const applied = applyBatchToEntries(s.entries, batch);
+  return stateAfterBatch(s, batch, applyBatchToEntries(s.entries, batch));
+}
+
+/**
+ * The rest of a batch's store update once its entries are applied (stats, groupings, marks,
+ * pending, flow): O(batch). Also what a batch prepared in slices (batch-job.ts) commits with.
+ */
+export function stateAfterBatch(s: ConsoleData, batch: SpoolBatch, applied: AppliedBatch, added?: AddedStats): Partial<ConsoleData> {
   const entries = applied.entries;
   // The groupings in use follow the change (O(batch)); one that cannot is rebuilt when read.
   for (const { index } of s.cache.groupIndexes) index.follow(s.entries, entries, applied.removed, applied.added);
-  const queueStats = batch.full
-    ? computeQueueStats(entries.values(), s.oldest)
-    : updateQueueStats(s.queueStats, applied.removed, applied.added, entries, s.oldest);
+  let queueStats: QueueStatsMap;
+  if (added && added.from === s.queueStats) {
+    for (const [q, times] of added.arrivals) s.oldest.addAll(q, times);
+    queueStats = added.stats;
+  } else {
+    queueStats = batch.full
+      ? computeQueueStats(entries.values(), s.oldest)
+      : updateQueueStats(s.queueStats, applied.removed, applied.added, entries, s.oldest);
+  }
   let marks = s.marks;
   let pending = s.pending;
   if (s.marks.size > 0) {

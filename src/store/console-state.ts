@@ -2,6 +2,7 @@
  * The console store's state and operation types (the contract between the watcher, the store
  * and the UI). See console-store.ts for the API overview. Types only, plus initial values.
  */
+import type { BatchJob } from './batch-job.js';
 import type { ContentHit, ContentHits } from './content-terms.js';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ActionName, ActionResult, ActionTarget } from '../domain/backend.js';
@@ -180,6 +181,10 @@ export interface ConsoleData {
 export interface ConsoleActions {
   /** One batch from the watcher: one set(). Held back while paused. */
   applySpoolBatch(batch: SpoolBatch): void;
+  /** The same batch as a job done in slices (batch-job.ts: the initial index's big parts); nothing changes yet. */
+  prepareSpoolBatch(batch: SpoolBatch): BatchJob;
+  /** A finished job in one set(); the batch applied as applySpoolBatch does when the state moved on or is paused. */
+  applyPreparedBatch(job: BatchJob): void;
   setWatcherStatus(status: Partial<WatcherStatus>): void;
   /** The health timer's findings (new limits after a postconf change, master's state, timed alerts). */
   updateHealth(patch: Partial<Pick<ConsoleData, 'limits' | 'hostRules' | 'postfix' | 'timedAlerts'>>): void;

@@ -28,7 +28,8 @@
  * Filter language (filter-parse.ts, filter-match.ts): compileFilter(text) -> { match(entry,
  *   nowMs) } | { error: { position, message } }, shared with the CLI's --filter.
  *
- * Modules: console-state.ts (types), batch-apply.ts (a batch -> new state), selection-ops.ts
+ * Modules: console-state.ts (types), batch-apply.ts (a batch -> new state), batch-job.ts (the
+ *   same in slices, for the initial index's big parts), selection-ops.ts
  *   (cursor, marks), action-ops.ts + confirm.ts (actions), visible-list.ts + sort.ts (the
  *   sorted lists), queue-stats.ts, selector-cache.ts, layered-map.ts (entries: an immutable
  *   map whose new version costs O(batch), not O(n)).
@@ -54,6 +55,7 @@ import { printable } from '../spool/printable.js';
 import type { QueueEntry } from '../domain/entry.js';
 import { createActionOps } from './action-ops.js';
 import { applyBatchState, composeBatches } from './batch-apply.js';
+import { prepareBatch } from './batch-job.js';
 import type { ConsoleState, ConsoleStore, FlashLevel, WatcherStatus } from './console-state.js';
 import { isFilterError, MATCH_ALL } from './filter-match.js';
 import { LayeredMap } from './layered-map.js';
@@ -145,6 +147,15 @@ export function createConsoleStore(options: ConsoleStoreOptions): ConsoleStore {
           return;
         }
         set((st) => applyBatchState(st, batch));
+      },
+      prepareSpoolBatch(batch) {
+        return prepareBatch(get(), batch);
+      },
+      applyPreparedBatch(job) {
+        const s = get();
+        const patch = s.paused ? null : job.commit(s);
+        if (patch) set(patch);
+        else get().applySpoolBatch(job.batch);
       },
       setWatcherStatus(status) {
         const clean: Partial<WatcherStatus> = { ...status };

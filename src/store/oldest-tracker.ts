@@ -38,6 +38,17 @@ export class LazyMinHeap {
     h[i] = t;
   }
 
+  /** Many at once: pushed as they are, then the heap rebuilt bottom-up when that is cheaper (O(n + k)). */
+  addAll(times: readonly number[]): void {
+    if (times.length < this.heap.length) {
+      for (const t of times) this.add(t);
+      return;
+    }
+    const h = this.heap;
+    for (const t of times) h.push(t);
+    for (let i = (h.length >> 1) - 1; i >= 0; i--) this.down(i, h[i]!);
+  }
+
   remove(t: number): void {
     this.gone.set(t, (this.gone.get(t) ?? 0) + 1);
     this.goneCount++;
@@ -113,6 +124,11 @@ export class OldestTracker {
 
   add(queue: QueueName, arrivalTime: number): void {
     this.heap(queue).add(arrivalTime);
+  }
+
+  /** A batch's arrivals in one queue (the initial index's parts: tens of thousands). */
+  addAll(queue: QueueName, arrivalTimes: readonly number[]): void {
+    this.heap(queue).addAll(arrivalTimes);
   }
 
   remove(queue: QueueName, arrivalTime: number): void {

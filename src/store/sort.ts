@@ -106,7 +106,8 @@ function compareRows(a: SortRow, b: SortRow): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function comparator(reverse: boolean): (a: SortRow, b: SortRow) => number {
+/** The rows' order (total: key, then arrival, then queue id), flipped when `reverse`. */
+export function comparator(reverse: boolean): (a: SortRow, b: SortRow) => number {
   return reverse ? (a, b) => compareRows(b, a) : compareRows;
 }
 

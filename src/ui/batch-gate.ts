@@ -30,10 +30,36 @@
  * the first part), or `fillMaxMs` passed; the header's counts come from the listing at once
  * anyway. The batch that ends the index (no listedCounts) is applied at once, not after the
  * interval: that is when every row is there.
+ *
+ * With `prepare` (the console: the store's prepareSpoolBatch, see sliceInto()), each part of
+ * the index is applied in slices of at most `sliceMs` (8 ms), one setImmediate apart, and
+ * committed in one set() at the end: a key pressed meanwhile is read, handled and drawn
+ * between two slices instead of after the whole part (one part, a new map and a sort of 100k
+ * rows, held the main thread 0.2-0.5 s and more on a loaded machine). Keys then neither hold
+ * the parts back nor carry them in chunks (each chunk cost a merge into the whole list, in
+ * the key's own frame); the parts of later batches wait while a job runs.
  * Pure timing logic (no React, no fs); the clock and timers are injectable for tests.
  */
-import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
+import type { ConsoleStore } from '../store/console-state.js';
+import { Held } from './held-batches.js';
+
+/** A batch applied a slice at a time (the store's batch-job.ts, through sliceInto()). */
+export interface SlicedApply {
+  /** Work until `due()` is true; true once ready to commit. */
+  step(due: () => boolean): boolean;
+  /** Apply the finished work (or the batch itself, when the store moved on meanwhile). */
+  commit(): void;
+  cancel(): void;
+}
+
+/** The gate's `prepare` for a console store: its batches as jobs done in slices. */
+export function sliceInto(store: ConsoleStore): (batch: SpoolBatch) => SlicedApply {
+  return (batch) => {
+    const job = store.getState().prepareSpoolBatch(batch);
+    return { step: (due) => job.step(due), commit: () => store.getState().applyPreparedBatch(job), cancel: () => job.cancel() };
+  };
+}
 
 export interface BatchGateOptions {
   minIntervalMs?: number;
@@ -50,6 +76,10 @@ export interface BatchGateOptions {
   /** During the initial index: the least first part, and the longest wait between parts (ms). */
   fillFirst?: number;
   fillMaxMs?: number;
+  /** Apply the initial index's parts in slices (see above); absent: each at once. */
+  prepare?: (batch: SpoolBatch) => SlicedApply;
+  /** Longest slice of such a job before it yields (ms; default 8). */
+  sliceMs?: number;
   now?: () => number;
 }
 
@@ -61,79 +91,6 @@ export interface BatchGate {
   /** Apply whatever is held now (e.g. on stop). */
   flush(): void;
   stop(): void;
-}
-
-/**
- * Held changes, composed in place as batches come (the later wins, as composeBatches() in
- * store/batch-apply.ts): a push costs O(its batch), not a new copy of everything held, which
- * at 5,000 events/s was a few thousand ids copied every 25 ms.
- */
-class Held {
-  readonly upserts = new Map<string, QueueEntry>();
-  readonly removals = new Set<string>();
-  full = false;
-  firstEventAt: number | null = null;
-  listedCounts: SpoolBatch['listedCounts'];
-
-  add(batch: SpoolBatch): void {
-    if (batch.full) {
-      // A full batch replaces whatever was held.
-      this.upserts.clear();
-      this.removals.clear();
-      this.full = true;
-    }
-    for (const id of batch.removals) {
-      this.upserts.delete(id);
-      this.removals.add(id);
-    }
-    for (const e of batch.upserts) {
-      this.upserts.set(e.queueId, e);
-      this.removals.delete(e.queueId);
-    }
-    const t = batch.firstEventAt;
-    if (t !== null && (this.firstEventAt === null || t < this.firstEventAt)) this.firstEventAt = t;
-    // Absent once the initial index is done: the latest batch says which.
-    this.listedCounts = batch.listedCounts;
-  }
-
-  get size(): number {
-    return this.upserts.size + this.removals.size;
-  }
-
-  /** Everything held as one batch. */
-  all(): SpoolBatch {
-    return this.batch([...this.upserts.values()], [...this.removals]);
-  }
-
-  /** Up to `n` ids as a batch, taken out (a full batch is never split: all of it). */
-  take(n: number): SpoolBatch {
-    if (this.full || this.size <= n) {
-      const batch = this.all();
-      this.upserts.clear();
-      this.removals.clear();
-      this.full = false;
-      return batch;
-    }
-    const upserts: QueueEntry[] = [];
-    const removals: string[] = [];
-    for (const [id, e] of this.upserts) {
-      if (upserts.length >= n) break;
-      upserts.push(e);
-      this.upserts.delete(id);
-    }
-    for (const id of this.removals) {
-      if (upserts.length + removals.length >= n) break;
-      removals.push(id);
-      this.removals.delete(id);
-    }
-    return this.batch(upserts, removals);
-  }
-
-  private batch(upserts: QueueEntry[], removals: string[]): SpoolBatch {
-    const b: SpoolBatch = { upserts, removals, full: this.full, firstEventAt: this.firstEventAt };
-    if (this.listedCounts) b.listedCounts = this.listedCounts;
-    return b;
-  }
 }
 
 export function createBatchGate(apply: (batch: SpoolBatch) => void, options: BatchGateOptions = {}): BatchGate {
@@ -155,24 +112,54 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
   let lastGap = Infinity;
   let lastKey = -Infinity;
   let timer: NodeJS.Timeout | null = null;
+  const prepare = options.prepare;
+  const sliceMs = options.sliceMs ?? 8;
+  /** The part of the index being applied in slices, and its next slice. */
+  let job: { sliced: SlicedApply; batch: SpoolBatch } | null = null;
+  let immediate: NodeJS.Immediate | null = null;
 
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    if (!held) return;
-    const batch = held.all();
-    held = null;
+  const applied = (batch: SpoolBatch) => {
     const t = now();
     lastGap = t - lastApply;
     lastApply = t;
     noteFill(batch);
+  };
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!held || job) return;
+    const batch = held.all();
+    held = null;
+    if (prepare && filled !== null && !batch.full) {
+      job = { sliced: prepare(batch), batch };
+      immediate = setImmediate(runJob);
+      return;
+    }
+    applied(batch);
     apply(batch);
+  };
+  const runJob = () => {
+    immediate = null;
+    if (!job) return;
+    const deadline = now() + sliceMs;
+    if (!job.sliced.step(() => now() >= deadline)) {
+      immediate = setImmediate(runJob);
+      return;
+    }
+    commitJob();
+    schedule();
+  };
+  const commitJob = () => {
+    const { sliced, batch } = job!;
+    job = null;
+    applied(batch);
+    sliced.commit();
   };
   const noteFill = (batch: SpoolBatch) => {
     filled = batch.listedCounts ? (filled ?? 0) + batch.upserts.length : null;
   };
   const schedule = () => {
-    if (!held) return;
+    if (!held || job) return;
     const t = now();
     // Typing at the deadline: keys apply the held changes in parts; the timer waits for a
     // pause, but not beyond a second maxDelay.
@@ -183,7 +170,9 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
     if (filled !== null && !held.full) {
       // The initial index: in doubling parts, and its end at once (keys still first).
       const ready = !held.listedCounts || held.size >= Math.max(fillFirst, filled);
-      due = Math.max(ready ? t : Math.max(lastApply, heldSince) + fillMax, lastKey + quiet);
+      due = ready ? t : Math.max(lastApply, heldSince) + fillMax;
+      // Applied at once, a part waits for a pause in typing; applied in slices it need not.
+      if (!prepare) due = Math.max(due, lastKey + quiet);
     }
     if (timer) clearTimeout(timer);
     if (due <= t) flush();
@@ -200,7 +189,9 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
     },
     noteKey() {
       lastKey = now();
-      if (held && lastKey >= heldSince + maxDelay) {
+      // The index's parts are applied in slices between keys, never in the keys' frames.
+      const filling = prepare !== undefined && (filled !== null || job !== null);
+      if (held && !filling && lastKey >= heldSince + maxDelay) {
         const part = held.take(keyChunk);
         if (held.size === 0) held = null;
         lastApply = lastKey;
@@ -210,10 +201,30 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
       if (held) schedule();
       else if (timer) (clearTimeout(timer), (timer = null));
     },
-    flush,
-    stop() {
+    flush() {
+      // A job is finished now, then whatever came meanwhile is applied with it.
+      if (job) {
+        if (immediate) clearImmediate(immediate);
+        immediate = null;
+        while (!job.sliced.step(() => false));
+        commitJob();
+      }
+      if (held) {
+        const batch = held.all();
+        held = null;
+        applied(batch);
+        apply(batch);
+      }
       if (timer) clearTimeout(timer);
       timer = null;
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      if (immediate) clearImmediate(immediate);
+      timer = null;
+      immediate = null;
+      job?.sliced.cancel();
+      job = null;
       held = null;
     },
   };

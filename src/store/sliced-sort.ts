@@ -1,0 +1,71 @@
+/**
+ * Sorting and merging sorted rows a slice at a time: generator functions that yield whenever
+ * `pause()` says the slice is spent, so the caller can run them between key presses and
+ * frames (batch-job.ts). pause() is asked once per unit of work (a row placed or compared);
+ * it is the caller's cheap counter, which reads the clock only now and then.
+ *
+ * The results equal what one native sort of the same rows gives: the comparator is a total
+ * order (sort.ts), so there is only one sorted order. Inputs are not mutated. Never throws.
+ */
+import type { SortRow } from './sort.js';
+
+export type Pause = () => boolean;
+type Compare = (a: SortRow, b: SortRow) => number;
+
+/** Rows sorted natively in runs of this many (~0.2 ms each here), then merged pairwise. */
+const RUN = 256;
+
+/** `rows` sorted (a new array): sorted runs, then bottom-up merges, yielding between units. */
+export function* sortSliced(rows: readonly SortRow[], cmp: Compare, pause: Pause): Generator<void, SortRow[]> {
+  const n = rows.length;
+  let src: SortRow[] = new Array<SortRow>(n);
+  for (let lo = 0; lo < n; lo += RUN) {
+    const run = rows.slice(lo, lo + RUN).sort(cmp);
+    for (let i = 0; i < run.length; i++) src[lo + i] = run[i]!;
+    if (pause()) yield;
+  }
+  let dst: SortRow[] = new Array<SortRow>(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      for (let o = lo; o < hi; o++) {
+        dst[o] = j >= hi || (i < mid && cmp(src[i]!, src[j]!) <= 0) ? src[i++]! : src[j++]!;
+        if (pause()) yield;
+      }
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
+}
+
+/**
+ * Sorted `base` without the rows `drop` names, merged with sorted `add`: a new array. At the
+ * same place a row of `base` comes first (the order is total, so that is only a tie-break
+ * for rows listed twice).
+ */
+export function* mergeSliced(
+  base: readonly SortRow[],
+  drop: ((row: SortRow) => boolean) | null,
+  add: readonly SortRow[],
+  cmp: Compare,
+  pause: Pause,
+): Generator<void, SortRow[]> {
+  const out = new Array<SortRow>(base.length + add.length);
+  let o = 0;
+  let i = 0;
+  let j = 0;
+  while (i < base.length || j < add.length) {
+    if (j >= add.length || (i < base.length && cmp(base[i]!, add[j]!) <= 0)) {
+      const row = base[i++]!;
+      if (drop === null || !drop(row)) out[o++] = row;
+    } else {
+      out[o++] = add[j++]!;
+    }
+    if (pause()) yield;
+  }
+  out.length = o;
+  return out;
+}
