@@ -2,6 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { OldestTracker } from '../../src/store/oldest-tracker.js';
 
 describe('OldestTracker', () => {
+  it('takes many arrivals at once (an index part) and still answers as a heap as the oldest leave', () => {
+    const tracker = new OldestTracker();
+    const live: number[] = [];
+    for (const part of [[500, 20, 7, 999], Array.from({ length: 3000 }, (_, i) => (i * 7919) % 4001), [3, 3, 12]]) {
+      tracker.addAll('deferred', part);
+      live.push(...part);
+    }
+    live.sort((a, b) => a - b);
+    // The oldest leave one by one (as a delivered queue drains): the next oldest each time.
+    for (let i = 0; i < 200; i++) {
+      expect(tracker.min('deferred')).toBe(live[i]);
+      tracker.remove('deferred', live[i]!);
+    }
+  });
+
   it('equals the minimum of a brute-force multiset under many adds and removes (with compaction)', () => {
     let seed = 11;
     const rand = (n: number) => {
