@@ -21,7 +21,7 @@ import type { HealthThresholds } from '../store/health.js';
 import type { Thresholds } from '../domain/thresholds.js';
 import { loadThresholds, type ThresholdSources } from '../config/thresholds.js';
 import { startContentFeed, type ContentFeedOptions } from './content-feed.js';
-import { readMessageContent } from '../watch/content-read.js';
+import { readMessageContent, searchMessageFile } from '../watch/content-read.js';
 import { startHealthFeed } from './health-feed.js';
 import { startTrendFeed, trendStepMs } from './trend-feed.js';
 import { thresholdsReloadFeed } from './thresholds-feed.js';
@@ -216,7 +216,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const stop = feed(store, config, running.fail, gate);
   const stopHealth = startHealthFeed(store, config, options.thresholds ? { thresholds: options.thresholds } : {});
   const stopTrends = startTrendFeed(store, trendStepMs(process.env));
-  const stopContent = startContentFeed(store, { read: options.readContent ?? ((entry) => readMessageContent(config, entry)) });
+  const stopContent = startContentFeed(store, options.readContent ? { read: options.readContent } : { read: (entry) => readMessageContent(config, entry), search: (entry, evaluate) => searchMessageFile(config, entry, evaluate) });
   const themeWatcher = themeReloadFeed(store, themeSource, themePath);
   const thresholdsWatcher = options.thresholdSources ? thresholdsReloadFeed(store, options.thresholdSources) : null;
   let code = 1;

@@ -5,13 +5,16 @@
  * in the crumbs line). It runs in slices between keys and frames; a new filter (different
  * content terms, or none) cancels it and starts over. Messages that change while the filter
  * stays (a new arrival, a file still being written, a move to another queue) are searched as
- * the watcher reports them, so the answers stay live. In the fleet consoles a read is a request
- * to the message's target (src/remote/remote-content.ts): a few are kept in flight.
+ * the watcher reports them, so the answers stay live. On the local spool the answers come
+ * straight from each file's bytes (options.search: a plain body: word needs no decoding); in
+ * the fleet consoles a read is a request to the message's target
+ * (src/remote/remote-content.ts): a few are kept in flight.
  */
 import type { ConsoleState, ConsoleStore } from '../store/console-state.js';
 import type { QueueEntry } from '../domain/entry.js';
 import type { MessageContent } from '../spool/message-content.js';
 import { contentEvaluator, contentSig, lookupIn, type ContentHit } from '../store/content-terms.js';
+import { contentBytesEvaluator, type ContentFile } from '../store/content-bytes.js';
 
 export interface ContentFeedOptions {
   /**
@@ -19,6 +22,12 @@ export interface ContentFeedOptions {
    * fleet asks the target's serve over its link): up to MAX_IN_FLIGHT at a time.
    */
   read: (entry: QueueEntry) => MessageContent | null | Promise<MessageContent | null>;
+  /**
+   * The local spool's faster way, used instead of `read` when given: the answers straight from
+   * the file's bytes (src/watch/content-read.ts searchMessageFile with contentBytesEvaluator),
+   * the same as `read` then the terms; null when the file is gone.
+   */
+  search?: (entry: QueueEntry, evaluate: (file: ContentFile) => boolean[]) => boolean[] | null;
   /** Work per slice before yielding to keys and frames (ms). */
   sliceMs?: number;
   /** How often answers go to the store while searching (ms). */
@@ -28,6 +37,8 @@ export interface ContentFeedOptions {
 interface Job {
   key: string;
   evaluate: (content: MessageContent) => boolean[];
+  /** The same terms on a file's bytes (for options.search). */
+  bytes: ((file: ContentFile) => boolean[]) | null;
   queue: string[];
   next: number;
   done: number;
@@ -46,6 +57,7 @@ const MAX_IN_FLIGHT = 8;
 export function startContentFeed(store: ConsoleStore, options: ContentFeedOptions): () => void {
   const sliceMs = options.sliceMs ?? 8;
   const flushMs = options.flushMs ?? 250;
+  const search = options.search;
   let job: Job | null = null;
 
   const flush = (j: Job) => {
@@ -68,6 +80,12 @@ export function startContentFeed(store: ConsoleStore, options: ContentFeedOption
       const entry = s.entries.get(j.queue[j.next++]!);
       if (!entry || lookup(entry) !== undefined || j.pending.get(entry.queueId)?.sig === contentSig(entry)) {
         j.done++;
+        continue;
+      }
+      if (search && j.bytes) {
+        j.done++;
+        const hits = search(entry, j.bytes);
+        if (hits) j.pending.set(entry.queueId, { key: j.key, sig: contentSig(entry), hits });
         continue;
       }
       const content = options.read(entry);
@@ -121,7 +139,7 @@ export function startContentFeed(store: ConsoleStore, options: ContentFeedOption
       if (s.contentSearch !== null || s.contentHits.size > 0) store.setState({ contentSearch: null, contentHits: new Map() });
       return;
     }
-    const j: Job = { key, evaluate: contentEvaluator(s.filter.terms), queue: allIds(s), next: 0, done: 0, pending: new Map(), lastFlush: Date.now(), reset: true, scheduled: false, cancelled: false, inFlight: 0 };
+    const j: Job = { key, evaluate: contentEvaluator(s.filter.terms), bytes: search ? contentBytesEvaluator(s.filter.terms) : null, queue: allIds(s), next: 0, done: 0, pending: new Map(), lastFlush: Date.now(), reset: true, scheduled: false, cancelled: false, inFlight: 0 };
     job = j;
     flush(j);
     schedule(j);

@@ -16,7 +16,8 @@ import { createConsoleStore } from '../../src/store/console-store.js';
 import type { ContentSearch } from '../../src/store/console-state.js';
 import { selectVisibleIds } from '../../src/store/selectors.js';
 import { readEntry } from '../../src/watch/read-entry.js';
-import { readMessageContent } from '../../src/watch/content-read.js';
+import { readMessageContent, searchMessageFile } from '../../src/watch/content-read.js';
+import type { QueueEntry } from '../../src/domain/entry.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { postcatBodies, postcatOracles } from '../helpers/oracle.js';
@@ -55,6 +56,33 @@ describe('the command line', () => {
 });
 
 describe("the console's searcher", () => {
+  it("on the local spool answers from the files' bytes (search), selecting what the decoded reads select", async () => {
+    const config = resolveSpoolConfig({ spool: copy.spool });
+    const entries = scanQueues(config, QUEUE_NAMES);
+    const run = async (text: string, how: 'read' | 'search') => {
+      const store = createConsoleStore({ backend: fakeBackend() });
+      store.getState().applySpoolBatch({ upserts: entries, removals: [], full: true, firstEventAt: null });
+      const calls: string[] = [];
+      const read = (e: QueueEntry) => (calls.push(`read ${e.queueId}`), readMessageContent(config, e));
+      const search = how === 'search' ? (e: QueueEntry, evaluate: Parameters<typeof searchMessageFile>[2]) => (calls.push(`search ${e.queueId}`), searchMessageFile(config, e, evaluate)) : undefined;
+      const stop = startContentFeed(store, { read, ...(search ? { search } : {}), sliceMs: 0, flushMs: 0 });
+      try {
+        store.getState().setFilterText(text);
+        await waitForCondition(() => store.getState().contentSearch === null && calls.length >= entries.length, `${text} searched`);
+        return { ids: [...selectVisibleIds(store.getState())].sort(), calls };
+      } finally {
+        stop();
+      }
+    };
+    for (const text of ['body:warehouse', '!body:forecast', 'body:warehouse header:from:alice@remote.example']) {
+      const bytes = await run(text, 'search');
+      const decoded = await run(text, 'read');
+      expect(bytes.ids, text).toEqual(decoded.ids);
+      expect(bytes.calls.every((c) => c.startsWith('search ')), text).toBe(true);
+    }
+    expect((await run('body:warehouse', 'search')).ids.length).toBeGreaterThan(5);
+  });
+
   it('searches in slices with progress, fills the list, is cancelled by a new filter, re-reads a changed file', async () => {
     const config = resolveSpoolConfig({ spool: copy.spool });
     const store = createConsoleStore({ backend: fakeBackend() });
