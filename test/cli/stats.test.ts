@@ -3,7 +3,8 @@
  * to the corpus's postqueue -j), and against a real private Postfix instance (numbers equal
  * to postqueue -j, the active limit from its postconf, Postfix running and then stopped), and
  * `--watch` rewriting the file atomically as postsuper moves mail. Every exposition is read
- * with a real Prometheus text-format parser.
+ * with a real Prometheus text-format parser. The first exposition and --watch come from the
+ * built CLI; the other one-shot runs go through runMain in process (postq-in-process.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { looksGenerated } from '../../src/domain/queue-id.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { createPostfixInstance, waitFor, type PostfixInstance, type PostqueueEntry } from '../helpers/postfix-instance.js';
 import { CLI_PATH, ensureBuilt, runCli } from '../helpers/postq-cli.js';
+import { cliInProcess } from '../helpers/postq-in-process.js';
 import { readExposition, valueOf, type Exposition } from '../helpers/prometheus.js';
 
 const METRICS = ['postq_queue_messages', 'postq_queue_bytes', 'postq_queue_oldest_age_seconds', 'postq_queue_incomplete_files', 'postq_queue_damaged_messages'];
@@ -75,16 +77,16 @@ describe('a corpus copy (bare --spool)', () => {
     expect(valueOf(exp, 'postq_postfix_up')).toBe(0);
   });
 
-  test('--json carries the same numbers, and the text table says the limits are defaults', () => {
-    const prom = readExposition(runCli(['stats', '--prometheus', '--spool', copy.spool]).stdout);
-    const json = JSON.parse(runCli(['stats', '--json', '--spool', copy.spool]).stdout);
+  test('--json carries the same numbers, and the text table says the limits are defaults', async () => {
+    const prom = readExposition((await cliInProcess(['stats', '--prometheus', '--spool', copy.spool])).stdout);
+    const json = JSON.parse((await cliInProcess(['stats', '--json', '--spool', copy.spool])).stdout);
     for (const q of QUEUE_NAMES) {
       expect(json.queues[q].messages).toBe(valueOf(prom, 'postq_queue_messages', q));
       expect(json.queues[q].bytes).toBe(valueOf(prom, 'postq_queue_bytes', q));
       expect(json.queues[q].damaged).toBe(valueOf(prom, 'postq_queue_damaged_messages', q));
     }
     expect(json.limits.source).toBe('defaults');
-    const text = runCli(['stats', '--spool', copy.spool]).stdout;
+    const text = (await cliInProcess(['stats', '--spool', copy.spool])).stdout;
     expect(text).toMatch(/^deferred\s+22\s/m);
     expect(text).toContain('Postfix default: no configuration to ask');
     expect(text).toContain('not running');
@@ -104,10 +106,10 @@ describe('a real Postfix instance', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  const stats = () => readExposition(runCli(['stats', '--prometheus', '-c', pf.configDir]).stdout);
+  const stats = async () => readExposition((await cliInProcess(['stats', '--prometheus', '-c', pf.configDir])).stdout);
 
-  test('-c DIR: counts and sizes equal postqueue -j; the limit is postconf\'s; Postfix runs', () => {
-    const exp = stats();
+  test('-c DIR: counts and sizes equal postqueue -j; the limit is postconf\'s; Postfix runs', async () => {
+    const exp = await stats();
     expectEveryQueue(exp);
     const listed = pf.postqueueJson();
     for (const q of QUEUE_NAMES) {
@@ -161,10 +163,10 @@ describe('a real Postfix instance', () => {
   test('Postfix stopped: postq_postfix_up 0; started again: 1', async () => {
     // `postfix stop` signals master and returns; master is gone a moment later.
     expect(pf.run('postfix', ['-c', pf.configDir, 'stop']).status).toBe(0);
-    await waitFor(() => valueOf(stats(), 'postq_postfix_up') === 0, { what: 'postfix_up 0 after stop', timeoutMs: 30_000 });
-    expect(runCli(['stats', '-c', pf.configDir]).stdout).toMatch(/^postfix\s+not running \((master pid \d+ is gone|no master.pid)\)$/m);
+    await waitFor(async () => valueOf(await stats(), 'postq_postfix_up') === 0, { what: 'postfix_up 0 after stop', timeoutMs: 30_000 });
+    expect((await cliInProcess(['stats', '-c', pf.configDir])).stdout).toMatch(/^postfix\s+not running \((master pid \d+ is gone|no master.pid)\)$/m);
     expect(pf.run('postfix', ['-c', pf.configDir, 'start']).status).toBe(0);
-    await waitFor(() => valueOf(stats(), 'postq_postfix_up') === 1, { what: 'postfix_up 1 after start', timeoutMs: 30_000 });
-    expect(runCli(['stats', '-c', pf.configDir]).stdout).toMatch(/^postfix\s+running \(master pid \d+\)$/m);
+    await waitFor(async () => valueOf(await stats(), 'postq_postfix_up') === 1, { what: 'postfix_up 1 after start', timeoutMs: 30_000 });
+    expect((await cliInProcess(['stats', '-c', pf.configDir])).stdout).toMatch(/^postfix\s+running \(master pid \d+\)$/m);
   }, 90_000);
 });
