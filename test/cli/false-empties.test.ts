@@ -1,6 +1,8 @@
 /**
  * No false empties: a -c that postconf cannot read, or a --spool that is no Postfix spool, is
  * refused with the reason (exit 3) by list, cat and the console, never shown as an empty queue.
+ * The built CLI for each command once (-c) and for the console; list and cat on the other
+ * directories through runMain in process (postq-in-process.ts).
  */
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCorpusSpool, REPO_ROOT } from '../helpers/corpus.js';
+import { postqInProcess } from '../helpers/postq-in-process.js';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
 const empty = mkdtempSync(join(tmpdir(), 'postq-empty-'));
@@ -36,9 +39,10 @@ describe('refused, never a false "Mail queue is empty"', () => {
       expect(r.stdout).not.toContain('Mail queue is empty');
     });
 
-    it(`${what} --spool that is not a spool (/etc, an empty dir, a queue dir): exit 3`, () => {
+    it(`${what} --spool that is not a spool (/etc, an empty dir, a queue dir): exit 3`, async () => {
       for (const dir of ['/etc', empty, join(copy.spool, 'deferred')]) {
-        const r = run([...args, '--spool', dir]);
+        // The console would load Ink in this process: it runs as a process of its own.
+        const r = what === 'the console' ? run([...args, '--spool', dir]) : await postqInProcess([...args, '--spool', dir]);
         expect(r.status).toBe(3);
         expect(r.stderr).toContain(`postq: ${dir} is not a Postfix spool: it has none of the queue directories`);
         expect(r.stdout).toBe('');
@@ -46,8 +50,8 @@ describe('refused, never a false "Mail queue is empty"', () => {
     });
   }
 
-  it('a real spool copy still lists', () => {
-    const r = run(['list', '--spool', copy.spool]);
+  it('a real spool copy still lists', async () => {
+    const r = await postqInProcess(['list', '--spool', copy.spool]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Requests.');
   });
