@@ -11,8 +11,8 @@ import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { compileFilter, isFilterError, type CompiledFilter } from '../store/filter-match.js';
 import { printable } from '../spool/printable.js';
-import { contentEvaluator } from '../store/content-terms.js';
-import { readMessageContent } from '../watch/content-read.js';
+import { contentBytesEvaluator } from '../store/content-bytes.js';
+import { searchMessageFile } from '../watch/content-read.js';
 
 export function compileCliFilter(config: SpoolConfig, text: string): CompiledFilter {
   const options = { limits: config.limits, emptyAddress: config.emptyAddress };
@@ -22,16 +22,18 @@ export function compileCliFilter(config: SpoolConfig, text: string): CompiledFil
     throw new UsageError(`--filter: ${filter.error.message}\n  ${printable(text)}\n  ${caret}`);
   }
   if (filter.contentKey === '') return filter;
-  // On the command line the content is read on demand, synchronously, once per message.
-  const evaluate = contentEvaluator(filter.terms);
+  // On the command line the content is read on demand, synchronously, once per message, and
+  // answered on its bytes (content-bytes.ts). list and count do better still: one read per
+  // file in the read workers (src/watch/filtered-read.ts); this serves top and the actions.
+  const evaluate = contentBytesEvaluator(filter.terms);
   // One answer kept (a match asks twice for the same message), not one per message: list
   // streams and must not hold what it printed.
   let last: { entry: QueueEntry; hits: readonly boolean[] } | null = null;
   const none = filter.terms.map(() => false);
   const content = (entry: QueueEntry) => {
     if (last?.entry !== entry) {
-      const read = entry.host === undefined ? readMessageContent(config, entry) : null;
-      last = { entry, hits: read ? evaluate(read) : none };
+      const hits = entry.host === undefined ? searchMessageFile(config, entry, evaluate) : null;
+      last = { entry, hits: hits ?? none };
     }
     return last.hits;
   };

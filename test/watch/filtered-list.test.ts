@@ -1,8 +1,8 @@
 /**
  * `postq list/count --filter` read through filtered-read.ts: the read workers (the compiled
  * worker, as `postq` runs it) and the main thread select the same messages in the same order,
- * and both the set the filter selects over the scanned entries (compileCliFilter, the exact
- * content reads), for filters with body:/header: terms, queue terms, negations and `or`, on
+ * and both the set the filter selects over the scanned entries with the content decoded the
+ * exact way (no byte search), for filters with body:/header: terms, queue terms, negations and `or`, on
  * the corpus spool.
  */
 import { existsSync } from 'node:fs';
@@ -11,7 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
 import { QUEUE_NAMES, SHOWQ_QUEUES } from '../../src/domain/queue.js';
-import { applyCliFilter } from '../../src/cli/cli-filter.js';
+import type { QueueEntry } from '../../src/domain/entry.js';
+import { contentEvaluator } from '../../src/store/content-terms.js';
+import { compileFilter, isFilterError } from '../../src/store/filter-match.js';
+import { readMessageContent } from '../../src/watch/content-read.js';
 import { isListed, type ListFormat } from '../../src/spool/list-format.js';
 import { createReadPool, type ReadPool } from '../../src/watch/read-pool.js';
 import { streamListing } from '../../src/watch/read-stream.js';
@@ -64,13 +67,28 @@ async function listed(text: string, pooled: boolean): Promise<{ ids: string[]; w
   return { ids, workers };
 }
 
+/** The filter over scanned entries, the content decoded the exact way (message-content.ts), no byte search. */
+function exactSelection(entries: QueueEntry[], text: string): QueueEntry[] {
+  const plain = compileFilter(text);
+  if (isFilterError(plain)) throw new Error(plain.error.message);
+  const evaluate = contentEvaluator(plain.terms);
+  const none = plain.terms.map(() => false);
+  const content = (e: QueueEntry) => {
+    const read = readMessageContent(config, e);
+    return read ? evaluate(read) : none;
+  };
+  const f = compileFilter(text, { limits: config.limits, emptyAddress: config.emptyAddress, content });
+  if (isFilterError(f)) throw new Error(f.error.message);
+  return entries.filter((e) => f.match(e, NOW_MS));
+}
+
 describe('list --filter in the read workers', () => {
   it('selects what the main thread selects, and what the filter selects over the scanned entries', async () => {
     const scanned = scanQueues(config, QUEUE_NAMES);
     const filters = ['body:warehouse', '!body:warehouse', 'body:forecast or queue:hold', 'header:from:alice@remote.example !queue:deferred', 'age>1h (body:/t.e/ or header:subject:test)'];
     let workerSlices = 0;
     for (const text of filters) {
-      const expected = applyCliFilter(config, scanned, text, NOW_MS).filter((e) => isListed(e, true)).map((e) => e.queueId).sort();
+      const expected = exactSelection(scanned, text).filter((e) => isListed(e, true)).map((e) => e.queueId).sort();
       const main = await listed(text, false);
       const pooled = await listed(text, true);
       expect([...main.ids].sort(), text).toEqual(expected);
