@@ -8,7 +8,8 @@
  *   the same batches through the store's incremental index (the console's path): a batch of
  *     125 moves plus the why rows again, p50 / max of 40
  *   the why view open while bursts of 5,000 watcher events arrive (the console bench's App,
- *     gate and key pacing): key -> frame p50 / p99 for j/k in the view (goal p99 <= 30 ms)
+ *     gate and key pacing): key -> frame p50 / p99 for j/k in the view, each key moving the
+ *     cursor (goal p99 <= 30 ms)
  *   body: on a real spool (SPOOL, or the bench's): `postq count --all --filter body:WORD`
  *     against `grep -r -l -F WORD` over the same queue directories, a word in no message so
  *     both read every file whole; medians of 3 alternating runs, process start included
@@ -91,15 +92,19 @@ async function viewUnderBurst(entries: QueueEntry[]): Promise<Row> {
     })();
     const deadline = performance.now() + 30_000;
     for (let k = 0; m.store.getState().queueStats.hold.count < target && performance.now() < deadline; k++) {
-      const r = await key(k % 5 === 4 ? 'k' : 'j');
+      // Ten rows down, ten up (the view has 20): every key moves the cursor, so every key
+      // makes a frame. j j j j k drifted to the last row after ~30 keys, where j changes
+      // nothing and its "latency" was the wait for the next data frame (up to 0.9 s).
+      const r = await key(k % 20 < 10 ? 'j' : 'k');
       if (r) during.push(r.latency);
     }
     await burst;
     await sleep(300);
   }
   m.unmount();
+  const builds = m.store.getState().cache.groupIndexes.reduce((n, k) => n + k.index.resets, 0);
   const p99 = percentile(during, 99);
-  return { metric: `why view, keys during 3 bursts of 5,000 events (${during.length} keys), p50 / p99`, value: `${ms(percentile(during, 50))} / ${ms(p99)}`, baseline: `max ${ms(Math.max(...during))}`, goal: 'p99 <= 30 ms', ok: p99 !== null && p99 <= 30 };
+  return { metric: `why view, keys during 3 bursts of 5,000 events (${during.length} keys, ${builds} full build), p50 / p99`, value: `${ms(percentile(during, 50))} / ${ms(p99)}`, baseline: `max ${ms(Math.max(...during))}`, goal: 'p99 <= 30 ms', ok: p99 !== null && p99 <= 30 };
 }
 
 function wallOf(command: string, args: string[]): number {

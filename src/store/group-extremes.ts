@@ -12,7 +12,7 @@ import type { QueueEntry } from '../domain/entry.js';
 import { LazyMinHeap } from './oldest-tracker.js';
 
 /** Beyond this many messages a rescan builds heaps instead (low enough that the tests' spools have such groups). */
-const HEAP_FROM = 64;
+export const HEAP_FROM = 64;
 
 const retryOf = (e: QueueEntry): number | null => (e.queueName === 'deferred' ? e.mtime : null);
 
@@ -80,14 +80,15 @@ export class GroupExtremes {
       for (const e of entries) this.add(e);
       return;
     }
-    const arrivals: number[] = [];
-    const negated: number[] = [];
+    const n = entries.length;
+    const arrivals = new Array<number>(n);
+    const negated = new Array<number>(n);
     const retries: number[] = [];
-    for (const e of entries) {
-      arrivals.push(e.arrivalTime);
-      negated.push(-e.arrivalTime);
-      const retry = retryOf(e);
-      if (retry !== null) retries.push(retry);
+    for (let i = 0; i < n; i++) {
+      const e = entries[i]!;
+      arrivals[i] = e.arrivalTime;
+      negated[i] = -e.arrivalTime;
+      if (e.queueName === 'deferred') retries.push(e.mtime);
     }
     this.heaps = [LazyMinHeap.of(arrivals), LazyMinHeap.of(negated), LazyMinHeap.of(retries)];
     this.oldest = this.heaps[0].min() ?? Infinity;

@@ -17,6 +17,7 @@
  */
 import type { QueueEntry } from '../domain/entry.js';
 import { CrossingHeap, crossingOf } from './crossing-heap.js';
+import { HEAP_FROM } from './group-extremes.js';
 import { bucketOf, compareRows, exampleOf, head, mergeRows, type GroupBy, type GroupRow } from './group-keys.js';
 import { countIn, GroupLookup, rowOf, type Group } from './group-lookup.js';
 
@@ -131,6 +132,10 @@ export class GroupIndex {
       const g = found[i]!;
       countIn(g, e, counts[i]!, bucket);
       g.entries.push(e);
+      // Big groups keep their extremes in heaps from the start (made from the few entries so
+      // far): else the first batch that takes the newest message of every group (often the
+      // first batch) rescans them all in one frame.
+      if (g.messages === HEAP_FROM + 1) this.rescan(g);
       if (repeat) g.repeats = true;
       if (!this.building) this.dirty.add(g);
     }

@@ -4,7 +4,7 @@
  */
 import { QUEUE_NAMES } from '../domain/queue.js';
 import type { ConsoleData } from '../store/console-state.js';
-import { GROUP_BYS, GROUP_SORTS, selectGroups, sortGroups, type GroupBy, type GroupRow, type GroupSort } from '../store/groupings.js';
+import { GROUP_BYS, GROUP_SORTS, selectSortedGroups, type GroupBy, type GroupRow, type GroupSort } from '../store/groupings.js';
 import type { UiState } from './ui-state.js';
 
 const TITLES: Record<GroupBy, string> = {
@@ -17,8 +17,7 @@ const TITLES: Record<GroupBy, string> = {
 
 export function currentGroups(state: ConsoleData, ui: Pick<UiState, 'groupsBy' | 'groupsSort' | 'groupsReverse'>): { rows: GroupRow[]; title: string } {
   const queues = state.queueFilter === 'all' ? QUEUE_NAMES.filter((q) => q !== 'corrupt') : [state.queueFilter];
-  const grouped = selectGroups(state, ui.groupsBy, queues);
-  const rows = ui.groupsSort === 'messages' && !ui.groupsReverse ? grouped : sortGroups(grouped, ui.groupsSort, ui.groupsReverse);
+  const rows = selectSortedGroups(state, ui.groupsBy, queues, ui.groupsSort, ui.groupsReverse);
   const where = state.queueFilter === 'all' ? 'all queues' : state.queueFilter;
   return { rows, title: `${TITLES[ui.groupsBy]}, ${where}, by ${ui.groupsSort}${ui.groupsReverse ? ' ↓' : ''}` };
 }
