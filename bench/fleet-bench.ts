@@ -17,7 +17,9 @@
  *     the slowest target alone (each target's link measured alone first, same run);
  *   local RSS: this process's peak (links, mirrors and the merged store);
  *   burst: 5,000 deferred -> hold renames on one target (bench/mover.ts, spread over 1 s),
- *     each rename to the moment its row shows hold in the merged store; p50/p99.
+ *     each rename to the moment its row shows hold in the merged store; p50/p99; and the
+ *     share of this side, from the row's arrival on its link to the store (the gate, with
+ *     the fleet's FLEET_GATE, and the store's apply), apart from the serve's under load.
  *   key -> frame: the console's App on TARGETS x MESSAGES entries merged as the fleet console
  *     keys them (HOST column), against one spool of the same size (bench/merged-keys.ts).
  *
@@ -31,7 +33,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createConnection, type Connection } from '../src/remote/connection.js';
 import { mergedId } from '../src/remote/merged.js';
-import { startMergedFeed } from '../src/remote/merged-feed.js';
+import { FLEET_GATE, startMergedFeed } from '../src/remote/merged-feed.js';
 import { createBatchGate } from '../src/ui/batch-gate.js';
 import { selectCounts, selectWindow } from '../src/store/selectors.js';
 import { recordServe, replayMerged } from './fleet-replay.js';
@@ -130,11 +132,17 @@ export async function runFleetBench(workDir: string, mover: string, log: (s: str
     selectCounts(store.getState());
     const now = process.hrtime.bigint();
     for (const e of batch.upserts) if (e.queueName === 'hold' && !seenHold.has(e.queueId)) seenHold.set(e.queueId, now);
-  });
+  }, FLEET_GATE);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const links = fleet.map((f) => link(f));
-  const stopFeed = startMergedFeed(links, (batch) => gate.push(batch));
+  // When each hold row reached this side (its link), before the gate: the local share of a latency.
+  const arrivedHold = new Map<string, bigint>();
+  const stopFeed = startMergedFeed(links, (batch) => {
+    const now = process.hrtime.bigint();
+    for (const e of batch.upserts) if (e.queueName === 'hold' && !arrivedHold.has(e.queueId)) arrivedHold.set(e.queueId, now);
+    gate.push(batch);
+  });
   await until(() => links.every((c) => c.status.ready) && store.getState().entries.size >= targets * per);
   const allRowsMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
@@ -143,8 +151,10 @@ export async function runFleetBench(workDir: string, mover: string, log: (s: str
   log('fleet: a 5,000-move burst on one target, merged ...');
   const label = links[0]!.target.label;
   const burstCpu0 = process.cpuUsage();
+  arrivedHold.clear();
   const latencies = await burst(fleet[0]!.spool.spool, workDir, mover, seenHold, (id) => mergedId(id, label));
   const seenCount = latencies.filter(Number.isFinite).length;
+  const local = [...seenHold].map(([id, at]) => Number(at - (arrivedHold.get(id) ?? at)) / 1e6);
   const burstCpu = process.cpuUsage(burstCpu0);
   const burstCpuMs = (burstCpu.user + burstCpu.system) / 1000;
   const peakRss = process.resourceUsage().maxRSS * 1024;
@@ -194,6 +204,7 @@ export async function runFleetBench(workDir: string, mover: string, log: (s: str
     { metric: '  merged fill on hosts of their own: max(slowest alone, replay CPU)', value: ms(ownHosts), baseline: `${ms(slowest)} (slowest alone)`, ratio: ratioOf(ownHosts, slowest), goal: '<= 1.5 (estimate)', ok: ownHosts <= 1.5 * slowest },
     { metric: 'local peak RSS (links, mirrors, merged store)', value: mb(peakRss), goal: '<= 400 MiB', ok: peakRss <= 400 * 2 ** 20 },
     { metric: `5,000-move burst on one target, merged, p50/p99 (${seenCount}/5000 seen)`, value: p50p99(latencies), baseline: `${p50p99(aloneBurst)} (that target alone)`, ratio: p99 !== null && aloneP99 !== null ? ratioOf(p99, aloneP99) : null, goal: 'p99 <= 500 ms', ok: p99 !== null && p99 <= 500 },
+    { metric: '  of which on this side: from its link to the merged store (feed, gate, store), p50/p99', value: p50p99(local), goal: '' },
     { metric: '  local CPU for the burst (links, feed, gate, store at 90k)', value: ms(burstCpuMs), baseline: `${((burstCpuMs * 1000) / 5000).toFixed(0)} µs a move`, goal: '' },
     keys,
   ];

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection, type Connection } from '../src/remote/connection.js';
-import { startMergedFeed } from '../src/remote/merged-feed.js';
+import { FLEET_GATE, startMergedFeed } from '../src/remote/merged-feed.js';
 import { PROTOCOL_VERSION } from '../src/remote/protocol.js';
 import { parseTarget, shellQuote } from '../src/remote/target.js';
 import { createConsoleStore } from '../src/store/console-store.js';
@@ -61,7 +61,7 @@ export async function replayMerged(files: string[], expected: number): Promise<R
     // What the frame after it reads: the sorted view's window and the header's counts.
     selectWindow(store.getState(), 20);
     selectCounts(store.getState());
-  });
+  }, FLEET_GATE);
   const links: Connection[] = files.map((file, i) =>
     createConnection({
       target: parseTarget(`exec:sh -c ${shellQuote(`cat ${shellQuote(file)}; exec cat >/dev/null`)} t${i}`),

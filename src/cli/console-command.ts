@@ -44,7 +44,7 @@ import { renderConsole } from '../ui/render-console.js';
 import { shareInkOutputCaches } from '../ui/ink-output-cache.js';
 import { inkTextCacheSize } from '../ui/ink-text-cache.js';
 import { createThemeSource } from '../ui/theme-context.js';
-import { createBatchGate, sliceInto, type BatchGate } from '../ui/batch-gate.js';
+import { createBatchGate, sliceInto, type BatchGate, type BatchGateOptions } from '../ui/batch-gate.js';
 import { createUiStore } from '../ui/ui-state.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import { startDebugStats } from './debug-stats.js';
@@ -105,6 +105,8 @@ export interface StartConsoleOptions {
   monitor?: boolean;
   /** The pane's log trails; default: this machine's log (the fleet console: the log is on the target). */
   logTrails?: LogTrails;
+  /** The batch gate's options (the fleet console's burstSize); its defaults otherwise. */
+  gate?: BatchGateOptions;
 }
 
 /** Why the console cannot run on this terminal, or null. */
@@ -198,7 +200,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const inkOutputCaches = await shareInkOutputCaches();
   // Watcher batches wait for a pause in typing (at most 750 ms): keys stay fast in a burst;
   // the initial index's big parts are applied in slices, keys read between them.
-  const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch), { prepare: sliceInto(store) });
+  const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch), { prepare: sliceInto(store), ...options.gate });
   const themeSource = createThemeSource(theme);
   // POSTQ_DEBUG_STATS: the soak harness's view of the process (off by default).
   const debug = startDebugStats(env, stdout, () => store.getState().entries.size, { inkOutputCaches }, () => ({ inkTextCache: inkTextCacheSize() }));

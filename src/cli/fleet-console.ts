@@ -15,7 +15,7 @@ import { defaultSpoolConfig } from '../config/spool-config.js';
 import { loadTheme } from '../config/theme-load.js';
 import { createConnection, type Connection } from '../remote/connection.js';
 import { helloRules, hostRulesOf, remoteLogTrails, splitMergedId } from '../remote/merged.js';
-import { startMergedFeed } from '../remote/merged-feed.js';
+import { FLEET_GATE, startMergedFeed } from '../remote/merged-feed.js';
 import { mergedContentReader, targetContentReader } from '../remote/remote-content.js';
 import { planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
 import { installRemote } from './install-remote.js';
@@ -26,7 +26,7 @@ import { drawingTerminal } from './pick.js';
 import { FleetPicks } from './fleet-pick.js';
 
 /** Where a fleet console draws (the terminal, with --pick and stdout a pipe) and what it hands back on exit. */
-type ConsoleIo = Pick<StartConsoleOptions, 'stdout' | 'onExit'>;
+type ConsoleIo = Pick<StartConsoleOptions, 'stdout' | 'onExit' | 'gate'>;
 import { POSTQ_VERSION } from './version.js';
 import { createLinkPaneReader } from './remote-read.js';
 import { mergedConsoleBackend, targetConsoleBackend } from './fleet-backend.js';
@@ -172,6 +172,7 @@ export async function runFleetConsole(flags: FleetFlags): Promise<number> {
       const label = connections[index]!.target.label;
       const io: ConsoleIo = {
         stdout,
+        gate: FLEET_GATE,
         onExit: (store, code) => {
           if (code !== 0 || !flags.pick) return;
           if (choice.kind === 'merged') picks.addMerged(store.getState().marks);

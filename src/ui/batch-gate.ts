@@ -69,6 +69,13 @@ export interface BatchGateOptions {
    */
   busyIntervalMs?: number;
   busyAfterMs?: number;
+  /**
+   * A burst keeps `minIntervalMs`: while this many changes are held, or the last data frame
+   * carried this many, the busy interval does not apply (each frame carries hundreds of
+   * changes, so its cost is spread; a trickle still gets `busyIntervalMs`). Off by default;
+   * the merged fleet view sets it (its goal: a burst on screen within 500 ms).
+   */
+  burstSize?: number;
   quietAfterKeyMs?: number;
   maxDelayMs?: number;
   /** Most ids applied with one key press once held changes are overdue. */
@@ -97,6 +104,9 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
   const minInterval = options.minIntervalMs ?? 150;
   const busyInterval = options.busyIntervalMs ?? 750;
   const busyAfter = options.busyAfterMs ?? 1000;
+  const burstSize = options.burstSize ?? Infinity;
+  /** Changes in the last data frame. */
+  let lastSize = 0;
   const quiet = options.quietAfterKeyMs ?? 120;
   const maxDelay = options.maxDelayMs ?? 750;
   const keyChunk = options.keyChunk ?? 500;
@@ -122,6 +132,7 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
     const t = now();
     lastGap = t - lastApply;
     lastApply = t;
+    lastSize = batch.upserts.length + batch.removals.length;
     noteFill(batch);
   };
   const flush = () => {
@@ -165,7 +176,8 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
     // pause, but not beyond a second maxDelay.
     const deadline = heldSince + maxDelay;
     const cap = lastKey + quiet > deadline ? deadline + maxDelay : deadline;
-    const interval = lastGap < busyAfter ? busyInterval : minInterval;
+    const bursting = held.size >= burstSize || lastSize >= burstSize;
+    const interval = lastGap < busyAfter && !bursting ? busyInterval : minInterval;
     let due = Math.min(Math.max(lastApply + interval, lastKey + quiet, t), cap);
     if (filled !== null && !held.full) {
       // The initial index: in doubling parts, and its end at once (keys still first).

@@ -180,6 +180,41 @@ describe('createBatchGate', () => {
     expect(applied[0]!.listedCounts).toBeUndefined();
   });
 
+  it('burstSize: a burst keeps the short interval (its tail too), a trickle after it gets the busy one', () => {
+    const applied: SpoolBatch[] = [];
+    const gate = createBatchGate((b) => applied.push(b), { minIntervalMs: 150, busyIntervalMs: 750, burstSize: 100, now: () => Date.now() });
+    const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    gate.push(batch(ids('A', 200))); // first: at once
+    vi.advanceTimersByTime(10);
+    gate.push(batch(ids('B', 200))); // busy (a frame 10 ms ago), but a burst: after 150 ms
+    vi.advanceTimersByTime(140);
+    expect(applied).toHaveLength(2);
+    vi.advanceTimersByTime(50);
+    gate.push(batch(ids('C', 5))); // the burst's tail: the last frame was a burst
+    vi.advanceTimersByTime(100);
+    expect(applied).toHaveLength(3);
+    vi.advanceTimersByTime(10);
+    gate.push(batch(ids('D', 5))); // a trickle now: the busy interval
+    vi.advanceTimersByTime(700);
+    expect(applied).toHaveLength(3);
+    vi.advanceTimersByTime(50);
+    expect(applied).toHaveLength(4);
+    // Without burstSize, the same burst's second part waits for the busy interval.
+    const plain: SpoolBatch[] = [];
+    const busy = createBatchGate((b) => plain.push(b), { minIntervalMs: 150, busyIntervalMs: 750, now: () => Date.now() });
+    busy.push(batch(ids('A', 200)));
+    vi.advanceTimersByTime(10);
+    busy.push(batch(ids('B', 200)));
+    vi.advanceTimersByTime(140);
+    expect(plain).toHaveLength(2);
+    vi.advanceTimersByTime(10);
+    busy.push(batch(ids('C', 200)));
+    vi.advanceTimersByTime(600);
+    expect(plain).toHaveLength(2);
+    vi.advanceTimersByTime(200);
+    expect(plain).toHaveLength(3);
+  });
+
   it('during the initial index the store grows in doubling parts, and the end of the index is applied at once', () => {
     const applied: SpoolBatch[] = [];
     // fillMaxMs beyond the test's 8 s: only the doubling rule decides here.
