@@ -122,7 +122,9 @@ export async function runFleetBench(workDir: string, mover: string, log: (s: str
     fleet.push({ target, serveArgs: spool.configDir ? ['--read-only'] : ['--spool', spool.spool, '--read-only'], spool });
   }
 
-  log(`fleet: ${targets} targets x ${per} messages, merged ...`);
+  // BENCH_FLEET_GATE=default: the single console's gate (no burstSize), to compare.
+  const gateOptions = process.env.BENCH_FLEET_GATE === 'default' ? {} : FLEET_GATE;
+  log(`fleet: ${targets} targets x ${per} messages, merged (gate ${JSON.stringify(gateOptions)}) ...`);
   const store = createConsoleStore({ backend: createReadOnlyBackend() });
   const seenHold = new Map<string, bigint>();
   // The console's path: one gate for every target; a row counts as seen when the gate applies it.
@@ -132,7 +134,7 @@ export async function runFleetBench(workDir: string, mover: string, log: (s: str
     selectCounts(store.getState());
     const now = process.hrtime.bigint();
     for (const e of batch.upserts) if (e.queueName === 'hold' && !seenHold.has(e.queueId)) seenHold.set(e.queueId, now);
-  }, FLEET_GATE);
+  }, gateOptions);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const links = fleet.map((f) => link(f));
