@@ -14,6 +14,7 @@
  * or a buffer that does not hold the whole file.
  */
 import { REC } from './rec-type.js';
+import { walkRecords } from './record.js';
 
 export interface ContentSpan {
   /** The data offset: the first header record. */
@@ -28,39 +29,15 @@ const NULL_POINTER = /^\s*0+$/;
 
 export function plainContentSpan(buf: Buffer, fileSize: number, inMaildrop: boolean): ContentSpan | null {
   if (inMaildrop || buf.length < fileSize || buf[0] !== REC.SIZE) return null;
-  const sizeData = dataAt(buf, 0);
-  if (sizeData < 0) return null;
-  const start = Number(DATA_OFFSET.exec(buf.toString('latin1', sizeData, recordEnd))?.[1] ?? 0);
+  let sizeData = '';
+  if (walkRecords(buf, 0, (_type, data, end) => ((sizeData = buf.toString('latin1', data, end)), false)) !== 0) return null;
+  const start = Number(DATA_OFFSET.exec(sizeData)?.[1] ?? 0);
   if (!(start > 0)) return null;
-  for (let p = start; p < buf.length; ) {
-    const type = buf[p];
-    const data = dataAt(buf, p);
-    if (data < 0) return null;
-    if (type === REC.XTRA || type === REC.END) return { start, end: p };
-    if (type === REC.PTR) {
-      if (!NULL_POINTER.test(buf.toString('latin1', data, recordEnd))) return null;
-    } else if (type !== REC.NORM) return null;
-    p = recordEnd;
-  }
-  return null;
-}
-
-/** Set by dataAt(): the end of the record it read (a number, not an object: ~100 records a file). */
-let recordEnd = 0;
-
-/** Where the data of the record at `p` starts (recordEnd: where it ends); -1 when its length is malformed or runs past the buffer. */
-function dataAt(buf: Buffer, p: number): number {
-  let length = 0;
-  let scale = 1;
-  let q = p + 1;
-  for (let n = 0; ; n++) {
-    // record.ts's limit: at most 5 length bytes.
-    if (n >= 5 || q >= buf.length) return -1;
-    const byte = buf[q++]!;
-    length += (byte & 0x7f) * scale;
-    scale *= 128;
-    if ((byte & 0x80) === 0) break;
-  }
-  recordEnd = q + length;
-  return recordEnd <= buf.length ? q : -1;
+  let plain = true;
+  const end = walkRecords(buf, start, (type, data, end) => {
+    if (type === REC.XTRA || type === REC.END) return false;
+    plain = type === REC.NORM || (type === REC.PTR && NULL_POINTER.test(buf.toString('latin1', data, end)));
+    return plain;
+  });
+  return end >= 0 && plain ? { start, end } : null;
 }

@@ -199,3 +199,29 @@ export class RecordReader {
     return null;
   }
 }
+
+/**
+ * Walk the records of `buf` from `start` without making objects, for a search over many files
+ * (content-span.ts): `visit(type, dataStart, dataEnd)` for each record until it returns false,
+ * then the offset of that record; -1 when a length is malformed (more than MAX_LENGTH_BYTES) or
+ * a record runs past the buffer first. Pointers are not followed: the visitor sees them.
+ */
+export function walkRecords(buf: Buffer, start: number, visit: (type: number, data: number, end: number) => boolean): number {
+  for (let p = start; p < buf.length; ) {
+    let length = 0;
+    let scale = 1;
+    let q = p + 1;
+    for (let n = 0; ; n++) {
+      if (n >= MAX_LENGTH_BYTES || q >= buf.length) return -1;
+      const byte = buf[q++]!;
+      length += (byte & 0x7f) * scale;
+      scale *= 128;
+      if ((byte & 0x80) === 0) break;
+    }
+    const end = q + length;
+    if (end > buf.length) return -1;
+    if (!visit(buf[p]!, q, end)) return p;
+    p = end;
+  }
+  return -1;
+}
