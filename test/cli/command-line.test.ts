@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCorpusSpool, REPO_ROOT } from '../helpers/corpus.js';
+import { postqInProcess } from '../helpers/postq-in-process.js';
 import { readyIds } from '../actions/spool-fixtures.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 
@@ -19,11 +20,13 @@ beforeAll(() => {
 afterAll(() => copy.cleanup());
 
 const run = (args: string[]) => spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+/** runMain in process (postq-in-process.ts): the output checks; `run` keeps a spawn per kind. */
+const here = (args: string[]) => postqInProcess(args);
 
 describe('help and version', () => {
-  it('-h, --help and help print the overview with the exit codes, exit 0', () => {
+  it('-h, --help and help print the overview with the exit codes, exit 0', async () => {
     for (const flag of ['-h', '--help', 'help']) {
-      const r = run([flag]);
+      const r = flag === '-h' ? run([flag]) : await here([flag]);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^usage:\n  postq \[--spool DIR/);
       expect(r.stdout).toContain('exit codes:\n  0  ok\n  1  ');
@@ -38,7 +41,7 @@ describe('help and version', () => {
     expect(r.stdout).toBe(`postq ${pkg.version}\n`);
   });
 
-  it("each command's --help lists its options, one a line, and the exit codes", () => {
+  it("each command's --help lists its options, one a line, and the exit codes", async () => {
     const pages: Array<[string[], string[]]> = [
       [['list', '--help'], ['--json', '--all', '--queue', '--filter', '--spool', '-c, --config']],
       [['list', '-h'], ['--json']],
@@ -49,7 +52,7 @@ describe('help and version', () => {
       [['--spool', copy.spool, '--help'], ['--backend', '--read-only', '--theme', '--no-alt-screen']],
     ];
     for (const [args, options] of pages) {
-      const r = run(args);
+      const r = await here(args);
       expect(r.status, args.join(' ')).toBe(0);
       const lines = r.stdout.split('\n');
       const start = lines.indexOf('options:');
@@ -62,15 +65,15 @@ describe('help and version', () => {
 });
 
 describe('cat with several ids', () => {
-  it('prints each in turn, as postcat -q does; one unreadable makes it exit 1', () => {
+  it('prints each in turn, as postcat -q does; one unreadable makes it exit 1', async () => {
     const config = resolveSpoolConfig({ spool: copy.spool });
     const [a, b] = readyIds(config, 'deferred');
-    const one = run(['cat', '--spool', copy.spool, a!]);
-    const two = run(['cat', '--spool', copy.spool, b!]);
+    const one = await here(['cat', '--spool', copy.spool, a!]);
+    const two = await here(['cat', '--spool', copy.spool, b!]);
     const both = run(['cat', '--spool', copy.spool, a!, b!]);
     expect(both.status).toBe(0);
     expect(both.stdout).toBe(one.stdout + two.stdout);
-    const withMissing = run(['cat', '--spool', copy.spool, a!, 'ABCDEF01234']);
+    const withMissing = await here(['cat', '--spool', copy.spool, a!, 'ABCDEF01234']);
     expect(withMissing.status).toBe(1);
     expect(withMissing.stdout).toBe(one.stdout);
   });
