@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pressSequence } from '../../src/ui/keymap.js';
 import { REPO_ROOT } from '../helpers/corpus.js';
 import { createPostfixInstance, type PostfixInstance, type PostqueueEntry } from '../helpers/postfix-instance.js';
+import { postqInProcess } from '../helpers/postq-in-process.js';
 import { startTmux } from '../helpers/tmux.js';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
@@ -79,13 +80,16 @@ describe('a bare --spool copy is read-only', () => {
     expect(files(copy)).toBe(copyBefore);
   });
 
-  it('CLI: actions on a bare --spool are refused without --backend direct; the instance is unchanged', () => {
+  it('CLI: actions on a bare --spool are refused without --backend direct; the instance is unchanged', async () => {
     const id = pf.postqueueJson()[0]!.queue_id;
+    const env = { ...process.env, MAIL_CONFIG: pf.configDir };
+    // The built CLI for hold, runMain in process (postq-in-process.ts) for the others.
+    const run = async (args: string[]) => (args[0] === 'hold' ? spawnSync('node', [CLI, ...args], { encoding: 'utf8', env }) : await postqInProcess(args, env));
     for (const action of ['hold', 'release', 'requeue', 'delete', 'expire']) {
-      const r = spawnSync('node', [CLI, action, '--spool', copy, id, '--yes'], { encoding: 'utf8', env: { ...process.env, MAIL_CONFIG: pf.configDir } });
+      const r = await run([action, '--spool', copy, id, '--yes']);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('no Postfix configuration manages');
-      const pinned = spawnSync('node', [CLI, action, '--spool', copy, '--backend', 'postsuper', id, '--yes'], { encoding: 'utf8', env: { ...process.env, MAIL_CONFIG: pf.configDir } });
+      const pinned = await run([action, '--spool', copy, '--backend', 'postsuper', id, '--yes']);
       expect(pinned.status).toBe(2);
     }
     expect(shape(pf.postqueueJson())).toBe(before);

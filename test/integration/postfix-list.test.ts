@@ -3,7 +3,8 @@
  * queued with sendmail, deferred by the closed relay port, some held / force-expired with
  * postsuper, and then postq (reading the files) must say exactly what postqueue (asking showq)
  * says: -j message for message and field for field, -p block for block, both with --spool
- * (layout inferred from the files) and with -c (layout from postconf).
+ * (layout inferred from the files) and with -c (layout from postconf). The built CLI lists
+ * with --spool; the other runs go through runMain in process (postq-in-process.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { queuePath, resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { buildQueueFile } from '../../src/spool/queue-file-writer.js';
 import { createPostfixInstance, type PostfixInstance, type PostqueueEntry } from '../helpers/postfix-instance.js';
-import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
+import { ensureBuilt, runPostq, type PostqResult } from '../helpers/postq-cli.js';
+import { postqInProcess } from '../helpers/postq-in-process.js';
 import { expectJsonMatches, expectMailqMatches } from '../helpers/queue-compare.js';
 
 let pf: PostfixInstance;
@@ -41,7 +43,12 @@ const idOf = (sender: string) => {
 };
 
 function postq(...args: string[]) {
-  const r = runPostq(['list', ...args], pf.env);
+  return listed(runPostq(['list', ...args], pf.env));
+}
+async function postqHere(...args: string[]) {
+  return listed(await postqInProcess(['list', ...args], pf.env));
+}
+function listed(r: PostqResult) {
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return r.stdout;
@@ -54,8 +61,8 @@ beforeAll(async () => {
     config: { transport_maps: 'inline:{discard.example=discard:}' },
   });
   empty = {
-    json: postq('--json', '--spool', pf.queueDirectory),
-    text: postq('--spool', pf.queueDirectory),
+    json: await postqHere('--json', '--spool', pf.queueDirectory),
+    text: await postqHere('--spool', pf.queueDirectory),
     postqueueJson: pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout,
     postqueueText: pf.postqueueText(),
   };
@@ -94,8 +101,8 @@ describe('postq list on a real Postfix queue', () => {
     expectJsonMatches(postq('--json', '--spool', pf.queueDirectory), pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout);
   });
 
-  test('list --json -c CONFIG_DIR equals postqueue -j', () => {
-    expectJsonMatches(postq('--json', '-c', pf.configDir), pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout);
+  test('list --json -c CONFIG_DIR equals postqueue -j', async () => {
+    expectJsonMatches(await postqHere('--json', '-c', pf.configDir), pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout);
   });
 
   test('list --spool QUEUE_DIR equals postqueue -p (header, blocks, markers, footer)', () => {
@@ -104,19 +111,19 @@ describe('postq list on a real Postfix queue', () => {
     expectMailqMatches(postq('--spool', pf.queueDirectory), text);
   });
 
-  test('list -c CONFIG_DIR equals postqueue -p', () => {
-    expectMailqMatches(postq('-c', pf.configDir), pf.postqueueText());
+  test('list -c CONFIG_DIR equals postqueue -p', async () => {
+    expectMailqMatches(await postqHere('-c', pf.configDir), pf.postqueueText());
   });
 
-  test('list --json --queue hold lists exactly the held messages', () => {
+  test('list --json --queue hold lists exactly the held messages', async () => {
     const held = pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout.split('\n').filter((l) => l.includes('"queue_name": "hold"'));
     expect(held).toHaveLength(2);
-    expectJsonMatches(postq('--json', '--queue', 'hold', '-c', pf.configDir), held.join('\n') + '\n');
+    expectJsonMatches(await postqHere('--json', '--queue', 'hold', '-c', pf.configDir), held.join('\n') + '\n');
   });
 });
 
 describe('one message with 65,000 recipients (issue 16: it crashed postq list; postqueue -p prints it)', () => {
-  test('list and list --json equal postqueue -p and -j with it in hold', () => {
+  test('list and list --json equal postqueue -p and -j with it in hold', async () => {
     // Crafted (sendmail would take minutes to queue 65,000 recipients) and put in hold/, which
     // qmgr leaves alone, owned by postfix as showq needs; removed again after the test.
     const recipients = Array.from({ length: 65_000 }, (_, i) => ({ address: `user${i}@big.example` }));
@@ -129,10 +136,10 @@ describe('one message with 65,000 recipients (issue 16: it crashed postq list; p
       const json = pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout;
       const big = json.split('\n').find((l) => l.includes('"ABC1234567F"'));
       expect(JSON.parse(big!).recipients).toHaveLength(65_000);
-      expectJsonMatches(postq('--json', '--spool', pf.queueDirectory), json);
+      expectJsonMatches(await postqHere('--json', '--spool', pf.queueDirectory), json);
       const text = pf.postqueueText();
       expect(text.split('\n').filter((l) => /^\s+user\d+@big\.example$/.test(l))).toHaveLength(65_000);
-      expectMailqMatches(postq('--spool', pf.queueDirectory), text);
+      expectMailqMatches(await postqHere('--spool', pf.queueDirectory), text);
     } finally {
       rmSync(path, { force: true });
     }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { closedPort } from '../helpers/postfix-config.js';
 import { createPostfixInstance, type PostfixInstance } from '../helpers/postfix-instance.js';
 import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
+import { postqInProcess } from '../helpers/postq-in-process.js';
 import { sendSmtp, type SmtpMessage } from '../helpers/smtp-client.js';
 
 let pf: PostfixInstance;
@@ -61,27 +62,28 @@ async function waitForSmtpd(port: number, message: SmtpMessage): Promise<string>
   }
 }
 
-const selected = (filter: string) => {
-  const r = runPostq(['hold', '--filter', filter, '-c', pf.configDir, '--dry-run'], pf.env);
+/** A dry run through runMain in process (postq-in-process.ts); list --json below runs the built CLI. */
+const selected = async (filter: string) => {
+  const r = await postqInProcess(['hold', '--filter', filter, '-c', pf.configDir, '--dry-run'], pf.env);
   expect(r.status, r.stderr).toBe(0);
   const found = new Set(r.stdout.match(/\b[0-9A-F]{10,12}\b/g) ?? []);
   return [...ids].filter(([, id]) => found.has(id)).map(([from]) => from).sort();
 };
 
 describe('who, on mail a real smtpd received', () => {
-  test('client:, helo:, sasl:, proto:, origin: select exactly those messages', () => {
-    expect(selected('client:203.0.113.0/24')).toEqual(['v4@shop.example']);
-    expect(selected('client:2001:db8::/32')).toEqual(['v6@v6.example']);
-    expect(selected('client:127.0.0.1')).toEqual(['plain@shop.example']);
-    expect(selected('client:out.shop.example')).toEqual(['v4@shop.example']);
-    expect(selected('helo:"[198.51.100.77]"')).toEqual(['login@corp.example']);
-    expect(selected('helo:shop.example')).toEqual(['plain@shop.example', 'v4@shop.example']);
-    expect(selected('sasl:bob@corp.example')).toEqual(['login@corp.example']);
-    expect(selected('proto:/^smtp$/')).toEqual(['plain@shop.example']);
-    expect(selected('proto:esmtp')).toEqual(['login@corp.example', 'v4@shop.example', 'v6@v6.example']);
-    expect(selected('origin:smtp')).toEqual(['login@corp.example', 'plain@shop.example', 'v4@shop.example', 'v6@v6.example']);
-    expect(selected('origin:local')).toEqual(['local@corp.example']);
-    expect(selected('origin:smtp !sasl:bob (client:10.0.0.0/8 or client:::/0)')).toEqual(['v6@v6.example']);
+  test('client:, helo:, sasl:, proto:, origin: select exactly those messages', async () => {
+    expect(await selected('client:203.0.113.0/24')).toEqual(['v4@shop.example']);
+    expect(await selected('client:2001:db8::/32')).toEqual(['v6@v6.example']);
+    expect(await selected('client:127.0.0.1')).toEqual(['plain@shop.example']);
+    expect(await selected('client:out.shop.example')).toEqual(['v4@shop.example']);
+    expect(await selected('helo:"[198.51.100.77]"')).toEqual(['login@corp.example']);
+    expect(await selected('helo:shop.example')).toEqual(['plain@shop.example', 'v4@shop.example']);
+    expect(await selected('sasl:bob@corp.example')).toEqual(['login@corp.example']);
+    expect(await selected('proto:/^smtp$/')).toEqual(['plain@shop.example']);
+    expect(await selected('proto:esmtp')).toEqual(['login@corp.example', 'v4@shop.example', 'v6@v6.example']);
+    expect(await selected('origin:smtp')).toEqual(['login@corp.example', 'plain@shop.example', 'v4@shop.example', 'v6@v6.example']);
+    expect(await selected('origin:local')).toEqual(['local@corp.example']);
+    expect(await selected('origin:smtp !sasl:bob (client:10.0.0.0/8 or client:::/0)')).toEqual(['v6@v6.example']);
   });
 
   test('list --json carries the attributes as postcat -e shows them', () => {
