@@ -7,6 +7,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../helpers/postq-cli.js';
+import { cliInProcess } from '../helpers/postq-in-process.js';
 import { hostileSpool, plantSecret, type HostileSpool } from './hostile-spool.js';
 
 let spool: HostileSpool;
@@ -14,10 +15,11 @@ beforeAll(ensureBuilt);
 afterEach(() => spool?.cleanupAll());
 
 describe('untrusted text from argv and theme files', () => {
-  it('escape characters from arguments never reach stderr raw', () => {
+  it('escape characters from arguments never reach stderr raw', async () => {
     spool = hostileSpool();
     for (const args of [['\x1b]0;pwned\x07'], ['list', '\x1b[2J'], ['list', '--\x1b[31mred'], ['cat', '\x1b[31mX']]) {
-      const r = runCli([...args, '--spool', spool.spool]);
+      // The built CLI for the first, runMain in process (postq-in-process.ts) for the others.
+      const r = args.length === 1 ? runCli([...args, '--spool', spool.spool]) : await cliInProcess([...args, '--spool', spool.spool]);
       expect(r.status).toBe(2);
       expect(r.stderr).not.toContain('\x1b');
       expect(r.stderr).toContain('^[');

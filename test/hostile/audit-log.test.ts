@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { CLI_PATH, ensureBuilt, runCli } from '../helpers/postq-cli.js';
+import { cliInProcess } from '../helpers/postq-in-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { whereAll } from '../actions/backend-contract.js';
 import { cloneIntoDeferred, groupAlive } from '../actions/bulk-queue.js';
@@ -19,45 +20,49 @@ let spool: HostileSpool;
 beforeAll(ensureBuilt);
 afterEach(() => spool?.cleanupAll());
 
-const hold = (log: string, ...extra: string[]) =>
-  runCli(['hold', '749A822C202', '--yes', '--spool', spool.spool, '--backend', 'direct', ...extra], { POSTQ_AUDIT_LOG: log });
+/** The first hold of the file runs the built CLI, the others runMain in process (postq-in-process.ts). */
+let spawned = false;
+const hold = async (log: string, ...extra: string[]) => {
+  const args = ['hold', '749A822C202', '--yes', '--spool', spool.spool, '--backend', 'direct', ...extra];
+  return spawned ? cliInProcess(args, { POSTQ_AUDIT_LOG: log }) : ((spawned = true), runCli(args, { POSTQ_AUDIT_LOG: log }));
+};
 const placeOf = (id: string) => whereAll(resolveSpoolConfig({ spool: spool.spool })).get(id);
 
 describe('audit log: refuse to act without a safe one', () => {
-  it('an unwritable log refuses with the reason; --no-audit acts', () => {
+  it('an unwritable log refuses with the reason; --no-audit acts', async () => {
     spool = hostileSpool();
     writeFileSync(join(spool.outside, 'file'), '');
     const log = join(spool.outside, 'file', 'audit.log');
-    const refused = hold(log);
+    const refused = await hold(log);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(`audit log ${log}: cannot create`);
     expect(refused.stderr).toContain('--no-audit');
     expect(placeOf('749A822C202')).toEqual(['deferred']);
-    expect(hold(log, '--no-audit').status).toBe(0);
+    expect((await hold(log, '--no-audit')).status).toBe(0);
     expect(placeOf('749A822C202')).toEqual(['hold']);
   });
 
-  it('a symlinked log is not written through', () => {
+  it('a symlinked log is not written through', async () => {
     spool = hostileSpool();
     const target = plantSecret(spool.outside, 'shadow', 'root:x:0:0');
     const log = join(spool.outside, 'audit.log');
     symlinkSync(target, log);
-    const r = hold(log);
+    const r = await hold(log);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('is a symbolic link: not written through');
     expect(readFileSync(target, 'utf8')).toBe('root:x:0:0\n');
     expect(placeOf('749A822C202')).toEqual(['deferred']);
   });
 
-  it('a log owned by another user, or group-writable, is refused', () => {
+  it('a log owned by another user, or group-writable, is refused', async () => {
     spool = hostileSpool();
     const log = join(spool.outside, 'audit.log');
     writeFileSync(log, '', { mode: 0o600 });
     chownSync(log, 65534, 65534);
-    expect(hold(log).stderr).toContain('is owned by uid 65534, not by the user running postq');
+    expect((await hold(log)).stderr).toContain('is owned by uid 65534, not by the user running postq');
     chownSync(log, process.getuid!(), process.getgid!());
     chmodSync(log, 0o664);
-    expect(hold(log).stderr).toContain('is group- or world-writable (mode 0664)');
+    expect((await hold(log)).stderr).toContain('is group- or world-writable (mode 0664)');
     expect(placeOf('749A822C202')).toEqual(['deferred']);
   });
 });
