@@ -147,4 +147,37 @@ describe('a worker that fails', () => {
       pool.close();
     }
   });
+
+  test("a listing's buffer goes back to the worker that filled it", async () => {
+    // Each worker marks its buffers with its thread id and counts the ones it gets back from
+    // another thread; each answer carries that count. Round the workers, half came back wrong.
+    const pool = createReadPool(config, {
+      workers: 2,
+      source: fake(`const id = require('node:worker_threads').threadId & 255;
+        globalThis.wrong ??= 0;
+        if (request.release) return void (new Uint8Array(request.release)[0] !== id && globalThis.wrong++);
+        const bytes = new Uint8Array(new ArrayBuffer(16));
+        bytes[0] = id;
+        parentPort.postMessage({ seq: request.seq, listed: { bytes, count: globalThis.wrong, size: 0 } }, [bytes.buffer]);`),
+    })!;
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...slices[0]!, ids: [`A1B2C3D4E${i}`] }));
+    const format = { json: true, all: false, longQueueIds: false };
+    const fillers = new Set<number>();
+    const wrong: number[] = [];
+    try {
+      for (let round = 0; round < 2; round++) {
+        await pool.runListing(many, format, (_slice, listed) => {
+          const bytes = listed.text as Uint8Array;
+          fillers.add(bytes[0]!);
+          wrong.push(listed.count);
+          pool.release(bytes.buffer as ArrayBuffer);
+        });
+      }
+    } finally {
+      pool.close();
+    }
+    expect(fillers.size).toBe(2);
+    expect(wrong).toHaveLength(80);
+    expect(Math.max(...wrong)).toBe(0);
+  });
 });
