@@ -1,7 +1,8 @@
 /**
- * A binary min-heap of (time, entry) for the incremental groupings (group-index.ts): when each
- * message's age enters its next histogram bucket. Stale items (a message gone, or moved on)
- * are the caller's to skip when popped.
+ * A binary min-heap of (time, entry) for the incremental groupings: when each message's age
+ * enters its next histogram bucket (group-index.ts), and a big group's arrivals and retries
+ * (group-extremes.ts). Stale items (a message gone, or moved on) are the caller's to skip
+ * when popped.
  *
  * Contract: push/pop keep the heap order; at[0] / who[0] are the soonest. Never throws.
  */
@@ -17,12 +18,20 @@ export class CrossingHeap {
 
   /** The heap of `entries` at `nowSec` (those `skip` names left out), heapified in O(n). */
   static of(entries: readonly QueueEntry[], nowSec: number, skip: (e: QueueEntry) => boolean): CrossingHeap {
-    const heap = new CrossingHeap();
-    const { at, who } = heap;
+    const at: number[] = [];
+    const who: QueueEntry[] = [];
     for (const e of entries) {
       const t = skip(e) ? null : crossingOf(e, bucketOf(nowSec - e.arrivalTime));
       if (t !== null) (at.push(t), who.push(e));
     }
+    return CrossingHeap.from(at, who);
+  }
+
+  /** A heap of the pairs (at[i], who[i]) (the arrays are taken, not copied), ordered in O(n). */
+  static from(at: number[], who: QueueEntry[]): CrossingHeap {
+    const heap = new CrossingHeap();
+    heap.at = at;
+    heap.who = who;
     for (let i = (at.length >> 1) - 1; i >= 0; i--) heap.down(i, at[i]!, who[i]!);
     return heap;
   }

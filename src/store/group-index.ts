@@ -158,7 +158,7 @@ export class GroupIndex {
       g.messages--;
       g.recipients -= counts[i]!;
       g.histogram[bucket]!--;
-      if (g.extremes.remove(e)) g.stale = true;
+      if (g.extremes.remove(e, this.isLive, g.messages)) g.stale = true;
       if (g.messages === 0) lookup.drop(g);
       // Removed entries wait in g.entries for a rescan; do not let them pile up.
       else if (g.entries.length > 2 * g.messages + 64) this.compact(g);
@@ -234,6 +234,8 @@ export class GroupIndex {
     }
     this.reschedule();
   }
+
+  private readonly isLive = (e: QueueEntry): boolean => this.live(e);
 
   /** Whether `e` is counted now (in the groups' lists and the heap, removed ones linger). */
   private live(e: QueueEntry): boolean {

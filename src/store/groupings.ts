@@ -15,7 +15,7 @@ import type { QueueName } from '../domain/queue.js';
 import type { ConsoleData } from './console-state.js';
 import { GroupIndex } from './group-index.js';
 import { bucketOf, compareRows, type GroupBy, type GroupRow } from './group-keys.js';
-import { countIn, GroupLookup, rowOf } from './group-lookup.js';
+import { countIn, GroupLookup, rowWithIds } from './group-lookup.js';
 import { isMessage } from './queue-stats.js';
 import { memoSlot } from './selector-cache.js';
 
@@ -49,7 +49,7 @@ export function buildGroups(entries: Iterable<QueueEntry>, by: GroupBy, nowSec: 
     }
   }
   const rows: GroupRowWithIds[] = [];
-  for (const g of lookup.groups.values()) rows.push(Object.assign(rowOf(g, true), { ids: g.ids! }));
+  for (const g of lookup.groups.values()) rows.push(rowWithIds(g));
   return rows.sort(compareRows);
 }
 

@@ -17,14 +17,6 @@ export class LazyMinHeap {
   private gone = new Map<number, number>();
   private goneCount = 0;
 
-  /** A heap of `values` (taken, not copied), ordered in O(n): a big group's rescan (group-extremes.ts). */
-  static of(values: number[]): LazyMinHeap {
-    const heap = new LazyMinHeap();
-    heap.heap = values;
-    for (let i = (values.length >> 1) - 1; i >= 0; i--) heap.down(i, values[i]!);
-    return heap;
-  }
-
   add(t: number): void {
     const h = this.heap;
     h.push(t);

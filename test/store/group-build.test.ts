@@ -10,7 +10,6 @@ import * as clusters from '../../src/domain/reason-cluster.js';
 import { CrossingHeap } from '../../src/store/crossing-heap.js';
 import { GroupIndex } from '../../src/store/group-index.js';
 import { buildGroups, GROUP_BYS } from '../../src/store/groupings.js';
-import { LazyMinHeap } from '../../src/store/oldest-tracker.js';
 import { makeEntry, NOW_SEC } from './fixtures.js';
 
 vi.mock('../../src/domain/reason-cluster.js', async (original) => {
@@ -81,16 +80,17 @@ describe('building a grouping', () => {
   }
 
   it('heaps made in one go pop in order', () => {
-    const values = Array.from({ length: 500 }, (_, i) => (i * 7919) % 1009);
-    const heap = LazyMinHeap.of(values.slice());
-    heap.remove(0);
-    const popped: number[] = [];
-    for (let t = heap.min(); t !== null; t = heap.min()) {
-      popped.push(t);
-      heap.remove(t);
-    }
-    expect(popped).toEqual(values.sort((a, b) => a - b).slice(1));
     const entries = spool(300);
+    const values = entries.map((_, i) => (i * 7919) % 1009);
+    const heap = CrossingHeap.from(values.slice(), entries.slice());
+    const popped: number[] = [];
+    while (heap.at.length > 0) {
+      // Each value still with its entry.
+      expect(heap.who[0]).toBe(entries[values.indexOf(heap.at[0]!)]);
+      popped.push(heap.at[0]!);
+      heap.pop();
+    }
+    expect(popped).toEqual(values.slice().sort((a, b) => a - b));
     const crossings = CrossingHeap.of(entries, NOW_SEC, (e) => e.queueName === 'hold');
     const times: number[] = [];
     while (crossings.at.length > 0) (times.push(crossings.at[0]!), crossings.pop());

@@ -36,6 +36,36 @@ describe('groupings under bursts', () => {
     expect(reads.n).toBeLessThanOrEqual(5);
   });
 
+  it("a big group's extremes stay exact while most of it leaves, some comes back, and retries move", () => {
+    const entries = Array.from({ length: 400 }, (_, i) => makeEntry(`X${i.toString().padStart(9, '0')}`, { sender: 'bulk@x.example', queueName: i % 3 ? 'deferred' : 'hold', arrivalTime: NOW_SEC - ((i * 7919) % 5000), mtime: NOW_SEC + ((i * 104729) % 3000) }));
+    let version = new Map(entries.map((e) => [e.queueId, e]));
+    const index = new GroupIndex('sender', () => true);
+    index.reset(entries, NOW_SEC, version);
+    const live = new Set(entries);
+    for (let step = 0; step < 60; step++) {
+      // Five out (the oldest, the newest, the soonest retry among them), and now and then one back.
+      const sorted = [...live].sort((a, b) => a.arrivalTime - b.arrivalTime);
+      const retries = [...live].filter((e) => e.queueName === 'deferred').sort((a, b) => a.mtime - b.mtime);
+      const out = [...new Set([sorted[0]!, sorted.at(-1)!, retries[0] ?? sorted[1]!, sorted[5]!, sorted[9]!])];
+      const back = step % 4 === 3 ? entries.filter((e) => !live.has(e)).slice(0, 3) : [];
+      const next = new Map(version);
+      for (const e of out) (next.delete(e.queueId), live.delete(e));
+      for (const e of back) (next.set(e.queueId, e), live.add(e));
+      expect(index.follow(version, next, out, back)).toBe(true);
+      version = next;
+      const row = index.rows(NOW_SEC)[0]!;
+      const all = [...live];
+      const deferred = all.filter((e) => e.queueName === 'deferred');
+      expect(row, `step ${step}`).toMatchObject({
+        messages: all.length,
+        oldest: Math.min(...all.map((e) => e.arrivalTime)),
+        newest: Math.max(...all.map((e) => e.arrivalTime)),
+        nextRetry: deferred.length ? Math.min(...deferred.map((e) => e.mtime)) : null,
+      });
+    }
+    expect(live.size).toBeLessThan(200);
+  });
+
   it('a sorted view gives the same rows until a batch changes them', () => {
     const store = createConsoleStore({ backend: fakeBackend(), now: () => NOW_MS });
     const entries = Array.from({ length: 40 }, (_, i) => makeEntry(`S${i.toString().padStart(9, '0')}`, { sender: `s${i % 9}@x.example`, arrivalTime: NOW_SEC - 100 * i }));
