@@ -75,6 +75,8 @@ interface Probe {
   firstCountsMs: number | null;
   firstCountsSinceProcessStartMs: number | null;
   indexCpuMs: number;
+  /** The main thread's share of indexCpuMs (the rest: read workers, V8's GC threads). */
+  indexMainThreadCpuMs?: number;
   indexRunQueueWaitMs: number;
   firstCountsCpuMs: number | null;
   maxRssBytes: number;
@@ -216,6 +218,7 @@ const warmPq = median(warmPostqueue);
 if (warm.length > 0) rows.push(
   { metric: `warm start from the snapshot, ${messages} msgs, vs postqueue -j`, value: ms(warmMs), baseline: spool.configDir ? `${ms(warmPq)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(warmMs, warmPq), goal: '<= 0.3', ok: spool.configDir ? (ratioOf(warmMs, warmPq) ?? 99) <= 0.3 : undefined },
   { metric: 'warm start vs the cold index (same run)', value: ms(warmMs), baseline: `${ms(indexMs)} cold index`, ratio: ratioOf(warmMs, indexMs) },
+  { metric: 'warm start: main-thread CPU (the lstats go to the read workers)', value: ms(median(warm.map((p) => p.indexMainThreadCpuMs ?? Number.NaN))), baseline: `${ms(median(warm.map((p) => p.indexCpuMs)))} process CPU` },
   { metric: 'warm start: files taken from the snapshot unread', value: `${warm.at(-1)!.snapshotTrusted} of ${warm.at(-1)!.entries}`, baseline: `${warm.at(-1)!.snapshotStale} stale; ${warm.at(-1)!.snapshotIgnored ?? 'used'}` },
   { metric: 'warm start peak RSS', value: mb(Math.max(...warm.map((p) => p.maxRssBytes))), baseline: `${mb(rss)} cold`, goal: '<= 250 MiB', ok: Math.max(...warm.map((p) => p.maxRssBytes)) <= 250 * 2 ** 20 },
   { metric: 'snapshot saved in the background after the index (sliced capture, write, fsync, rename)', value: ms(priming?.backgroundSaveMs), baseline: `${snapshotBytes === null ? 'not written' : `${(snapshotBytes / 2 ** 20).toFixed(1)} MiB file`}; longest event-loop wait ${ms(priming?.backgroundSaveMaxDelayMs)}` },
