@@ -27,10 +27,14 @@ function termsOf(text: string) {
 
 const evaluators = new Map<string, { exact: ReturnType<typeof contentEvaluator>; quick: ReturnType<typeof contentBytesEvaluator> }>();
 
+/** Each file decoded once for all the filters. */
+const decoded = new WeakMap<Buffer, ReturnType<typeof extractMessageContent>>();
+
 function both(text: string, bytes: Buffer, inMaildrop = false) {
   let e = evaluators.get(text);
   if (!e) evaluators.set(text, (e = { exact: contentEvaluator(termsOf(text)), quick: contentBytesEvaluator(termsOf(text)) }));
-  const exact = e.exact(extractMessageContent(new RecordReader(bytes), undefined, inMaildrop));
+  if (!decoded.has(bytes)) decoded.set(bytes, extractMessageContent(new RecordReader(bytes), undefined, inMaildrop));
+  const exact = e.exact(decoded.get(bytes)!);
   const quick = e.quick({ head: bytes, fileSize: bytes.length, inMaildrop });
   return { exact, quick };
 }
