@@ -66,7 +66,8 @@ function sink(batch: SpoolBatch) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // POSTQ_SNAPSHOT: warm start from (and save to) that snapshot file, as the console does.
-const snapshotFile = process.env.POSTQ_SNAPSHOT;
+// 'off' means none, as it does for the CLI (it was taken as a file named off).
+const snapshotFile = process.env.POSTQ_SNAPSHOT === 'off' ? undefined : process.env.POSTQ_SNAPSHOT;
 // BENCH_BG_SAVE=1: the background save starts right after the index, and the probe waits for it before stop().
 const backgroundSave = process.env.BENCH_BG_SAVE === '1';
 const watcher = createSpoolWatcher(config, sink, snapshotFile ? { snapshot: { path: snapshotFile, version: 'bench' }, ...(backgroundSave ? { snapshotSaveDelayMs: 0 } : {}) } : {});
