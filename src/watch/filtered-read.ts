@@ -47,3 +47,8 @@ export function filteredReader(config: SpoolConfig, filter: ListFilter | undefin
     return read && compiled.match(read.entry, filter.nowMs) ? read : null;
   };
 }
+
+/** Whether the filter has header:/body: terms (the listing then drops most files after one read). */
+export function filterReadsContent(filter: ListFilter | undefined): boolean {
+  return filter !== undefined && filterDecider(filter.text).readsContent;
+}
