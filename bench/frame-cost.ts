@@ -20,7 +20,7 @@ const { App } = await import('../src/ui/app.js');
 const { consoleRenderOptions } = await import('../src/ui/render-console.js');
 const { shareInkOutputCaches } = await import('../src/ui/ink-output-cache.js');
 const { createFakeTerminal } = await import('../test/helpers/fake-terminal.js');
-const { syntheticEntries } = await import('./console-bench.js');
+const { syntheticEntries } = await import('./console-harness.js');
 const shipped = process.argv.includes('--ink-as-shipped');
 const batches = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 200);
 const shared = shipped ? false : await shareInkOutputCaches();

@@ -25,7 +25,7 @@ import { createReadOnlyBackend } from '../src/actions/read-only-backend.js';
 import { createConsoleStore } from '../src/store/console-store.js';
 import { buildGroups, GROUP_BYS, selectGroups } from '../src/store/groupings.js';
 import { shareInkOutputCaches } from '../src/ui/ink-output-cache.js';
-import { keyboard, mount, sleep, syntheticEntries } from './console-bench.js';
+import { keyboard, mount, sleep, syntheticEntries } from './console-harness.js';
 import { machineLines, median, ms, percentile, printTable, ratioOf, type Row } from './report.js';
 
 const NOW = 1_800_000_000;

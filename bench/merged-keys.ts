@@ -8,7 +8,7 @@
  */
 import { mergedEntry } from '../src/remote/merged.js';
 import { shareInkOutputCaches } from '../src/ui/ink-output-cache.js';
-import { keyboard, mount, syntheticEntries } from './console-bench.js';
+import { keyboard, mount, syntheticEntries } from './console-harness.js';
 import { median, ms, percentile, ratioOf, type Row } from './report.js';
 
 async function inPageKeys(entries: ReturnType<typeof syntheticEntries>): Promise<number[]> {
