@@ -125,7 +125,8 @@ export async function runCount(config: SpoolConfig, options: ListOptions, write:
     drained: async () => {},
     closed: () => false,
   };
-  await streamListing(config, listedQueues(options), listFormat(config, options, true), sink, { createPool: () => listPool(config) });
+  const format = { ...listFormat(config, options, true), countOnly: true };
+  await streamListing(config, listedQueues(options), format, sink, { createPool: () => listPool(config) });
   write(`${count}\n`);
   return 0;
 }

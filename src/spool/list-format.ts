@@ -28,6 +28,8 @@ export interface ListFormat {
    * and compile it themselves (src/watch/filtered-read.ts applies it as the files are read).
    */
   filter?: ListFilter;
+  /** `postq count`: the count and size only; no entry is formatted (that was most of its CPU). */
+  countOnly?: boolean;
 }
 
 export interface ListFilter {
@@ -57,13 +59,16 @@ export function isListed(entry: QueueEntry, all: boolean): boolean {
 export function formatListed(entries: readonly QueueEntry[], format: ListFormat): ListedText {
   const parts: string[] = [];
   let size = 0;
+  let count = 0;
   for (const entry of entries) {
     if (!isListed(entry, format.all) || (format.keep && !format.keep(entry))) continue;
-    parts.push(format.json ? formatJsonEntry(entry) + '\n' : formatMailqBlock(entry, { longQueueIds: format.longQueueIds, markStates: format.all }));
+    count += 1;
     size += entry.messageSize;
+    if (format.countOnly) continue;
+    parts.push(format.json ? formatJsonEntry(entry) + '\n' : formatMailqBlock(entry, { longQueueIds: format.longQueueIds, markStates: format.all }));
   }
   const text = format.json ? parts.join('') : printable(parts.join('\n\n'), { keepNewline: true });
-  return { text, count: parts.length, size };
+  return { text, count, size };
 }
 
 /** What goes before a slice's mailq text in the stream: `before` entries were printed ahead of it. */

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
 import { listedQueues, runCount, runList, type ListOptions } from '../../src/cli/list-command.js';
 import { formatJsonEntry } from '../../src/spool/json-format.js';
-import { isListed } from '../../src/spool/list-format.js';
+import { formatListed, isListed } from '../../src/spool/list-format.js';
 import { formatMailq } from '../../src/spool/mailq-format.js';
 import { printable } from '../../src/spool/printable.js';
 import { scanQueues } from '../../src/watch/scan.js';
@@ -87,6 +87,17 @@ describe.each(corpusNames())('corpus %s: list streams the same bytes', (name) =>
     let text = '';
     await runCount(config, { json: false, all: true, queues: null }, (t) => (text += t));
     expect(text).toBe(`${scanQueues(config, listedQueues({ json: false, all: true, queues: null })).filter((e) => isListed(e, true)).length}\n`);
+  });
+
+  it('count formats no entry: the count and size the listing has, and no text', () => {
+    const entries = scanQueues(config, listedQueues({ json: false, all: true, queues: null }));
+    for (const json of [true, false]) {
+      const format = { json, all: true, longQueueIds: config.longQueueIds };
+      const listed = formatListed(entries, format);
+      const counted = formatListed(entries, { ...format, countOnly: true });
+      expect(counted).toEqual({ text: '', count: listed.count, size: listed.size });
+      expect(listed.count).toBeGreaterThan(0);
+    }
   });
 });
 
