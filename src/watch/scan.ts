@@ -25,10 +25,10 @@ export interface QueueFileRef {
 
 function readDir(abs: string, mustExist: boolean): Dirent[] {
   try {
-    // safe: names only, nothing opened; a FIFO or file here fails ENOTDIR at once. A symlinked
+    // Names only, nothing opened; a FIFO or file here fails ENOTDIR at once. A symlinked
     // hash directory is never walked (its Dirent says symlink: d_type, else lstat), the queue
     // directory is lstat-checked before the walk, and each file is opened by safe-file.ts.
-    return readdirSync(abs, { withFileTypes: true });
+    return readdirSync(abs, { withFileTypes: true }); // safe: names only (see above)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!mustExist && (code === 'ENOENT' || code === 'ENOTDIR')) return [];
