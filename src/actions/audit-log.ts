@@ -15,10 +15,11 @@
  * readAuditLog() reads the log's tail the same safe way (a symlink or FIFO is refused, not
  * followed or waited on), skips lines it cannot parse and returns [] when there is no log yet.
  */
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ActionName, ActionOutcome, ActionResult, QueueBackend } from '../domain/backend.js';
+import { readWindow } from '../watch/safe-file.js';
 
 export interface AuditEntry {
   time: string;
@@ -133,13 +134,7 @@ function readLogTail(path: string): string | null {
     if (!stats.isFile()) throw new AuditLogError(`${path} is not a regular file`);
     const start = Math.max(0, stats.size - READ_TAIL_BYTES);
     const buf = Buffer.alloc(stats.size - start);
-    let at = 0;
-    while (at < buf.length) {
-      const n = readSync(fd, buf, at, buf.length - at, start + at);
-      if (n === 0) break;
-      at += n;
-    }
-    const text = buf.subarray(0, at).toString('utf8');
+    const text = buf.subarray(0, readWindow(fd, buf, start, buf.length)).toString('utf8');
     // Started mid-file: the first line is a piece of one.
     return start === 0 ? text : text.slice(text.indexOf('\n') + 1);
   } finally {

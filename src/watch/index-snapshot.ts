@@ -15,7 +15,7 @@
  * inode of the queue directory) or another layout (hash settings, empty address) all give
  * `{ snapshot: null, ignored: why }`.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import { crc32 } from 'node:zlib';
 import type { QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import type { WireReads } from './read-wire.js';
+import { readWindow } from './safe-file.js';
 
 /**
  * Bumped whenever the payload's shape changes. 2: the groups' bytes follow the serialized
@@ -151,13 +152,7 @@ export function loadSnapshot(path: string, expected: SnapshotIdentity): Snapshot
     if (stats.uid !== (process.geteuid?.() ?? stats.uid)) return { snapshot: null, ignored: `owned by uid ${stats.uid}` };
     if ((stats.mode & 0o777) !== 0o600) return { snapshot: null, ignored: `mode ${(stats.mode & 0o777).toString(8)}, not 600` };
     const bytes = Buffer.allocUnsafe(stats.size);
-    let got = 0;
-    while (got < bytes.length) {
-      const n = readSync(fd, bytes, got, bytes.length - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return decodeSnapshot(bytes.subarray(0, got), expected);
+    return decodeSnapshot(bytes.subarray(0, readWindow(fd, bytes, 0, bytes.length)), expected);
   } catch (error) {
     return { snapshot: null, ignored: `unreadable: ${(error as Error).message}` };
   } finally {
