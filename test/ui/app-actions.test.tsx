@@ -12,58 +12,54 @@ import { copyCorpusSpool } from '../helpers/corpus.js';
 import { waitForCondition } from '../helpers/fake-terminal.js';
 import { mountConsole, type Harness } from './harness.js';
 
-const mounted: Harness[] = [];
+/** Undone after each test, last first: the console unmounted, then its copy removed. */
+const cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const h of mounted.splice(0)) h.unmount();
+  for (const undo of cleanups.splice(0).reverse()) undo();
 });
+
+/** The console on a corpus copy of its own, acting through the direct backend. */
+async function mountOnCopy(): Promise<{ h: Harness; spool: string }> {
+  const work = copyCorpusSpool('basic');
+  cleanups.push(() => work.cleanup());
+  const h = await mountConsole(work.spool, { backend: createDirectBackend({ config: resolveSpoolConfig({ spool: work.spool }) }) });
+  cleanups.push(() => h.unmount());
+  return { h, spool: work.spool };
+}
 
 describe('actions through a backend', () => {
   it('hold: confirmation says what, how many, hidden by filter and the command; y runs it', async () => {
-    const work = copyCorpusSpool('basic');
-    try {
-      const config = resolveSpoolConfig({ spool: work.spool });
-      const h = await mountConsole(work.spool, { backend: createDirectBackend({ config }) });
-      mounted.push(h);
-      await h.press('queue.deferred');
-      await h.press('mark.toggle');
-      await h.press('mark.toggle');
-      await h.press('view.filter');
-      await h.type('id:8A59A22C209');
-      await h.press('filter.apply');
-      const marked = [...h.store.getState().marks];
-      await h.press('queue.hold');
-      const s = h.screen();
-      expect(s).toContain('Hold 2 messages');
-      expect(s).toContain('2 marked');
-      expect(s).toContain('2 of them hidden by the current view/filter');
-      expect(s).toMatch(/runs: .*-h - deferred/);
-      await h.press('confirm.yes');
-      await waitForCondition(() => h.screen().includes('held 2 of 2'), 'held flash');
-      for (const id of marked) expect(existsSync(join(work.spool, 'hold', id))).toBe(true);
-    } finally {
-      work.cleanup();
-    }
+    const { h, spool } = await mountOnCopy();
+    await h.press('queue.deferred');
+    await h.press('mark.toggle');
+    await h.press('mark.toggle');
+    await h.press('view.filter');
+    await h.type('id:8A59A22C209');
+    await h.press('filter.apply');
+    const marked = [...h.store.getState().marks];
+    await h.press('queue.hold');
+    const s = h.screen();
+    expect(s).toContain('Hold 2 messages');
+    expect(s).toContain('2 marked');
+    expect(s).toContain('2 of them hidden by the current view/filter');
+    expect(s).toMatch(/runs: .*-h - deferred/);
+    await h.press('confirm.yes');
+    await waitForCondition(() => h.screen().includes('held 2 of 2'), 'held flash');
+    for (const id of marked) expect(existsSync(join(spool, 'hold', id))).toBe(true);
   });
 
   it('a large delete asks for the word; n/Esc cancels without running', async () => {
-    const work = copyCorpusSpool('basic');
-    try {
-      const config = resolveSpoolConfig({ spool: work.spool });
-      const h = await mountConsole(work.spool, { backend: createDirectBackend({ config }) });
-      mounted.push(h);
-      await h.press('queue.deferred');
-      await h.press('mark.allMatching');
-      await h.press('queue.delete');
-      expect(h.screen()).toContain('Delete 22 messages');
-      expect(h.screen()).toContain('type DELETE and Enter');
-      await h.type('DELET');
-      expect(h.screen()).toMatch(/type DELETE and Enter.*: DELET/);
-      await h.press('confirm.yes'); // a letter of the word here, not a confirmation
-      await h.type('\x1b');
-      expect(h.store.getState().confirmation).toBeNull();
-      expect(h.store.getState().entries.size).toBe(39);
-    } finally {
-      work.cleanup();
-    }
+    const { h } = await mountOnCopy();
+    await h.press('queue.deferred');
+    await h.press('mark.allMatching');
+    await h.press('queue.delete');
+    expect(h.screen()).toContain('Delete 22 messages');
+    expect(h.screen()).toContain('type DELETE and Enter');
+    await h.type('DELET');
+    expect(h.screen()).toMatch(/type DELETE and Enter.*: DELET/);
+    await h.press('confirm.yes'); // a letter of the word here, not a confirmation
+    await h.type('\x1b');
+    expect(h.store.getState().confirmation).toBeNull();
+    expect(h.store.getState().entries.size).toBe(39);
   });
 });
