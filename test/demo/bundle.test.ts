@@ -76,7 +76,7 @@ describe('the single-file bundle', () => {
       expect(pane.output().toString('latin1')).toMatch(/\x1b\[(?:38|48);2;\d+;\d+;\d+m/);
       pane.send(pressSequence('app.quit'));
       const statusFile = join(dir, 'status');
-      const status = await waitFor(() => existsSync(statusFile) && readFileSync(statusFile, 'utf8').trim(), { what: 'the bundled demo to exit', timeoutMs: 60_000, describe: () => pane.capture() });
+      const status = await waitFor(() => existsSync(statusFile) && (readFileSync(statusFile, 'utf8').trim() || null), { what: 'the bundled demo to exit', timeoutMs: 60_000, describe: () => pane.capture() });
       expect(status).toBe('0');
       expect(readdirSync(tmp)).toEqual([]);
     } finally {

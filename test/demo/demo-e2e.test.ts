@@ -107,7 +107,7 @@ describe('postq --demo in tmux', () => {
     expect(existsSync(deferredPath)).toBe(true);
 
     press(pane, 'app.quit');
-    const status = await waitFor(() => existsSync(join(tmp, 'status')) && readFileSync(join(tmp, 'status'), 'utf8').trim(), { what: 'the demo to exit', timeoutMs: 40_000 });
+    const status = await waitFor(() => existsSync(join(tmp, 'status')) && (readFileSync(join(tmp, 'status'), 'utf8').trim() || null), { what: 'the demo to exit', timeoutMs: 40_000 });
     expect(status).toBe('0');
     expect(existsSync(spool)).toBe(false);
     expect(readdirSync(tmp).filter((n) => n.startsWith('postq-demo-'))).toEqual([]);
@@ -121,7 +121,7 @@ describe('postq --demo in tmux', () => {
     const pid = Number(execFileSync('pgrep', ['-P', String(pane.pid())], { encoding: 'utf8' }).trim());
     process.kill(pid, 'SIGHUP');
     await waitFor(() => !existsSync(spool), { what: 'the demo spool to be removed', timeoutMs: 20_000 });
-    const status = await waitFor(() => existsSync(join(tmp, 'status')) && readFileSync(join(tmp, 'status'), 'utf8').trim(), { what: 'the demo to exit', timeoutMs: 40_000 });
+    const status = await waitFor(() => existsSync(join(tmp, 'status')) && (readFileSync(join(tmp, 'status'), 'utf8').trim() || null), { what: 'the demo to exit', timeoutMs: 40_000 });
     expect(status).toBe('129');
   });
 });

@@ -82,7 +82,7 @@ export function startTmux(options: TmuxOptions): TmuxPane {
   const stderr = options.stderrFile ? ` 2> ${quote(options.stderrFile)}` : '';
   // `trap : INT`: a Ctrl-C (C-c in a pane not in raw mode) reaches the whole foreground group;
   // the shell survives it to record the status, while the program keeps the default action.
-  const script = `trap : INT; read _go; env -u CI TERM=xterm-256color ${envs} ${options.argv.map(quote).join(' ')}${stderr}; echo $? > ${quote(statusFile)}`;
+  const script = `trap : INT; read _go; env -u CI TERM=xterm-256color ${envs} ${options.argv.map(quote).join(' ')}${stderr}; echo $? > ${quote(statusFile + '.tmp')}; mv ${quote(statusFile + '.tmp')} ${quote(statusFile)}`;
   tmux('new-session', '-d', '-s', 'main', '-x', String(options.columns), '-y', String(options.rows), '-c', options.cwd ?? process.cwd(), 'sh', '-c', script);
   tmux('set-option', '-w', '-t', 'main', 'remain-on-exit', 'on');
   tmux('set-option', '-t', 'main', 'status', 'off');
@@ -125,7 +125,9 @@ export function startTmux(options: TmuxOptions): TmuxPane {
     },
     exitCode: () => {
       try {
-        return Number(readFileSync(statusFile, 'utf8').trim());
+        // Written whole by a rename (the shell's `>` made an empty file first: read as 0).
+        const text = readFileSync(statusFile, 'utf8').trim();
+        return text === '' ? null : Number(text);
       } catch {
         return null;
       }
