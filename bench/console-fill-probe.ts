@@ -17,6 +17,7 @@ import { resolveSpoolConfig } from '../src/config/spool-config.js';
 import { loadThemeFile } from '../src/config/theme-load.js';
 import type { ConsoleStore } from '../src/store/console-state.js';
 import { keySequence } from '../src/ui/keymap.js';
+import { shareInkOutputCaches } from '../src/ui/ink-output-cache.js';
 import { createSpoolWatcher } from '../src/watch/spool-watcher.js';
 import { FakeStdin } from '../test/helpers/fake-terminal.js';
 
@@ -113,6 +114,8 @@ process.stdout.write(JSON.stringify({
   keys: keyLatencyMs.length,
   keyLatencyMs,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  // As postq runs (bench/run.ts refuses a probe built without the bundle's adaptations).
+  inkOutputCaches: await shareInkOutputCaches(),
   memoryAtEnd: process.memoryUsage(),
 }) + '\n');
 process.exit(0);

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { build } from 'esbuild';
 // @ts-expect-error: a plain .mjs build script without types
 import { inlineReadWorker } from '../scripts/inline-read-worker.mjs';
+// @ts-expect-error: a plain .mjs build script without types
+import { bundleAdaptations } from '../scripts/bundle-adaptations.mjs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runConsoleBench } from './console-bench.js';
@@ -38,18 +40,12 @@ for (const [entry, outfile] of [['watch-probe.ts', probe], ['mover.ts', mover]] 
   await build({ entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error', banner, plugins: [inlineReadWorker()] });
 }
 
-// The console-fill probe: the whole console (React, Ink) bundled as the shipped single file is.
+// The console-fill probe: the whole console (React, Ink) bundled as the shipped single file is,
+// with its adaptations (Ink's output caches shared, etc.: scripts/bundle-adaptations.mjs).
 const fillProbe = join(workDir, 'console-fill-probe.mjs');
 {
-  const emptyDevtools = {
-    name: 'empty-devtools',
-    setup(b: import('esbuild').PluginBuild) {
-      b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'bench-empty' }));
-      b.onLoad({ filter: /.*/, namespace: 'bench-empty' }, () => ({ contents: 'export default {}; export const connectToDevTools = () => {};', loader: 'js' }));
-    },
-  };
   const banner = { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" };
-  await build({ entryPoints: [fileURLToPath(new URL('./console-fill-probe.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: fillProbe, logLevel: 'error', banner, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [emptyDevtools, inlineReadWorker()] });
+  await build({ entryPoints: [fileURLToPath(new URL('./console-fill-probe.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: fillProbe, logLevel: 'error', banner, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [bundleAdaptations(), inlineReadWorker()] });
 }
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -167,8 +163,11 @@ for (let i = 0; priming && i < runs; i++) {
 }
 // The console from process start to every row on screen, beside the watcher alone (process
 // start to the end of its index), alternating; then one run with keys pressed during the fill.
-interface Fill { indexDoneMs: number; filledMs: number; frameMs: number | null; entries: number; listed: number; keyLatencyMs: number[]; maxRssBytes: number }
-const runFill = (mode: 'fill' | 'keys'): Fill => JSON.parse(execFileSync(process.execPath, [fillProbe, spool.spool, fileURLToPath(new URL('../themes/default.json', import.meta.url)), mode], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POSTQ_SNAPSHOT: 'off' } }).trim().split('\n').at(-1)!) as Fill;
+interface Fill { inkOutputCaches: boolean; indexDoneMs: number; filledMs: number; frameMs: number | null; entries: number; listed: number; keyLatencyMs: number[]; maxRssBytes: number }
+const runFill = (mode: 'fill' | 'keys'): Fill => {
+  const fill = JSON.parse(execFileSync(process.execPath, [fillProbe, spool.spool, fileURLToPath(new URL('../themes/default.json', import.meta.url)), mode], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POSTQ_SNAPSHOT: 'off' } }).trim().split('\n').at(-1)!) as Fill;
+  return fill.inkOutputCaches ? fill : (() => { throw new Error('bench: the console-fill probe ran without the bundle\'s Ink output caches (not as postq ships)'); })();
+};
 const fills: Fill[] = [];
 const fillIndex: Probe[] = [];
 if (tablesWanted.has('fill')) {

@@ -1,0 +1,107 @@
+/**
+ * The single-file bundle's adaptations, as one esbuild plugin: used by scripts/bundle.mjs for
+ * dist/postq.mjs, and by bench/run.ts for the console-fill probe, so the bench measures the
+ * console as it ships (without them the probe ran Ink's unpatched Output.get: a grid of cell
+ * objects per frame, and no shared caches, see src/ui/ink-output-cache.ts).
+ *
+ * - react-devtools-core is only imported by Ink when DEV=true; it is replaced by an empty
+ *   module so the bundle does not try to load it.
+ * - The themes in themes/*.json are embedded: theme-load.ts reads the built-in theme directory
+ *   with node:fs, so its fs calls are routed through a small module that answers for a
+ *   virtual directory from the embedded copies (a themes/ directory next to the bundle, if
+ *   present, wins; user themes in ~/.config/postq/themes work as always).
+ * - Ink's output caches shared across frames (src/ui/ink-output-cache.ts): importInkOutput()
+ *   there finds Ink's output.js beside Ink's entry point, which a lone file cannot; here it
+ *   imports that file by its path, so esbuild bundles it as the same module Ink's renderer
+ *   uses (one module per path), and the patch reaches Ink.
+ *
+ * Fails loudly when the source it adapts has changed shape.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const VIRTUAL_THEMES = '/postq-bundle/themes';
+const INK_OUTPUT = fileURLToPath(new URL('./output.js', import.meta.resolve('ink')));
+const INK_MEASURE_TEXT = fileURLToPath(new URL('./measure-text.js', import.meta.resolve('ink')));
+
+const themes = Object.fromEntries(
+  readdirSync(join(root, 'themes'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f, readFileSync(join(root, 'themes', f), 'utf8')]),
+);
+
+/** node:fs for theme-load.ts, answering for the virtual theme directory from memory. */
+const embeddedFs = `
+import * as fs from 'node:fs';
+const DIR = ${JSON.stringify(VIRTUAL_THEMES)};
+const FILES = ${JSON.stringify(themes)};
+const inside = (p) => typeof p === 'string' && (p === DIR || p.startsWith(DIR + '/'));
+const base = (p) => p.slice(DIR.length + 1);
+export function existsSync(p) { return inside(p) ? p === DIR || base(p) in FILES : fs.existsSync(p); }
+export function readdirSync(p, ...rest) { return inside(p) ? Object.keys(FILES) : fs.readdirSync(p, ...rest); }
+export function readFileSync(p, ...rest) {
+  if (!inside(p)) return fs.readFileSync(p, ...rest);
+  const text = FILES[base(p)];
+  if (text === undefined) throw Object.assign(new Error('ENOENT: no such file or directory, open ' + p), { code: 'ENOENT' });
+  return rest.length ? text : Buffer.from(text);
+}
+`;
+
+/** Theme files beside the bundle win over the embedded ones. */
+const builtinDirSource = `export function builtinThemeDir(): string {
+  const beside = resolve(dirname(fileURLToPath(import.meta.url)), 'themes');
+  return existsSync(beside) ? beside : ${JSON.stringify(VIRTUAL_THEMES)};
+}`;
+
+function replaceOnce(source, pattern, replacement, what) {
+  const matches = source.match(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g'));
+  if (!matches || matches.length !== 1) throw new Error(`bundle: cannot adapt ${what}: expected one match of ${pattern}, found ${matches?.length ?? 0}`);
+  return source.replace(pattern, replacement);
+}
+
+/** The esbuild plugin with every adaptation above. */
+export const bundleAdaptations = () => ({
+  name: 'postq-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'postq-empty' }));
+    b.onLoad({ filter: /.*/, namespace: 'postq-empty' }, () => ({ contents: 'export default {}; export const connectToDevTools = () => {};', loader: 'js' }));
+    b.onResolve({ filter: /^postq-embedded-fs$/ }, () => ({ path: 'postq-embedded-fs', namespace: 'postq-themes' }));
+    b.onLoad({ filter: /.*/, namespace: 'postq-themes' }, () => ({ contents: embeddedFs, loader: 'js', resolveDir: root }));
+    b.onLoad({ filter: /src[\\/]config[\\/]theme-load\.ts$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      source = replaceOnce(source, /from 'node:fs';/, "from 'postq-embedded-fs';", 'the node:fs import of theme-load.ts');
+      source = replaceOnce(source, /export function builtinThemeDir\(\): string \{[^}]*\}/, builtinDirSource, 'builtinThemeDir()');
+      return { contents: source, loader: 'ts' };
+    });
+    b.onLoad({ filter: /src[\\/]ui[\\/]ink-output-cache\.ts$/ }, (args) => {
+      const source = replaceOnce(
+        readFileSync(args.path, 'utf8'),
+        /function importInkOutput\(\): Promise<unknown> \{[^}]*\}/,
+        `function importInkOutput(): Promise<unknown> {\n  return import(${JSON.stringify(INK_OUTPUT)});\n}`,
+        'importInkOutput()',
+      );
+      return { contents: source, loader: 'ts' };
+    });
+    // Ink's text-size cache, never cleared as Ink ships: src/ui/ink-text-cache.ts catches it
+    // as measure-text.js loads, which cannot happen in one file (every module is evaluated
+    // before the CLI runs), so here the bound goes into Ink's source, at the same size.
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]measure-text\.js$/ }, (args) => {
+      if (args.path !== INK_MEASURE_TEXT) return undefined;
+      const max = replaceOnce(readFileSync(join(root, 'src', 'ui', 'ink-text-cache.ts'), 'utf8'), /[\s\S]*export const MAX_TEXTS = (\d+);[\s\S]*/, '$1', 'MAX_TEXTS of ink-text-cache.ts');
+      const source = replaceOnce(readFileSync(args.path, 'utf8'), /\n(\s*)cache\.set\(text, dimensions\);/, `\n$1if (cache.size >= ${max}) cache.clear();\n$1cache.set(text, dimensions);`, "the cache.set of Ink's measure-text.js");
+      return { contents: source, loader: 'js' };
+    });
+    // encoded-words.ts loads libmime lazily through createRequire, which esbuild cannot see
+    // into: a plain require() is bundled, and stays lazy (esbuild's __commonJS wrapper).
+    b.onLoad({ filter: /src[\\/]spool[\\/]encoded-words\.ts$/ }, (args) => {
+      const source = replaceOnce(readFileSync(args.path, 'utf8'), /requireCjs\('libmime'\)/, "require('libmime')", 'the lazy libmime require of encoded-words.ts');
+      return { contents: source, loader: 'ts' };
+    });
+  },
+});
+
+
+/** How many theme files are embedded. */
+export const themeFileCount = () => Object.keys(themes).length;
