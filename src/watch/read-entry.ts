@@ -21,7 +21,8 @@ import { parseBounceLog, type LogEntry } from '../spool/defer-log.js';
 import { parseQueueFile } from '../spool/queue-file.js';
 import { buildEntry } from '../spool/showq.js';
 import { deferSigOf, sigOf, type FileSig } from './file-sig.js';
-import { describeRefusal, openInSpool, readWindow, type Refusal } from './safe-file.js';
+import { describeRefusal, openInSpool, readWindow, type OpenOptions, type Refusal } from './safe-file.js';
+import { DirTypes } from './dir-types.js';
 
 /** Most queue files are a few KiB; one read of this size gets the whole envelope. */
 const PREFIX_BYTES = 64 * 1024;
@@ -48,6 +49,13 @@ class Scratch {
 }
 const queueScratch = new Scratch();
 const deferScratch = new Scratch();
+/**
+ * The bulk reads (those given a `deferReadAfter`: the initial index and `postq list`) open
+ * files their directory listing shows regular without an lstat first (dir-types.ts); a
+ * watcher's single reads keep the lstat.
+ */
+const BULK: OpenOptions = { listed: new DirTypes() };
+const SINGLE: OpenOptions = {};
 
 /** The defer log for an id, or an empty list when there is none. */
 export function readDeferLog(config: SpoolConfig, queueId: string): LogEntry[] {
@@ -57,10 +65,10 @@ export function readDeferLog(config: SpoolConfig, queueId: string): LogEntry[] {
 /**
  * The defer log and its signature (null when there is none, or it is not a regular file reached
  * through real directories: a FIFO or /dev/zero planted as a log is never opened).
- * `_readAfter` is kept for callers of the index's old no-fstat read: the safe open has the stats.
+ * `readAfter`: a bulk read's (see BULK); the safe open has the stats, so the signature is the fstat's.
  */
-function readDeferLogWithSig(config: SpoolConfig, queueId: string, _readAfter?: number): { log: LogEntry[]; sig: number | null } {
-  const opened = openInSpool(config.queueDirectory, queuePath(config, 'defer', queueId));
+function readDeferLogWithSig(config: SpoolConfig, queueId: string, readAfter?: number): { log: LogEntry[]; sig: number | null } {
+  const opened = openInSpool(config.queueDirectory, queuePath(config, 'defer', queueId), readAfter === undefined ? SINGLE : BULK);
   if (!('fd' in opened)) return { log: [], sig: null };
   try {
     const length = Math.min(opened.stats.size, DEFER_LOG_MAX);
@@ -98,7 +106,7 @@ export type ReadProbe = (file: { head: Buffer; fileSize: number; fetch: (offset:
  * fstat, its signature settled by the first reconcile (file-sig.ts deferReadAfter).
  */
 export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number, probe?: ReadProbe): EntryRead | null {
-  const opened = openInSpool(config.queueDirectory, relPath);
+  const opened = openInSpool(config.queueDirectory, relPath, deferReadAfter === undefined ? SINGLE : BULK);
   if ('gone' in opened) return null;
   if ('refused' in opened) return refusedRead(queueName, relPath, queueId, opened.refused);
   let parsed;

@@ -137,28 +137,62 @@ export function provenAt(root: string, rel: string, fd: number): boolean {
   return checkDirs(root, rel, false) === null;
 }
 
-/** Open a regular file below the queue directory, the way Postfix does (header). */
-export function openInSpool(root: string, rel: string, options: { strict?: boolean; expect?: { dev: number; ino: number } } = {}): SafeOpen {
-  const strict = options.strict ?? false;
-  const listed = lstatInSpool(root, rel, strict);
-  if (listed === null) return { gone: true };
-  if ('refused' in listed) return listed;
-  if (!listed.isFile()) return { refused: { kind: fileKind(listed.mode), rel, stats: listed } };
-  if (options.expect && (listed.dev !== options.expect.dev || listed.ino !== options.expect.ino)) return { gone: true };
-  const abs = inSpool(root, rel);
-  let fd: number;
+/** The open of a file found regular: the descriptor, or what the name turned out to be. */
+function openChecked(root: string, rel: string, abs: string): { fd: number } | { gone: true } | { refused: Refusal } {
   try {
-    fd = openSync(abs, OPEN_FLAGS); // safe: O_NOFOLLOW|O_NONBLOCK after checkDirs, fstat compared below
+    return { fd: openSync(abs, OPEN_FLAGS) }; // safe: O_NOFOLLOW|O_NONBLOCK after checkDirs (or a listing, dir-types.ts); the caller fstats
   } catch (error) {
     const code = errnoOf(error);
     if (isGoneCode(code)) return { gone: true };
     if (code === 'ELOOP' || code === 'ENXIO' || code === 'EWOULDBLOCK' || code === 'EAGAIN') {
-      // Swapped between the lstat and the open: say what it is now.
+      // Swapped between the lstat (or the listing) and the open: say what it is now.
       const now = lstatOrNull(abs);
       return now ? { refused: { kind: fileKind(now.mode), rel, stats: now } } : { gone: true };
     }
     throw describeSpoolError(abs, error as NodeJS.ErrnoException);
   }
+}
+
+export interface OpenOptions {
+  strict?: boolean;
+  expect?: { dev: number; ino: number };
+  /**
+   * The bulk reads' directory listings (dir-types.ts): a name listed as a regular file a
+   * moment ago is opened without its lstat; the fstat after the open still refuses anything
+   * else. Not with `strict` or `expect`.
+   */
+  listed?: DirTypesLike;
+}
+
+/** dir-types.ts's DirTypes, as this module needs it (it imports this one). */
+export interface DirTypesLike {
+  isRegular(root: string, rel: string): boolean;
+}
+
+/** Open a regular file below the queue directory, the way Postfix does (header). */
+export function openInSpool(root: string, rel: string, options: OpenOptions = {}): SafeOpen {
+  const strict = options.strict ?? false;
+  if (options.listed && !strict && !options.expect && options.listed.isRegular(root, rel)) {
+    const opened = openChecked(root, rel, inSpool(root, rel));
+    if (!('fd' in opened)) return opened;
+    try {
+      const stats = fstatSync(opened.fd);
+      if (stats.isFile()) return { fd: opened.fd, stats };
+      closeSync(opened.fd);
+      return { refused: { kind: fileKind(stats.mode), rel, stats } };
+    } catch (error) {
+      closeSync(opened.fd);
+      throw error;
+    }
+  }
+  const listed = lstatInSpool(root, rel, strict);
+  if (listed === null) return { gone: true };
+  if ('refused' in listed) return listed;
+  if (!listed.isFile()) return { refused: { kind: fileKind(listed.mode), rel, stats: listed } };
+  if (options.expect && (listed.dev !== options.expect.dev || listed.ino !== options.expect.ino)) return { gone: true };
+  const opened = openChecked(root, rel, inSpool(root, rel));
+  if (!('fd' in opened)) return opened;
+  const fd = opened.fd;
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) {

@@ -1,0 +1,115 @@
+/**
+ * The bulk reads' directory listings (src/watch/dir-types.ts) and the opens they let skip an
+ * lstat (safe-file.ts openInSpool with `listed`): a directory is listed once after LIST_AFTER
+ * lookups and trusted TRUST_MS; only regular files count as listed (a FIFO, a device node, a
+ * socket or a symlink named like an id goes through the lstat path and is refused unopened);
+ * a listed file swapped afterwards for a FIFO or a symlink to a secret is refused by the
+ * open's O_NOFOLLOW and fstat, nothing read.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirTypes, LIST_AFTER, TRUST_MS } from '../../src/watch/dir-types.js';
+import { openInSpool, readWindow } from '../../src/watch/safe-file.js';
+import { closeSync } from 'node:fs';
+import { makeCharDevice, makeFifo, makeSocket } from '../hostile/hostile-spool.js';
+
+describe('when a directory is listed', () => {
+  it('after LIST_AFTER lookups, once, trusted TRUST_MS, then listed again after LIST_AFTER more', () => {
+    let clock = 1_000_000;
+    const listed: string[] = [];
+    const types = new DirTypes(() => clock, (abs) => (listed.push(abs), new Set(['AAAA1', 'AAAA2'])));
+    const root = mkdtempSync(join(tmpdir(), 'postq-dir-types-'));
+    mkdirSync(join(root, 'deferred/A'), { recursive: true });
+    try {
+      for (let i = 1; i < LIST_AFTER; i++) expect(types.isRegular(root, 'deferred/A/AAAA1')).toBe(false);
+      expect(listed).toEqual([]);
+      expect(types.isRegular(root, 'deferred/A/AAAA1')).toBe(true);
+      expect(types.isRegular(root, 'deferred/A/AAAA2')).toBe(true);
+      expect(types.isRegular(root, 'deferred/A/BBBB1')).toBe(false);
+      expect(listed).toEqual([join(root, 'deferred/A')]);
+      clock += TRUST_MS + 1;
+      // Stale: dropped, and the directory is asked about anew.
+      expect(types.isRegular(root, 'deferred/A/AAAA1')).toBe(false);
+      for (let i = 2; i < LIST_AFTER; i++) types.isRegular(root, 'deferred/A/AAAA1');
+      expect(listed).toHaveLength(1);
+      expect(types.isRegular(root, 'deferred/A/AAAA1')).toBe(true);
+      expect(listed).toHaveLength(2);
+      // A name with no directory is never listed.
+      expect(types.isRegular(root, 'AAAA1')).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a directory reached through a symlink is not listed', () => {
+    const root = mkdtempSync(join(tmpdir(), 'postq-dir-types-'));
+    const outside = mkdtempSync(join(tmpdir(), 'postq-dir-types-outside-'));
+    try {
+      mkdirSync(join(root, 'deferred'));
+      writeFileSync(join(outside, 'AAAA1'), 'x');
+      symlinkSync(outside, join(root, 'deferred/A'));
+      const types = new DirTypes();
+      for (let i = 0; i < LIST_AFTER + 2; i++) expect(types.isRegular(root, 'deferred/A/AAAA1')).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('opens on a listing', () => {
+  let root: string;
+  let secret: string;
+  const dir = 'deferred/A';
+  const ids = Array.from({ length: LIST_AFTER + 8 }, (_, i) => `A${String(i).padStart(9, '0')}`);
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'postq-dir-types-'));
+    secret = join(root, 'secret');
+    writeFileSync(secret, 'SECRET-OUTSIDE-THE-QUEUE');
+    mkdirSync(join(root, dir), { recursive: true });
+    for (const id of ids) writeFileSync(join(root, dir, id), `queue file ${id}`);
+    makeFifo(join(root, dir, 'AFIFO00001'));
+    makeCharDevice(join(root, dir, 'ADEV000001'));
+    makeSocket(join(root, dir, 'ASOCK00001'));
+    symlinkSync(secret, join(root, dir, 'ALINK00001'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const read = (types: DirTypes, rel: string): string => {
+    const opened = openInSpool(root, rel, { listed: types });
+    if (!('fd' in opened)) return 'gone' in opened ? 'gone' : `refused: ${opened.refused.kind}`;
+    const bytes = Buffer.alloc(256);
+    const got = readWindow(opened.fd, bytes, 0, bytes.length);
+    closeSync(opened.fd);
+    return bytes.subarray(0, got).toString();
+  };
+
+  it('regular files are listed; FIFO, device, socket and symlink are not, and are refused', () => {
+    const types = new DirTypes();
+    for (const id of ids) expect(read(types, `${dir}/${id}`)).toBe(`queue file ${id}`);
+    for (const id of ['AFIFO00001', 'ADEV000001', 'ASOCK00001', 'ALINK00001']) expect(types.isRegular(root, `${dir}/${id}`)).toBe(false);
+    expect(read(types, `${dir}/AFIFO00001`)).toBe('refused: FIFO');
+    expect(read(types, `${dir}/ADEV000001`)).toBe('refused: character device');
+    expect(read(types, `${dir}/ASOCK00001`)).toBe('refused: socket');
+    expect(read(types, `${dir}/ALINK00001`)).toBe('refused: symbolic link');
+    expect(readFileSync(secret, 'utf8')).toBe('SECRET-OUTSIDE-THE-QUEUE');
+  });
+
+  it('a listed file swapped for a FIFO, a symlink to a secret, or removed: refused or gone, nothing read', () => {
+    const types = new DirTypes();
+    for (const id of ids) read(types, `${dir}/${id}`);
+    const [a, b, c] = ids.slice(-3) as [string, string, string];
+    expect(types.isRegular(root, `${dir}/${a}`)).toBe(true);
+    makeFifo(join(root, 'fifo'));
+    symlinkSync(secret, join(root, 'link'));
+    renameSync(join(root, 'fifo'), join(root, dir, a));
+    renameSync(join(root, 'link'), join(root, dir, b));
+    rmSync(join(root, dir, c));
+    expect(types.isRegular(root, `${dir}/${b}`)).toBe(true);
+    expect(read(types, `${dir}/${a}`)).toBe('refused: FIFO');
+    expect(read(types, `${dir}/${b}`)).toBe('refused: symbolic link');
+    expect(read(types, `${dir}/${c}`)).toBe('gone');
+  });
+});
