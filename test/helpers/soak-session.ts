@@ -57,6 +57,8 @@ export interface DebugLine {
 export interface FeederStatus {
   paused: boolean;
   events: number;
+  /** Hash directory cycles and damaged files completed so far. */
+  cycles: { hashDir: number; damaged: number };
   counts: Record<string, number>;
 }
 

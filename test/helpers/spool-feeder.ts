@@ -13,7 +13,7 @@
  *                       0600, rename, write, chmod 0700), incoming -> active, and a delivery
  *                       (active file and its logs unlinked): one in, one out
  *   every 60 s (or HASH_DIR_EVERY_S)   a hash directory goes away (deferred/X emptied into hold, removed) and
- *                       comes back 3 s later with its messages
+ *                       comes back 3 s later (or halfway to the next cycle) with its messages
  *   every 20 s (or DAMAGE_EVERY_S)     a damaged file arrives, then moves to corrupt/, and the oldest corrupt
  *                       file is deleted
  *
@@ -23,7 +23,7 @@
  * Commands on stdin, one a line: `pin ID` (leave that message where it is and log a delivery
  * attempt for it every 10 s: the message open in the pane-log soak's pane), `pause` (finish
  * what is open, e.g. restore a hash directory, then stop), `resume`, `status`, `stop`. Each answers with one JSON line on stdout: paused,
- * events done, and the message count per queue.
+ * events done, hash directory cycles and damaged files done, and the message count per queue.
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -44,9 +44,7 @@ type Fed = (typeof QUEUES)[number];
 class Pool {
   private readonly ids: string[] = [];
   private readonly at = new Map<string, number>();
-  get size() {
-    return this.ids.length;
-  }
+  get size() { return this.ids.length; } // prettier-ignore
   add(id: string) {
     if (this.at.has(id)) return;
     this.at.set(id, this.ids.length);
@@ -84,6 +82,7 @@ export function reasonFor(rnd: Random, address: string): string {
 
 export class SpoolFeeder {
   events = 0;
+  readonly cycles = { hashDir: 0, damaged: 0 }; // completed: hash directories back, damaged files in corrupt/
   private readonly pools = Object.fromEntries(QUEUES.map((q) => [q, new Pool()])) as Record<Fed, Pool>;
   private step = 0;
   private downDir: { hash: string; ids: string[]; backAt: number } | null = null;
@@ -231,7 +230,7 @@ export class SpoolFeeder {
     let hash = '0123456789ABCDEF'[this.rnd.int(0, 15)]!;
     // Never the pinned message's directory: it stays where the pane found it.
     if (this.pinned && dirname(absPath(this.config, 'deferred', this.pinned)).endsWith(`/${hash}`)) hash = hash === '0' ? '1' : '0';
-    this.downDir = { hash, ids: [], backAt: now + 3000 };
+    this.downDir = { hash, ids: [], backAt: now + Math.min(3000, this.every.hashDir * 500) };
     const dir = dirname(absPath(this.config, 'deferred', `${hash}0000`));
     const ids = listQueue(this.config, 'deferred').filter((f) => dirname(f.path) === dir).map((f) => f.id);
     for (const id of ids) if (this.move(id, 'deferred', 'hold')) this.downDir.ids.push(id);
@@ -242,7 +241,7 @@ export class SpoolFeeder {
     const { hash, ids } = this.downDir!;
     const dir = dirname(absPath(this.config, 'deferred', `${hash}0000`));
     mkdirSync(dir, { mode: 0o700 });
-    this.downDir = null;
+    (this.downDir = null), this.cycles.hashDir++;
     for (const id of ids) this.move(id, 'hold', 'deferred');
   }
 
@@ -257,6 +256,7 @@ export class SpoolFeeder {
   private damagedToCorrupt(): void {
     const id = this.damaged!;
     this.damaged = null;
+    this.cycles.damaged++;
     const oldest = this.pools.corrupt.oldest();
     if (this.move(id, 'incoming', 'corrupt') && oldest) {
       this.pools.corrupt.remove(oldest);
@@ -274,7 +274,7 @@ function main(): void {
   let paused = false;
   let base = performance.now();
   let done = 0;
-  const report = () => process.stdout.write(`${JSON.stringify({ paused, events: feeder.events, counts: feeder.counts() })}\n`);
+  const report = () => process.stdout.write(`${JSON.stringify({ paused, events: feeder.events, cycles: feeder.cycles, counts: feeder.counts() })}\n`);
   const loop = setInterval(() => {
     if (paused) return;
     const due = Math.floor(((performance.now() - base) / 1000) * rate);
