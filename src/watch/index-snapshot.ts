@@ -10,10 +10,10 @@
  * fsync'd, renamed over the old one) when snapshot-saver.ts says.
  *
  * Contract: loadSnapshot() never throws and never hands back a snapshot that is not ours: not
- * a regular file (a symlink is not followed), another owner, a mode other than 0600, a bad
- * magic, checksum or shape, another format or postq version, another spool (path, device or
- * inode of the queue directory) or another layout (hash settings, empty address) all give
- * `{ snapshot: null, ignored: why }`.
+ * a regular file (a symlink is not followed), another owner, a mode other than 0600, larger
+ * than SNAPSHOT_MAX_BYTES (not read at all), a bad magic, checksum or shape, another format or
+ * postq version, another spool (path, device or inode of the queue directory) or another
+ * layout (hash settings, empty address) all give `{ snapshot: null, ignored: why }`.
  */
 import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -23,14 +23,15 @@ import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
 import type { QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
-import type { WireReads } from './read-wire.js';
+import type { RowsData } from './snapshot-rows.js';
 import { readWindow } from './safe-file.js';
 
 /**
  * Bumped whenever the payload's shape changes. 2: the groups' bytes follow the serialized
- * rest instead of inside it (a save serialized 30 MB in one block of up to a second).
+ * rest instead of inside it (a save serialized 30 MB in one block of up to a second). 3: the
+ * groups in the snapshot's own compact rows (snapshot-rows.ts), decoded a file at a time.
  */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 export const MAGIC = Buffer.from('postq-index-snapshot\n', 'latin1');
 /**
  * magic, then crc32 of the body (4 bytes, big-endian); the body: the length of the
@@ -39,14 +40,14 @@ export const MAGIC = Buffer.from('postq-index-snapshot\n', 'latin1');
  */
 export const HEADER_BYTES = MAGIC.length + 4;
 /**
- * Numbers per file in a group's `extra`: the queue file's device (the wire carries the rest of
- * its signature), then its defer log: kind (DEFER_NOT_READ, DEFER_ABSENT, DEFER_PRESENT) and
- * dev, ino, size, mtimeMs, ctimeMs when present.
+ * The largest snapshot read (and written): it is read whole into memory, so a file of any size
+ * at the snapshot's path must not be. Room for SNAPSHOT_MAX_MESSAGES at SNAPSHOT_BYTES_PER_MESSAGE
+ * (format 3 takes about 160 bytes per message at 100k: a sender, a recipient, a subject, the
+ * figures of the file and its defer log); a larger spool starts cold, as without a snapshot.
  */
-export const EXTRA_WIDTH = 7;
-export const DEFER_NOT_READ = 0;
-export const DEFER_ABSENT = 1;
-export const DEFER_PRESENT = 2;
+export const SNAPSHOT_MAX_MESSAGES = 2_000_000;
+export const SNAPSHOT_BYTES_PER_MESSAGE = 256;
+export const SNAPSHOT_MAX_BYTES = SNAPSHOT_MAX_MESSAGES * SNAPSHOT_BYTES_PER_MESSAGE;
 
 /** What the snapshot is about: everything that must be equal for its entries to mean anything. */
 export interface SnapshotIdentity {
@@ -61,17 +62,10 @@ export interface SnapshotIdentity {
   layout: string;
 }
 
-/**
- * The files of one directory: their reads in the read workers' wire form (read-wire.ts: numbers
- * in one typed array, each string once), which carries the entries and all but the device of
- * their signatures; `extra` holds EXTRA_WIDTH numbers per file.
- */
-export interface SnapshotGroup {
+/** The files of one directory, in the snapshot's rows (snapshot-rows.ts). */
+export interface SnapshotGroup extends RowsData {
   queueName: QueueName;
   dir: string;
-  ids: string[];
-  wire: WireReads;
-  extra: Float64Array;
 }
 
 /**
@@ -89,21 +83,21 @@ export interface SnapshotPayload extends SnapshotIdentity {
   groups: StoredGroup[];
 }
 
-export function storeGroup(group: SnapshotGroup): StoredGroup {
-  return { queueName: group.queueName, dir: group.dir, blob: serialize({ ids: group.ids, wire: group.wire, extra: group.extra }) };
+export function storeGroup(queueName: QueueName, dir: string, rows: RowsData): StoredGroup {
+  return { queueName, dir, blob: serialize(rows) };
 }
 
 /** A stored group decoded, or null when its bytes do not decode to the expected shape. */
 export function loadGroup(stored: StoredGroup): SnapshotGroup | null {
-  let g: Omit<SnapshotGroup, 'queueName' | 'dir'>;
+  let g: RowsData;
   try {
-    g = deserialize(stored.blob) as typeof g;
+    g = deserialize(stored.blob) as RowsData;
   } catch {
     return null;
   }
-  const ok = typeof g === 'object' && g !== null && Array.isArray(g.ids) && g.extra instanceof Float64Array && g.extra.length === g.ids.length * EXTRA_WIDTH &&
-    typeof g.wire === 'object' && g.wire !== null && g.wire.numbers instanceof Float64Array && Array.isArray(g.wire.strings) && Array.isArray(g.wire.objects);
-  return ok ? { queueName: stored.queueName, dir: stored.dir, ids: g.ids, wire: g.wire, extra: g.extra } : null;
+  const ok = typeof g === 'object' && g !== null && typeof g.dev === 'number' && Array.isArray(g.ids) && Array.isArray(g.strings) && Array.isArray(g.objects) &&
+    g.u32 instanceof Uint32Array && g.f64 instanceof Float64Array && g.ids.every((id) => typeof id === 'string') && g.strings.every((s) => typeof s === 'string');
+  return ok ? { ...g, queueName: stored.queueName, dir: stored.dir } : null;
 }
 
 export type SnapshotLoad = { snapshot: SnapshotPayload; ignored: null } | { snapshot: null; ignored: string };
@@ -151,6 +145,7 @@ export function loadSnapshot(path: string, expected: SnapshotIdentity): Snapshot
     if (!stats.isFile()) return { snapshot: null, ignored: 'not a regular file' };
     if (stats.uid !== (process.geteuid?.() ?? stats.uid)) return { snapshot: null, ignored: `owned by uid ${stats.uid}` };
     if ((stats.mode & 0o777) !== 0o600) return { snapshot: null, ignored: `mode ${(stats.mode & 0o777).toString(8)}, not 600` };
+    if (stats.size > SNAPSHOT_MAX_BYTES) return { snapshot: null, ignored: `larger than ${SNAPSHOT_MAX_BYTES} bytes` };
     const bytes = Buffer.allocUnsafe(stats.size);
     return decodeSnapshot(bytes.subarray(0, readWindow(fd, bytes, 0, bytes.length)), expected);
   } catch (error) {

@@ -57,7 +57,8 @@ function isFlatClient(client: unknown): boolean {
   return true;
 }
 
-function isFlat(read: EntryRead, slice: WireSlice, i: number): boolean {
+/** Whether the flat layout carries `read` exactly (the snapshot's rows use the same test, snapshot-rows.ts). */
+export function isFlat(read: EntryRead, slice: WireSlice, i: number): boolean {
   const e = read.entry;
   if (e.queueName !== slice.queueName || e.queueId !== slice.ids[i] || e.path !== `${slice.dir}/${slice.ids[i]}`) return false;
   if (typeof e.subject !== 'string' && e.subject !== null) return false;

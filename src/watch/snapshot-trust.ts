@@ -1,11 +1,12 @@
 /**
  * Between the watcher's index and its snapshot (index-snapshot.ts). captureSnapshot() turns the
- * index into a payload at exit: every tracked file, per directory, in the read workers' wire
- * form (entry and signature), plus its device and its defer log's full signature (one lstat per
- * log at exit, kept only when its ctime is still the one read). SnapshotTrust answers, for a
+ * index into a payload at exit: every tracked file, per directory, in the snapshot's rows
+ * (snapshot-rows.ts: entry, signature, the directory's device and the defer log's full
+ * signature; one lstat per log at exit, kept only when its ctime is still the one read). SnapshotTrust answers, for a
  * file listed on the next start, the entry to use without reading the file: only when an lstat
  * of the file now gives the same device, inode, size, mode, mtime and ctime, and its defer log
- * is the same file unchanged (or still absent).
+ * is the same file unchanged (or still absent). The figures are compared on the stored numbers;
+ * an entry is built only for a file trusted.
  *
  * Contract: trust is per file and never guessed: anything that does not match exactly (a file
  * rewritten in place, replaced under the same name, moved to another queue, a log that
@@ -14,16 +15,15 @@
  * without fstat and not yet settled by a reconcile are left out of the snapshot.
  */
 import { constants, lstatSync, type Stats } from 'node:fs';
-import type { QueueName } from '../domain/queue.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { queuePath } from '../config/spool-config.js';
-import { DEFER_ABSENT, DEFER_NOT_READ, DEFER_PRESENT, EXTRA_WIDTH, loadGroup, loadSnapshot, snapshotIdentity, storeGroup, type SnapshotGroup, type SnapshotIdentity, type SnapshotPayload, type StoredGroup } from './index-snapshot.js';
+import { loadGroup, loadSnapshot, snapshotIdentity, storeGroup, type SnapshotGroup, type SnapshotIdentity, type SnapshotPayload, type StoredGroup } from './index-snapshot.js';
+import { DEFER_ABSENT, DEFER_NOT_READ, DEFER_PRESENT, isFlatRow, logKindAt, rowOffsets, RowsReader, RowsWriter, sameFigures, type LogFigures } from './snapshot-rows.js';
 import { deferChanged } from './file-sig.js';
 import { saveSnapshot, saveSnapshotAsync } from './snapshot-write.js';
 import type { Slicer } from './time-slice.js';
 import { topOf } from './list-tree.js';
 import type { EntryRead } from './read-entry.js';
-import { decodeReads, encodeReads } from './read-wire.js';
 import { inSpool } from './safe-file.js';
 import { FOUND, LOG_AT, NOT_LOOKED, STAT_WIDTH, statFileInto } from './stat-figures.js';
 import type { SpoolIndex, TrackedFile } from './spool-index.js';
@@ -36,13 +36,6 @@ function lstatOrNull(abs: string): Stats | null {
   }
 }
 
-interface GroupDraft {
-  queueName: QueueName;
-  ids: string[];
-  reads: EntryRead[];
-  extra: number[];
-}
-
 /** The index as a snapshot payload (an lstat of each defer log and queue directory; no queue file is touched). */
 export function captureSnapshot(config: SpoolConfig, index: SpoolIndex, identity: SnapshotIdentity): SnapshotPayload {
   const steps = captureSteps(config, index, identity);
@@ -51,6 +44,8 @@ export function captureSnapshot(config: SpoolConfig, index: SpoolIndex, identity
 
 /** Files captured between two yields of captureSteps (a few ms of lstats). */
 const CAPTURE_STEP_FILES = 256;
+const NO_LOG: LogFigures = { kind: DEFER_NOT_READ, dev: 0, ino: 0, size: 0, mtimeMs: 0, ctimeMs: 0 };
+const ABSENT_LOG: LogFigures = { ...NO_LOG, kind: DEFER_ABSENT };
 
 /**
  * captureSnapshot in steps: yields every CAPTURE_STEP_FILES files and per directory encoded, so
@@ -65,8 +60,8 @@ export function* captureSteps(config: SpoolConfig, index: SpoolIndex, identity: 
     if (!queueDevs.has(queue)) queueDevs.set(queue, lstatOrNull(inSpool(root, queue))?.dev ?? null);
     return queueDevs.get(queue)!;
   };
-  // By directory first (references only), then one directory at a time: the reads and their
-  // wire form exist for one directory at once, not for the whole index (15 MB at 100k).
+  // By directory first (references only), then one directory at a time: the rows exist for
+  // one directory at once, not for the whole index.
   const byDir = new Map<string, TrackedFile[]>();
   for (const [rel, tracked] of index.files) {
     const dir = rel.slice(0, rel.lastIndexOf('/'));
@@ -80,44 +75,46 @@ export function* captureSteps(config: SpoolConfig, index: SpoolIndex, identity: 
     // Files live on their queue directory's device (a hash directory is no mount point in Postfix).
     const dev = devOf(topOf(dir));
     if (dev === null) continue;
-    const d: GroupDraft = { queueName: files[0]!.queueName, ids: [], reads: [], extra: [] };
+    const rows = new RowsWriter(files[0]!.queueName, dir, dev);
     for (const tracked of files) {
       if (++visited % CAPTURE_STEP_FILES === 0) yield;
       const sig = index.deferSigs.get(tracked.queueId);
-      let defer: number[];
-      if (sig === undefined) defer = [DEFER_NOT_READ, 0, 0, 0, 0, 0];
-      else if (sig === null) defer = [DEFER_ABSENT, 0, 0, 0, 0, 0];
-      else {
-        const log = lstatOrNull(inSpool(root, queuePath(config, 'defer', tracked.queueId)));
+      let log = sig === undefined ? NO_LOG : ABSENT_LOG;
+      if (sig != null) {
+        const stats = lstatOrNull(inSpool(root, queuePath(config, 'defer', tracked.queueId)));
         // A negative signature: read without fstat, "as of" the index's start; settled here as the
         // first reconcile would (deferChanged): a log changed since is left out, read next start.
-        if (!log?.isFile() || (sig < 0 ? deferChanged(sig, log) : log.ctimeMs !== sig)) continue;
-        defer = [DEFER_PRESENT, log.dev, log.ino, log.size, log.mtimeMs, log.ctimeMs];
+        if (!stats?.isFile() || (sig < 0 ? deferChanged(sig, stats) : stats.ctimeMs !== sig)) continue;
+        log = { kind: DEFER_PRESENT, dev: stats.dev, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
       }
-      d.ids.push(tracked.queueId);
       const fileSig = { ino: tracked.ino, size: tracked.size, mode: tracked.mode, mtimeMs: tracked.mtimeMs, ctimeMs: tracked.ctimeMs };
-      d.reads.push({ entry: tracked.entry, sig: fileSig, deferRead: sig !== undefined, deferSig: sig ?? null });
-      d.extra.push(dev, ...defer);
+      rows.add({ entry: tracked.entry, sig: fileSig, deferRead: sig !== undefined, deferSig: sig ?? null }, log);
     }
-    if (d.ids.length === 0) continue;
-    const slice = { queueName: d.queueName, dir, ids: d.ids };
-    stored.push(storeGroup({ ...slice, wire: encodeReads(d.reads, slice), extra: Float64Array.from(d.extra) }));
+    if (rows.size === 0) continue;
+    stored.push(storeGroup(files[0]!.queueName, dir, rows.finish()));
     yield;
   }
   return { ...identity, savedAt: Date.now(), groups: stored };
 }
 
-/** A group decoded for use: its reads and where each id is in it. */
+/** A group opened for use: its rows, where each starts, which were taken, and where each id is. */
 interface OpenGroup {
   group: SnapshotGroup;
-  reads: Array<EntryRead | null>;
-  at: Map<string, number>;
+  reader: RowsReader;
+  uAt: Uint32Array;
+  fAt: Uint32Array;
+  taken: Uint8Array;
+  /** The row the next listed id most likely is (files are listed mostly in the order saved). */
+  next: number;
+  /** Rows by id, made only when the listing leaves the saved order. */
+  at: Map<string, number> | null;
+  left: number;
 }
 
 export class SnapshotTrust {
   /** Group index by directory. */
   private readonly byDir = new Map<string, number>();
-  /** Groups decoded on first use (null: did not decode). */
+  /** Groups opened on first use (null: did not decode). */
   private readonly open = new Map<number, OpenGroup | null>();
   /** take()'s own lstat figures. */
   private readonly scratch = new Float64Array(STAT_WIDTH);
@@ -136,80 +133,90 @@ export class SnapshotTrust {
     payload.groups.forEach((g, gi) => this.byDir.set(g.dir, gi));
   }
 
-  /** The snapshot's entry for a listed file when nothing about it changed, else null. Its reasons are interned. */
-  take(rel: string, queueId: string): EntryRead | null {
-    const at = this.locate(rel, queueId);
-    if (at === null) return null;
-    const [open, i] = at;
+  /** The snapshot's entry for a listed file (`dir/queueId`) when nothing about it changed, else null. Its reasons are interned. */
+  take(dir: string, queueId: string): EntryRead | null {
+    const found = this.locate(dir, queueId);
+    if (found === null) return null;
+    const [open, i] = found;
     // The defer log is lstat'ed only when the snapshot says it was looked for.
-    statFileInto(this.config, rel, queueId, open.group.extra[i * EXTRA_WIDTH + 1] !== DEFER_NOT_READ, this.scratch, 0);
-    return this.count(this.check(open, i, rel, queueId, this.scratch, 0));
+    statFileInto(this.config, `${dir}/${queueId}`, queueId, logKindAt(open.group, open.uAt[i]!) !== DEFER_NOT_READ, this.scratch, 0);
+    return this.check(open, i, this.scratch, 0);
   }
 
   /**
    * take() with the lstat figures already taken (stat-figures.ts, by a read worker): the
    * file's at `figures[at]`. Untrusted when they do not say what the snapshot needs.
    */
-  takeStated(rel: string, queueId: string, figures: Float64Array, at: number): EntryRead | null {
-    const found = this.locate(rel, queueId);
-    return found === null ? null : this.count(this.check(found[0], found[1], rel, queueId, figures, at));
+  takeStated(dir: string, queueId: string, figures: Float64Array, at: number): EntryRead | null {
+    const found = this.locate(dir, queueId);
+    return found === null ? null : this.check(found[0], found[1], figures, at);
   }
 
-  /** The open group holding a listed file, and its place in it; null when the snapshot has none. */
-  private locate(rel: string, queueId: string): [OpenGroup, number] | null {
-    const gi = this.byDir.get(rel.slice(0, rel.length - queueId.length - 1));
+  /** The open group holding a listed file, and its row in it; null when the snapshot has none. */
+  private locate(dir: string, queueId: string): [OpenGroup, number] | null {
+    const gi = this.byDir.get(dir);
     if (gi === undefined) return null;
-    const group = this.group(gi);
-    const i = group?.at.get(queueId);
-    return group == null || i === undefined ? null : [group, i];
+    const open = this.group(gi);
+    if (open === null) return null;
+    const ids = open.group.ids;
+    let i: number | undefined = open.next;
+    if (ids[i] !== queueId) {
+      open.at ??= new Map(ids.map((id, k) => [id, k]));
+      i = open.at.get(queueId);
+      if (i === undefined) return null;
+    }
+    open.next = i + 1;
+    return [open, i];
+  }
+
+  private group(gi: number): OpenGroup | null {
+    if (!this.open.has(gi)) {
+      const stored = this.payload.groups[gi]!;
+      const group = loadGroup(stored);
+      const offsets = group ? rowOffsets(group) : null;
+      const n = group?.ids.length ?? 0;
+      this.open.set(gi, group && offsets ? { group, reader: new RowsReader(group, stored.queueName, stored.dir, this.intern, this.share), uAt: offsets.u, fAt: offsets.f, taken: new Uint8Array(n), next: 0, at: null, left: n } : null);
+      // The bytes are not needed again: let them go while the rest is read.
+      stored.blob = new Uint8Array(0);
+    }
+    return this.open.get(gi)!;
+  }
+
+  /** Row `i`'s read when the lstat figures at `f[at]` (stat-figures.ts) are the ones it recorded. */
+  private check(open: OpenGroup, i: number, f: Float64Array, at: number): EntryRead | null {
+    // A file is taken once per start.
+    if (open.taken[i] === 1) return this.count(null);
+    open.taken[i] = 1;
+    const p = open.uAt[i]!;
+    let trusted = f[at] === FOUND;
+    const kind = logKindAt(open.group, p);
+    if (trusted && kind !== DEFER_NOT_READ) {
+      const l = at + LOG_AT;
+      // The reader takes no log for anything but a regular file.
+      const isFile = f[l] === FOUND && (f[l + 4]! & constants.S_IFMT) === constants.S_IFREG;
+      trusted = f[l] !== NOT_LOOKED && (kind === DEFER_ABSENT ? !isFile : kind === DEFER_PRESENT && isFile);
+    }
+    trusted &&= sameFigures(open.group, p, open.fAt[i]!, f, at, at + LOG_AT);
+    let read = trusted ? open.reader.readAt(i, p, open.fAt[i]!) : null;
+    // A read stored whole must still be this file's (a flat row is built at its place).
+    if (read !== null && !isFlatRow(open.group, p) && (read.entry.queueId !== open.group.ids[i] || read.entry.path !== `${open.group.dir}/${open.group.ids[i]}`)) read = null;
+    if (--open.left === 0) this.free(open);
+    return this.count(read);
+  }
+
+  /** Every row of a group was taken: its arrays need not outlive the start. */
+  private free(open: OpenGroup): void {
+    open.group.u32 = new Uint32Array(0);
+    open.group.f64 = new Float64Array(0);
+    open.group.objects = [];
+    open.group.strings = [];
+    open.at = null;
   }
 
   private count(read: EntryRead | null): EntryRead | null {
     if (read) this.trusted++;
     else this.stale++;
     return read;
-  }
-
-  private group(gi: number): OpenGroup | null {
-    if (!this.open.has(gi)) {
-      const stored = this.payload.groups[gi]!;
-      let opened: OpenGroup | null = null;
-      const group = loadGroup(stored);
-      try {
-        const reads = group ? decodeReads(group.wire, group, this.intern, this.share) : null;
-        if (group && reads && reads.length === group.ids.length) {
-          opened = { group, reads, at: new Map(group.ids.map((id, i) => [id, i])) };
-        }
-      } catch {
-        opened = null;
-      }
-      this.open.set(gi, opened);
-      // The bytes and the wire form are not needed again: let them go while the rest is read.
-      stored.blob = new Uint8Array(0);
-      if (group) group.wire = { numbers: new Float64Array(0), strings: [], objects: [] };
-    }
-    return this.open.get(gi)!;
-  }
-
-  /** Whether the lstat figures at `f[at]` (stat-figures.ts) are the ones the snapshot recorded. */
-  private check(open: OpenGroup, i: number, rel: string, queueId: string, f: Float64Array, at: number): EntryRead | null {
-    const read = open.reads[i];
-    // A file is taken once per start: its read (and signature object) need not outlive it.
-    open.reads[i] = null;
-    if (!read || read.entry.queueId !== queueId || read.entry.path !== rel) return null;
-    const x = open.group.extra;
-    const e = i * EXTRA_WIDTH;
-    const s = read.sig;
-    if (f[at] !== FOUND || f[at + 1] !== x[e] || f[at + 2] !== s.ino || f[at + 3] !== s.size || f[at + 4] !== s.mode || f[at + 5] !== s.mtimeMs || f[at + 6] !== s.ctimeMs) return null;
-    const kind = x[e + 1];
-    if (kind === DEFER_NOT_READ) return read;
-    const l = at + LOG_AT;
-    if (f[l] === NOT_LOOKED) return null;
-    // The reader takes no log for anything but a regular file.
-    const isFile = f[l] === FOUND && (f[l + 4]! & constants.S_IFMT) === constants.S_IFREG;
-    if (kind === DEFER_ABSENT) return isFile ? null : read;
-    if (kind !== DEFER_PRESENT || !isFile) return null;
-    return f[l + 1] === x[e + 2] && f[l + 2] === x[e + 3] && f[l + 3] === x[e + 4] && f[l + 5] === x[e + 5] && f[l + 6] === x[e + 6] ? read : null;
   }
 }
 

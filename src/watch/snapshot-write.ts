@@ -12,7 +12,7 @@ import { closeSync, constants, fsync, fsyncSync, lstatSync, mkdirSync, openSync,
 import { dirname } from 'node:path';
 import { serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import { HEADER_BYTES, MAGIC, type SnapshotPayload } from './index-snapshot.js';
+import { HEADER_BYTES, MAGIC, SNAPSHOT_MAX_BYTES, type SnapshotPayload } from './index-snapshot.js';
 
 /** Write the snapshot atomically, 0600; null when written, else why not. */
 export function saveSnapshot(path: string, payload: SnapshotPayload): string | null {
@@ -124,7 +124,10 @@ function prepareSave(path: string, payload: SnapshotPayload): { parts: Uint8Arra
   const meta = serialize({ ...payload, groups: payload.groups.map((g) => ({ queueName: g.queueName, dir: g.dir, bytes: g.blob.length })) });
   const length = Buffer.alloc(4);
   length.writeUInt32BE(meta.length);
-  return { parts: [length, meta, ...payload.groups.map((g) => g.blob)] };
+  const parts = [length, meta, ...payload.groups.map((g) => g.blob)];
+  // One the next start would not read (index-snapshot.ts) is not worth writing.
+  const bytes = parts.reduce((n, part) => n + part.length, HEADER_BYTES);
+  return bytes > SNAPSHOT_MAX_BYTES ? `larger than ${SNAPSHOT_MAX_BYTES} bytes (${bytes}): not written` : { parts };
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {

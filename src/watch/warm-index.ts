@@ -56,7 +56,7 @@ export async function fileFromSnapshot(
           hooks.emitDue();
           await slicer.pause();
         }
-        const known = trust.take(`${dir.rel}/${queueId}`, queueId);
+        const known = trust.take(dir.rel, queueId);
         if (known) hooks.file(queueId, known);
         else left.push(queueId);
       }
@@ -65,7 +65,7 @@ export async function fileFromSnapshot(
     const onFigures = (slice: ReadSlice, figures: Float64Array) => {
       const left = unread.get(slice.dir)!;
       slice.ids.forEach((queueId, i) => {
-        const known = trust.takeStated(`${slice.dir}/${queueId}`, queueId, figures, i * STAT_WIDTH);
+        const known = trust.takeStated(slice.dir, queueId, figures, i * STAT_WIDTH);
         if (known) hooks.file(queueId, known);
         else left.push(queueId);
       });

@@ -3,14 +3,15 @@
  * lstat, no read) and equals a fresh scan; a file changed in place (only its ctime differs),
  * replaced under the same name, moved to another queue, removed, or whose defer log changed
  * is read again; a snapshot that is not ours (another spool, owner, mode, version, a symlink,
- * corrupt bytes) is ignored, never shown; the file is written 0600 by rename, never in place.
+ * corrupt bytes) is ignored, never shown, and one larger than its bound is not even read; the
+ * file is written 0600 by rename, never in place.
  */
-import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, ftruncateSync, lstatSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
 import { createSpoolWatcher } from '../../src/watch/spool-watcher.js';
-import { snapshotPath } from '../../src/watch/index-snapshot.js';
+import { SNAPSHOT_BYTES_PER_MESSAGE, SNAPSHOT_MAX_BYTES, SNAPSHOT_MAX_MESSAGES, snapshotPath } from '../../src/watch/index-snapshot.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { SpoolAccumulator } from './accumulator.js';
 import { changeSinceSnapshot } from './snapshot-changes.js';
@@ -112,6 +113,23 @@ test('a snapshot that is not ours is ignored and never shown', async () => {
   await expectIgnored(a.config, a.snap, /symbolic link/);
   expect(lstatSync(a.snap).isFile()).toBe(true);
   expect(readFileSync(target).equals(bytes)).toBe(true);
+});
+
+test('a file at the snapshot path larger than the bound is not read at all, and replaced by a good one', async () => {
+  const { config, snap } = spool();
+  mkdirSync(dirname(snap), { mode: 0o700 });
+  // Sparse: as large as the bound says, without the disk space (or the memory, were it read).
+  const fd = openSync(snap, 'w', 0o600);
+  ftruncateSync(fd, SNAPSHOT_MAX_BYTES + 1);
+  closeSync(fd);
+  const r = await run(config, snap);
+  expect(r.stats.snapshotIgnored).toBe(`larger than ${SNAPSHOT_MAX_BYTES} bytes`);
+  expect(r.stats.snapshotTrusted).toBe(0);
+  expect(r.shown).toEqual(freshScan(config));
+  expect(lstatSync(snap).size).toBeLessThan(1 << 20);
+  expect((await run(config, snap)).stats.snapshotTrusted).toBe(r.stats.files);
+  // The bound is room for SNAPSHOT_MAX_MESSAGES at SNAPSHOT_BYTES_PER_MESSAGE each.
+  expect(SNAPSHOT_MAX_BYTES).toBe(SNAPSHOT_MAX_MESSAGES * SNAPSHOT_BYTES_PER_MESSAGE);
 });
 
 test('the snapshot is written 0600 to a new file renamed over the old one, nothing left beside it', async () => {
