@@ -17,6 +17,11 @@ export interface SpoolBatch {
    * listing found, so the header can show counts at once. Absent once every file is read.
    */
   listedCounts?: Partial<Record<QueueName, number>>;
+  /**
+   * True when no queue id occurs twice in the batch (upserts and removals together), as in
+   * the batches the console's gate composes: a consumer then needs no map to compose them.
+   */
+  distinct?: boolean;
   /** Epoch milliseconds of the oldest event in the batch (for latency figures). */
   firstEventAt: number | null;
 }

@@ -64,18 +64,23 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
   let cancelled = false;
 
   function* work(): Generator<void, void> {
-    // The net change per id, as applyBatchToEntries() computes it (deletes after sets).
-    const sets = new Map<string, QueueEntry>();
-    for (const e of batch.upserts) {
-      sets.set(e.queueId, e);
-      if (pause()) yield;
+    // The net change per id, as applyBatchToEntries() computes it (deletes after sets). A
+    // distinct batch (the gate's) is its own net change: no map of an index part's ids.
+    let sets: Map<string, QueueEntry> | null = null;
+    if (!batch.distinct) {
+      sets = new Map<string, QueueEntry>();
+      for (const e of batch.upserts) {
+        sets.set(e.queueId, e);
+        if (pause()) yield;
+      }
     }
     const gone = new Set<string>();
-    for (const id of batch.removals) if (from.has(id) || sets.has(id)) gone.add(id);
+    for (const id of batch.removals) if (from.has(id) || sets?.has(id)) gone.add(id);
     const removed: QueueEntry[] = [];
     const added: QueueEntry[] = [];
     const touched: string[] = [];
-    for (const [id, e] of sets) {
+    for (const e of sets ? sets.values() : batch.upserts) {
+      const id = e.queueId;
       const old = from.get(id);
       const now = gone.has(id) ? undefined : old !== undefined && sameEntry(old, e) ? old : e;
       if (old !== now) {
@@ -87,7 +92,7 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
     }
     for (const id of gone) {
       const old = from.get(id);
-      if (sets.has(id) || !old) continue;
+      if (sets?.has(id) || !old) continue;
       removed.push(old);
       touched.push(id);
     }

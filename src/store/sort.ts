@@ -87,7 +87,7 @@ export function sortKeyOf(entry: QueueEntry, key: SortKey, ctx: SortContext = DE
   }
 }
 
-/** A sorted row: the entry with its precomputed keys (a merge or a filter needs no lookups). */
+/** A sorted row: the entry with its precomputed key (a merge or a filter needs no lookups). */
 export interface SortRow {
   readonly id: string;
   readonly key: Key;
@@ -95,8 +95,26 @@ export interface SortRow {
   readonly entry: QueueEntry;
 }
 
+/**
+ * Two fields, not four: the id and arrival time are read through from the entry (the same
+ * values; an entry never changes). 40 bytes a row instead of 56: 1.6 MB less at 100k, and
+ * as much less garbage per index part that is sorted in.
+ */
+class Row implements SortRow {
+  constructor(
+    readonly key: Key,
+    readonly entry: QueueEntry,
+  ) {}
+  get id(): string {
+    return this.entry.queueId;
+  }
+  get arrival(): number {
+    return this.entry.arrivalTime;
+  }
+}
+
 export function toSortRow(entry: QueueEntry, key: SortKey, ctx?: SortContext): SortRow {
-  return { id: entry.queueId, key: sortKeyOf(entry, key, ctx), arrival: entry.arrivalTime, entry };
+  return new Row(sortKeyOf(entry, key, ctx), entry);
 }
 
 function compareRows(a: SortRow, b: SortRow): number {

@@ -74,7 +74,8 @@ export class Held {
   }
 
   private batch(upserts: QueueEntry[], removals: string[]): SpoolBatch {
-    const b: SpoolBatch = { upserts, removals, full: this.full, firstEventAt: this.firstEventAt };
+    // Held by id (a removal drops the id's upsert and the other way round): no id twice.
+    const b: SpoolBatch = { upserts, removals, full: this.full, firstEventAt: this.firstEventAt, distinct: true };
     if (this.listedCounts) b.listedCounts = this.listedCounts;
     return b;
   }

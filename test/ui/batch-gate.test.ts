@@ -33,6 +33,8 @@ describe('createBatchGate', () => {
     expect(applied).toHaveLength(2);
     expect(applied[1]!.upserts.map((e) => e.queueId)).toEqual(['C']);
     expect(applied[1]!.removals).toEqual(['B']);
+    // Composed by id, so marked distinct: the store's sliced apply needs no map to compose it.
+    expect(applied[1]!.distinct).toBe(true);
   });
 
   it('while data keeps coming, one data frame per busy interval; after a quiet gap, at once again', () => {
