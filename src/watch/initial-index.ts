@@ -18,7 +18,7 @@ import type { QueueEntry } from '../domain/entry.js';
 import type { QueueName } from '../domain/queue.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { SpoolConfig } from '../config/spool-config.js';
-import { walkTree, type DirListing } from './list-tree.js';
+import { announceTree, walkTree, type DirListing } from './list-tree.js';
 import { readEntryWithStats, type EntryRead } from './read-entry.js';
 import type { ReadPool, ReadSlice } from './read-pool.js';
 import { trackAndSettle } from './refresh.js';
@@ -48,11 +48,11 @@ export interface IndexOptions {
   stopped?(): boolean;
   onDir(rel: string): void;
   /**
-   * The warm-start snapshot (snapshot-trust.ts), loaded once the counts are out: files it
+   * The warm-start snapshot (snapshot-trust.ts), awaited once the counts are out: files it
    * vouches for (unchanged since they were read) are taken from it after an lstat; only the
    * others are read.
    */
-  loadTrust?(): SnapshotTrust | null;
+  loadTrust?(): Promise<SnapshotTrust | null>;
   /** Called once with the counts, before any file is read. */
   onListed?(counts: Partial<Record<QueueName, number>>, atMs: number): void;
 }
@@ -81,8 +81,6 @@ export async function buildInitialIndex(
   }
   options.onListed?.(listedCounts, performance.now());
   emit({ upserts: [], removals: [], full: true, listedCounts, firstEventAt: null });
-  // The defer tree is only watched (names not kept); its logs are read with their messages.
-  for (const dir of walkTree(root, 'defer', true, options.onDir)) void dir;
 
   const total = Object.values(listedCounts).reduce((n, c) => n + c, 0);
   const stopped = options.stopped ?? (() => false);
@@ -137,7 +135,10 @@ export async function buildInitialIndex(
   // its lstats (a warm start) and the reads (whatever it could not vouch for, or all).
   const pool = total >= (options.poolMinFiles ?? POOL_MIN_FILES) ? (options.createPool?.() ?? null) : null;
   try {
-    const trust = options.loadTrust?.() ?? null;
+    // The defer tree is only watched (before any log is read or lstat'ed); its logs are read
+    // with their messages. After the workers were started: they load meanwhile.
+    announceTree(root, 'defer', config.hashQueueNames.includes('defer') ? config.hashQueueDepth : 0, options.onDir);
+    const trust = (await options.loadTrust?.()) ?? null;
     if (trust) {
       const ordered = READ_ORDER.map((q) => [q, listings.get(q)!] as [QueueName, DirListing[]]);
       const hooks = { slicer, stopped, emitDue, file: (id: string, r: EntryRead) => file(id, r, true), mainThreadStats: options.mainThreadReads };

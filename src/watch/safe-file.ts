@@ -14,7 +14,7 @@
  * that path inside the queue directory, closing the race of a directory swapped for a symlink
  * between the check and the open; the bulk index checks directories through a short-lived cache.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, read, readlinkSync, readSync, realpathSync, type Stats } from 'node:fs';
 import { describeSpoolError } from '../domain/errors.js';
 
 export type FileKind = 'regular file' | 'directory' | 'symbolic link' | 'FIFO' | 'socket' | 'character device' | 'block device' | 'unknown file type';
@@ -223,4 +223,25 @@ export function readWindow(fd: number, into: Buffer, position: number, length: n
     got += n;
   }
   return got;
+}
+
+/**
+ * readWindow on libuv's threads: the caller's thread goes on meanwhile (the warm start lists
+ * the spool while its snapshot is read). Rejects with the read's error.
+ */
+export function readWindowAsync(fd: number, into: Buffer, position: number, length: number): Promise<number> {
+  const want = Math.min(length, into.length);
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    const step = (): void => {
+      if (got >= want) return resolve(got);
+      read(fd, into, got, want - got, position + got, (error, n) => {
+        if (error) return reject(error);
+        if (n === 0) return resolve(got);
+        got += n;
+        step();
+      });
+    };
+    step();
+  });
 }

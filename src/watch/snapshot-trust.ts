@@ -226,11 +226,14 @@ export interface SnapshotPlace {
   version: string;
 }
 
-/** The trust a start may put in the saved index of this spool; `ignored` says why there is none. */
-export function loadTrust(config: SpoolConfig, place: SnapshotPlace, index: SpoolIndex): { trust: SnapshotTrust | null; ignored: string | null } {
+/**
+ * The trust a start may put in the saved index of this spool; `ignored` says why there is none.
+ * Called before the listing: the file is read meanwhile (loadSnapshot). Never rejects.
+ */
+export async function loadTrust(config: SpoolConfig, place: SnapshotPlace, index: SpoolIndex): Promise<{ trust: SnapshotTrust | null; ignored: string | null }> {
   const identity = snapshotIdentity(config, place.version);
   if (!identity) return { trust: null, ignored: null };
-  const loaded = loadSnapshot(place.path, identity);
+  const loaded = await loadSnapshot(place.path, identity);
   return { trust: loaded.snapshot ? new SnapshotTrust(config, loaded.snapshot, (s) => index.intern(s), (s) => index.share(s)) : null, ignored: loaded.ignored };
 }
 

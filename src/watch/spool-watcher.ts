@@ -224,6 +224,8 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
       presence.begin();
       watchers.add('');
       slicer.begin();
+      // Read while the spool is listed; trusted per file only on lstats taken after the listing.
+      const trustLoad = options.snapshot ? loadTrust(config, options.snapshot, index) : null;
       await buildInitialIndex(config, index, slicer, emit, {
         batchEveryMs,
         onDir: (rel) => watchers.add(rel),
@@ -236,9 +238,9 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
           return pool;
         },
         stopped: () => stopped,
-        loadTrust: () => {
-          if (!options.snapshot) return null;
-          const loaded = loadTrust(config, options.snapshot, index);
+        loadTrust: async () => {
+          if (!trustLoad) return null;
+          const loaded = await trustLoad;
           stats.snapshotIgnored = loaded.ignored;
           return (trust = loaded.trust);
         },
