@@ -16,7 +16,7 @@ import { PROTOCOL_VERSION } from '../src/remote/protocol.js';
 import { parseTarget, shellQuote } from '../src/remote/target.js';
 import { createConsoleStore } from '../src/store/console-store.js';
 import { createReadOnlyBackend } from '../src/actions/read-only-backend.js';
-import { createBatchGate } from '../src/ui/batch-gate.js';
+import { createBatchGate, sliceInto } from '../src/ui/batch-gate.js';
 import { selectCounts, selectWindow } from '../src/store/selectors.js';
 
 /** serve's lines for one spool up to `ready`, without beats, in FILE (kept for later runs). */
@@ -61,7 +61,7 @@ export async function replayMerged(files: string[], expected: number): Promise<R
     // What the frame after it reads: the sorted view's window and the header's counts.
     selectWindow(store.getState(), 20);
     selectCounts(store.getState());
-  }, FLEET_GATE);
+  }, { prepare: sliceInto(store), ...FLEET_GATE }); // as the console's gate (console-command.ts)
   const links: Connection[] = files.map((file, i) =>
     createConnection({
       target: parseTarget(`exec:sh -c ${shellQuote(`cat ${shellQuote(file)}; exec cat >/dev/null`)} t${i}`),

@@ -298,5 +298,5 @@ if (tables.has('log')) {
 // The fleet: many targets' links merged into one store (BENCH_FLEET=0 skips it).
 if (tables.has('fleet') && process.env.BENCH_FLEET !== '0') {
   console.log('');
-  printTable('postq fleet (links to local serve --stdio, merged)', await runFleetBench(workDir, mover, log));
+  printTable('postq fleet (links to serve --stdio, merged)', await runFleetBench(workDir, mover, log));
 }

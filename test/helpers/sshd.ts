@@ -77,6 +77,9 @@ export async function startSshd(aliases: SshAlias[]): Promise<TestSshd> {
     'StrictModes no',
     'AcceptEnv MAIL_CONFIG POSTQ_AUDIT_LOG POSTQ_TEST_HOME POSTQ_TEST_PATH SHLVL',
     'LogLevel VERBOSE',
+    // The fleet bench opens ten sessions at once: past MaxStartups' default 10:30:100,
+    // sshd drops some unauthenticated connections at random.
+    'MaxStartups 100',
     ...(wrap ? [`ForceCommand ${wrapper}`] : []),
   ].join('\n');
   writeFileSync(join(dir, 'sshd_config'), `${sshdConfig}\n`);
