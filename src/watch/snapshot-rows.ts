@@ -245,9 +245,14 @@ export class RowsReader {
       }
       client = c as unknown as ClientAttributes;
     }
-    // Allocated at its length (a pushed list reserves 17 slots: 15 MB at 100k), as read-wire.ts.
-    const recipients = new Array<ListedRecipient>(count);
-    for (let k = 0; k < count; k++, at += 2) recipients[k] = { address: this.text(u[at]!), delayReason: this.reason(u[at + 1]!) };
+    // Allocated at its length (a pushed list reserves 17 slots: 15 MB at 100k), as read-wire.ts;
+    // the usual one recipient as a literal (new Array(n) is a call into the runtime).
+    let recipients: ListedRecipient[];
+    if (count === 1) recipients = [{ address: this.text(u[at]!), delayReason: this.reason(u[at + 1]!) }];
+    else {
+      recipients = new Array<ListedRecipient>(count);
+      for (let k = 0; k < count; k++, at += 2) recipients[k] = { address: this.text(u[at]!), delayReason: this.reason(u[at + 1]!) };
+    }
     const queueId = this.data.ids[i]!;
     const entry: QueueEntry = {
       queueName: this.queueName,

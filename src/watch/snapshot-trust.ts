@@ -114,8 +114,11 @@ interface OpenGroup {
 export class SnapshotTrust {
   /** Group index by directory. */
   private readonly byDir = new Map<string, number>();
-  /** Groups opened on first use (null: did not decode). */
-  private readonly open = new Map<number, OpenGroup | null>();
+  /** Groups opened on first use (null: did not decode), by group index. */
+  private readonly open: Array<OpenGroup | null | undefined>;
+  /** The directory locate() last looked in, and its group. */
+  private currentDir: string | null = null;
+  private current: OpenGroup | null = null;
   /** take()'s own lstat figures. */
   private readonly scratch = new Float64Array(STAT_WIDTH);
   /** Files taken from the snapshot, and files it had that had changed (for stats and tests). */
@@ -131,13 +134,14 @@ export class SnapshotTrust {
     private readonly share: (s: string) => string = (s) => s,
   ) {
     payload.groups.forEach((g, gi) => this.byDir.set(g.dir, gi));
+    this.open = new Array<OpenGroup | null | undefined>(payload.groups.length).fill(undefined);
   }
 
   /** The snapshot's entry for a listed file (`dir/queueId`) when nothing about it changed, else null. Its reasons are interned. */
   take(dir: string, queueId: string): EntryRead | null {
-    const found = this.locate(dir, queueId);
-    if (found === null) return null;
-    const [open, i] = found;
+    const i = this.locate(dir, queueId);
+    if (i < 0) return null;
+    const open = this.current!;
     // The defer log is lstat'ed only when the snapshot says it was looked for.
     statFileInto(this.config, `${dir}/${queueId}`, queueId, logKindAt(open.group, open.uAt[i]!) !== DEFER_NOT_READ, this.scratch, 0);
     return this.check(open, i, this.scratch, 0);
@@ -148,38 +152,46 @@ export class SnapshotTrust {
    * file's at `figures[at]`. Untrusted when they do not say what the snapshot needs.
    */
   takeStated(dir: string, queueId: string, figures: Float64Array, at: number): EntryRead | null {
-    const found = this.locate(dir, queueId);
-    return found === null ? null : this.check(found[0], found[1], figures, at);
+    const i = this.locate(dir, queueId);
+    return i < 0 ? null : this.check(this.current!, i, figures, at);
   }
 
-  /** The open group holding a listed file, and its row in it; null when the snapshot has none. */
-  private locate(dir: string, queueId: string): [OpenGroup, number] | null {
-    const gi = this.byDir.get(dir);
-    if (gi === undefined) return null;
-    const open = this.group(gi);
-    if (open === null) return null;
+  /**
+   * The row of a listed file in its directory's group (then `current`), or -1 when the
+   * snapshot has none. Called per file: the last directory's group is kept at hand.
+   */
+  private locate(dir: string, queueId: string): number {
+    if (dir !== this.currentDir) {
+      const gi = this.byDir.get(dir);
+      this.currentDir = dir;
+      this.current = gi === undefined ? null : this.group(gi);
+    }
+    const open = this.current;
+    if (open === null) return -1;
     const ids = open.group.ids;
     let i: number | undefined = open.next;
     if (ids[i] !== queueId) {
       open.at ??= new Map(ids.map((id, k) => [id, k]));
       i = open.at.get(queueId);
-      if (i === undefined) return null;
+      if (i === undefined) return -1;
     }
     open.next = i + 1;
-    return [open, i];
+    return i;
   }
 
   private group(gi: number): OpenGroup | null {
-    if (!this.open.has(gi)) {
+    let open = this.open[gi];
+    if (open === undefined) {
       const stored = this.payload.groups[gi]!;
       const group = loadGroup(stored);
       const offsets = group ? rowOffsets(group) : null;
       const n = group?.ids.length ?? 0;
-      this.open.set(gi, group && offsets ? { group, reader: new RowsReader(group, stored.queueName, stored.dir, this.intern, this.share), uAt: offsets.u, fAt: offsets.f, taken: new Uint8Array(n), next: 0, at: null, left: n } : null);
+      open = group && offsets ? { group, reader: new RowsReader(group, stored.queueName, stored.dir, this.intern, this.share), uAt: offsets.u, fAt: offsets.f, taken: new Uint8Array(n), next: 0, at: null, left: n } : null;
+      this.open[gi] = open;
       // The bytes are not needed again: let them go while the rest is read.
       stored.blob = new Uint8Array(0);
     }
-    return this.open.get(gi)!;
+    return open;
   }
 
   /** Row `i`'s read when the lstat figures at `f[at]` (stat-figures.ts) are the ones it recorded. */

@@ -58,6 +58,7 @@ test('every read of the corpus spool comes back unchanged, a row at a time and i
   expect(all.some((r) => r.entry.queueName === 'corrupt')).toBe(true);
   expect(all.some((r) => r.entry.client)).toBe(true);
   expect(all.some((r) => r.deferSig !== null)).toBe(true);
+  for (const n of [0, 1, 2]) expect(all.some((r) => Math.min(r.entry.recipients.length, 2) === n), `${n} recipients`).toBe(true);
   for (const { queueName, dir, reads } of dirs) {
     const data = stored(queueName, dir, reads);
     const at = rowOffsets(data)!;
