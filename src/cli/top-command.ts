@@ -7,7 +7,7 @@ import { UsageError } from '../domain/errors.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { jsonString } from '../spool/json-format.js';
 import { printable } from '../spool/printable.js';
-import { AGE_BUCKET_LABELS, buildGroups, histogramCells, GROUP_BYS, type GroupBy, type GroupRowWithIds } from '../store/groupings.js';
+import { AGE_BUCKET_LABELS, buildGroups, groupFilter, histogramCells, GROUP_BYS, type GroupBy, type GroupRowWithIds } from '../store/groupings.js';
 import { formatAge, formatRetry } from '../ui/format.js';
 import { selectListed, type ListOptions } from './list-command.js';
 
@@ -49,7 +49,7 @@ function jsonRow(by: GroupBy, row: GroupRowWithIds): string {
     ['newest_arrival', String(row.newest)],
     ['next_retry', row.nextRetry === null ? 'null' : String(row.nextRetry)],
     ['ages', '{' + AGE_BUCKET_LABELS.map((l, i) => `${jsonString(l)}: ${row.histogram[i]}`).join(', ') + '}'],
-    ['filter', jsonString(row.filter)],
+    ['filter', jsonString(groupFilter(by, row))],
     ['queue_ids', '[' + row.ids.map(jsonString).join(', ') + ']'],
   ];
   return '{' + fields.map(([k, v]) => `${jsonString(k)}: ${v}`).join(', ') + '}';

@@ -273,7 +273,7 @@ export class GroupIndex {
       const e = g.entries[i]!;
       if (!this.live(e)) continue;
       g.exampleFrom = e;
-      g.head = head(g.head.key, g.head.label, g.head.domain, g.head.cluster, g.head.filter, exampleOf(e, g.head.key));
+      g.head = head(g.head.key, g.head.label, g.head.domain, g.head.cluster, exampleOf(e, g.head.key));
       return;
     }
   }

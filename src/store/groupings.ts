@@ -1,8 +1,9 @@
 /**
  * The queue grouped: by reason cluster x destination domain (why), by sender, SASL login or
  * client (who), or by recipient domain. One row per group with how many messages and
- * recipients, the oldest and newest arrival, the next retry, a small age histogram, and the
- * filter text that selects exactly its messages (the console's Enter sets it).
+ * recipients, the oldest and newest arrival, the next retry and a small age histogram;
+ * groupFilter() makes, when asked, the filter text that selects exactly its messages (the
+ * console's Enter sets it).
  *
  * Contract: pure, never throws. A message counts once per row; a message whose recipients
  * fall into several rows (two domains, two reasons) counts in each. Reason rows list only
@@ -13,15 +14,16 @@
 import type { QueueEntry } from '../domain/entry.js';
 import type { QueueName } from '../domain/queue.js';
 import type { ConsoleData } from './console-state.js';
+import { buildWhoGroups } from './group-build.js';
 import { GroupIndex } from './group-index.js';
 import { bucketOf, compareRows, type GroupBy, type GroupRow } from './group-keys.js';
 import { countIn, GroupLookup, rowWithIds } from './group-lookup.js';
 import { isMessage } from './queue-stats.js';
 import { memoSlot } from './selector-cache.js';
 
-export { AGE_BUCKET_LABELS, AGE_BUCKETS, exactRegex, GROUP_BYS, type GroupBy, type GroupRow } from './group-keys.js';
+export { AGE_BUCKET_LABELS, AGE_BUCKETS, exactRegex, GROUP_BYS, groupFilter, type GroupBy, type GroupRow } from './group-keys.js';
 
-/** A row with its queue ids (the CLI's `top --json`); the console's rows need only the filter. */
+/** A row with its queue ids (the CLI's `top --json`); the console's rows need none. */
 export type GroupRowWithIds = GroupRow & { ids: string[] };
 
 /** One cell per age bucket, its height the bucket's share of the largest; `·` for none. */
@@ -36,6 +38,8 @@ export function histogramCells(histogram: readonly number[]): string {
  * none of the index's bookkeeping for later batches (the CLI's `top`).
  */
 export function buildGroups(entries: Iterable<QueueEntry>, by: GroupBy, nowSec: number): GroupRowWithIds[] {
+  // One row per message: counted by row number, no object per row until the end.
+  if (by === 'sender' || by === 'sasl' || by === 'client') return buildWhoGroups(entries, by, nowSec);
   const lookup = new GroupLookup(by, true);
   const { found, counts } = lookup;
   for (const e of entries) {

@@ -5,6 +5,7 @@
  */
 import type { ConsoleStore } from '../store/console-state.js';
 import { selectCursorEntry } from '../store/selectors.js';
+import { groupFilter } from '../store/groupings.js';
 import type { QueueName } from '../domain/queue.js';
 import { bindingFor } from './keymap.js';
 import { currentMode, type KeyDeps } from './key-mode.js';
@@ -130,7 +131,7 @@ export function handleKey(name: string, deps: KeyDeps): void {
     // asks about exactly what the list then shows, with the usual confirmation.
     const row = currentGroups(s, u).rows[u.groupsCursor];
     if (!row) return;
-    s.setFilterText(row.filter);
+    s.setFilterText(groupFilter(u.groupsBy, row));
     ui.setState({ overlay: 'none' });
     return store.getState().requestAction(binding.action, 'matching');
   }
@@ -265,7 +266,7 @@ export function handleKey(name: string, deps: KeyDeps): void {
     case 'groups.open': {
       const row = currentGroups(s, u).rows[u.groupsCursor];
       if (!row) return;
-      s.setFilterText(row.filter);
+      s.setFilterText(groupFilter(u.groupsBy, row));
       return void ui.setState({ overlay: 'none' });
     }
     case 'groups.close': return void ui.setState({ overlay: 'none' });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientAttributes, QueueEntry } from '../../src/domain/entry.js';
 import { emptyClientAttributes } from '../../src/spool/client-attributes.js';
 import { compileFilter, isFilterError } from '../../src/store/filter-match.js';
-import { buildGroups, exactRegex, GROUP_BYS, sortGroups } from '../../src/store/groupings.js';
+import { buildGroups, exactRegex, GROUP_BYS, groupFilter, sortGroups } from '../../src/store/groupings.js';
 import { corpusEntries, makeEntry, NOW_MS, NOW_SEC } from './fixtures.js';
 
 const selectedBy = (filter: string, entries: QueueEntry[]) => {
@@ -53,7 +53,7 @@ describe('groupings', () => {
       for (const by of GROUP_BYS) {
         const rows = buildGroups(entries, by, NOW_SEC);
         expect(rows.length).toBeGreaterThan(0);
-        for (const row of rows) expect(selectedBy(row.filter, entries), `${by} ${row.label}`).toEqual([...row.ids].sort());
+        for (const row of rows) expect(selectedBy(groupFilter(by, row), entries), `${by} ${row.label}`).toEqual([...row.ids].sort());
       }
     }
   });
