@@ -10,9 +10,10 @@
  * directories (safe-file.ts checkDirs), was listed less than TRUST_MS ago and had rel's name
  * as a regular file then. False says nothing: the caller lstats as before (a name not listed,
  * not a regular file, a directory not listed yet, a listing that failed). A directory is
- * listed once it has been asked about LIST_AFTER times: a spread of a few files in each of
- * many directories (hold/'s defer logs are in every defer/ hash directory) would cost more in
- * listings than it saves. Listings are kept up to MAX_NAMES names, the oldest dropped first.
+ * listed once it has been asked about LIST_AFTER times in a row: a spread of a few files in
+ * each of many directories (hold/'s defer logs are in every defer/ hash directory) would
+ * cost more in listings than it saves, so queue files and defer logs each need an instance
+ * of their own. Listings are kept up to MAX_NAMES names, the oldest dropped first.
  * Nothing throws: a directory that cannot be listed answers false for TRUST_MS.
  *
  * The race this widens, and why it is accepted: README, Security.
@@ -22,12 +23,13 @@ import { checkDirs, inSpool } from './safe-file.js';
 
 /** How long a listing is trusted: the same as a directory checked real (safe-file.ts). */
 export const TRUST_MS = 1000;
-/** Lookups in one directory before it is listed. */
+/** Lookups in a row in one directory before it is listed. */
 export const LIST_AFTER = 32;
 /** Names held in listings at most (~50 bytes each). */
 const MAX_NAMES = 200_000;
 
 interface Listing {
+  root: string;
   at: number;
   regular: Set<string>;
 }
@@ -43,9 +45,13 @@ function listRegular(abs: string): Set<string> {
 }
 
 export class DirTypes {
+  /** By directory, relative to the queue directory (the root is checked: tests read many spools). */
   private readonly listings = new Map<string, Listing>();
-  private readonly asked = new Map<string, number>();
   private names = 0;
+  /** The directory asked about last without a listing, and how many times in a row. */
+  private runDir = '';
+  private runRoot = '';
+  private run = 0;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -56,21 +62,21 @@ export class DirTypes {
   isRegular(root: string, rel: string): boolean {
     const slash = rel.lastIndexOf('/');
     if (slash <= 0) return false;
-    const key = inSpool(root, rel.slice(0, slash));
+    const dir = rel.slice(0, slash);
     const now = this.now();
-    let listing = this.listings.get(key);
-    if (listing !== undefined && now - listing.at > TRUST_MS) {
-      this.drop(key, listing);
+    let listing = this.listings.get(dir);
+    if (listing !== undefined && (listing.root !== root || now - listing.at > TRUST_MS)) {
+      this.drop(dir, listing);
       listing = undefined;
     }
     if (listing === undefined) {
-      const asked = (this.asked.get(key) ?? 0) + 1;
-      if (asked < LIST_AFTER) {
-        this.asked.set(key, asked);
-        return false;
-      }
-      this.asked.delete(key);
-      listing = this.take(root, rel, key, now);
+      // Only a run of lookups in one directory lists it: files spread over many directories
+      // (hold/'s defer logs, one in each defer/ hash directory) would cost a listing each.
+      if (dir === this.runDir && root === this.runRoot) this.run++;
+      else (this.runDir = dir), (this.runRoot = root), (this.run = 1);
+      if (this.run < LIST_AFTER) return false;
+      this.run = 0;
+      listing = this.take(root, rel, dir, now);
     }
     return listing.regular.has(rel.slice(slash + 1));
   }
@@ -79,11 +85,11 @@ export class DirTypes {
     let regular = new Set<string>();
     try {
       // The directories above the file are real (trusted TRUST_MS, as for every bulk open).
-      if (checkDirs(root, rel) === null) regular = this.list(key);
+      if (checkDirs(root, rel) === null) regular = this.list(inSpool(root, key));
     } catch {
       // Unreadable: the lstat path says why, file by file.
     }
-    const listing = { at: now, regular };
+    const listing = { root, at: now, regular };
     this.listings.set(key, listing);
     this.names += regular.size;
     for (const [oldKey, old] of this.listings) {

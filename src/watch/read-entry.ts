@@ -51,10 +51,12 @@ const queueScratch = new Scratch();
 const deferScratch = new Scratch();
 /**
  * The bulk reads (those given a `deferReadAfter`: the initial index and `postq list`) open
- * files their directory listing shows regular without an lstat first (dir-types.ts); a
- * watcher's single reads keep the lstat.
+ * files their directory listing shows regular without an lstat first (dir-types.ts), one
+ * listing cache for queue files and one for defer logs (each looks for runs in one
+ * directory); a watcher's single reads keep the lstat.
  */
-const BULK: OpenOptions = { listed: new DirTypes() };
+const BULK_QUEUE: OpenOptions = { listed: new DirTypes() };
+const BULK_DEFER: OpenOptions = { listed: new DirTypes() };
 const SINGLE: OpenOptions = {};
 
 /** The defer log for an id, or an empty list when there is none. */
@@ -65,10 +67,10 @@ export function readDeferLog(config: SpoolConfig, queueId: string): LogEntry[] {
 /**
  * The defer log and its signature (null when there is none, or it is not a regular file reached
  * through real directories: a FIFO or /dev/zero planted as a log is never opened).
- * `readAfter`: a bulk read's (see BULK); the safe open has the stats, so the signature is the fstat's.
+ * `readAfter`: a bulk read's (see BULK_QUEUE); the safe open has the stats, so the signature is the fstat's.
  */
 function readDeferLogWithSig(config: SpoolConfig, queueId: string, readAfter?: number): { log: LogEntry[]; sig: number | null } {
-  const opened = openInSpool(config.queueDirectory, queuePath(config, 'defer', queueId), readAfter === undefined ? SINGLE : BULK);
+  const opened = openInSpool(config.queueDirectory, queuePath(config, 'defer', queueId), readAfter === undefined ? SINGLE : BULK_DEFER);
   if (!('fd' in opened)) return { log: [], sig: null };
   try {
     const length = Math.min(opened.stats.size, DEFER_LOG_MAX);
@@ -106,7 +108,7 @@ export type ReadProbe = (file: { head: Buffer; fileSize: number; fetch: (offset:
  * fstat, its signature settled by the first reconcile (file-sig.ts deferReadAfter).
  */
 export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number, probe?: ReadProbe): EntryRead | null {
-  const opened = openInSpool(config.queueDirectory, relPath, deferReadAfter === undefined ? SINGLE : BULK);
+  const opened = openInSpool(config.queueDirectory, relPath, deferReadAfter === undefined ? SINGLE : BULK_QUEUE);
   if ('gone' in opened) return null;
   if ('refused' in opened) return refusedRead(queueName, relPath, queueId, opened.refused);
   let parsed;

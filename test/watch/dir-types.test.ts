@@ -1,8 +1,9 @@
 /**
  * The bulk reads' directory listings (src/watch/dir-types.ts) and the opens they let skip an
  * lstat (safe-file.ts openInSpool with `listed`): a directory is listed once after LIST_AFTER
- * lookups and trusted TRUST_MS; only regular files count as listed (a FIFO, a device node, a
- * socket or a symlink named like an id goes through the lstat path and is refused unopened);
+ * lookups in a row (none for lookups spread over directories) and trusted TRUST_MS; only
+ * regular files count as listed (a FIFO, a device node, a socket or a symlink named like an
+ * id goes through the lstat path and is refused unopened);
  * a listed file swapped afterwards for a FIFO or a symlink to a secret is refused by the
  * open's O_NOFOLLOW and fstat, nothing read.
  */
@@ -16,7 +17,7 @@ import { closeSync } from 'node:fs';
 import { makeCharDevice, makeFifo, makeSocket } from '../hostile/hostile-spool.js';
 
 describe('when a directory is listed', () => {
-  it('after LIST_AFTER lookups, once, trusted TRUST_MS, then listed again after LIST_AFTER more', () => {
+  it('after LIST_AFTER lookups in a row, once, trusted TRUST_MS, then listed again after LIST_AFTER more; never for lookups spread over directories', () => {
     let clock = 1_000_000;
     const listed: string[] = [];
     const types = new DirTypes(() => clock, (abs) => (listed.push(abs), new Set(['AAAA1', 'AAAA2'])));
@@ -38,6 +39,10 @@ describe('when a directory is listed', () => {
       expect(listed).toHaveLength(2);
       // A name with no directory is never listed.
       expect(types.isRegular(root, 'AAAA1')).toBe(false);
+      // Lookups spread over directories (hold/'s defer logs) list none of them.
+      clock += TRUST_MS + 1;
+      for (let i = 0; i < 4 * LIST_AFTER; i++) expect(types.isRegular(root, `defer/${'AB'[i % 2]}/AAAA1`)).toBe(false);
+      expect(listed).toHaveLength(2);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
