@@ -86,22 +86,47 @@ function trimmed(bytes: Buffer, start: number, end: number): string {
 
 const isNameStart = (ch: number) => (ch >= 0x30 && ch <= 0x39) || ((ch | 0x20) >= 0x61 && (ch | 0x20) <= 0x7a);
 
+/** What a listing needs of a log entry (showq.ts): the recipient and the reason. */
+export type LoggedReason = Pick<LogEntry, 'recipient' | 'reason'>;
+
+/**
+ * bytes[start, end) as text, blanks trimmed when `trim`; the string `last` when its bytes
+ * [lastStart, lastEnd) are the same (a message's recipients usually share one reason: one
+ * string for all of them, and a hash computed once where the index interns it).
+ */
+function textOf(bytes: Buffer, start: number, end: number, trim: boolean, last: { start: number; end: number; text: string } | null): { start: number; end: number; text: string } {
+  if (trim) {
+    while (start < end && bytes[start] === 0x20) start++;
+    while (end > start && bytes[end - 1] === 0x20) end--;
+  }
+  if (last !== null && last.end - last.start === end - start) {
+    let i = 0;
+    while (i < end - start && bytes[start + i] === bytes[last.start + i]) i++;
+    if (i === end - start) return last;
+  }
+  return { start, end, text: bytes.toString('latin1', start, end) };
+}
+
 /**
  * parseBounceLog for a plain log (isPlainText): the same rules on bytes, decoding only the
  * values it keeps; recipient and reason, often overridden by later lines, are decoded last.
+ * Without `full`, only they are (status, action and offset are not looked at).
  */
-function parsePlainLog(bytes: Buffer, kind: LogKind): LogEntry[] {
+function parsePlainLog(bytes: Buffer, kind: LogKind, full: boolean): LogEntry[] {
   const entries: LogEntry[] = [];
   let open = false;
   let rcpt = -1, rcptEnd = -1, reason = -1, reasonEnd = -1;
   let rcptTrim = false, reasonTrim = false;
   let status: string | null = null, action: string | null = null, offset = -1;
+  let lastReason: { start: number; end: number; text: string } | null = null;
   const flush = () => {
-    entries.push(finish({
+    if (reason >= 0) lastReason = textOf(bytes, reason, reasonEnd, reasonTrim, lastReason);
+    const draft = {
       recipient: rcpt < 0 ? null : rcptTrim ? trimmed(bytes, rcpt, rcptEnd) : bytes.toString('latin1', rcpt, rcptEnd),
-      reason: reason < 0 ? null : reasonTrim ? trimmed(bytes, reason, reasonEnd) : bytes.toString('latin1', reason, reasonEnd),
+      reason: reason < 0 ? null : lastReason!.text,
       status, action, offset,
-    }, kind));
+    };
+    entries.push(full ? finish(draft, kind) : (finishReason(draft) as LogEntry));
     open = false;
     rcpt = rcptEnd = reason = reasonEnd = -1;
     status = action = null;
@@ -129,6 +154,7 @@ function parsePlainLog(bytes: Buffer, kind: LogKind): LogEntry[] {
       if (eq < 0 || eq >= end) continue;
       if (nameIs(bytes, s, eq, 'recipient')) (rcpt = eq + 1), (rcptEnd = end), (rcptTrim = true);
       else if (nameIs(bytes, s, eq, 'reason')) (reason = eq + 1), (reasonEnd = end), (reasonTrim = true);
+      else if (!full) continue;
       else if (nameIs(bytes, s, eq, 'status')) status = trimmed(bytes, eq + 1, end);
       else if (nameIs(bytes, s, eq, 'action')) action = trimmed(bytes, eq + 1, end);
       else if (nameIs(bytes, s, eq, 'offset')) offset = Number.parseInt(trimmed(bytes, eq + 1, end), 10) || -1;
@@ -138,8 +164,23 @@ function parsePlainLog(bytes: Buffer, kind: LogKind): LogEntry[] {
   return entries;
 }
 
+/** finish() for the recipient and the reason alone. */
+function finishReason(draft: Pick<Draft, 'recipient' | 'reason'>): LoggedReason {
+  let recipient = draft.recipient ?? '(recipient address unavailable)';
+  if (recipient === '') recipient = '(MAILER-DAEMON)';
+  return { recipient, reason: draft.reason ?? '(description unavailable)' };
+}
+
+/**
+ * The recipients and reasons of a defer log, as parseBounceLog() gives them, for a listing
+ * (the index, `postq list`): a plain log's status, action and offset lines are not decoded.
+ */
+export function parseDeferReasons(bytes: Buffer): LoggedReason[] {
+  return isPlainText(bytes) ? parsePlainLog(bytes, 'defer', false) : parseBounceLog(bytes, 'defer');
+}
+
 export function parseBounceLog(bytes: Buffer, kind: LogKind = 'defer'): LogEntry[] {
-  if (isPlainText(bytes)) return parsePlainLog(bytes, kind);
+  if (isPlainText(bytes)) return parsePlainLog(bytes, kind, true);
   const entries: LogEntry[] = [];
   let draft: Draft | null = null;
   for (const line of printableLines(bytes)) {

@@ -76,8 +76,19 @@ const MAX_HEADER_RECORDS = 200;
 
 /** showq's atol(): leading blanks, optional sign, digits. */
 function leadingInteger(data: Buffer): number {
+  // The usual record starts with its digits: read them without a string (15 stay exact).
+  let value = 0;
+  let i = 0;
+  while (i < data.length && i < 15 && data[i]! >= 0x30 && data[i]! <= 0x39) value = value * 10 + (data[i++]! - 0x30);
+  if (i > 0 && (i === data.length || data[i]! < 0x30 || data[i]! > 0x39)) return value;
   const m = /^\s*([-+]?\d+)/.exec(data.toString('latin1'));
   return m ? Number(m[1]) : 0;
+}
+
+/** The offset of the first `=` in an attribute record, or -1. */
+function equalsAt(data: Buffer): number {
+  for (let i = 0; i < data.length; i++) if (data[i] === 0x3d) return i;
+  return -1;
 }
 
 /** The usual size record: digit runs (at most 15 digits: exact as numbers) between spaces. */
@@ -226,13 +237,13 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
         if (result.sender === null && result.arrivalTime === null) result.arrivalTime = leadingInteger(rec.data);
         break;
       case REC.ATTR: {
-        const text = rec.data.toString('latin1');
-        const eq = text.indexOf('=');
+        // Only the name is decoded here (a message has an attribute per recipient).
+        const eq = equalsAt(rec.data);
         if (eq < 0) {
           warn(rec, 'bad attribute record (no name=value)');
           break;
         }
-        const name = text.slice(0, eq).trim();
+        const name = rec.data.toString('latin1', 0, eq).trim();
         if (name === 'create_time') result.createTime = leadingInteger(rec.data.subarray(eq + 1));
         else client.collect(name, rec.data.subarray(eq + 1));
         break;

@@ -81,8 +81,17 @@ export const SEGMENT_TYPES = {
 } as const;
 export type Segment = keyof typeof SEGMENT_TYPES;
 
+/** SEGMENT_TYPES as tables by type byte: this is asked for every record of every file read. */
+const ALLOWED = Object.fromEntries(
+  Object.entries(SEGMENT_TYPES).map(([segment, types]) => {
+    const table = new Uint8Array(256);
+    for (let i = 0; i < types.length; i++) table[types.charCodeAt(i)] = 1;
+    return [segment, table];
+  }),
+) as Record<Segment, Uint8Array>;
+
 export function isAllowedIn(segment: Segment, type: number): boolean {
-  return SEGMENT_TYPES[segment].includes(String.fromCharCode(type));
+  return ALLOWED[segment][type] === 1;
 }
 
 /** A printable name for a record type in diagnostics: `'R' (82)`. */

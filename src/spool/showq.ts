@@ -7,7 +7,7 @@
 import type { Diagnostic, EntryState, ListedRecipient, QueueEntry } from '../domain/entry.js';
 import type { QueueName } from '../domain/queue.js';
 import { smallInt } from '../domain/small-int.js';
-import type { LogEntry } from './defer-log.js';
+import type { LoggedReason } from './defer-log.js';
 import type { ParsedQueueFile } from './queue-file.js';
 
 export interface FileFacts {
@@ -29,14 +29,14 @@ export function isReady(mode: number): boolean {
 }
 
 /** The addresses showq remembers: the first duplicateFilterLimit distinct ones (0: all). */
-function loggedSet(deferLog: readonly LogEntry[], limit: number): Set<string> {
+function loggedSet(deferLog: readonly LoggedReason[], limit: number): Set<string> {
   const logged = new Set<string>();
   for (const entry of deferLog) if (limit === 0 || logged.size < limit) logged.add(entry.recipient);
   return logged;
 }
 
 /** loggedSet(...).has(address) for a short log, without the Set. */
-function loggedInFew(deferLog: readonly LogEntry[], limit: number, address: string): boolean {
+function loggedInFew(deferLog: readonly LoggedReason[], limit: number, address: string): boolean {
   let distinct = 0;
   for (let i = 0; i < deferLog.length; i++) {
     if (limit !== 0 && distinct >= limit) return false;
@@ -51,7 +51,7 @@ function loggedInFew(deferLog: readonly LogEntry[], limit: number, address: stri
 
 export function listRecipients(
   parsed: ParsedQueueFile,
-  deferLog: readonly LogEntry[],
+  deferLog: readonly LoggedReason[],
   duplicateFilterLimit = DEFAULT_DUPLICATE_FILTER_LIMIT,
 ): ListedRecipient[] {
   const listed: ListedRecipient[] = [];
@@ -86,7 +86,7 @@ function joinDiagnostics(parsed: readonly Diagnostic[], extra: readonly Diagnost
 export function buildEntry(
   file: FileFacts,
   parsed: ParsedQueueFile,
-  deferLog: readonly LogEntry[],
+  deferLog: readonly LoggedReason[],
   options: { duplicateFilterLimit?: number; extraDiagnostics?: Diagnostic[] } = {},
 ): QueueEntry {
   // showq sends a message's facts when it reads the sender: no sender, no message.

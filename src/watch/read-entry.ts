@@ -17,7 +17,7 @@ import type { Diagnostic, QueueEntry } from '../domain/entry.js';
 import type { QueueName } from '../domain/queue.js';
 import { smallInt } from '../domain/small-int.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
-import { parseBounceLog, type LogEntry } from '../spool/defer-log.js';
+import { parseDeferReasons, type LoggedReason } from '../spool/defer-log.js';
 import { parseQueueFile } from '../spool/queue-file.js';
 import { buildEntry } from '../spool/showq.js';
 import { deferSigOf, sigOf, type FileSig } from './file-sig.js';
@@ -60,7 +60,7 @@ const BULK_DEFER: OpenOptions = { listed: new DirTypes() };
 const SINGLE: OpenOptions = {};
 
 /** The defer log for an id, or an empty list when there is none. */
-export function readDeferLog(config: SpoolConfig, queueId: string): LogEntry[] {
+export function readDeferLog(config: SpoolConfig, queueId: string): LoggedReason[] {
   return readDeferLogWithSig(config, queueId).log;
 }
 
@@ -69,14 +69,14 @@ export function readDeferLog(config: SpoolConfig, queueId: string): LogEntry[] {
  * through real directories: a FIFO or /dev/zero planted as a log is never opened).
  * `readAfter`: a bulk read's (see BULK_QUEUE); the safe open has the stats, so the signature is the fstat's.
  */
-function readDeferLogWithSig(config: SpoolConfig, queueId: string, readAfter?: number): { log: LogEntry[]; sig: number | null } {
+function readDeferLogWithSig(config: SpoolConfig, queueId: string, readAfter?: number): { log: LoggedReason[]; sig: number | null } {
   const opened = openInSpool(config.queueDirectory, queuePath(config, 'defer', queueId), readAfter === undefined ? SINGLE : BULK_DEFER);
   if (!('fd' in opened)) return { log: [], sig: null };
   try {
     const length = Math.min(opened.stats.size, DEFER_LOG_MAX);
     const bytes = deferScratch.get(length);
     const got = readWindow(opened.fd, bytes, 0, length);
-    return { log: parseBounceLog(bytes.subarray(0, got), 'defer'), sig: deferSigOf(opened.stats) };
+    return { log: parseDeferReasons(bytes.subarray(0, got)), sig: deferSigOf(opened.stats) };
   } finally {
     closeSync(opened.fd);
   }

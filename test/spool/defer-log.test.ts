@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBounceLog } from '../../src/spool/defer-log.js';
+import { parseBounceLog, parseDeferReasons } from '../../src/spool/defer-log.js';
+import * as fz from '../helpers/fuzz.js';
 import { listRecipients } from '../../src/spool/showq.js';
 import { parseQueueFile } from '../../src/spool/queue-file.js';
 import { rec } from '../helpers/records.js';
@@ -65,5 +66,28 @@ describe('showq recipient order', () => {
   it('past duplicate_filter_limit, logged addresses are listed again from the queue file', () => {
     const log = parseBounceLog(Buffer.from(entry('bob@b', 'x') + entry('carol@c', 'y')));
     expect(listRecipients(parsed, log, 1).map((r) => r.address)).toEqual(['bob@b', 'carol@c', 'carol@c', 'dave@d']);
+  });
+});
+
+describe('parseDeferReasons (what a listing reads of a defer log)', () => {
+  const pairs = (entries: ReadonlyArray<{ recipient: string; reason: string }>) => entries.map((e) => ({ recipient: e.recipient, reason: e.reason }));
+
+  it('gives parseBounceLog\'s recipients and reasons for every corpus log and damaged ones', () => {
+    const logs = fz.loadCorpusFiles('log');
+    expect(logs.length).toBeGreaterThan(0);
+    const rng = fz.createRng(20261205);
+    for (const log of logs) {
+      expect(pairs(parseDeferReasons(log.bytes))).toEqual(pairs(parseBounceLog(log.bytes)));
+      for (let i = 0; i < 40; i++) {
+        const bytes = i % 2 === 0 ? fz.flipBytes(log.bytes, rng) : fz.truncate(log.bytes, rng.int(log.bytes.length + 1));
+        expect(pairs(parseDeferReasons(bytes))).toEqual(pairs(parseBounceLog(bytes)));
+      }
+    }
+  });
+
+  it('a reason repeated, trimmed or not, old-style or reason=, and defaults', () => {
+    const log = Buffer.from(entry('a@x', 'same') + entry('b@y', 'same') + '\n<c@z>: same\n\n' + '\nreason=  same  \n\n' + '\nrecipient=\n\n' + '\nstatus=5.0.0\n\n');
+    expect(pairs(parseDeferReasons(log))).toEqual(pairs(parseBounceLog(log)));
+    expect(parseDeferReasons(log).map((e) => e.reason)).toEqual(['same', 'same', 'same', 'same', '(description unavailable)', '(description unavailable)']);
   });
 });
