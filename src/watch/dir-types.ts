@@ -1,53 +1,81 @@
 /**
- * Which names in a spool directory are regular files, from one readdir (its d_type; Node
+ * Which names in a spool directory are not regular files, from one readdir (its d_type; Node
  * lstats a name itself where the file system gives no type), so that the bulk reads (the
- * initial index, `postq list`) open a listed queue file or defer log without an lstat of its
- * own first: one system call and one Stats object fewer per file, about 14 % of a read
- * worker's CPU at 100k messages (README, Benchmark). A listing costs about a tenth of the
- * lstats it saves.
+ * initial index, `postq list`) open a queue file or defer log without an lstat of its own
+ * first: one system call and one Stats object fewer per file (README, Benchmark). A listing
+ * costs a fraction of the lstats it saves, and holds only the odd names (usually none).
  *
  * Contract: isRegular(root, rel) is true only when rel's directory, reached through real
- * directories (safe-file.ts checkDirs), was listed less than TRUST_MS ago and had rel's name
- * as a regular file then. False says nothing: the caller lstats as before (a name not listed,
- * not a regular file, a directory not listed yet, a listing that failed). A directory is
- * listed once it has been asked about LIST_AFTER times in a row: a spread of a few files in
- * each of many directories (hold/'s defer logs are in every defer/ hash directory) would
- * cost more in listings than it saves, so queue files and defer logs each need an instance
- * of their own. Listings are kept up to MAX_NAMES names, the oldest dropped first.
- * Nothing throws: a directory that cannot be listed answers false for TRUST_MS.
- *
- * The race this widens, and why it is accepted: README, Security.
+ * directories (safe-file.ts checkDirs), was listed without rel's name among its FIFOs,
+ * devices, sockets, symlinks and directories, and was seen unchanged (its inode, mtime and
+ * ctime, which every rename, link, mknod or unlink in it moves) less than TRUST_MS ago: a
+ * listing is checked by one lstat of its directory a second, not made again (at load 30 a
+ * directory's pass outlasted a second, and listings made anew each second cost more than the
+ * lstats they saved). A name that came after the listing reads as regular until then; the
+ * open's O_NOFOLLOW and the fstat after it refuse anything else (README, Security).
+ * False says nothing: the caller lstats as before (an odd name, a directory not listed yet,
+ * a listing that failed or was not renewed). A directory is listed once it has been asked
+ * about LIST_AFTER times in a row: a spread of a few files in each of many directories
+ * (hold/'s defer logs are in every defer/ hash directory) would cost more in listings than
+ * it saves, so queue files and defer logs each need an instance of their own.
+ * Nothing throws: a directory that cannot be listed answers false until it is asked anew.
  */
-import { readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { checkDirs, inSpool } from './safe-file.js';
 
-/** How long a listing is trusted: the same as a directory checked real (safe-file.ts). */
+/** How long a listing is trusted before its directory is looked at again (as safe-file.ts's directories). */
 export const TRUST_MS = 1000;
+/**
+ * A directory changed this close to its listing may have changed in the same tick of the
+ * kernel's coarse clock after it (its mtime would not tell): such a listing is not renewed.
+ */
+const CLOCK_SLACK_MS = 1000;
 /** Lookups in a row in one directory before it is listed. */
 export const LIST_AFTER = 32;
-/** Names held in listings at most (~50 bytes each). */
-const MAX_NAMES = 200_000;
+/** Listings kept (each a stamp and the odd names): more than the hash directories of a queue. */
+const MAX_LISTINGS = 64;
+
+/** What changes in a directory's lstat whenever a name in it comes, goes or is replaced. */
+export interface DirStamp {
+  ino: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
 
 interface Listing {
   root: string;
+  /** When it was made or last seen unchanged. */
   at: number;
-  regular: Set<string>;
+  listedAt: number;
+  /** null: the directory could not be listed (every answer is false). */
+  stamp: DirStamp | null;
+  odd: Set<string>;
 }
 
-/** The regular files' names of a directory (absolute path); throws as readdir does. */
-export type ListRegular = (abs: string) => Set<string>;
+/** The names of a directory (absolute path) that are not regular files; throws as readdir does. */
+export type ListOdd = (abs: string) => Set<string>;
+/** A directory's stamp (absolute path), null when it is not a directory or is gone. */
+export type StampDir = (abs: string) => DirStamp | null;
 
-function listRegular(abs: string): Set<string> {
-  const regular = new Set<string>();
+function listOdd(abs: string): Set<string> {
+  const odd = new Set<string>();
   // Names and types only, of a directory checkDirs found real: nothing is opened here.
-  for (const dirent of readdirSync(abs, { withFileTypes: true })) if (dirent.isFile()) regular.add(dirent.name); // safe: names only, a real directory
-  return regular;
+  for (const dirent of readdirSync(abs, { withFileTypes: true })) if (!dirent.isFile()) odd.add(dirent.name); // safe: names only, a real directory
+  return odd;
+}
+
+function stampDir(abs: string): DirStamp | null {
+  const stats = lstatSync(abs, { throwIfNoEntry: false }); // safe: lstat, follows nothing
+  return stats?.isDirectory() ? { ino: stats.ino, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs } : null;
+}
+
+function sameStamp(a: DirStamp | null, b: DirStamp | null): boolean {
+  return a !== null && b !== null && a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
 export class DirTypes {
   /** By directory, relative to the queue directory (the root is checked: tests read many spools). */
   private readonly listings = new Map<string, Listing>();
-  private names = 0;
   /** The directory asked about last without a listing, and how many times in a row. */
   private runDir = '';
   private runRoot = '';
@@ -55,18 +83,19 @@ export class DirTypes {
 
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly list: ListRegular = listRegular,
+    private readonly list: ListOdd = listOdd,
+    private readonly stamp: StampDir = stampDir,
   ) {}
 
-  /** True when `rel` (below the queue directory `root`) was listed a moment ago as a regular file. */
+  /** True when `rel` (below the queue directory `root`) may be opened without its lstat (header). */
   isRegular(root: string, rel: string): boolean {
     const slash = rel.lastIndexOf('/');
     if (slash <= 0) return false;
     const dir = rel.slice(0, slash);
     const now = this.now();
     let listing = this.listings.get(dir);
-    if (listing !== undefined && (listing.root !== root || now - listing.at > TRUST_MS)) {
-      this.drop(dir, listing);
+    if (listing !== undefined && (listing.root !== root || (now - listing.at > TRUST_MS && !this.unchanged(root, rel, dir, listing, now)))) {
+      this.listings.delete(dir);
       listing = undefined;
     }
     if (listing === undefined) {
@@ -78,29 +107,39 @@ export class DirTypes {
       this.run = 0;
       listing = this.take(root, rel, dir, now);
     }
-    return listing.regular.has(rel.slice(slash + 1));
+    return listing.stamp !== null && !listing.odd.has(rel.slice(slash + 1));
+  }
+
+  /** Whether a listing still holds (renewed for TRUST_MS): its directory real and unchanged. */
+  private unchanged(root: string, rel: string, dir: string, listing: Listing, now: number): boolean {
+    try {
+      const old = listing.stamp;
+      if (old === null || old.mtimeMs >= listing.listedAt - CLOCK_SLACK_MS || old.ctimeMs >= listing.listedAt - CLOCK_SLACK_MS) return false;
+      if (checkDirs(root, rel) !== null || !sameStamp(old, this.stamp(inSpool(root, dir)))) return false;
+    } catch {
+      return false;
+    }
+    listing.at = now;
+    return true;
   }
 
   private take(root: string, rel: string, key: string, now: number): Listing {
-    let regular = new Set<string>();
+    let odd = new Set<string>();
+    let stamp: DirStamp | null = null;
     try {
-      // The directories above the file are real (trusted TRUST_MS, as for every bulk open).
-      if (checkDirs(root, rel) === null) regular = this.list(inSpool(root, key));
+      // The directories above the file are real (trusted TRUST_MS, as for every bulk open);
+      // the stamp is taken before the names, so a change while listing shows as one.
+      if (checkDirs(root, rel) === null) {
+        stamp = this.stamp(inSpool(root, key));
+        if (stamp !== null) odd = this.list(inSpool(root, key));
+      }
     } catch {
       // Unreadable: the lstat path says why, file by file.
+      stamp = null;
     }
-    const listing = { root, at: now, regular };
+    const listing: Listing = { root, at: now, listedAt: now, stamp, odd };
     this.listings.set(key, listing);
-    this.names += regular.size;
-    for (const [oldKey, old] of this.listings) {
-      if (this.names <= MAX_NAMES || old === listing) break;
-      this.drop(oldKey, old);
-    }
+    if (this.listings.size > MAX_LISTINGS) this.listings.delete(this.listings.keys().next().value!);
     return listing;
-  }
-
-  private drop(key: string, listing: Listing): void {
-    this.listings.delete(key);
-    this.names -= listing.regular.size;
   }
 }

@@ -1,11 +1,11 @@
 /**
  * The bulk reads' directory listings (src/watch/dir-types.ts) and the opens they let skip an
  * lstat (safe-file.ts openInSpool with `listed`): a directory is listed once after LIST_AFTER
- * lookups in a row (none for lookups spread over directories) and trusted TRUST_MS; only
- * regular files count as listed (a FIFO, a device node, a socket or a symlink named like an
- * id goes through the lstat path and is refused unopened);
- * a listed file swapped afterwards for a FIFO or a symlink to a secret is refused by the
- * open's O_NOFOLLOW and fstat, nothing read.
+ * lookups in a row (none for lookups spread over directories), renewed while the directory
+ * is unchanged; a FIFO, a device node, a socket or a symlink named like an id when the
+ * directory is listed goes through the lstat path and is refused unopened; a listed file
+ * swapped afterwards for a FIFO or a symlink to a secret, or a FIFO that came after the
+ * listing, is refused by the open's O_NOFOLLOW and fstat, nothing read.
  */
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,10 +17,12 @@ import { closeSync } from 'node:fs';
 import { makeCharDevice, makeFifo, makeSocket } from '../hostile/hostile-spool.js';
 
 describe('when a directory is listed', () => {
-  it('after LIST_AFTER lookups in a row, once, trusted TRUST_MS, then listed again after LIST_AFTER more; never for lookups spread over directories', () => {
+  it('after LIST_AFTER lookups in a row, once; renewed each TRUST_MS while its directory is unchanged; made again after LIST_AFTER more once it changed; never for lookups spread over directories', () => {
     let clock = 1_000_000;
+    let stamp = { ino: 7, mtimeMs: 1_000, ctimeMs: 1_000 };
     const listed: string[] = [];
-    const types = new DirTypes(() => clock, (abs) => (listed.push(abs), new Set(['AAAA1', 'AAAA2'])));
+    const stamped: string[] = [];
+    const types = new DirTypes(() => clock, (abs) => (listed.push(abs), new Set(['BBBB1'])), (abs) => (stamped.push(abs), { ...stamp }));
     const root = mkdtempSync(join(tmpdir(), 'postq-dir-types-'));
     mkdirSync(join(root, 'deferred/A'), { recursive: true });
     try {
@@ -30,17 +32,27 @@ describe('when a directory is listed', () => {
       expect(types.isRegular(root, 'deferred/A/AAAA2')).toBe(true);
       expect(types.isRegular(root, 'deferred/A/BBBB1')).toBe(false);
       expect(listed).toEqual([join(root, 'deferred/A')]);
+      expect(stamped).toHaveLength(1);
+      // Past TRUST_MS, unchanged: one lstat of the directory renews it, no new listing.
       clock += TRUST_MS + 1;
-      // Stale: dropped, and the directory is asked about anew.
+      expect(types.isRegular(root, 'deferred/A/AAAA1')).toBe(true);
+      expect(types.isRegular(root, 'deferred/A/AAAA2')).toBe(true);
+      expect(listed).toHaveLength(1);
+      expect(stamped).toHaveLength(2);
+      // Changed (a name renamed in, say): dropped, and the directory is asked about anew.
+      clock += TRUST_MS + 1;
+      stamp = { ...stamp, mtimeMs: clock };
       expect(types.isRegular(root, 'deferred/A/AAAA1')).toBe(false);
       for (let i = 2; i < LIST_AFTER; i++) types.isRegular(root, 'deferred/A/AAAA1');
       expect(listed).toHaveLength(1);
       expect(types.isRegular(root, 'deferred/A/AAAA1')).toBe(true);
       expect(listed).toHaveLength(2);
+      // Changed within CLOCK_SLACK_MS before its listing: not renewed, whatever the stamp says.
+      clock += TRUST_MS + 1;
+      expect(types.isRegular(root, 'deferred/A/AAAA1')).toBe(false);
       // A name with no directory is never listed.
       expect(types.isRegular(root, 'AAAA1')).toBe(false);
       // Lookups spread over directories (hold/'s defer logs) list none of them.
-      clock += TRUST_MS + 1;
       for (let i = 0; i < 4 * LIST_AFTER; i++) expect(types.isRegular(root, `defer/${'AB'[i % 2]}/AAAA1`)).toBe(false);
       expect(listed).toHaveLength(2);
     } finally {
@@ -116,5 +128,10 @@ describe('opens on a listing', () => {
     expect(read(types, `${dir}/${a}`)).toBe('refused: FIFO');
     expect(read(types, `${dir}/${b}`)).toBe('refused: symbolic link');
     expect(read(types, `${dir}/${c}`)).toBe('gone');
+    // A name that came after the listing (a FIFO here) is taken for regular until the
+    // directory's change is seen, and refused by the fstat after the open.
+    makeFifo(join(root, dir, 'ANEW000001'));
+    expect(types.isRegular(root, `${dir}/ANEW000001`)).toBe(true);
+    expect(read(types, `${dir}/ANEW000001`)).toBe('refused: FIFO');
   });
 });
