@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpoolAccessError } from '../domain/errors.js';
-import { hashDirs, isLongQueueId, isQueueIdName } from '../domain/queue-id.js';
+import { hashKey, isLongQueueId, isQueueIdName } from '../domain/queue-id.js';
 import { DEFAULT_POSTFIX_LIMITS, type PostfixLimits } from '../domain/postfix-limits.js';
 import { LIMIT_PARAMS, limitsFromPostconf } from './postfix-limits.js';
 
@@ -202,5 +202,9 @@ export function instanceConfigDir(config: SpoolConfig): string | null {
 /** The path Postfix computes for an id in a queue, relative to the queue directory. */
 export function queuePath(config: SpoolConfig, queueName: string, id: string): string {
   if (!config.hashQueueNames.includes(queueName)) return `${queueName}/${id}`;
-  return [queueName, ...hashDirs(id, config.hashQueueDepth), id].join('/');
+  // Built as one string (no arrays): a warm start asks this for every defer log it lstats.
+  const key = hashKey(id);
+  let path = queueName;
+  for (let i = 0; i < config.hashQueueDepth; i++) path += `/${key[i] ?? '_'}`;
+  return `${path}/${id}`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashDirs, isLongQueueId, isQueueIdName, stripQueueIdMarkers } from '../../src/domain/queue-id.js';
+import { queuePath, type SpoolConfig } from '../../src/config/spool-config.js';
 
 describe('queue ids', () => {
   it('accepts the names Postfix accepts, not temp files, hash dirs or markers', () => {
@@ -20,6 +21,18 @@ describe('queue ids', () => {
     // usec field 3fq4 = 516000 = 0x7DFA0 (postfix-queue-format.md 4.2)
     expect(hashDirs('4jcGf03fq4zJyDQ', 2)).toEqual(['7', 'D']);
     expect(hashDirs('4jcGf03fq4zJyDQ', 7)).toEqual(['7', 'D', 'F', 'A', '0', '_', '_']);
+  });
+
+  it('puts an id at its hashed path in hashed queues only, at any depth', () => {
+    const at = (depth: number) => ({ hashQueueNames: ['deferred', 'defer'], hashQueueDepth: depth }) as SpoolConfig;
+    expect(queuePath(at(1), 'defer', 'D976E1604F1')).toBe('defer/D/D976E1604F1');
+    expect(queuePath(at(2), 'deferred', '4jcGf03fq4zJyDQ')).toBe('deferred/7/D/4jcGf03fq4zJyDQ');
+    expect(queuePath(at(7), 'defer', '4jcGf03fq4zJyDQ')).toBe('defer/7/D/F/A/0/_/_/4jcGf03fq4zJyDQ');
+    expect(queuePath(at(0), 'defer', 'D976E1604F1')).toBe('defer/D976E1604F1');
+    expect(queuePath(at(2), 'hold', 'D976E1604F1')).toBe('hold/D976E1604F1');
+    for (const depth of [0, 1, 2, 3]) {
+      for (const id of ['D976E1604F1', '4jcGf03fq4zJyDQ', 'AB']) expect(queuePath(at(depth), 'defer', id)).toBe(['defer', ...hashDirs(id, depth), id].join('/'));
+    }
   });
 
   it('strips mailq markers users paste', () => {
