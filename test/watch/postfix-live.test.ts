@@ -68,7 +68,7 @@ test('the postqueue -j poller (read-only fallback) follows the same instance', a
     expect(fromPoller()).toEqual(fromPostqueue());
     const id = [...polled.entries.keys()][0]!;
     pf.postsuper(['-h', id]);
-    await waitFor(() => polled.get(id)?.queueName === 'hold', { what: 'the poller to see the hold', timeoutMs: 15_000, intervalMs: 20 });
+    await waitFor(() => polled.get(id)?.queueName === 'hold', { what: 'the poller to see the hold', timeoutMs: 30_000, intervalMs: 20 });
     expect(polled.batches.at(-1)).toMatchObject({ full: false, removals: [] });
     expect(polled.batches.at(-1)!.upserts.map((e) => e.queueId)).toEqual([id]);
   } finally {
