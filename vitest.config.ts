@@ -6,7 +6,11 @@ import { LongestFirstSequencer } from './test/setup/longest-first.js';
  * their workers' module graph (isolate: false): importing React, Ink and our modules again for
  * every file was most of their CPU. Measured on this 2-core machine: store, spool, domain,
  * config and logs 58 s -> 38 s of CPU; ui and watch 89 s -> 33 s, the same tests passing.
- * Files that run the built CLI, terminals or Postfix keep a fresh module graph each.
+ * The files that run the built CLI, terminals or Postfix share theirs too (a fresh worker
+ * process and module graph per file cost ~0.5 s of CPU each): test/cli and test/actions, 25
+ * files, 87.7 -> 73.3 s of CPU (time(1) on vitest; load 15-24, both runs side by side). No
+ * test there mocks, spies or changes the process for good (postq-in-process.ts restores env
+ * and stdio after each command).
  */
 const SHARED = ['test/store/**', 'test/spool/**', 'test/domain/**', 'test/config/**', 'test/logs/**', 'test/ui/**', 'test/watch/**'].map((dir) => [`${dir}/*.test.ts`, `${dir}/*.test.tsx`]).flat();
 /** These patch Ink as it loads, or need it not loaded yet (as the CLI does): a graph of their own. */
@@ -27,7 +31,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: SHARED, exclude: FRESH, isolate: false } },
       // Not `include` at the root: a project that extends it gets the root's patterns too.
-      { extends: true, test: { name: 'system', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: SHARED } },
+      { extends: true, test: { name: 'system', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'], exclude: SHARED, isolate: false } },
       { extends: true, test: { name: 'ink-patches', include: FRESH } },
     ],
   },
