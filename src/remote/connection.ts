@@ -234,8 +234,13 @@ export function createConnection(options: ConnectionOptions): Connection {
     timer = setInterval(() => {
       // Before the hello, ssh and a cold node may take a while: a longer limit for the start.
       const limit = hello ? staleMs : Math.max(staleMs, options.connectTimeoutMs ?? 30_000);
-      if (now() - lastLineAt > limit) drop('lost', `no answer for ${Math.round((now() - lastLineAt) / 1000)} s`);
-      else send({ t: 'ping', at: now() });
+      if (now() - lastLineAt <= limit) return send({ t: 'ping', at: now() });
+      // After the event loop was blocked past the limit (a long frame, a big batch), timers run
+      // before the loop reads what arrived meanwhile: look again after this turn's I/O
+      // (setImmediate runs after the poll phase), so an answer already waiting counts.
+      setImmediate(() => {
+        if (child === proc && now() - lastLineAt > limit) drop('lost', `no answer for ${Math.round((now() - lastLineAt) / 1000)} s`);
+      });
     }, pingMs);
   }
 

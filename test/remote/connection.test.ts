@@ -90,6 +90,20 @@ describe('fleet link (exec target, real serve --stdio)', () => {
     expect(ids(c)).toEqual(before);
   });
 
+  it('an answer that came while the console was blocked past the limit counts: not lost', async () => {
+    const c = connect(`sh -c '"$@"' x`, `${process.execPath} ${CLI}`, { pingMs: 100, staleMs: 600, maxBackoffMs: 200 });
+    await waitFor(() => c.status.ready, { what: 'ready', timeoutMs: 60_000 });
+    // Pings go out every 100 ms; the answer to the last one before the block arrives during it.
+    await new Promise((r) => setTimeout(r, 350));
+    const until = Date.now() + 2000;
+    while (Date.now() < until) {
+      // A synchronous stall (a long frame), longer than staleMs.
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.status.state, JSON.stringify(c.status)).toBe('live');
+    expect(c.mirror.stale).toBe(false);
+  });
+
   it('a transport killed mid-stream is lost, then reconnects', async () => {
     const pidFile = join(scratch, 'transport.pid');
     const c = connect(`sh -c 'echo $$ > ${pidFile}; "$@"' x`, `${process.execPath} ${CLI}`, { maxBackoffMs: 200 });
