@@ -14,7 +14,7 @@ import type { QueueBackend } from '../domain/backend.js';
 import { defaultSpoolConfig } from '../config/spool-config.js';
 import { loadTheme } from '../config/theme-load.js';
 import { createConnection, type Connection } from '../remote/connection.js';
-import { helloRules, hostRulesOf, remoteLogTrails, splitMergedId } from '../remote/merged.js';
+import { helloRules, hostRulesOf, remoteLogTrails, splitMergedId, targetBatch } from '../remote/merged.js';
 import { FLEET_GATE, startMergedFeed } from '../remote/merged-feed.js';
 import { mergedContentReader, targetContentReader } from '../remote/remote-content.js';
 import { planFleet, type FleetFlags, type FleetPlan } from './fleet-plan.js';
@@ -126,7 +126,7 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
     readMessage: createLinkPaneReader(connection, plan),
     readContent: targetContentReader(connection),
     feed: (store, _config, _fail, gate) => {
-      gate.push(connection.mirror.snapshot());
+      gate.push(targetBatch(connection.mirror.snapshot()));
       const setStatus = () => {
         const now = helloRules(connection.hello);
         if (now && now.limits !== store.getState().limits) store.getState().updateHealth({ limits: now.limits });
@@ -136,7 +136,7 @@ async function openTarget(connection: Connection, plan: FleetPlan, flags: FleetF
       };
       setStatus();
       const timer = setInterval(setStatus, 1000);
-      const unlisten = connection.listen((batch) => gate.push(batch));
+      const unlisten = connection.listen((batch) => gate.push(targetBatch(batch)));
       return () => {
         clearInterval(timer);
         unlisten();

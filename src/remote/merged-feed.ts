@@ -19,8 +19,9 @@ export const FLEET_GATE = { burstSize: 200 } as const;
 
 export function startMergedFeed(connections: readonly Pick<Connection, 'target' | 'mirror' | 'listen'>[], push: (batch: SpoolBatch) => void): () => void {
   const ids = new MergedIds();
-  for (const c of connections) push(ids.toMerged(c.mirror.snapshot(), c.target.label));
-  const stops = connections.map((c) => c.listen((batch) => push(ids.toMerged(batch, c.target.label))));
+  // The links' entries are shared with the merged store, made merged in place (merged.ts).
+  for (const c of connections) push(ids.toMerged(c.mirror.snapshot(), c.target.label, true));
+  const stops = connections.map((c) => c.listen((batch) => push(ids.toMerged(batch, c.target.label, true))));
   return () => {
     for (const stop of stops) stop();
   };

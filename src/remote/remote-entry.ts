@@ -15,6 +15,7 @@ import type { SpoolBatch } from '../domain/spool-batch.js';
 import { isQueueIdName } from '../domain/queue-id.js';
 import { isQueueName, QUEUE_NAMES, type QueueName } from '../domain/queue.js';
 
+const NUMBERS = ['arrivalTime', 'messageSize', 'mtime', 'fileSize', 'mode'] as const;
 const STATES = new Set(['ok', 'incomplete', 'damaged', 'unlisted', 'corrupt']);
 const MAX_TEXT = 64 * 1024;
 const MAX_RECIPIENTS = 200_000;
@@ -22,12 +23,23 @@ const MAX_RECIPIENTS = 200_000;
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const str = (v: unknown, max = MAX_TEXT): v is string => typeof v === 'string' && v.length <= max;
 
-/** `queue/[hash/...]id`: inside the named queue, no `..`, no absolute path. */
+/**
+ * `queue/[hash/...]id`: inside the named queue, no `..`, no absolute path (at most four hash
+ * levels of one letter or digit each). Read in place: no array of parts for every entry.
+ */
 function pathInQueue(path: string, queueName: QueueName, queueId: string): boolean {
-  const parts = path.split('/');
-  if (parts[0] !== queueName || parts[parts.length - 1] !== queueId || parts.length > 6) return false;
-  return parts.slice(1, -1).every((p) => /^[0-9A-Za-z]$/.test(p));
+  const head = queueName.length;
+  const tail = path.length - queueId.length;
+  if (!path.startsWith(queueName) || !path.endsWith(queueId) || path.charCodeAt(head) !== SLASH || path.charCodeAt(tail - 1) !== SLASH) return false;
+  // Between them: `/` then (letter or digit, `/`) up to four times.
+  const levels = (tail - head - 1) / 2;
+  if (!Number.isInteger(levels) || levels > 4) return false;
+  for (let i = head + 1; i < tail; i += 2) if (!isAlnum(path.charCodeAt(i)) || path.charCodeAt(i + 1) !== SLASH) return false;
+  return true;
 }
+
+const SLASH = 47;
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 function checkRecipients(v: unknown): ListedRecipient[] | string {
   if (!Array.isArray(v) || v.length > MAX_RECIPIENTS) return 'recipients';
@@ -44,7 +56,7 @@ export function checkRemoteEntry(v: unknown): QueueEntry | string {
   if (!str(o.queueName, 16) || !isQueueName(o.queueName)) return 'queue name';
   if (!str(o.queueId, 64) || !isQueueIdName(o.queueId)) return 'queue id';
   if (!str(o.path, 256) || !pathInQueue(o.path, o.queueName, o.queueId)) return `path of ${o.queueId}`;
-  for (const k of ['arrivalTime', 'messageSize', 'mtime', 'fileSize', 'mode'] as const) if (!num(o[k])) return `${k} of ${o.queueId}`;
+  for (const k of NUMBERS) if (!num(o[k])) return `${k} of ${o.queueId}`;
   if (typeof o.forcedExpire !== 'boolean' || typeof o.listed !== 'boolean') return `flags of ${o.queueId}`;
   if (!str(o.state, 16) || !STATES.has(o.state)) return `state of ${o.queueId}`;
   if (!str(o.sender)) return `sender of ${o.queueId}`;

@@ -30,6 +30,10 @@ describe('fleet protocol', () => {
     expect(checkRemoteEntry(good)).toEqual(good);
     expect(checkRemoteEntry({ ...good, path: '../../etc/shadow' })).toMatch(/path/);
     expect(checkRemoteEntry({ ...good, path: 'deferred/../../etc/ABCDEF12345' })).toMatch(/path/);
+    // Hash levels: up to four, of one letter or digit each, in the entry's own queue.
+    for (const path of ['deferred/ABCDEF12345', 'deferred/A/ABCDEF12345', 'deferred/A/B/c/9/ABCDEF12345']) expect(checkRemoteEntry({ ...good, path })).toEqual({ ...good, path });
+    for (const path of ['deferred/A/B/C/D/E/ABCDEF12345', 'deferred/AB/ABCDEF12345', 'deferred//ABCDEF12345', 'deferred/./ABCDEF12345', '/deferred/ABCDEF12345', 'active/A/ABCDEF12345', 'deferredA/ABCDEF12345', 'deferred/A/XABCDEF12345', 'deferred/A/ABCDEF12345/', 'ABCDEF12345'])
+      expect(checkRemoteEntry({ ...good, path }), path).toMatch(/path/);
     expect(checkRemoteEntry({ ...good, queueId: '../x' })).toMatch(/queue id/);
     expect(checkRemoteEntry({ ...good, queueName: 'etc' })).toMatch(/queue name/);
     expect(checkRemoteEntry({ ...good, arrivalTime: 'soon' })).toMatch(/arrivalTime/);
