@@ -13,6 +13,8 @@
  * every mover) also proves after the open, through /proc/self/fd, that the file really lies at
  * that path inside the queue directory, closing the race of a directory swapped for a symlink
  * between the check and the open; the bulk index checks directories through a short-lived cache.
+ * The bulk reads (`listed`) skip the lstat for a name their directory's fresh listing showed
+ * as no FIFO, device, socket or symlink (dir-types.ts): the fstat alone then decides.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, read, readlinkSync, readSync, realpathSync, type Stats } from 'node:fs';
 import { describeSpoolError } from '../domain/errors.js';
@@ -157,9 +159,9 @@ export interface OpenOptions {
   strict?: boolean;
   expect?: { dev: number; ino: number };
   /**
-   * The bulk reads' directory listings (dir-types.ts): a name listed as a regular file a
-   * moment ago is opened without its lstat; the fstat after the open still refuses anything
-   * else. Not with `strict` or `expect`.
+   * The bulk reads' directory listings (dir-types.ts): a name a fresh listing did not show
+   * as anything but a regular file is opened without its lstat; the fstat after the open
+   * still refuses anything else. Not with `strict` or `expect`.
    */
   listed?: DirTypesLike;
 }
