@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { build } from 'esbuild';
+import type { Probe } from './probe-result.js';
 // @ts-expect-error: a plain .mjs build script without types
 import { inlineReadWorker } from '../scripts/inline-read-worker.mjs';
 // @ts-expect-error: a plain .mjs build script without types
@@ -32,21 +33,18 @@ const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 const probe = join(workDir, 'watch-probe.mjs');
 const mover = join(workDir, 'mover.mjs');
 mkdirSync(workDir, { recursive: true });
+// The createRequire banner, as scripts/bundle.mjs: bundled CommonJS (iconv-lite under
+// libmime) requires Node built-ins, which an ES module bundle cannot do by itself.
+const banner = { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" };
 for (const [entry, outfile] of [['watch-probe.ts', probe], ['mover.ts', mover]] as const) {
   // With the read workers inline, as in dist/postq.mjs.
-  // The createRequire banner, as scripts/bundle.mjs: bundled CommonJS (iconv-lite under
-  // libmime) requires Node built-ins, which an ES module bundle cannot do by itself.
-  const banner = { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" };
   await build({ entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error', banner, plugins: [inlineReadWorker()] });
 }
 
 // The console-fill probe: the whole console (React, Ink) bundled as the shipped single file is,
 // with its adaptations (Ink's output caches shared, etc.: scripts/bundle-adaptations.mjs).
 const fillProbe = join(workDir, 'console-fill-probe.mjs');
-{
-  const banner = { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" };
-  await build({ entryPoints: [fileURLToPath(new URL('./console-fill-probe.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: fillProbe, logLevel: 'error', banner, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [bundleAdaptations(), inlineReadWorker()] });
-}
+await build({ entryPoints: [fileURLToPath(new URL('./console-fill-probe.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: fillProbe, logLevel: 'error', banner, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [bundleAdaptations(), inlineReadWorker()] });
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 /** CPU (user+sys) of the last wall() command and its children, when /usr/bin/time exists. */
@@ -64,40 +62,6 @@ function wall(command: string, args: string[]): number {
   lastCpuMs = m ? (Number(m[1]) + Number(m[2])) * 1000 : null;
   lastRssBytes = m ? Number(m[3]) * 1024 : null;
   return elapsed;
-}
-
-interface Probe {
-  indexMs: number;
-  firstCountsMs: number | null;
-  firstCountsSinceProcessStartMs: number | null;
-  indexCpuMs: number;
-  /** The main thread's share of indexCpuMs (the rest: read workers, V8's GC threads). */
-  indexMainThreadCpuMs?: number;
-  indexRunQueueWaitMs: number;
-  firstCountsCpuMs: number | null;
-  maxRssBytes: number;
-  entries: number;
-  watches: number;
-  longestSliceMs: number;
-  readWorkers: number;
-  idleCpuPercent?: number;
-  reconcilesDuringIdle?: number;
-  singleLatencyMs?: number[];
-  burstLatencyMs?: number[];
-  burstMoves?: number;
-  burstSeen?: number;
-  burstCpuMs?: number;
-  burstRunQueueWaitMs?: number;
-  stats?: Record<string, number>;
-  processWallMs: number;
-  snapshotTrusted?: number;
-  snapshotStale?: number;
-  snapshotIgnored?: string | null;
-  stopMs?: number;
-  backgroundSaveMs?: number;
-  backgroundSaveMaxDelayMs?: number;
-  savedAtStop?: boolean;
-  indexDoneSinceProcessStartMs?: number;
 }
 
 function runProbe(spool: string, phase: 'index' | 'full', env: NodeJS.ProcessEnv = {}): Probe {

@@ -59,11 +59,6 @@ const BULK_QUEUE: OpenOptions = { listed: new DirTypes() };
 const BULK_DEFER: OpenOptions = { listed: new DirTypes() };
 const SINGLE: OpenOptions = {};
 
-/** The defer log for an id, or an empty list when there is none. */
-export function readDeferLog(config: SpoolConfig, queueId: string): LoggedReason[] {
-  return readDeferLogWithSig(config, queueId).log;
-}
-
 /**
  * The defer log and its signature (null when there is none, or it is not a regular file reached
  * through real directories: a FIFO or /dev/zero planted as a log is never opened).

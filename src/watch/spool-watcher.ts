@@ -29,7 +29,7 @@ import { loadTrust, type SnapshotTrust } from './snapshot-trust.js';
 import { createSnapshotSaver } from './snapshot-saver.js';
 import { createSlicer } from './time-slice.js';
 import type { SpoolWatcher, SpoolWatcherOptions } from './spool-watcher-options.js';
-import type { WatchStats, WatchStatus } from './watch-status.js';
+import { newWatchCounters, type WatchStats, type WatchStatus } from './watch-status.js';
 
 export type { SpoolWatcher, SpoolWatcherOptions } from './spool-watcher-options.js';
 
@@ -53,11 +53,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
   let poller: PostqueuePoller | null = null;
   let pool: ReadPool | null = null;
   let startedAt = 0;
-  const stats: Omit<WatchStats, 'watches' | 'longestSliceMs' | 'files' | 'nextReconcileMs' | 'snapshotSaves' | 'snapshotSavedAtStop'> = {
-    events: 0, batches: 0, upserts: 0, removals: 0, reconciles: 0, reconcileDifferences: 0,
-    lastReconcileMs: 0, firstCountsMs: null, indexMs: null, readWorkers: 0,
-    snapshotTrusted: 0, snapshotStale: 0, snapshotIgnored: null, snapshotSaveError: null,
-  };
+  const stats = newWatchCounters();
   let trust: SnapshotTrust | null = null;
   // Saved in the background after the index (and when it changed): stop() rarely has to write it.
   const saver = options.snapshot ? createSnapshotSaver(config, options.snapshot, index, {

@@ -49,3 +49,14 @@ export interface WatchStats {
   snapshotSaves: number;
   snapshotSavedAtStop: boolean;
 }
+
+/** The figures the watcher counts itself; the others are asked of their owners when read. */
+export type WatchCounters = Omit<WatchStats, 'watches' | 'longestSliceMs' | 'files' | 'nextReconcileMs' | 'snapshotSaves' | 'snapshotSavedAtStop'>;
+
+export function newWatchCounters(): WatchCounters {
+  return {
+    events: 0, batches: 0, upserts: 0, removals: 0, reconciles: 0, reconcileDifferences: 0,
+    lastReconcileMs: 0, firstCountsMs: null, indexMs: null, readWorkers: 0,
+    snapshotTrusted: 0, snapshotStale: 0, snapshotIgnored: null, snapshotSaveError: null,
+  };
+}
