@@ -62,14 +62,33 @@ class Columns {
   }
 }
 
-/** The rows of `entries` (every one counts) by sender, login or client, ids in the entries' order. */
-export function buildWhoGroups(entries: Iterable<QueueEntry>, by: WhoBy, nowSec: number): RowWithIds[] {
-  const numbers = new Map<string, number>();
+/** The pass over the messages: each row's aggregates, and each message's row number and id. */
+interface Counted {
+  c: Columns;
   /** Each row's key and first message (its label's source), by row number. */
+  keys: string[];
+  firsts: QueueEntry[];
+  rowOf: Int32Array;
+  ids: string[];
+  n: number;
+}
+
+/**
+ * The rows of `entries` (every one counts) by sender, login or client, ids in the entries' order.
+ * Three functions, one loop each: in one function, the code V8 compiled while the first loop
+ * ran met the later loops without type feedback and fell back to the interpreter in every build.
+ */
+export function buildWhoGroups(entries: Iterable<QueueEntry>, by: WhoBy, nowSec: number): RowWithIds[] {
+  const counted = countRows(entries, by, nowSec);
+  return makeRows(counted, idLists(counted), by).sort(compareRows);
+}
+
+function countRows(entries: Iterable<QueueEntry>, by: WhoBy, nowSec: number): Counted {
+  const numbers = new Map<string, number>();
   const keys: string[] = [];
   const firsts: QueueEntry[] = [];
   const c = new Columns();
-  /** Each message's row number and id, in order (sized at once for an array of entries). */
+  // Sized at once for an array of entries.
   const capacity = Array.isArray(entries) ? Math.max(entries.length, 16) : 1024;
   let rowOf = new Int32Array(capacity);
   const ids = new Array<string>(capacity);
@@ -98,7 +117,11 @@ export function buildWhoGroups(entries: Iterable<QueueEntry>, by: WhoBy, nowSec:
     ids[n] = e.queueId;
     rowOf[n++] = g;
   }
-  // Each row's id list at its final length, filled in the messages' order.
+  return { c, keys, firsts, rowOf, ids, n };
+}
+
+/** Each row's id list at its final length, filled in the messages' order. */
+function idLists({ c, rowOf, ids, n }: Counted): string[][] {
   const lists: string[][] = new Array(c.size);
   const filled = new Int32Array(c.size);
   for (let g = 0; g < c.size; g++) lists[g] = new Array<string>(c.messages[g]!);
@@ -106,10 +129,14 @@ export function buildWhoGroups(entries: Iterable<QueueEntry>, by: WhoBy, nowSec:
     const g = rowOf[i]!;
     lists[g]![filled[g]!++] = ids[i]!;
   }
+  return lists;
+}
+
+function makeRows({ c, keys, firsts }: Counted, lists: string[][], by: WhoBy): RowWithIds[] {
   const rows: RowWithIds[] = new Array(c.size);
+  const hist = c.histogram;
   for (let g = 0; g < c.size; g++) {
     const h = g * BUCKETS;
-    const hist = c.histogram;
     const retry = c.retry[g]!;
     rows[g] = {
       key: keys[g]!, label: whoLabel(by, firsts[g]!, keys[g]!), domain: null, cluster: null, example: null,
@@ -117,5 +144,5 @@ export function buildWhoGroups(entries: Iterable<QueueEntry>, by: WhoBy, nowSec:
       histogram: [hist[h]!, hist[h + 1]!, hist[h + 2]!, hist[h + 3]!, hist[h + 4]!, hist[h + 5]!], ids: lists[g]!,
     };
   }
-  return rows.sort(compareRows);
+  return rows;
 }
