@@ -12,6 +12,7 @@ import { isQueueName, QUEUE_NAMES, SHOWQ_QUEUES, type QueueName } from '../domai
 import type { SpoolConfig } from '../config/spool-config.js';
 import { isListed, mailqLead, type ListFormat } from '../spool/list-format.js';
 import { formatMailqFooter, MAILQ_EMPTY } from '../spool/mailq-format.js';
+import { printable } from '../spool/printable.js';
 import { createReadPool } from '../watch/read-pool.js';
 import { streamListing, type ListingSink } from '../watch/read-stream.js';
 import { checkSpool, scanQueues } from '../watch/scan.js';
@@ -70,6 +71,11 @@ function listFormat(config: SpoolConfig, options: ListOptions, json: boolean): L
   return format;
 }
 
+/** A read worker's failure, on stderr: the listing is still whole (the main thread reads the rest). */
+const workersLost = {
+  onWorkersLost: (why: string) => void process.stderr.write(`postq: a read worker stopped (${printable(why)}); the main thread reads the rest\n`),
+};
+
 function listPool(config: SpoolConfig) {
   // The workers read and format, the main thread writes: as many workers as cores.
   return createReadPool(config, { workers: Math.min(LIST_WORKERS, availableParallelism()), youngGenerationMb: WORKER_YOUNG_MB, oldGenerationMb: WORKER_OLD_MB });
@@ -110,7 +116,7 @@ export async function runList(config: SpoolConfig, options: ListOptions, out: Li
       }),
     closed: () => closed,
   };
-  await streamListing(config, listedQueues(options), format, sink, { createPool: () => listPool(config) });
+  await streamListing(config, listedQueues(options), format, sink, { createPool: () => listPool(config), ...workersLost });
   // postqueue -j prints nothing at all for an empty queue.
   if (!format.json && !closed) out.write(count === 0 ? MAILQ_EMPTY : `\n\n${formatMailqFooter(size, count)}\n`);
   return 0;
@@ -126,7 +132,7 @@ export async function runCount(config: SpoolConfig, options: ListOptions, write:
     closed: () => false,
   };
   const format = { ...listFormat(config, options, true), countOnly: true };
-  await streamListing(config, listedQueues(options), format, sink, { createPool: () => listPool(config) });
+  await streamListing(config, listedQueues(options), format, sink, { createPool: () => listPool(config), ...workersLost });
   write(`${count}\n`);
   return 0;
 }

@@ -44,6 +44,11 @@ export interface ReadStreamOptions {
   createPool?(): ReadPool | null;
   /** Names seen before the pool is asked for (default POOL_AFTER_IDS; tests of the worker path use 0). */
   poolAfterIds?: number;
+  /**
+   * Told when the workers failed (a crash, a worker out of its memory limit) and the main
+   * thread reads the rest: the output stays whole, only slower, and the user should know.
+   */
+  onWorkersLost?(why: string): void;
 }
 
 /**
@@ -155,7 +160,10 @@ export async function streamListing(
           : Promise.resolve();
         workers.catch((error: unknown) => {
           if (error instanceof SpoolAccessError) failure ??= error;
-          else crashed = true;
+          else if (!crashed) {
+            crashed = true;
+            options.onWorkersLost?.(error instanceof Error ? error.message : String(error));
+          }
         });
       }
       if (failure !== null) throw failure;

@@ -13,6 +13,8 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { SpoolAccessError } from '../../src/domain/errors.js';
 import { createReadPool } from '../../src/watch/read-pool.js';
+import { streamListing } from '../../src/watch/read-stream.js';
+import { SHOWQ_QUEUES } from '../../src/domain/queue.js';
 import type { ReadWorkerSource } from '../../src/watch/read-worker-source.js';
 import { createSpoolWatcher, type SpoolWatcher } from '../../src/watch/spool-watcher.js';
 import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
@@ -186,4 +188,29 @@ describe('a worker that fails', () => {
     expect(wrong).toHaveLength(80);
     expect(Math.max(...wrong)).toBe(0);
   });
+});
+
+test('a listing whose worker crashes is still whole (the main thread reads the rest), and says so', async () => {
+  copy = copyCorpusSpool('basic');
+  const config = resolveSpoolConfig({ spool: copy.spool });
+  const format = { json: true, all: true, longQueueIds: config.longQueueIds };
+  const listing = async (createPool?: () => ReturnType<typeof createReadPool>) => {
+    const lost: string[] = [];
+    let text = '';
+    const sink = {
+      write: (l: { text: string | Uint8Array }, done: () => void) => ((text += typeof l.text === 'string' ? l.text : Buffer.from(l.text).toString('utf8')), done(), true),
+      drained: async () => {},
+      closed: () => false,
+    };
+    await streamListing(config, [...SHOWQ_QUEUES, 'corrupt'], format, sink, createPool ? { createPool, poolAfterIds: 0, onWorkersLost: (why) => lost.push(why) } : {});
+    return { text, lost };
+  };
+  // It dies as it starts: the main thread has read a slice or two by then, and reads the rest.
+  const crashing: ReadWorkerSource = { code: `throw new Error('reader bug');` };
+  const alone = await listing();
+  const crashed = await listing(() => createReadPool(config, { source: crashing, workers: 1 }));
+  expect(alone.text.split('\n').length).toBeGreaterThan(3);
+  expect(crashed.text).toBe(alone.text);
+  expect(crashed.lost).toHaveLength(1);
+  expect(crashed.lost[0]).toMatch(/reader bug/);
 });
