@@ -53,17 +53,23 @@ export function mount(entries: QueueEntry[], thresholds?: Thresholds, columns = 
   const store = createConsoleStore({ backend: createReadOnlyBackend(), now: () => NOW * 1000, ...(thresholds ? { thresholds } : {}) });
   store.getState().applySpoolBatch({ upserts: entries, removals: [], full: true, firstEventAt: null });
   store.getState().setWatcherStatus({ mode: 'live' });
-  const term = createFakeTerminal(columns, 24);
   // As in src/cli/console-command.ts: the gate with its defaults, in front of the store.
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch), { prepare: sliceInto(store) });
+  const { term, unmount } = renderOn(store, gate.noteKey, columns);
+  return { term, store, gate, unmount: () => (gate.stop(), unmount()) };
+}
+
+/** The App on a store of the caller's (the fleet bench's), in a fake terminal, as `postq` renders it. */
+export function renderOn(store: ReturnType<typeof createConsoleStore>, onKey: () => void, columns = 80): { term: FakeTerminal; unmount(): void } {
+  const term = createFakeTerminal(columns, 24);
   const instance = render(
     React.createElement(App, {
-      store, onKey: gate.noteKey, theme: loadTheme({ name: 'default', env: { HOME: '/nonexistent' } }), host: 'bench', spool: '/var/spool/postfix',
+      store, onKey, theme: loadTheme({ name: 'default', env: { HOME: '/nonexistent' } }), host: 'bench', spool: '/var/spool/postfix',
       loadMessage: () => ({ queueId: '', title: '', view: 'postcat' as const, lines: [], problem: null }), supports: () => false, tickMs: 0,
     }),
     consoleRenderOptions({ stdout: term.stdout as unknown as NodeJS.WriteStream, stdin: term.stdin as unknown as NodeJS.ReadStream, stderr: term.stderr as unknown as NodeJS.WriteStream }),
   );
-  return { term, store, gate, unmount: () => (gate.stop(), instance.unmount()) };
+  return { term, unmount: () => instance.unmount() };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
