@@ -13,6 +13,7 @@ import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { QUEUE_NAMES } from '../../src/domain/queue.js';
 import { CHANGED_REASON } from '../../src/domain/backend.js';
+import { HEARTBEAT_MS } from '../../src/remote/protocol.js';
 import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -92,14 +93,17 @@ describe('fleet link (exec target, real serve --stdio)', () => {
 
   it('an answer that came while the console was blocked past the limit counts: not lost', async () => {
     const c = connect(`sh -c '"$@"' x`, `${process.execPath} ${CLI}`, { pingMs: 100, staleMs: 600, maxBackoffMs: 200 });
-    await waitFor(() => c.status.ready, { what: 'ready', timeoutMs: 60_000 });
-    // Pings go out every 100 ms; the answer to the last one before the block arrives during it.
-    await new Promise((r) => setTimeout(r, 350));
-    const until = Date.now() + 2000;
+    await waitFor(() => c.status.ready && c.status.rttMs !== null, { what: 'ready, pings answered', timeoutMs: 60_000 });
+    // A synchronous stall (a long frame) past staleMs and past the serve's heartbeat period: a
+    // beat (and any ping's answer) arrives while the loop is blocked.
+    const until = Date.now() + HEARTBEAT_MS + 500;
     while (Date.now() < until) {
-      // A synchronous stall (a long frame), longer than staleMs.
+      // blocked
     }
-    await new Promise((r) => setTimeout(r, 50));
+    // The overdue ping interval runs in the next timers phase, before this timeout; its check
+    // again after I/O is a setImmediate, queued before this one: both have run after these.
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setImmediate(r));
     expect(c.status.state, JSON.stringify(c.status)).toBe('live');
     expect(c.mirror.stale).toBe(false);
   });
