@@ -62,7 +62,15 @@ const LOG_DEV = 1024;
 const KIND_SHIFT = 11;
 const CLIENT_KEYS = CLIENT_ATTRIBUTE_KEYS.length;
 /** Float64s at the start of every row: the queue file's ino, size, mode, mtimeMs, ctimeMs. */
-export const SIG_FIGURES = 5;
+const SIG_FIGURES = 5;
+
+/**
+ * Float64s of a row's signatures: the queue file's, then a present defer log's (ino, size,
+ * mtimeMs, ctimeMs; its dev first where it is not the group's).
+ */
+function sigFigures(flags: number): number {
+  return SIG_FIGURES + (flags >>> KIND_SHIFT === DEFER_PRESENT ? ((flags & LOG_DEV) !== 0 ? 5 : 4) : 0);
+}
 
 /** One shared empty list for the entries without diagnostics (most): as read-wire.ts. */
 const NO_DIAGNOSTICS = Object.freeze([]) as unknown as Diagnostic[];
@@ -148,7 +156,7 @@ export function rowOffsets(data: RowsData): { u: Uint32Array; f: Uint32Array } |
     uAt[i] = p;
     fAt[i] = q;
     const flags = u32[p]!;
-    q += SIG_FIGURES + (flags >>> KIND_SHIFT === DEFER_PRESENT ? ((flags & LOG_DEV) !== 0 ? 5 : 4) : 0);
+    q += sigFigures(flags);
     if ((flags & FLAT) === 0) {
       p += 2;
       continue;
@@ -221,7 +229,7 @@ export class RowsReader {
       for (const r of read.entry.recipients) (r.address = this.share(r.address)), (r.delayReason = this.intern(r.delayReason));
       return read;
     }
-    q += SIG_FIGURES + (flags >>> KIND_SHIFT === DEFER_PRESENT ? ((flags & LOG_DEV) !== 0 ? 5 : 4) : 0);
+    q += sigFigures(flags);
     const arrivalTime = int(f[q++]!);
     const messageSize = int(f[q++]!);
     const createTime = flags & CREATE_TIME ? int(f[q++]!) : null;
