@@ -2,29 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { QueueEntry } from '../../src/domain/entry.js';
 import { formatJsonEntry, jsonString } from '../../src/spool/json-format.js';
 import { formatMailq } from '../../src/spool/mailq-format.js';
+import { sampleEntry } from '../helpers/sample-entry.js';
 
 process.env.TZ = 'UTC';
 
-function entry(over: Partial<QueueEntry>): QueueEntry {
-  return {
-    queueName: 'deferred',
-    queueId: '749A822C202',
-    path: 'deferred/7/749A822C202',
-    arrivalTime: 1795894993,
-    messageSize: 420,
-    forcedExpire: false,
-    sender: 'alice@example.org',
-    recipients: [{ address: 'bob@example.com', delayReason: '' }],
-    listed: true,
-    state: 'ok',
-    diagnostics: [],
-    mtime: 1795895300,
-    fileSize: 900,
-    mode: 0o100700,
-    subject: 'hi',
-    ...over,
-  };
-}
+const entry = sampleEntry;
 
 describe('mailq format', () => {
   it('puts markers inside the id column, shifting the line when it overflows', () => {

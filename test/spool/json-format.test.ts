@@ -15,6 +15,7 @@ import { buildEntry } from '../../src/spool/showq.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { copyCorpusSpool, corpusNames } from '../helpers/corpus.js';
 import * as fz from '../helpers/fuzz.js';
+import { sampleEntry } from '../helpers/sample-entry.js';
 
 /** The formatter as it was: an object of members, undefined ones dropped, walked generically. */
 function referenceValue(value: unknown): string {
@@ -54,23 +55,10 @@ function reference(entry: QueueEntry, extras = true): string {
   return referenceValue(object);
 }
 
-const base: QueueEntry = {
-  queueName: 'deferred',
-  queueId: '749A822C202',
-  path: 'deferred/7/749A822C202',
-  arrivalTime: 1795894993,
-  messageSize: 420,
-  forcedExpire: false,
-  sender: 'alice@example.org',
+const base = sampleEntry({
   recipients: [{ address: 'bob@example.com', delayReason: 'connect to x: Connection refused' }, { address: 'c@d', delayReason: '' }],
-  listed: true,
-  state: 'ok',
-  diagnostics: [],
-  mtime: 1795895300,
-  fileSize: 900,
   mode: 0o100710,
-  subject: 'hi',
-};
+});
 const someClient: ClientAttributes = { clientName: 'mx.example', clientAddress: '192.0.2.1', clientPort: null, heloName: 'he"lo\x1b[2J', protocolName: 'ESMTP', saslMethod: null, saslUsername: 'u\u202Es', saslSender: null };
 
 const cases: Array<[string, QueueEntry]> = [
