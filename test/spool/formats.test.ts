@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { QueueEntry } from '../../src/domain/entry.js';
 import { formatJsonEntry, jsonString } from '../../src/spool/json-format.js';
 import { formatMailq } from '../../src/spool/mailq-format.js';
 import { sampleEntry } from '../helpers/sample-entry.js';
