@@ -44,6 +44,8 @@ export interface DirStamp {
 
 interface Listing {
   root: string;
+  /** Its directory, relative to the queue directory (the map's key). */
+  dir: string;
   /** When it was made or last seen unchanged. */
   at: number;
   listedAt: number;
@@ -80,6 +82,12 @@ export class DirTypes {
   private runDir = '';
   private runRoot = '';
   private run = 0;
+  /**
+   * The listing answered last: the bulk reads ask thousands of times in a row about one
+   * directory, and finding it again without cutting the directory's name out of the path and
+   * hashing it (a new string per lookup) was most of a lookup's cost (README, Benchmark).
+   */
+  private last: Listing | null = null;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -91,11 +99,15 @@ export class DirTypes {
   isRegular(root: string, rel: string): boolean {
     const slash = rel.lastIndexOf('/');
     if (slash <= 0) return false;
-    const dir = rel.slice(0, slash);
+    // rel is `dir/name` with no slash in name: the same directory as last time when it starts
+    // with that directory's name and has its slash right after it.
+    const last = this.last;
+    const same = last !== null && last.dir.length === slash && last.root === root && rel.startsWith(last.dir);
+    const dir = same ? last.dir : rel.slice(0, slash);
     const now = this.now();
-    let listing = this.listings.get(dir);
+    let listing = same ? last : this.listings.get(dir);
     if (listing !== undefined && (listing.root !== root || (now - listing.at > TRUST_MS && !this.unchanged(root, rel, dir, listing, now)))) {
-      this.listings.delete(dir);
+      this.drop(dir);
       listing = undefined;
     }
     if (listing === undefined) {
@@ -107,7 +119,16 @@ export class DirTypes {
       this.run = 0;
       listing = this.take(root, rel, dir, now);
     }
-    return listing.stamp !== null && !listing.odd.has(rel.slice(slash + 1));
+    this.last = listing;
+    if (listing.stamp === null) return false;
+    // Usually no odd name at all: then no name is cut out and looked up either.
+    return listing.odd.size === 0 || !listing.odd.has(rel.slice(slash + 1));
+  }
+
+  /** Forget a directory's listing (and that it was answered last). */
+  private drop(dir: string): void {
+    if (this.last?.dir === dir) this.last = null;
+    this.listings.delete(dir);
   }
 
   /** Whether a listing still holds (renewed for TRUST_MS): its directory real and unchanged. */
@@ -137,9 +158,9 @@ export class DirTypes {
       // Unreadable: the lstat path says why, file by file.
       stamp = null;
     }
-    const listing: Listing = { root, at: now, listedAt: now, stamp, odd };
+    const listing: Listing = { root, dir: key, at: now, listedAt: now, stamp, odd };
     this.listings.set(key, listing);
-    if (this.listings.size > MAX_LISTINGS) this.listings.delete(this.listings.keys().next().value!);
+    if (this.listings.size > MAX_LISTINGS) this.drop(this.listings.keys().next().value!);
     return listing;
   }
 }

@@ -60,6 +60,42 @@ describe('when a directory is listed', () => {
     }
   });
 
+  it('the listing answered last serves only its own directory: not a directory below it, one whose name it begins, or another root', () => {
+    const odd: Record<string, string[]> = { 'deferred/A': ['ODD01', 'B'], 'deferred/A/B': [], 'deferred/AB': ['ODD02'] };
+    const listed: string[] = [];
+    const types = new DirTypes(() => 1_000_000, (abs) => (listed.push(abs), new Set(odd[abs.slice(abs.indexOf('deferred/'))] ?? [])), () => ({ ino: 7, mtimeMs: 1_000, ctimeMs: 1_000 }));
+    const root = mkdtempSync(join(tmpdir(), 'postq-dir-types-'));
+    const other = mkdtempSync(join(tmpdir(), 'postq-dir-types-other-'));
+    for (const r of [root, other]) for (const d of Object.keys(odd)) mkdirSync(join(r, d), { recursive: true });
+    const list = (r: string, dir: string) => {
+      for (let i = 0; i < LIST_AFTER; i++) types.isRegular(r, `${dir}/AAAA1`);
+    };
+    try {
+      list(root, 'deferred/A');
+      expect(types.isRegular(root, 'deferred/A/AAAA2')).toBe(true);
+      expect(types.isRegular(root, 'deferred/A/ODD01')).toBe(false);
+      // Below it: not listed yet (A's listing knows nothing of it), then its own (empty) listing.
+      expect(types.isRegular(root, 'deferred/A/B/AAAA2')).toBe(false);
+      list(root, 'deferred/A/B');
+      expect(types.isRegular(root, 'deferred/A/B/ODD01')).toBe(true);
+      // A name beginning with A's: its own listing, with its own odd name.
+      expect(types.isRegular(root, 'deferred/AB/AAAA2')).toBe(false);
+      list(root, 'deferred/AB');
+      expect(types.isRegular(root, 'deferred/AB/ODD02')).toBe(false);
+      expect(types.isRegular(root, 'deferred/AB/ODD01')).toBe(true);
+      // Back to A, and A again right after: its odd names still refused.
+      expect(types.isRegular(root, 'deferred/A/ODD01')).toBe(false);
+      expect(types.isRegular(root, 'deferred/A/ODD01')).toBe(false);
+      expect(types.isRegular(root, 'deferred/A/AAAA3')).toBe(true);
+      // The same directory under another root is not this one.
+      expect(types.isRegular(other, 'deferred/A/AAAA3')).toBe(false);
+      expect(listed.map((abs) => abs.slice(abs.indexOf('deferred/')))).toEqual(['deferred/A', 'deferred/A/B', 'deferred/AB']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('a directory reached through a symlink is not listed', () => {
     const root = mkdtempSync(join(tmpdir(), 'postq-dir-types-'));
     const outside = mkdtempSync(join(tmpdir(), 'postq-dir-types-outside-'));
