@@ -30,6 +30,33 @@ const NAMES = new Map<string, [Key, boolean]>([
   ['log_protocol_name', ['protocolName', true]],
 ]);
 
+/** create_time and the client's names, by length, as bytes: the attributes a listing keeps. */
+const KEPT_BY_LENGTH: Array<Array<[string, Uint8Array]> | undefined> = [];
+for (const name of ['create_time', ...NAMES.keys()]) (KEPT_BY_LENGTH[name.length] ??= []).push([name, Buffer.from(name, 'latin1')]);
+
+/** What String.prototype.trim() removes from text decoded as latin1: TAB..CR, space, NBSP. */
+const isTrimmed = (byte: number) => (byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0;
+
+/**
+ * The name of an attribute record whose `=` is at `eq`, when it is create_time or a client
+ * attribute: the same as `data.toString('latin1', 0, eq).trim()` for those, null for any other
+ * name, compared on the bytes (a message has an attribute per recipient: no string for them).
+ */
+export function keptAttributeName(data: Uint8Array, eq: number): string | null {
+  let start = 0;
+  let end = eq;
+  while (start < end && isTrimmed(data[start]!)) start++;
+  while (end > start && isTrimmed(data[end - 1]!)) end--;
+  const candidates = KEPT_BY_LENGTH[end - start];
+  if (candidates === undefined) return null;
+  for (const [name, bytes] of candidates) {
+    let i = 0;
+    while (i < bytes.length && data[start + i] === bytes[i]) i++;
+    if (i === bytes.length) return name;
+  }
+  return null;
+}
+
 /** The Postfix attribute name of each key (not the log_ variant): `postq list --json` uses these. */
 export const CLIENT_ATTRIBUTE_NAMES: Record<Key, string> = {
   clientName: 'client_name',
@@ -58,7 +85,8 @@ export function emptyClientAttributes(): ClientAttributes {
 /** Collects the client attributes of one file; `fromLog` remembers which came from a log_ variant. */
 export class ClientAttributeCollector {
   private attrs: ClientAttributes | null = null;
-  private fromLog = new Set<Key>();
+  /** Made at the first log_ variant (most files have none, and each file gets a collector). */
+  private fromLog: Set<Key> | null = null;
 
   /** Take `name=value` if it is a client attribute (true), else leave it (false). */
   collect(name: string, value: Buffer): boolean {
@@ -68,10 +96,10 @@ export class ClientAttributeCollector {
     const attrs = (this.attrs ??= emptyClientAttributes());
     if (isLog) {
       if (attrs[key] !== null) return true;
-      this.fromLog.add(key);
+      (this.fromLog ??= new Set()).add(key);
     } else {
-      if (attrs[key] !== null && !this.fromLog.has(key)) return true; // the first one stays
-      this.fromLog.delete(key);
+      if (attrs[key] !== null && !this.fromLog?.has(key)) return true; // the first one stays
+      this.fromLog?.delete(key);
     }
     attrs[key] = value.toString('utf8').trim();
     return true;

@@ -10,7 +10,7 @@
  * read the whole file and parse again.
  */
 import type { ClientAttributes, Diagnostic } from '../domain/entry.js';
-import { ClientAttributeCollector } from './client-attributes.js';
+import { ClientAttributeCollector, keptAttributeName } from './client-attributes.js';
 import type { QueueName } from '../domain/queue.js';
 import { isAllowedIn, REC, describeRecordType, type Segment } from './rec-type.js';
 import { RecordReader, type QueueRecord } from './record.js';
@@ -177,13 +177,14 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
         if (result.sender === null && result.arrivalTime === null) result.arrivalTime = leadingInteger(rec.data);
         break;
       case REC.ATTR: {
-        // Only the name is decoded here (a message has an attribute per recipient).
+        // Only the names kept are looked at, on the bytes (a message has an attribute per recipient).
         const eq = equalsAt(rec.data);
         if (eq < 0) {
           warn(rec, 'bad attribute record (no name=value)');
           break;
         }
-        const name = rec.data.toString('latin1', 0, eq).trim();
+        const name = keptAttributeName(rec.data, eq);
+        if (name === null) break;
         if (name === 'create_time') result.createTime = leadingInteger(rec.data.subarray(eq + 1));
         else client.collect(name, rec.data.subarray(eq + 1));
         break;
