@@ -53,6 +53,12 @@ export interface IndexOptions {
    * others are read.
    */
   loadTrust?(): Promise<SnapshotTrust | null>;
+  /**
+   * At least how many files a warm start's snapshot says the spool holds (0: none known).
+   * With poolMinFiles or more, the read workers are started before the listing instead of
+   * after it: a worker takes 100-250 ms to load, and the lstats it is for follow the listing.
+   */
+  expectedFiles?: number;
   /** Called once with the counts, before any file is read. */
   onListed?(counts: Partial<Record<QueueName, number>>, atMs: number): void;
 }
@@ -67,18 +73,18 @@ export async function buildInitialIndex(
   const root = config.queueDirectory;
   // Defer logs are read without fstat, "as of" now (file-sig.ts deferReadAfter).
   const readAfter = Date.now();
-  const listings = new Map<QueueName, DirListing[]>();
-  const listedCounts: Partial<Record<QueueName, number>> = {};
-  for (const queueName of READ_ORDER) {
-    const dirs: DirListing[] = [];
-    for (const dir of walkTree(root, queueName, queueName !== 'maildrop', options.onDir)) {
-      dirs.push(dir);
-      // ~6k names per hash directory at 100k: keys stay responsive even while listing.
-      if (slicer.due) await slicer.pause();
-    }
-    listings.set(queueName, dirs);
-    listedCounts[queueName] = dirs.reduce((n, dir) => n + dir.ids.length, 0);
+  const poolMinFiles = options.poolMinFiles ?? POOL_MIN_FILES;
+  // A large warm start's workers load while the spool is listed (see expectedFiles).
+  const early = (options.expectedFiles ?? 0) >= poolMinFiles;
+  let pool = early ? (options.createPool?.() ?? null) : null;
+  let listed: Awaited<ReturnType<typeof listQueues>>;
+  try {
+    listed = await listQueues(root, slicer, options.onDir);
+  } catch (error) {
+    pool?.close();
+    throw error;
   }
+  const { listings, listedCounts } = listed;
   options.onListed?.(listedCounts, performance.now());
   emit({ upserts: [], removals: [], full: true, listedCounts, firstEventAt: null });
 
@@ -133,7 +139,7 @@ export async function buildInitialIndex(
 
   // A large spool gets its read workers now: they start while the snapshot loads, then take
   // its lstats (a warm start) and the reads (whatever it could not vouch for, or all).
-  const pool = total >= (options.poolMinFiles ?? POOL_MIN_FILES) ? (options.createPool?.() ?? null) : null;
+  if (!early && total >= poolMinFiles) pool = options.createPool?.() ?? null;
   try {
     // The defer tree is only watched (before any log is read or lstat'ed); its logs are read
     // with their messages. After the workers were started: they load meanwhile.
@@ -151,6 +157,23 @@ export async function buildInitialIndex(
   }
   emit({ upserts, removals: [], full: false, firstEventAt: null });
   return read;
+}
+
+/** Every queue's listing (names only), in read order; each directory is announced (onDir) before it is read. */
+async function listQueues(root: string, slicer: Slicer, onDir: (rel: string) => void) {
+  const listings = new Map<QueueName, DirListing[]>();
+  const listedCounts: Partial<Record<QueueName, number>> = {};
+  for (const queueName of READ_ORDER) {
+    const dirs: DirListing[] = [];
+    for (const dir of walkTree(root, queueName, queueName !== 'maildrop', onDir)) {
+      dirs.push(dir);
+      // ~6k names per hash directory at 100k: keys stay responsive even while listing.
+      if (slicer.due) await slicer.pause();
+    }
+    listings.set(queueName, dirs);
+    listedCounts[queueName] = dirs.reduce((n, dir) => n + dir.ids.length, 0);
+  }
+  return { listings, listedCounts };
 }
 
 /** The listings in read order, cut into slices for the workers. */

@@ -26,6 +26,7 @@ import { checkSpool } from './scan.js';
 import { SpoolPresence } from './spool-presence.js';
 import { SpoolIndex } from './spool-index.js';
 import { loadTrust, type SnapshotTrust } from './snapshot-trust.js';
+import { snapshotFilesHint } from './index-snapshot.js';
 import { createSnapshotSaver } from './snapshot-saver.js';
 import { createSlicer } from './time-slice.js';
 import type { SpoolWatcher, SpoolWatcherOptions } from './spool-watcher-options.js';
@@ -241,6 +242,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
           return (trust = loaded.trust);
         },
         onListed: (_counts, at) => (stats.firstCountsMs = at - startedAt),
+        expectedFiles: options.snapshot ? snapshotFilesHint(options.snapshot.path) : 0,
       });
     } catch (error) {
       // The root may be readable (0755) while the queues are not (0700 postfix): same fallback.

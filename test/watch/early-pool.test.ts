@@ -1,0 +1,112 @@
+/**
+ * A warm start whose snapshot says the spool is large starts its read workers before listing
+ * the spool (they take 100-250 ms to load, and the lstats they are for follow the listing);
+ * without such a snapshot they start after the listing, only when the listing is large. The
+ * hint is the snapshot's size and nothing else: a missing file, a symlink or a directory gives
+ * none, and the index is the same either way.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeAll, expect, test } from 'vitest';
+import { resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { SNAPSHOT_BYTES_PER_MESSAGE, snapshotFilesHint } from '../../src/watch/index-snapshot.js';
+import { buildInitialIndex } from '../../src/watch/initial-index.js';
+import type { ReadWorkerSource } from '../../src/watch/read-worker-source.js';
+import { SpoolIndex } from '../../src/watch/spool-index.js';
+import { createSpoolWatcher } from '../../src/watch/spool-watcher.js';
+import { createSlicer } from '../../src/watch/time-slice.js';
+import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
+import { ensureBuilt } from '../helpers/postq-cli.js';
+import { SpoolAccumulator } from './accumulator.js';
+import { freshScan } from './spool-fixture.js';
+
+let source: ReadWorkerSource;
+beforeAll(async () => {
+  await ensureBuilt();
+  source = { url: pathToFileURL(join(REPO_ROOT, 'dist', 'watch', 'read-worker.js')) };
+}, 180_000);
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function corpus(): CorpusCopy {
+  const copy = copyCorpusSpool('basic');
+  cleanups.push(() => copy.cleanup());
+  return copy;
+}
+
+/** The order of directory announcements and the pool's start in one index of the corpus. */
+async function order(expectedFiles: number, poolMinFiles: number) {
+  const config = resolveSpoolConfig({ spool: corpus().spool });
+  const seen: string[] = [];
+  const acc = new SpoolAccumulator();
+  await buildInitialIndex(config, new SpoolIndex(), createSlicer(), acc.apply, {
+    batchEveryMs: 50,
+    poolMinFiles,
+    expectedFiles,
+    // No workers: the index reads on the main thread; only the moment of asking is measured.
+    createPool: () => (seen.push('pool'), null),
+    onDir: (rel) => seen.push(rel),
+  });
+  expect(acc.sorted()).toEqual(freshScan(config));
+  return seen;
+}
+
+test('a snapshot hint of at least poolMinFiles starts the pool before the first directory is listed', async () => {
+  const seen = await order(10, 10);
+  expect(seen[0]).toBe('pool');
+  expect(seen.filter((s) => s === 'pool')).toHaveLength(1);
+  expect(seen.length).toBeGreaterThan(3);
+});
+
+test('without a large enough hint the pool is asked for after the listing, once, when the listing is large', async () => {
+  for (const seen of [await order(0, 1), await order(9, 10)]) {
+    expect(seen.filter((s) => s === 'pool')).toHaveLength(1);
+    // After every queue directory was listed (the defer tree is announced after the pool starts).
+    const lastQueueDir = seen.findLastIndex((s) => s !== 'pool' && s !== 'defer' && !s.startsWith('defer/'));
+    expect(seen.indexOf('pool')).toBe(lastQueueDir + 1);
+  }
+  // A hint below poolMinFiles and a listing below it too: no pool at all.
+  expect(await order(9, 1_000_000)).not.toContain('pool');
+});
+
+test('the hint is the snapshot file size over the bytes a message takes, and none for anything but a regular file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'postq-hint-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'index.snapshot');
+  writeFileSync(file, Buffer.alloc(SNAPSHOT_BYTES_PER_MESSAGE * 7 + 10));
+  expect(snapshotFilesHint(file)).toBe(7);
+  expect(snapshotFilesHint(join(dir, 'none'))).toBe(0);
+  symlinkSync(file, join(dir, 'link'));
+  expect(snapshotFilesHint(join(dir, 'link'))).toBe(0);
+  mkdirSync(join(dir, 'sub'));
+  expect(snapshotFilesHint(join(dir, 'sub'))).toBe(0);
+});
+
+test('the watcher starts its worker from the snapshot hint alone, and the warm start still equals a fresh scan', async () => {
+  const copy = corpus();
+  const config = resolveSpoolConfig({ spool: copy.spool });
+  const snap = join(dirname(copy.spool), 'state', 'index.snapshot');
+  const run = async (minFiles: number) => {
+    const acc = new SpoolAccumulator();
+    const readWorkers = { minFiles, source, workers: 1, mainThreadReads: false };
+    const watcher = createSpoolWatcher(config, acc.apply, { readWorkers, reconcileMinMs: 3_600_000, snapshot: { path: snap, version: 'test' } });
+    await watcher.start();
+    watcher.stop();
+    return { shown: acc.sorted(), stats: watcher.stats };
+  };
+  const cold = await run(1_000_000);
+  expect(cold.stats.readWorkers).toBe(0);
+  const hint = snapshotFilesHint(snap);
+  const files = freshScan(config).length;
+  // A pool of poolMinFiles = hint: too many for the listing to ask for one, enough for the hint.
+  expect(hint).toBeGreaterThan(files);
+  const warm = await run(hint);
+  expect(warm.stats.readWorkers).toBe(1);
+  expect(warm.stats.snapshotTrusted).toBe(warm.stats.files);
+  expect(warm.shown).toEqual(freshScan(config));
+});
