@@ -45,9 +45,12 @@ export function makeFifo(path: string): void {
   run('mkfifo', [path]);
 }
 
-/** A UNIX socket left bound at `path` (the file stays after the process exits). */
+/**
+ * A UNIX socket left bound at `path`: the file stays when the process exits without closing it
+ * (Node unlinks it only on close). Node, not python3: .ci/run's slim machine has no python3.
+ */
 export function makeSocket(path: string): void {
-  run('python3', ['-c', 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])', path]);
+  run(process.execPath, ['-e', 'require("node:net").createServer().listen(process.argv[1], () => process.exit(0))', path]);
 }
 
 /** A character device node (1,5 is /dev/zero's). */
