@@ -90,4 +90,27 @@ describe('parseDeferReasons (what a listing reads of a defer log)', () => {
     expect(pairs(parseDeferReasons(log))).toEqual(pairs(parseBounceLog(log)));
     expect(parseDeferReasons(log).map((e) => e.reason)).toEqual(['same', 'same', 'same', 'same', '(description unavailable)', '(description unavailable)']);
   });
+
+  it('gives parseBounceLog\'s recipients and reasons for 3,000 logs made of plain lines in every arrangement, and of lines with one byte that is not plain', () => {
+    // Lines that differ in what the one-pass reader looks at: the line's end, its first `=`,
+    // its first `>: `, the name before the `=` (spaces around it), blank lines, odd starts.
+    const lines = [
+      '', '', '<a@x>: why', '<b@y>: why', '<c@z>:why', '<d@w> : why', '<e>: f>: g', '<>: empty', '<h@x>: ', '<<i>>: j',
+      'recipient=a@x', 'recipient = b@y ', ' recipient=c@z', 'recipient=', 'recipient', 'recipient==q', 'recipientx=a',
+      'reason=why', 'reason =  why  ', 'reason=other', 'reason=', 'reason=a=b', 'reason', 'Reason=caps',
+      'status=4.4.1', 'action=delayed', 'offset=12', 'dsn_orig_rcpt=rfc822;a@x', 'x', '=lead', '#comment=1', '9=nine', '>: x',
+    ];
+    const rng = fz.createRng(20261215);
+    for (let i = 0; i < 3000; i++) {
+      const picked = Array.from({ length: rng.int(14) }, () => lines[rng.int(lines.length)]!);
+      let text = picked.join('\n') + (rng.int(2) === 0 ? '\n' : '');
+      if (i % 10 === 9 && text.length > 0) {
+        // One byte that is not plain (a TAB, a control, a high byte): the general reader's turn.
+        const at = rng.int(text.length);
+        text = text.slice(0, at) + String.fromCharCode([0x09, 0x01, 0x7f, 0xe9][rng.int(4)]!) + text.slice(at);
+      }
+      const log = Buffer.from(text, 'latin1');
+      expect(pairs(parseDeferReasons(log)), JSON.stringify(text)).toEqual(pairs(parseBounceLog(log)));
+    }
+  });
 });
