@@ -8,9 +8,10 @@
  *
  * Contract: `onText` gets the text of every slice exactly once, in scan-order.ts's order
  * (files that vanished or are not regular files are skipped). The pool is asked for only once
- * POOL_AFTER_IDS names have been seen, so a small spool never starts a thread; until a worker
- * answers, the main thread reads too. Rejects with SpoolAccessError when a directory or file
- * cannot be read.
+ * POOL_AFTER_IDS names have been listed, so a small spool never starts a thread; the main
+ * thread reads only when there is no pool (a small spool, one core) or its workers died, and
+ * at most AHEAD answered slices wait for an earlier one. Rejects with SpoolAccessError when a
+ * directory or file cannot be read.
  */
 import type { QueueEntry } from '../domain/entry.js';
 import { SpoolAccessError } from '../domain/errors.js';
@@ -34,10 +35,19 @@ const SLICE_IDS = 64;
  */
 const SLICE_IDS_CONTENT = 256;
 /**
- * Files read on the main thread alone before workers are started. Low: what the main thread
- * reads grows its heap for good (2,048 files first cost ~20 MB more RSS at any size).
+ * Names listed before the workers are asked for: fewer, and the main thread reads them all.
+ * The main thread reads none of a larger listing, not even while the workers start: what it
+ * reads grows its heap for good (its young generation has no limit a process can set for
+ * itself: 128 files read first doubled it to 8 MB; 2,048 cost ~20 MB more RSS at any size).
  */
 const POOL_AFTER_IDS = 128;
+/**
+ * Answered slices that may wait for an earlier one before no more go out. A worker that
+ * stalls (descheduled on a loaded machine, a long collection) used to let the others read on
+ * unboundedly: 28-68 slices waited, each in a text buffer of its own (10-17 MB more RSS at
+ * 100k, and more the longer the stall).
+ */
+export const AHEAD = 8;
 
 export interface ReadStreamOptions {
   /** Read workers; called once the spool turns out large. Null or absent: main thread only. */
@@ -92,6 +102,13 @@ export async function streamListing(
     }
   }
   const slices = numbered();
+  /** Slices listed before the pool was asked for: the pool's first, or the main thread's. */
+  const early: ReadSlice[] = [];
+  function* queued(): Generator<ReadSlice> {
+    while (early.length > 0) yield early.shift()!;
+    yield* slices;
+  }
+  const order = queued();
 
   let pool: ReadPool | null = null;
   // Set while the output is full; resolves when it drained.
@@ -102,8 +119,10 @@ export async function streamListing(
     const n = ordinals.get(slice)!;
     ordinals.delete(slice);
     done.set(n, { listed, release });
+    let wrote = false;
     for (let ready = done.get(next); ready !== undefined; ready = done.get(next)) {
       done.delete(next++);
+      wrote = true;
       if (!sink.write(ready.listed, ready.release) && !full) {
         full = sink.drained().then(() => {
           full = null;
@@ -111,6 +130,8 @@ export async function streamListing(
         });
       }
     }
+    // Slices held back while too many waited (held() below) go out again.
+    if (wrote && !full && done.size < AHEAD) pool?.resume();
   };
   const noRelease = () => {};
   // --filter as text is matched as the files are read, here and in the workers alike.
@@ -131,56 +152,61 @@ export async function streamListing(
   const takeOver = () => {
     pool?.close();
     pool = null;
+    // Every slice listed and not answered: taken by a worker, or still early.
     const taken = [...ordinals].sort((a, b) => a[1] - b[1]);
+    early.length = 0;
     for (const [slice] of taken) readHere(slice);
   };
 
   let workers: Promise<void> | null = null;
-  let answered = false;
   let crashed = false;
   try {
+    // Listed, not read: a small spool is then read here, a large one goes to the workers whole.
+    const poolAfterIds = options.poolAfterIds ?? POOL_AFTER_IDS;
+    while (seen < poolAfterIds) {
+      const step = slices.next();
+      if (step.done) break;
+      early.push(step.value);
+    }
+    if (failure === null && seen >= poolAfterIds) {
+      // A `keep` function cannot cross to a worker: then the main thread reads it all (a
+      // --filter comes as text, format.filter, which the workers compile themselves).
+      pool = format.keep ? null : (options.createPool?.() ?? null);
+      const p = pool;
+      // Asked once: null means no threads here.
+      workers = p
+        ? p.runListing(
+            order,
+            format,
+            (slice, listed) => {
+              const bytes = listed.text as Uint8Array;
+              finish(slice, listed, () => p.release(bytes.buffer as ArrayBuffer));
+            },
+            { held: () => full !== null || done.size >= AHEAD, stopped: sink.closed },
+          )
+        : null;
+      workers?.catch((error: unknown) => {
+        if (error instanceof SpoolAccessError) failure ??= error;
+        else if (!crashed) {
+          crashed = true;
+          options.onWorkersLost?.(error instanceof Error ? error.message : String(error));
+        }
+      });
+    }
     for (;;) {
-      if (!pool && !workers && seen >= (options.poolAfterIds ?? POOL_AFTER_IDS)) {
-        // A `keep` function cannot cross to a worker: then the main thread reads it all (a
-        // --filter comes as text, format.filter, which the workers compile themselves).
-        pool = format.keep ? null : (options.createPool?.() ?? null);
-        const p = pool;
-        // Asked once: null means no threads here.
-        workers = p
-          ? p.runListing(
-              slices,
-              format,
-              (slice, listed) => {
-                answered = true;
-                const bytes = listed.text as Uint8Array;
-                finish(slice, listed, () => p.release(bytes.buffer as ArrayBuffer));
-              },
-              { held: () => full !== null, stopped: sink.closed },
-            )
-          : Promise.resolve();
-        workers.catch((error: unknown) => {
-          if (error instanceof SpoolAccessError) failure ??= error;
-          else if (!crashed) {
-            crashed = true;
-            options.onWorkersLost?.(error instanceof Error ? error.message : String(error));
-          }
-        });
-      }
       if (failure !== null) throw failure;
       if (sink.closed()) break;
       if (crashed && pool) takeOver();
-      // Once the workers answer, the main thread only writes what they send.
-      if (pool && answered) {
+      // With workers the main thread only writes what they send.
+      if (pool) {
         await workers!.catch(() => {});
         if (!crashed) break;
         continue;
       }
       if (full) await full;
-      const step = slices.next();
+      const step = order.next();
       if (step.done) break;
       readHere(step.value);
-      // Workers' answers are taken in between the main thread's own slices.
-      if (pool) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await workers?.catch(() => {});
     if (crashed && pool) takeOver();

@@ -25,13 +25,19 @@ const encoder = new TextEncoder();
 /** Buffers the main thread wrote out and sent back: reused, so text costs no new memory. */
 const spare: ArrayBuffer[] = [];
 const SPARE_MAX = 8;
+/**
+ * A new buffer's least size, and the room it leaves above the text it is made for, so that
+ * the next slices fit in it too. A slice of 64 messages is ~30 KB of mailq text, ~70 KB of
+ * JSON; buffers of 256 KiB each held ~4x what they carried (a few MB more RSS at 100k).
+ */
+const BUFFER_MIN = 64 * 1024;
 
 function encode(text: string): Uint8Array {
   const length = Buffer.byteLength(text, 'utf8');
-  // A slice the filter left empty (`count --filter`, most slices): no 256 KiB buffer for it.
+  // A slice the filter left empty (`count --filter`, most slices): no buffer for it.
   if (length === 0) return new Uint8Array(0);
   let buffer = spare.pop();
-  if (buffer === undefined || buffer.byteLength < length) buffer = new ArrayBuffer(Math.max(length, 256 * 1024));
+  if (buffer === undefined || buffer.byteLength < length) buffer = new ArrayBuffer(Math.max(BUFFER_MIN, length + (length >> 2)));
   const bytes = new Uint8Array(buffer, 0, length);
   encoder.encodeInto(text, bytes);
   return bytes;
