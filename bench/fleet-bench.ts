@@ -38,6 +38,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createConnection, type Connection } from '../src/remote/connection.js';
 import { mergedId } from '../src/remote/merged.js';
+import { PROTOCOL_VERSION } from '../src/remote/protocol.js';
 import { FLEET_GATE, startMergedFeed } from '../src/remote/merged-feed.js';
 import { createBatchGate, sliceInto } from '../src/ui/batch-gate.js';
 import { selectCounts, selectWindow } from '../src/store/selectors.js';
@@ -50,8 +51,13 @@ import { isFrame, renderOn } from './console-harness.js';
 import { shareInkOutputCaches } from '../src/ui/ink-output-cache.js';
 import { machineLines, mb, ms, percentile, printTable, ratioOf, type Row } from './report.js';
 
+// BENCH_FLEET_WINDOW: the links' credit window in bytes (protocol 2; `max`: none in effect,
+// every line sent at once as protocol 1 did), to compare in one run.
+const windowEnv = process.env.BENCH_FLEET_WINDOW;
+const windowBytes = windowEnv === 'max' ? 2 ** 40 : windowEnv ? Number(windowEnv) : undefined;
+
 function link(fleet: BenchFleet, f: FleetTarget): Connection {
-  const c = createConnection({ target: f.target, context: fleet.context, serveArgs: f.serveArgs, version: '0.1.0' });
+  const c = createConnection({ target: f.target, context: fleet.context, serveArgs: f.serveArgs, version: '0.1.0', ...(windowBytes ? { windowBytes } : {}) });
   c.start();
   return c;
 }
@@ -195,6 +201,7 @@ async function measure(fleet: BenchFleet, per: number, workDir: string, mover: s
   log('fleet: each target alone (and the burst on the first, alone) ...');
   const alone: number[] = [];
   let aloneServeCpu = 0;
+  let aloneSshCpu = 0;
   let slowestServeCpu = 0;
   let aloneBurst: number[] = [];
   for (const [i, f] of fleet.targets.entries()) {
@@ -209,6 +216,7 @@ async function measure(fleet: BenchFleet, per: number, workDir: string, mover: s
     alone.push(performance.now() - t);
     const serveCpu = remoteCpuMs({ ...fleet, targets: [f] }).serves;
     aloneServeCpu += serveCpu;
+    aloneSshCpu += remoteCpuMs({ ...fleet, targets: [f] }).sshClients;
     slowestServeCpu = Math.max(slowestServeCpu, serveCpu);
     if (i === 0) aloneBurst = await burst(f.spool.spool, workDir, mover, seen, (id) => id);
     c.stop();
@@ -223,7 +231,7 @@ async function measure(fleet: BenchFleet, per: number, workDir: string, mover: s
   const p99 = percentile(latencies, 99);
   const aloneP99 = percentile(aloneBurst, 99);
   log('fleet: recording each target\'s serve output, then replaying them all at once (local cost) ...');
-  const files = fleet.targets.map((_, i) => join(workDir, 'fleet-rec', `t${i}-${per}.ndjson`));
+  const files = fleet.targets.map((_, i) => join(workDir, 'fleet-rec', `t${i}-${per}-p${PROTOCOL_VERSION}.ndjson`));
   for (const [i, f] of fleet.targets.entries()) await recordServe(CLI, f.target.kind === 'local' ? ['-c', f.target.address, ...f.serveArgs] : f.serveArgs, files[i]!);
   const replays = [];
   for (let round = 0; round < 3; round++) replays.push(await replayMerged(files, targets * per));
@@ -241,6 +249,7 @@ async function measure(fleet: BenchFleet, per: number, workDir: string, mover: s
     { metric: `all ${targets * per} rows merged on screen (${targets} targets, ${via}; the App, 80x24)`, value: ms(onScreenMs), baseline: `${ms(slowest)} (slowest alone)`, ratio: all, goal: '<= 1.5', ok: all !== null && all <= 1.5 },
     { metric: '  of which until the merged store held them all', value: ms(allRowsMs), baseline: `its frame written ${ms(onScreenMs - allRowsMs)} after` },
     { metric: `  the same, against the CPU it took (serves + ssh/sshd + console) over ${cores} cores`, value: ms(onScreenMs), baseline: `${ms(floor)} (${ms(remote.serves)} + ${ms(remote.transport)} + ${ms(localCpuMs)})`, ratio: ratioOf(onScreenMs, floor), goal: '(one machine)' },
+    { metric: '  of which the ssh clients (this side of the transport), and each target alone (summed)', value: ms(remote.sshClients), baseline: `${ms(aloneSshCpu)} (alone, summed; window ${windowEnv ?? 'default'})`, ratio: ratioOf(remote.sshClients, aloneSshCpu), goal: '' },
     { metric: '  serves\' CPU all at once, against each alone (summed)', value: ms(remote.serves), baseline: `${ms(aloneServeCpu)} (alone, summed)`, ratio: ratioOf(remote.serves, aloneServeCpu), goal: '(~1: linear)' },
     { metric: '  local CPU while merging (links, mirrors, feed, gate, store)', value: ms(localCpuMs), baseline: `${((localCpuMs * 1000) / (targets * per)).toFixed(1)} µs a message`, goal: '' },
     { metric: `local CPU per message merged (replay of ${targets} recorded targets, median of 3)`, value: `${usPerMessage.toFixed(1)} µs`, baseline: `${ms(replay.cpuMs)} CPU, ${ms(replay.wallMs)} wall for ${replay.messages}`, goal: '(small)' },

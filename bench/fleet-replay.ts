@@ -25,7 +25,8 @@ export function recordServe(cli: string, serveArgs: string[], file: string): Pro
   mkdirSync(join(file, '..'), { recursive: true });
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [cli, 'serve', '--stdio', ...serveArgs], { stdio: ['pipe', 'pipe', 'inherit'] });
-    p.stdin.write(`${JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION, version: '0.1.0' })}\n`);
+    // A window past the whole output: the recording is read without acks.
+    p.stdin.write(`${JSON.stringify({ t: 'hello', protocol: PROTOCOL_VERSION, version: '0.1.0', window: 2 ** 40 })}\n`);
     const out = createWriteStream(`${file}.part`);
     let rest = '';
     p.stdout.on('data', (chunk: Buffer) => {

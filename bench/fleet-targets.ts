@@ -96,10 +96,10 @@ function processes(): Map<number, Proc> {
 
 /**
  * CPU (user + system, ms) the running serve processes of this fleet used, and its transport's
- * (the ssh clients and the sshd's session processes, apart from the serves): read before the
- * links stop.
+ * (the ssh clients and the sshd's session processes, apart from the serves; the ssh clients'
+ * share apart too): read before the links stop.
  */
-export function remoteCpuMs(fleet: BenchFleet): { serves: number; transport: number } {
+export function remoteCpuMs(fleet: BenchFleet): { serves: number; transport: number; sshClients: number } {
   const marks = fleet.targets.map((t) => t.spool.configDir ?? t.spool.spool);
   const procs = processes();
   const isServe = (p: Proc) => p.cmd.includes('serve') && p.cmd.includes('--stdio') && marks.some((m) => p.cmd.includes(m));
@@ -110,9 +110,14 @@ export function remoteCpuMs(fleet: BenchFleet): { serves: number; transport: num
   };
   let serves = 0;
   let transport = 0;
+  let sshClients = 0;
+  const isSshClient = (p: Proc) => p.cmd[0] === 'ssh' && fleet.context.ssh.every((w) => p.cmd.includes(w));
   for (const [pid, p] of procs) {
     if (isServe(p)) serves += p.cpuMs;
-    else if (sshdPid !== null && (underSshd(pid) || (p.cmd[0] === 'ssh' && fleet.context.ssh.every((w) => p.cmd.includes(w))))) transport += p.cpuMs;
+    else if (sshdPid !== null && (underSshd(pid) || isSshClient(p))) {
+      transport += p.cpuMs;
+      if (isSshClient(p)) sshClients += p.cpuMs;
+    }
   }
-  return { serves, transport };
+  return { serves, transport, sshClients };
 }

@@ -16,7 +16,7 @@ import { printable } from '../spool/printable.js';
 import { createLineSplitter } from './line-splitter.js';
 import { createMirror, type Mirror } from './mirror.js';
 import { StringPool } from './string-pool.js';
-import { decodeServerMessage, encodeMessage, HEARTBEAT_MS, joinBatchParts, PROTOCOL_VERSION, type ClientMessage, type ReadFacts, type ReadWindow, type ServerHello } from './protocol.js';
+import { decodeServerMessage, encodeMessage, HEARTBEAT_MS, joinBatchParts, PROTOCOL_VERSION, WINDOW_BYTES, type ClientMessage, type ReadFacts, type ReadWindow, type ServerHello } from './protocol.js';
 import { spawnSpec, type SpawnContext, type Target } from './target.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
 
@@ -46,6 +46,8 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   pingMs?: number;
   maxBackoffMs?: number;
+  /** Bytes the serve may have on the way unacknowledged (protocol 2's window). */
+  windowBytes?: number;
   now?: () => number;
   /** Called after every change of status or rows (the UI throttles). */
   onChange?: () => void;
@@ -205,7 +207,8 @@ export function createConnection(options: ConnectionOptions): Connection {
     child = proc;
     lastLineAt = now();
     const splitter = createLineSplitter(onLine);
-    proc.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
+    // Each chunk read and handled: the serve may send that much more (its window, outbox.ts).
+    proc.stdout!.on('data', (chunk: Buffer) => (splitter.push(chunk), child === proc && send({ t: 'ack', bytes: chunk.length })));
     proc.stderr!.on('data', (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_KEEP);
     });
@@ -230,7 +233,7 @@ export function createConnection(options: ConnectionOptions): Connection {
         settle();
       });
     });
-    send({ t: 'hello', protocol: PROTOCOL_VERSION, version: options.version });
+    send({ t: 'hello', protocol: PROTOCOL_VERSION, version: options.version, window: options.windowBytes ?? WINDOW_BYTES });
     timer = setInterval(() => {
       // Before the hello, ssh and a cold node may take a while: a longer limit for the start.
       const limit = hello ? staleMs : Math.max(staleMs, options.connectTimeoutMs ?? 30_000);

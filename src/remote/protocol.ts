@@ -8,7 +8,13 @@
  * message (no guessing across versions). The server then streams the watcher's batches (a
  * batch larger than BATCH_PART_ENTRIES crosses as parts, `more: true` on all but the last,
  * so no line grows without bound), its status, a `ready` once the initial index is complete,
- * and a heartbeat (`beat`) every HEARTBEAT_MS; the client sends `ping`s (echoed in a beat, for
+ * and a heartbeat (`beat`) every HEARTBEAT_MS. Flow control (protocol 2): the client's hello
+ * gives a `window` of bytes, and the client `ack`s the bytes of every chunk it has read; the
+ * serve sends its batches, status and `ready` (in order, outbox.ts) only while less than the
+ * window is unacknowledged, so no pipe or ssh channel between them backs up behind a slow
+ * console (a backed-up `ssh` client moved its buffer after every write: most of ten ssh
+ * clients' CPU in a fleet fill) and the serve's own output buffer stays bounded. Beats,
+ * results and bytes go at once but count. The client sends `ping`s (echoed in a beat, for
  * the round trip), `action` and `read` requests, answered by `result` and `bytes`. A `read`
  * gives a message's first MAX_READ_BYTES with its path, size and identity; a `read` with a
  * `window` gives a later part of that same file, so a larger message is read in windows.
@@ -24,11 +30,14 @@ import { isQueueName } from '../domain/queue.js';
 import type { PostfixLimits } from '../domain/postfix-limits.js';
 import { checkRemoteBatch, checkRemoteResult } from './remote-entry.js';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: the client's credit window (hello `window`, `ack`); 1 sent everything at once. */
+export const PROTOCOL_VERSION = 2;
 export const HEARTBEAT_MS = 2000;
-/** Entries per batch line: about 1 MB of JSON. */
-export const BATCH_PART_ENTRIES = 2000;
-/** The longest line either side accepts (a part of 2,000 entries is about 1 MB). */
+/** Entries per batch line: about 250 KB of JSON (1 KB an entry), well inside the window. */
+export const BATCH_PART_ENTRIES = 250;
+/** Unacknowledged bytes a serve may have on the way to the console (the client's default). */
+export const WINDOW_BYTES = 512 * 1024;
+/** The longest line either side accepts (a part of 250 entries is about 250 KB). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** The most bytes of one queue file a `read` returns (the pane's postcat view). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
@@ -65,7 +74,8 @@ export type ServerMessage =
   | { t: 'fatal'; message: string };
 
 export type ClientMessage =
-  | { t: 'hello'; protocol: number; version: string }
+  | { t: 'hello'; protocol: number; version: string; window: number }
+  | { t: 'ack'; bytes: number }
   | { t: 'ping'; at: number }
   | { t: 'action'; req: number; action: ActionName; targets: ActionTarget[] }
   | { t: 'read'; req: number; queueId: string; path: string; window?: ReadWindow };
@@ -103,20 +113,30 @@ export function encodeMessage(message: ServerMessage | ClientMessage): string {
   return `${JSON.stringify(message)}\n`;
 }
 
+/**
+ * The line of a batch's part from upsert `start` (at most partEntries; removals ride on the
+ * last), and where the next part starts (null after the last).
+ */
+export function encodeBatchPart(batch: SpoolBatch, start: number, partEntries = BATCH_PART_ENTRIES): { line: string; next: number | null } {
+  if (start === 0 && batch.upserts.length <= partEntries) return { line: encodeMessage({ t: 'batch', batch, more: false }), next: null };
+  const last = start + partEntries >= batch.upserts.length;
+  const part: SpoolBatch = {
+    upserts: batch.upserts.slice(start, start + partEntries),
+    removals: last ? batch.removals : [],
+    full: batch.full,
+    firstEventAt: batch.firstEventAt,
+    ...(batch.listedCounts ? { listedCounts: batch.listedCounts } : {}),
+  };
+  return { line: encodeMessage({ t: 'batch', batch: part, more: !last }), next: last ? null : start + partEntries };
+}
+
 /** Split a batch into lines of at most BATCH_PART_ENTRIES upserts (removals ride on the last). */
 export function encodeBatch(batch: SpoolBatch, partEntries = BATCH_PART_ENTRIES): string[] {
-  if (batch.upserts.length <= partEntries) return [encodeMessage({ t: 'batch', batch, more: false })];
   const lines: string[] = [];
-  for (let start = 0; start < batch.upserts.length; start += partEntries) {
-    const last = start + partEntries >= batch.upserts.length;
-    const part: SpoolBatch = {
-      upserts: batch.upserts.slice(start, start + partEntries),
-      removals: last ? batch.removals : [],
-      full: batch.full,
-      firstEventAt: batch.firstEventAt,
-      ...(batch.listedCounts ? { listedCounts: batch.listedCounts } : {}),
-    };
-    lines.push(encodeMessage({ t: 'batch', batch: part, more: !last }));
+  for (let start: number | null = 0; start !== null; ) {
+    const part = encodeBatchPart(batch, start, partEntries);
+    lines.push(part.line);
+    start = part.next;
   }
   return lines;
 }
@@ -235,8 +255,12 @@ export function decodeClientMessage(line: string): Decoded<ClientMessage> {
   switch (o.t) {
     case 'hello': {
       const bad = checkHello(o);
-      return bad ? { error: bad } : { message: { t: 'hello', protocol: o.protocol as number, version: o.version as string } };
+      // A window the client did not give (or a nonsense one): the default.
+      const window = isInt(o.window) && o.window > 0 ? o.window : WINDOW_BYTES;
+      return bad ? { error: bad } : { message: { t: 'hello', protocol: o.protocol as number, version: o.version as string, window } };
     }
+    case 'ack':
+      return isInt(o.bytes) && o.bytes >= 0 ? { message: { t: 'ack', bytes: o.bytes } } : { error: 'ack without a byte count' };
     case 'ping':
       return isInt(o.at) ? { message: { t: 'ping', at: o.at } } : { error: 'ping without a time' };
     case 'action': {

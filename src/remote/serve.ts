@@ -3,7 +3,9 @@
  * the same audited backend as the local console, and speaks protocol.ts on stdin/stdout.
  *
  * Contract: writes a hello at once, then the watcher's batches (in parts), its status, `ready`
- * when the initial index is complete, and a heartbeat every HEARTBEAT_MS. Answers `ping`,
+ * when the initial index is complete, and a heartbeat every HEARTBEAT_MS; batches, status and
+ * `ready` wait while the client's window is full (outbox.ts; the client `ack`s what it read).
+ * Answers `ping`,
  * `action` (run through the backend given, which writes this host's audit log) and `read`
  * (a queue file's bytes, at most MAX_READ_BYTES, with its size and identity; or a later
  * window of that same file). A client with another protocol version gets
@@ -19,8 +21,9 @@ import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import type { FoundMessage } from '../watch/read-message.js';
 import type { WatchStatus } from '../watch/watch-status.js';
-import { decodeClientMessage, encodeBatch, encodeMessage, HEARTBEAT_MS, MAX_READ_BYTES, PROTOCOL_VERSION, type ClientMessage, type ReadWindow, type ServerMessage } from './protocol.js';
+import { decodeClientMessage, HEARTBEAT_MS, MAX_READ_BYTES, PROTOCOL_VERSION, type ClientMessage, type ReadWindow, type ServerMessage } from './protocol.js';
 import { createLineSplitter } from './line-splitter.js';
+import { createOutbox } from './outbox.js';
 
 export interface ServeWatcher {
   start(): Promise<void>;
@@ -45,11 +48,11 @@ export interface ServeOptions {
 
 export function runServe(options: ServeOptions): Promise<number> {
   const now = options.now ?? Date.now;
-  const send = (message: ServerMessage) => write(encodeMessage(message));
   let closed = false;
-  const write = (line: string) => {
+  const outbox = createOutbox((line) => {
     if (!closed) options.output.write(line);
-  };
+  });
+  const send = (message: ServerMessage) => outbox.now(message);
 
   return new Promise<number>((resolve) => {
     let watcher: ServeWatcher | null = null;
@@ -78,13 +81,11 @@ export function runServe(options: ServeOptions): Promise<number> {
 
     const startWatcher = () => {
       watcher = options.createWatcher(
-        (batch) => {
-          for (const line of encodeBatch(batch)) write(line);
-        },
-        (status) => send({ t: 'status', mode: status.mode, message: status.message }),
+        (batch) => outbox.batch(batch),
+        (status) => outbox.inOrder({ t: 'status', mode: status.mode, message: status.message }),
       );
       watcher.start().then(
-        () => send({ t: 'ready' }),
+        () => outbox.inOrder({ t: 'ready' }),
         (error: unknown) => {
           send({ t: 'fatal', message: (error as Error).message });
           finish(3);
@@ -98,7 +99,13 @@ export function runServe(options: ServeOptions): Promise<number> {
           if (message.protocol !== PROTOCOL_VERSION) {
             send({ t: 'fatal', message: `protocol version mismatch: this postq ${options.version} speaks ${PROTOCOL_VERSION}, the console ${message.version} speaks ${message.protocol}; install the same postq on both sides` });
             finish(2);
-          } else if (!watcher) startWatcher();
+          } else if (!watcher) {
+            outbox.setWindow(message.window);
+            startWatcher();
+          }
+          return;
+        case 'ack':
+          outbox.ack(message.bytes);
           return;
         case 'ping':
           send({ t: 'beat', at: now(), echo: message.at });
