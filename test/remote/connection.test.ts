@@ -52,7 +52,9 @@ const ids = (c: Connection) => [...c.mirror.entries.keys()].sort();
 
 describe('fleet link (exec target, real serve --stdio)', () => {
   it('mirrors the remote spool as a fresh scan sees it, measures the round trip, and acts there', async () => {
-    const c = connect('env POSTQ_AUDIT_LOG=' + join(scratch, 'remote-audit.log'), `${process.execPath} ${CLI}`, { pingMs: 200 });
+    // A window of 2 KB: the index crosses in many round trips of acks (a client that did not
+    // ack what it read would stall after the first 2 KB).
+    const c = connect('env POSTQ_AUDIT_LOG=' + join(scratch, 'remote-audit.log'), `${process.execPath} ${CLI}`, { pingMs: 200, windowBytes: 2048 });
     await waitFor(() => c.status.ready, { what: 'ready', describe: () => JSON.stringify(c.status) });
     const scan = scanQueues(resolveSpoolConfig({ spool: copy.spool }), QUEUE_NAMES);
     expect(ids(c)).toEqual(scan.map((e) => e.queueId).sort());
