@@ -62,30 +62,56 @@ export async function fileFromSnapshot(
       }
     }
   } else {
-    const onFigures = (slice: ReadSlice, figures: Float64Array) => {
+    const fileSlice = (slice: ReadSlice, figures: Float64Array) => {
       const left = unread.get(slice.dir)!;
-      slice.ids.forEach((queueId, i) => {
-        const known = trust.takeStated(slice.dir, queueId, figures, i * STAT_WIDTH);
-        if (known) hooks.file(queueId, known);
-        else left.push(queueId);
-      });
-      hooks.emitDue();
+      const ids = slice.ids;
+      for (let i = 0; i < ids.length; i++) {
+        const known = trust.takeStated(slice.dir, ids[i]!, figures, i * STAT_WIDTH);
+        if (known) hooks.file(ids[i]!, known);
+        else left.push(ids[i]!);
+      }
+    };
+    // Workers' answers wait here and are filed one slice per turn, between the checks of the
+    // time slice: filed as they came, a burst of answers (the pool keeps 16 slices in flight,
+    // and a message port delivers whatever has arrived in one go) was one block of ~40 ms.
+    const answers: Array<[ReadSlice, Float64Array]> = [];
+    let wake: (() => void) | null = null;
+    const onFigures = (slice: ReadSlice, figures: Float64Array) => {
+      answers.push([slice, figures]);
+      wake?.();
     };
     const queue = statSlices(listings);
     const workers = pool.runLstat(queue, onFigures, { stopped });
-    // Handled below, after the main thread's share; a failure must not go unhandled meanwhile.
-    workers.catch(() => {});
-    if (hooks.mainThreadStats !== false) {
-      for (let next = queue.next(); !next.done; next = queue.next()) {
-        // Workers' answers are filed in the pause, before this thread takes another slice.
-        if (slicer.due) {
-          if (stopped()) break;
-          hooks.emitDue();
-          await slicer.pause();
-        }
-        const slice = next.value;
-        onFigures(slice, statSlice(config, slice.queueName, slice.dir, slice.ids));
+    let settled = false;
+    // Handled below, after the loop; a failure must not go unhandled meanwhile.
+    workers.then(
+      () => ((settled = true), wake?.()),
+      () => ((settled = true), wake?.()),
+    );
+    const ownStats = hooks.mainThreadStats !== false;
+    let ownDone = !ownStats;
+    for (;;) {
+      if (slicer.due) {
+        if (stopped()) break;
+        hooks.emitDue();
+        await slicer.pause();
       }
+      const answer = answers.shift();
+      if (answer) {
+        fileSlice(answer[0], answer[1]);
+        continue;
+      }
+      // Nothing to file: this thread takes an lstat slice itself rather than wait.
+      const next = ownDone ? null : queue.next();
+      if (next && !next.done) {
+        fileSlice(next.value, statSlice(config, next.value.queueName, next.value.dir, next.value.ids));
+        continue;
+      }
+      ownDone = true;
+      if (settled) break;
+      hooks.emitDue();
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
     }
     await workers;
   }
