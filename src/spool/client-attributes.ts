@@ -38,12 +38,13 @@ for (const name of ['create_time', ...NAMES.keys()]) (KEPT_BY_LENGTH[name.length
 const isTrimmed = (byte: number) => (byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0;
 
 /**
- * The name of an attribute record whose `=` is at `eq`, when it is create_time or a client
- * attribute: the same as `data.toString('latin1', 0, eq).trim()` for those, null for any other
- * name, compared on the bytes (a message has an attribute per recipient: no string for them).
+ * The name of an attribute record starting at `from` whose `=` is at `eq`, when it is
+ * create_time or a client attribute: the same as `data.toString('latin1', from, eq).trim()` for
+ * those, null for any other name, compared on the bytes (a message has an attribute per
+ * recipient: no string for them).
  */
-export function keptAttributeName(data: Uint8Array, eq: number): string | null {
-  let start = 0;
+export function keptAttributeName(data: Uint8Array, eq: number, from = 0): string | null {
+  let start = from;
   let end = eq;
   while (start < end && isTrimmed(data[start]!)) start++;
   while (end > start && isTrimmed(data[end - 1]!)) end--;

@@ -49,15 +49,15 @@ export function showqPrintable(bytes: Uint8Array): string {
 
 const SPECIALS = new Set('()<>@,;:\\"[]'.split('').map((c) => c.charCodeAt(0)));
 
-/** quote_822_local's test: is the local part a dot-atom that needs no quotes? (8-bit clean) */
-function isDotString(local: Uint8Array): boolean {
-  if (local.length === 0 || local[0] === 0x2e) return false;
-  for (let i = 0; i < local.length; i++) {
-    const ch = local[i]!;
-    if (ch === 0x2e && local[i + 1] === 0x2e) return false;
+/** quote_822_local's test: is the local part bytes[start, end) a dot-atom that needs no quotes? (8-bit clean) */
+function isDotString(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  if (end <= start || bytes[start] === 0x2e) return false;
+  for (let i = start; i < end; i++) {
+    const ch = bytes[i]!;
+    if (ch === 0x2e && i + 1 < end && bytes[i + 1] === 0x2e) return false;
     if (ch === 0x20 || ch < 0x20 || ch === 0x7f || SPECIALS.has(ch)) return false;
   }
-  return local[local.length - 1] !== 0x2e;
+  return bytes[end - 1] !== 0x2e;
 }
 
 /** quote_822_local(): quote the local part (before the last `@`) when RFC 822 needs it. */
@@ -73,6 +73,19 @@ export function quote822Local(address: Uint8Array): Buffer {
   }
   parts.push(0x22);
   return Buffer.concat([Buffer.from(parts), at < 0 ? Buffer.alloc(0) : buf.subarray(at)]);
+}
+
+/**
+ * showqAddress(bytes.subarray(start, end)), without the view for the usual address (plain
+ * ASCII, a local part that needs no quotes): parseQueueFile reads addresses in place.
+ */
+export function showqAddressIn(bytes: Buffer, start: number, end: number, emptyAddress = 'MAILER-DAEMON'): string {
+  if (end > start && isPlainAscii(bytes, start, end)) {
+    let at = end - 1;
+    while (at >= start && bytes[at] !== 0x40) at--;
+    if (isDotString(bytes, start, at < start ? end : at)) return bytes.toString('latin1', start, end);
+  }
+  return showqAddress(bytes.subarray(start, end), emptyAddress);
 }
 
 /** An envelope address as showq reports it; empty becomes empty_address_recipient. */

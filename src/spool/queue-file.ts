@@ -13,8 +13,8 @@ import type { ClientAttributes, Diagnostic } from '../domain/entry.js';
 import { ClientAttributeCollector, keptAttributeName } from './client-attributes.js';
 import type { QueueName } from '../domain/queue.js';
 import { isAllowedIn, REC, describeRecordType, type Segment } from './rec-type.js';
-import { RecordReader, type QueueRecord } from './record.js';
-import { showqAddress } from './printable.js';
+import { RecordReader } from './record.js';
+import { showqAddressIn } from './printable.js';
 import { decodeEncodedWords } from './encoded-words.js';
 import { equalsAt, leadingInteger, parseSize, type SizeRecord } from './record-fields.js';
 
@@ -98,12 +98,12 @@ class HeaderScan {
   private records = 0;
   private inSubject = false;
 
-  /** Feed one content record; returns false once the headers are over. */
-  feed(rec: QueueRecord): boolean {
+  /** Feed one content record (the current one of `reader`); returns false once the headers are over. */
+  feed(reader: RecordReader): boolean {
     if (this.done) return false;
     if (++this.records > MAX_HEADER_RECORDS) return (this.done = true), false;
-    this.line.push(rec.data);
-    if (rec.type === REC.CONT) return true;
+    this.line.push(reader.data());
+    if (reader.type === REC.CONT) return true;
     const bytes = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line);
     this.line = [];
     const continuation = bytes[0] === 0x20 || bytes[0] === 0x09;
@@ -149,75 +149,82 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
   let skipped = false;
   let originalRecipient: string | null = null;
   const client = new ClientAttributeCollector();
-  const warn = (rec: QueueRecord, problem: string) =>
-    result.diagnostics.push({ offset: rec.offset, recordType: rec.type, problem });
+  const warn = (offset: number, recordType: number, problem: string) => result.diagnostics.push({ offset, recordType, problem });
 
-  for (let rec = reader.next(); rec; rec = reader.next()) {
-    if (!isAllowedIn(segment, rec.type)) {
-      warn(rec, `unexpected record type ${describeRecordType(rec.type)} in the ${segment} segment`);
+  // Records are read in place (reader.advance()): a view or a string is made only for the data
+  // kept, and addresses and attribute names are read from the window itself.
+  while (reader.advance()) {
+    const type = reader.type;
+    if (!isAllowedIn(segment, type)) {
+      warn(reader.offset, type, `unexpected record type ${describeRecordType(type)} in the ${segment} segment`);
     }
     if (segment === 'content') {
-      if (rec.type === REC.XTRA) {
+      if (type === REC.XTRA) {
         segment = 'extracted';
-      } else if (!headers.feed(rec) && skipContent && !skipped && result.size?.valid && result.size.dataSize > 0) {
+      } else if (!headers.feed(reader) && skipContent && !skipped && result.size?.valid && result.size.dataSize > 0) {
         // Once: an all-zero size record (a file still being written) must not loop us.
         skipped = true;
         reader.seek(contentStart + result.size.dataSize);
       }
       continue;
     }
-    switch (rec.type) {
-      case REC.SIZE:
+    const window = reader.window;
+    const start = reader.dataStart;
+    const end = reader.dataEnd;
+    switch (type) {
+      case REC.SIZE: {
         // Postfix 3.11+ sendmail writes a provisional size record into maildrop; readers ignore it.
         if (inMaildrop || result.size) break;
-        result.size = parseSize(rec.data);
-        if (!result.size.valid) warn(rec, `malformed size record: ${rec.data.toString('latin1').trim()}`);
+        const data = reader.data();
+        result.size = parseSize(data);
+        if (!result.size.valid) warn(reader.offset, type, `malformed size record: ${data.toString('latin1').trim()}`);
         break;
+      }
       case REC.TIME:
-        if (result.sender === null && result.arrivalTime === null) result.arrivalTime = leadingInteger(rec.data);
+        if (result.sender === null && result.arrivalTime === null) result.arrivalTime = leadingInteger(reader.data());
         break;
       case REC.ATTR: {
         // Only the names kept are looked at, on the bytes (a message has an attribute per recipient).
-        const eq = equalsAt(rec.data);
+        const eq = equalsAt(window, start, end);
         if (eq < 0) {
-          warn(rec, 'bad attribute record (no name=value)');
+          warn(reader.offset, type, 'bad attribute record (no name=value)');
           break;
         }
-        const name = keptAttributeName(rec.data, eq);
+        const name = keptAttributeName(window, eq, start);
         if (name === null) break;
-        if (name === 'create_time') result.createTime = leadingInteger(rec.data.subarray(eq + 1));
-        else client.collect(name, rec.data.subarray(eq + 1));
+        if (name === 'create_time') result.createTime = leadingInteger(window.subarray(eq + 1, end));
+        else client.collect(name, window.subarray(eq + 1, end));
         break;
       }
       case REC.FROM:
         if (result.sender !== null) {
-          warn(rec, 'duplicate sender record');
+          warn(reader.offset, type, 'duplicate sender record');
           break;
         }
-        result.nullSender = rec.data.length === 0;
-        result.sender = showqAddress(rec.data, emptyAddress);
+        result.nullSender = end === start;
+        result.sender = showqAddressIn(window, start, end, emptyAddress);
         break;
       case REC.ORCP:
-        originalRecipient = showqAddress(rec.data, emptyAddress);
+        originalRecipient = showqAddressIn(window, start, end, emptyAddress);
         break;
       case REC.RCPT:
       case REC.DONE:
       case REC.DRCP:
         result.recipients.push({
-          address: showqAddress(rec.data, emptyAddress),
-          offset: rec.offset,
-          status: rec.type === REC.RCPT ? 'pending' : rec.type === REC.DONE ? 'done' : 'canceled',
+          address: showqAddressIn(window, start, end, emptyAddress),
+          offset: reader.offset,
+          status: type === REC.RCPT ? 'pending' : type === REC.DONE ? 'done' : 'canceled',
           originalRecipient,
         });
         originalRecipient = null;
         break;
       case REC.MESG:
-        if (segment !== 'envelope') warn(rec, 'out-of-order message content marker');
+        if (segment !== 'envelope') warn(reader.offset, type, 'out-of-order message content marker');
         segment = 'content';
-        contentStart = rec.end;
+        contentStart = reader.end;
         break;
       case REC.XTRA:
-        warn(rec, 'out-of-order extracted segment marker');
+        warn(reader.offset, type, 'out-of-order extracted segment marker');
         segment = 'extracted';
         break;
       case REC.END:

@@ -23,9 +23,9 @@ export function leadingInteger(data: Buffer): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** The offset of the first `=` in an attribute record, or -1. */
-export function equalsAt(data: Buffer): number {
-  for (let i = 0; i < data.length; i++) if (data[i] === 0x3d) return i;
+/** The offset of the first `=` in an attribute record (data[start, end)), or -1. */
+export function equalsAt(data: Uint8Array, start = 0, end = data.length): number {
+  for (let i = start; i < end; i++) if (data[i] === 0x3d) return i;
   return -1;
 }
 

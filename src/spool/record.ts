@@ -71,6 +71,13 @@ export class RecordReader {
   private base = 0;
   private readonly size: number;
   private readonly fetch: ((offset: number, length: number) => Buffer) | undefined;
+  /** The current record (advance()): its type byte, offsets, and data in `window`. */
+  type = 0;
+  offset = 0;
+  end = 0;
+  dataStart = 0;
+  dataEnd = 0;
+  pointerOffset: number | null = null;
 
   constructor(buf: Buffer, start = 0, options: RecordReaderOptions = {}) {
     this.buf = buf;
@@ -90,7 +97,7 @@ export class RecordReader {
   }
 
   /** Make [offset, offset + length) readable (clipped to the file); false when it cannot be. */
-  private window(offset: number, length: number): boolean {
+  private fetchWindow(offset: number, length: number): boolean {
     const end = Math.min(offset + length, this.size);
     if (offset >= this.base && end <= this.base + this.buf.length) return true;
     if (!this.fetch) return false;
@@ -117,29 +124,53 @@ export class RecordReader {
     this.pos = offset;
   }
 
-  next(): QueueRecord | null {
+  /**
+   * Go to the next record (in logical order, as next()) without making an object for it:
+   * false at the end or on an error. Its facts are then `type`, `offset`, `end`,
+   * `pointerOffset`, and its data `window[dataStart, dataEnd)`; data() or record() make the
+   * view or the object where a caller needs one (parseQueueFile reads most records without).
+   */
+  advance(): boolean {
     for (;;) {
-      if (this.error || this.ended || this.pos >= this.size) return null;
-      const rec = this.readOne();
-      if (!rec) return null;
-      if (rec.type === REC.PTR) {
-        const jumped = this.follow ? this.jump(rec) : true;
-        if (!jumped) return null;
-        if (this.raw) return rec;
+      if (this.error || this.ended || this.pos >= this.size) return false;
+      if (!this.readOne()) return false;
+      if (this.type === REC.PTR) {
+        const jumped = this.follow ? this.jump() : true;
+        if (!jumped) return false;
+        if (this.raw) return (this.pointerOffset = null), true;
         continue;
       }
-      if (rec.type === REC.DTXT && !this.raw) continue;
-      if (rec.type === REC.END) this.ended = true;
-      rec.pointerOffset = this.pendingPointer;
+      if (this.type === REC.DTXT && !this.raw) continue;
+      if (this.type === REC.END) this.ended = true;
+      this.pointerOffset = this.pendingPointer;
       this.pendingPointer = null;
-      return rec;
+      return true;
     }
   }
 
-  private readOne(): QueueRecord | null {
+  next(): QueueRecord | null {
+    return this.advance() ? this.record() : null;
+  }
+
+  /** The bytes the current record's data lies in (dataStart and dataEnd index them). */
+  get window(): Buffer {
+    return this.buf;
+  }
+
+  /** The current record's data, as a view. */
+  data(): Buffer {
+    return this.buf.subarray(this.dataStart, this.dataEnd);
+  }
+
+  /** The current record as an object (its data a view). */
+  record(): QueueRecord {
+    return { type: this.type, offset: this.offset, data: this.data(), end: this.end, pointerOffset: this.pointerOffset };
+  }
+
+  private readOne(): boolean {
     const offset = this.pos;
     // Type byte and up to 5 length bytes; a window that short is the file's end.
-    if (this.fetch) this.window(offset, 1 + MAX_LENGTH_BYTES);
+    if (this.fetch) this.fetchWindow(offset, 1 + MAX_LENGTH_BYTES);
     const buf = this.buf;
     const base = this.base;
     const type = buf[offset - base]!;
@@ -160,7 +191,7 @@ export class RecordReader {
     }
     if (p + length - base > buf.length) {
       if (length > FETCH_RECORD_MAX) return this.fail(offset, type, `record too long to read (length ${length})`);
-      if (!this.window(offset, p + length - offset)) {
+      if (!this.fetchWindow(offset, p + length - offset)) {
         return this.fail(offset, type, `unexpected EOF in data, record type ${type} length ${length}`);
       }
     }
@@ -168,35 +199,40 @@ export class RecordReader {
     this.pos = p + length;
     this.walked += this.pos - offset;
     if (this.walked > this.walkLimit) return this.fail(offset, type, 'pointer records loop');
-    return { type, offset, data: this.buf.subarray(at, at + length), end: p + length, pointerOffset: null };
+    this.type = type;
+    this.offset = offset;
+    this.dataStart = at;
+    this.dataEnd = at + length;
+    this.end = p + length;
+    return true;
   }
 
   /** Follow a pointer record; false (with the error set) when it is malformed or loops. */
-  private jump(rec: QueueRecord): boolean {
-    const text = rec.data.toString('latin1');
+  private jump(): boolean {
+    const text = this.buf.toString('latin1', this.dataStart, this.dataEnd);
     const match = /^\s*(\d+)$/.exec(text);
     if (!match) {
-      this.fail(rec.offset, rec.type, `malformed pointer record value: ${JSON.stringify(text)}`);
+      this.fail(this.offset, this.type, `malformed pointer record value: ${JSON.stringify(text)}`);
       return false;
     }
     const target = Number(match[1]);
     if (target === 0) return true;
     if (target > this.size) {
-      this.fail(rec.offset, rec.type, `pointer record to offset ${target} past the end of the file`);
+      this.fail(this.offset, this.type, `pointer record to offset ${target} past the end of the file`);
       return false;
     }
     if (target < this.pos && ++this.reverseJumps > MAX_REVERSE_JUMPS) {
-      this.fail(rec.offset, rec.type, 'too many reverse jump records');
+      this.fail(this.offset, this.type, 'too many reverse jump records');
       return false;
     }
-    if (this.pendingPointer === null) this.pendingPointer = rec.offset;
+    if (this.pendingPointer === null) this.pendingPointer = this.offset;
     this.pos = target;
     return true;
   }
 
-  private fail(offset: number, recordType: number, problem: string): null {
+  private fail(offset: number, recordType: number, problem: string): false {
     this.error = { offset, recordType, problem };
-    return null;
+    return false;
   }
 }
 
