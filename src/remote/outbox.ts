@@ -17,7 +17,8 @@
  * Diagnostics: none; an ack of more than is in flight (a confused client) just empties it.
  */
 import type { SpoolBatch } from '../domain/spool-batch.js';
-import { BATCH_PART_ENTRIES, encodeBatchPart, encodeMessage, type ServerMessage } from './protocol.js';
+import { BATCH_PART_ENTRIES, encodeMessage, type ServerMessage } from './protocol.js';
+import { encodeBatchPart } from './batch-wire.js';
 
 export interface Outbox {
   /** A line that goes at once (it still counts against the window). */

@@ -7,7 +7,7 @@
  * `hello` carrying PROTOCOL_VERSION; a side that sees another version refuses with a clear
  * message (no guessing across versions). The server then streams the watcher's batches (a
  * batch larger than BATCH_PART_ENTRIES crosses as parts, `more: true` on all but the last,
- * so no line grows without bound), its status, a `ready` once the initial index is complete,
+ * so no line grows without bound; texts that repeat cross once a line, batch-wire.ts), its status, a `ready` once the initial index is complete,
  * and a heartbeat (`beat`) every HEARTBEAT_MS. Flow control (protocol 2): the client's hello
  * gives a `window` of bytes, and the client `ack`s the bytes of every chunk it has read; the
  * serve sends its batches, status and `ready` (in order, outbox.ts) only while less than the
@@ -28,10 +28,13 @@ import type { SpoolBatch } from '../domain/spool-batch.js';
 import { isQueueIdName } from '../domain/queue-id.js';
 import { isQueueName } from '../domain/queue.js';
 import type { PostfixLimits } from '../domain/postfix-limits.js';
-import { checkRemoteBatch, checkRemoteResult } from './remote-entry.js';
+import { checkRemoteBatch, checkRemoteResult, checkStrings } from './remote-entry.js';
 
-/** 2: the client's credit window (hello `window`, `ack`); 1 sent everything at once. */
-export const PROTOCOL_VERSION = 2;
+/**
+ * 3: repeated texts of a batch line in its `strings` (batch-wire.ts); 2: the client's credit
+ * window (hello `window`, `ack`); 1 sent everything at once.
+ */
+export const PROTOCOL_VERSION = 3;
 export const HEARTBEAT_MS = 2000;
 /** Entries per batch line: about 250 KB of JSON (1 KB an entry), well inside the window. */
 export const BATCH_PART_ENTRIES = 250;
@@ -113,34 +116,6 @@ export function encodeMessage(message: ServerMessage | ClientMessage): string {
   return `${JSON.stringify(message)}\n`;
 }
 
-/**
- * The line of a batch's part from upsert `start` (at most partEntries; removals ride on the
- * last), and where the next part starts (null after the last).
- */
-export function encodeBatchPart(batch: SpoolBatch, start: number, partEntries = BATCH_PART_ENTRIES): { line: string; next: number | null } {
-  if (start === 0 && batch.upserts.length <= partEntries) return { line: encodeMessage({ t: 'batch', batch, more: false }), next: null };
-  const last = start + partEntries >= batch.upserts.length;
-  const part: SpoolBatch = {
-    upserts: batch.upserts.slice(start, start + partEntries),
-    removals: last ? batch.removals : [],
-    full: batch.full,
-    firstEventAt: batch.firstEventAt,
-    ...(batch.listedCounts ? { listedCounts: batch.listedCounts } : {}),
-  };
-  return { line: encodeMessage({ t: 'batch', batch: part, more: !last }), next: last ? null : start + partEntries };
-}
-
-/** Split a batch into lines of at most BATCH_PART_ENTRIES upserts (removals ride on the last). */
-export function encodeBatch(batch: SpoolBatch, partEntries = BATCH_PART_ENTRIES): string[] {
-  const lines: string[] = [];
-  for (let start: number | null = 0; start !== null; ) {
-    const part = encodeBatchPart(batch, start, partEntries);
-    lines.push(part.line);
-    start = part.next;
-  }
-  return lines;
-}
-
 /** Join the parts of one batch (as decoded, in order) back into one. */
 export function joinBatchParts(parts: readonly SpoolBatch[]): SpoolBatch {
   if (parts.length === 1) return parts[0]!;
@@ -204,7 +179,9 @@ export function decodeServerMessage(line: string): Decoded<ServerMessage> {
       return { message: { t: 'hello', protocol: o.protocol, version: o.version as string, host: o.host, queueDirectory: o.queueDirectory, configDir, disabledReason, supports, limits, emptyAddress, ...auditOff } };
     }
     case 'batch': {
-      const batch = checkRemoteBatch(o.batch);
+      const strings = o.strings === undefined ? undefined : checkStrings(o.strings);
+      if (strings === null) return { error: 'bad batch: strings' };
+      const batch = checkRemoteBatch(o.batch, strings);
       if (typeof batch === 'string') return { error: `bad batch: ${batch}` };
       return { message: { t: 'batch', batch, more: o.more === true } };
     }

@@ -41,18 +41,34 @@ function pathInQueue(path: string, queueName: QueueName, queueId: string): boole
 const SLASH = 47;
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-function checkRecipients(v: unknown): ListedRecipient[] | string {
+/** A batch line's table of texts (batch-wire.ts): strings of bounded length, else null. */
+export function checkStrings(v: unknown): string[] | null {
+  if (!Array.isArray(v)) return null;
+  for (const s of v as unknown[]) if (!str(s)) return null;
+  return v as string[];
+}
+
+/** A text given as its index in the line's table, as the text (anything else as it came: checked after). */
+const text = (v: unknown, strings: readonly string[] | undefined): unknown => (typeof v === 'number' && strings && Number.isInteger(v) && v >= 0 && v < strings.length ? strings[v] : v);
+
+function checkRecipients(v: unknown, strings: readonly string[] | undefined): ListedRecipient[] | string {
   if (!Array.isArray(v) || v.length > MAX_RECIPIENTS) return 'recipients';
   for (const r of v as unknown[]) {
     const o = r as Record<string, unknown> | null;
+    if (o && strings) o.delayReason = text(o.delayReason, strings);
     if (!o || !str(o.address) || !str(o.delayReason)) return 'recipient';
   }
   return v as ListedRecipient[];
 }
 
-export function checkRemoteEntry(v: unknown): QueueEntry | string {
+/** One entry, its tabled texts (`strings`: the line's table) made texts again in place. */
+export function checkRemoteEntry(v: unknown, strings?: readonly string[]): QueueEntry | string {
   const o = v as Record<string, unknown> | null;
   if (typeof o !== 'object' || o === null) return 'entry is not an object';
+  if (strings) {
+    o.sender = text(o.sender, strings);
+    o.subject = text(o.subject, strings);
+  }
   if (!str(o.queueName, 16) || !isQueueName(o.queueName)) return 'queue name';
   if (!str(o.queueId, 64) || !isQueueIdName(o.queueId)) return 'queue id';
   if (!str(o.path, 256) || !pathInQueue(o.path, o.queueName, o.queueId)) return `path of ${o.queueId}`;
@@ -61,7 +77,7 @@ export function checkRemoteEntry(v: unknown): QueueEntry | string {
   if (!str(o.state, 16) || !STATES.has(o.state)) return `state of ${o.queueId}`;
   if (!str(o.sender)) return `sender of ${o.queueId}`;
   if (o.subject !== null && !str(o.subject)) return `subject of ${o.queueId}`;
-  const recipients = checkRecipients(o.recipients);
+  const recipients = checkRecipients(o.recipients, strings);
   if (typeof recipients === 'string') return `${recipients} of ${o.queueId}`;
   if (!Array.isArray(o.diagnostics)) return `diagnostics of ${o.queueId}`;
   for (const d of o.diagnostics as unknown[]) {
@@ -71,13 +87,13 @@ export function checkRemoteEntry(v: unknown): QueueEntry | string {
   return o as unknown as QueueEntry;
 }
 
-export function checkRemoteBatch(v: unknown): SpoolBatch | string {
+export function checkRemoteBatch(v: unknown, strings?: readonly string[]): SpoolBatch | string {
   const o = v as Record<string, unknown> | null;
   if (typeof o !== 'object' || o === null) return 'not an object';
   if (!Array.isArray(o.upserts) || !Array.isArray(o.removals)) return 'upserts or removals missing';
   const upserts: QueueEntry[] = [];
   for (const e of o.upserts as unknown[]) {
-    const entry = checkRemoteEntry(e);
+    const entry = checkRemoteEntry(e, strings);
     if (typeof entry === 'string') return entry;
     upserts.push(entry);
   }

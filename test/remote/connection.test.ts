@@ -13,7 +13,7 @@ import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { scanQueues } from '../../src/watch/scan.js';
 import { QUEUE_NAMES } from '../../src/domain/queue.js';
 import { CHANGED_REASON } from '../../src/domain/backend.js';
-import { HEARTBEAT_MS } from '../../src/remote/protocol.js';
+import { HEARTBEAT_MS, PROTOCOL_VERSION } from '../../src/remote/protocol.js';
 import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -59,7 +59,7 @@ describe('fleet link (exec target, real serve --stdio)', () => {
     const scan = scanQueues(resolveSpoolConfig({ spool: copy.spool }), QUEUE_NAMES);
     expect(ids(c)).toEqual(scan.map((e) => e.queueId).sort());
     await waitFor(() => c.status.rttMs !== null, { what: 'a round trip' });
-    expect(c.hello).toMatchObject({ protocol: 2, queueDirectory: copy.spool });
+    expect(c.hello).toMatchObject({ protocol: PROTOCOL_VERSION, queueDirectory: copy.spool });
     const [victim, other] = scan.filter((e) => e.queueName === 'deferred' && e.state === 'ok');
     // Ids are reused: the target checks the file the console saw, there, before acting.
     const stale = await c.action('hold', [{ queueId: other!.queueId, queueName: 'deferred', seen: { inode: other!.inode! + 1, arrivalTime: other!.arrivalTime } }]);
@@ -121,11 +121,12 @@ describe('fleet link (exec target, real serve --stdio)', () => {
 
   it('refuses a remote of another protocol version, naming both, and does not retry', async () => {
     const old = join(scratch, 'old-postq');
-    writeFileSync(old, `#!/bin/sh\necho '{"t":"hello","protocol":1,"version":"0.0.1","host":"old","queueDirectory":"/q"}'\nexec cat >/dev/null\n`);
+    // The protocol before this one, as a postq of the last version says it.
+    writeFileSync(old, `#!/bin/sh\necho '{"t":"hello","protocol":${PROTOCOL_VERSION - 1},"version":"0.0.1","host":"old","queueDirectory":"/q"}'\nexec cat >/dev/null\n`);
     chmodSync(old, 0o755);
     const c = connect('env', old);
     await waitFor(() => c.status.state === 'mismatch', { what: 'mismatch', describe: () => JSON.stringify(c.status) });
-    expect(c.status.message).toMatch(/runs postq 0\.0\.1 \(protocol 1\), this console 0\.1\.0 \(protocol 2\)/);
+    expect(c.status.message).toContain(`runs postq 0.0.1 (protocol ${PROTOCOL_VERSION - 1}), this console 0.1.0 (protocol ${PROTOCOL_VERSION})`);
     expect(c.mirror.entries.size).toBe(0);
   });
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, type Connection } from '../../src/remote/connection.js';
 import { parseTarget, shellQuote } from '../../src/remote/target.js';
+import { PROTOCOL_VERSION } from '../../src/remote/protocol.js';
 import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -104,11 +105,11 @@ describe('link faults over OpenSSH', () => {
   it('refuses a remote of another protocol version, naming both, and does not retry', async () => {
     const old = join(sshd.dir, 'old-postq');
     const count = join(sshd.dir, 'old-postq.runs');
-    writeFileSync(old, `#!/bin/sh\necho run >> ${count}\necho '{"t":"hello","protocol":1,"version":"0.0.1","host":"old","queueDirectory":"/q"}'\nexec cat >/dev/null\n`);
+    writeFileSync(old, `#!/bin/sh\necho run >> ${count}\necho '{"t":"hello","protocol":${PROTOCOL_VERSION - 1},"version":"0.0.1","host":"old","queueDirectory":"/q"}'\nexec cat >/dev/null\n`);
     chmodSync(old, 0o755);
     const c = connect(old);
     await waitFor(() => c.status.state === 'mismatch', { what: 'mismatch', timeoutMs: 30_000, describe: () => JSON.stringify(c.status) });
-    expect(c.status.message).toMatch(/version mismatch: faults runs postq 0\.0\.1 \(protocol 1\), this console 0\.1\.0 \(protocol 2\)/);
+    expect(c.status.message).toContain(`version mismatch: faults runs postq 0.0.1 (protocol ${PROTOCOL_VERSION - 1}), this console 0.1.0 (protocol ${PROTOCOL_VERSION})`);
     expect(c.mirror.entries.size).toBe(0);
     expect(c.hello).toBeNull();
     // No reconnect loop: after a few backoff periods (200 ms each here), still one run.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeClientMessage, decodeServerMessage, encodeBatch, encodeMessage, joinBatchParts, PROTOCOL_VERSION } from '../../src/remote/protocol.js';
+import { decodeClientMessage, decodeServerMessage, encodeMessage, joinBatchParts, PROTOCOL_VERSION } from '../../src/remote/protocol.js';
+import { encodeBatch } from '../../src/remote/batch-wire.js';
 import { checkRemoteEntry } from '../../src/remote/remote-entry.js';
 import { createLineSplitter } from '../../src/remote/line-splitter.js';
 import { batch, corpusEntries, makeEntry } from '../store/fixtures.js';
@@ -23,6 +24,26 @@ describe('fleet protocol', () => {
     expect(joined.upserts).toEqual(JSON.parse(JSON.stringify(entries)));
     expect(joined.removals).toEqual(['AAAAAAAAAA']);
     expect(joined.full).toBe(true);
+  });
+
+  it('sends a text that repeats in a line once (delay reasons, senders, subjects), and decodes it back in place', () => {
+    const reason = 'delivery temporarily suspended: connect to mx.example.net[192.0.2.7]:25: Connection timed out';
+    const entries = Array.from({ length: 200 }, (_, i) => makeEntry(`ABCDEF${(0x10000 + i).toString(16).toUpperCase()}`, { sender: 'bulk@lists.example.org', subject: 'Your weekly digest', to: [`a${i}@x.test`, `b${i}@x.test`], reasons: [reason, reason] }));
+    const [line] = encodeBatch(batch(entries));
+    expect(line!.split(reason).length - 1).toBe(1);
+    expect(line!.split('bulk@lists.example.org').length - 1).toBe(1);
+    const plain = encodeMessage({ t: 'batch', batch: batch(entries), more: false });
+    expect(line!.length).toBeLessThan(plain.length * 0.7);
+    const [part] = decodeBatchLines([line!]);
+    expect(part!.batch.upserts).toEqual(JSON.parse(JSON.stringify(entries)));
+    // An index the table does not hold, or a table of other than texts, is refused.
+    const o = JSON.parse(line!) as { strings: string[]; batch: { upserts: Array<{ sender: unknown; recipients: Array<{ delayReason: unknown }> }> } };
+    o.batch.upserts[3]!.recipients[1]!.delayReason = o.strings.length;
+    expect(decodeServerMessage(JSON.stringify(o))).toEqual({ error: expect.stringMatching(/bad batch: recipient of ABCDEF10003/) });
+    o.batch.upserts[3]!.recipients[1]!.delayReason = 0;
+    o.batch.upserts[5]!.sender = -1;
+    expect(decodeServerMessage(JSON.stringify(o))).toEqual({ error: expect.stringMatching(/bad batch: sender of ABCDEF10005/) });
+    expect(decodeServerMessage(JSON.stringify({ ...o, strings: [1] }))).toEqual({ error: 'bad batch: strings' });
   });
 
   it('refuses what a hostile remote could send: paths out of the queue, bad ids, queue names, numbers', () => {

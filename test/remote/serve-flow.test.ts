@@ -88,12 +88,14 @@ describe('serve --stdio: the credit window', () => {
     expect(await s.exit).toBe(0);
   });
 
-  it('refuses a console of protocol 1 (no window, no acks), naming both versions', async () => {
-    const s = startServe();
-    s.send({ t: 'hello', protocol: 1, version: '0.0.9' });
-    expect(await s.exit).toBe(2);
-    const fatal = s.decoded().find((m) => m.t === 'fatal');
-    expect(fatal).toMatchObject({ message: expect.stringMatching(/speaks 2, the console 0\.0\.9 speaks 1/) });
-    expect(s.decoded().some((m) => m.t === 'batch')).toBe(false);
+  it('refuses a console of the protocol before (and protocol 1: no window, no acks), naming both versions', async () => {
+    for (const old of new Set([PROTOCOL_VERSION - 1, 1])) {
+      const s = startServe();
+      s.send({ t: 'hello', protocol: old, version: '0.0.9' });
+      expect(await s.exit).toBe(2);
+      const fatal = s.decoded().find((m) => m.t === 'fatal');
+      expect(fatal).toMatchObject({ message: expect.stringContaining(`speaks ${PROTOCOL_VERSION}, the console 0.0.9 speaks ${old}`) });
+      expect(s.decoded().some((m) => m.t === 'batch')).toBe(false);
+    }
   });
 });
