@@ -47,6 +47,7 @@ import { createThemeSource } from '../ui/theme-context.js';
 import { createBatchGate, sliceInto, type BatchGate, type BatchGateOptions } from '../ui/batch-gate.js';
 import { createUiStore } from '../ui/ui-state.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
+import { holdYoungGeneration } from './young-generation.js';
 import { startDebugStats } from './debug-stats.js';
 import { chooseBackend } from './choose-backend.js';
 
@@ -190,6 +191,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     stderr.write(`postq: ${problem}; use \`postq list\` (or \`postq list --json\`) instead\n`);
     return 2;
   }
+  // The index promotes every entry it reads: without this the young generation grows to its
+  // full 32 MB and stays there (young-generation.ts).
+  holdYoungGeneration();
   const config = options.config;
   const backend = consoleBackend(options.backend, config, !!options.readOnly, options.checkIdentity ?? true);
   const store = createConsoleStore({ backend, limits: config.limits, emptyAddress: config.emptyAddress, ...(options.queueThresholds ? { thresholds: options.queueThresholds } : {}) });

@@ -17,6 +17,7 @@ import { createReadPool } from '../watch/read-pool.js';
 import { streamListing, type ListingSink } from '../watch/read-stream.js';
 import { checkSpool, scanQueues } from '../watch/scan.js';
 import { applyCliFilter, compileCliFilter } from './cli-filter.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 /** Read workers for a large listing, at most (and no more than the cores). */
 const LIST_WORKERS = 3;
@@ -91,6 +92,8 @@ export type ListOutput = Pick<NodeJS.WritableStream, 'write' | 'once' | 'on' | '
  */
 export async function runList(config: SpoolConfig, options: ListOptions, out: ListOutput): Promise<number> {
   checkSpool(config);
+  // The main thread only writes what the workers send: its young generation stays as it is.
+  holdYoungGeneration();
   const format = listFormat(config, options, options.json);
   let count = 0;
   let size = 0;
@@ -125,6 +128,7 @@ export async function runList(config: SpoolConfig, options: ListOptions, out: Li
 /** `postq count`: the number of messages `list` would print with the same options. */
 export async function runCount(config: SpoolConfig, options: ListOptions, write: (text: string) => void): Promise<number> {
   checkSpool(config);
+  holdYoungGeneration();
   let count = 0;
   const sink: ListingSink = {
     write: (listed, done) => ((count += listed.count), done(), true),
