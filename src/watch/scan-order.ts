@@ -26,10 +26,20 @@ export function* scanOrderSlices(config: SpoolConfig, queues: readonly QueueName
   for (const queueName of queues) {
     const descend = queueName !== 'maildrop';
     function* walk(rel: string): Generator<OrderedSlice> {
-      const names = readNames(abs(rel));
-      if (names === null) return;
+      const listed = readNames(abs(rel));
+      if (listed === null) return;
+      // The names as one string ('/' is in no file name), the array dropped at once: held for
+      // the directory's whole walk, readdir's array and strings (17,000 names in a deferred/
+      // hash directory at 300,000 messages) outlived `list`'s small young generation and
+      // piled up in the old one (5.7 -> 14 MB through a listing of 300,000: ~5 MiB of RSS).
+      const names = listed.join('/');
+      listed.length = 0;
       let ids: string[] = [];
-      for (const name of names) {
+      for (let at = 0; at < names.length; ) {
+        let end = names.indexOf('/', at);
+        if (end < 0) end = names.length;
+        const name = names.slice(at, end);
+        at = end + 1;
         if (name.length === 1) {
           if (!descend || !isDirectory(abs(`${rel}/${name}`))) continue;
           // showq pushes into the subdirectory where readdir meets it: what came before goes first.
