@@ -54,9 +54,10 @@ export interface IndexOptions {
    */
   loadTrust?(): Promise<SnapshotTrust | null>;
   /**
-   * At least how many files a warm start's snapshot says the spool holds (0: none known).
-   * With poolMinFiles or more, the read workers are started before the listing instead of
-   * after it: a worker takes 100-250 ms to load, and the lstats it is for follow the listing.
+   * How many files a warm start's snapshot says the spool holds, or a cold start's guess from
+   * its directories' sizes (spool-size-hint.ts; 0: none known). With poolMinFiles or more, the
+   * read workers are started before the listing instead of after it: a worker takes 100-250
+   * ms to load, and the reads or lstats it is for follow the listing.
    */
   expectedFiles?: number;
   /** Called once with the counts, before any file is read. */
@@ -74,7 +75,7 @@ export async function buildInitialIndex(
   // Defer logs are read without fstat, "as of" now (file-sig.ts deferReadAfter).
   const readAfter = Date.now();
   const poolMinFiles = options.poolMinFiles ?? POOL_MIN_FILES;
-  // A large warm start's workers load while the spool is listed (see expectedFiles).
+  // A large spool's workers load while it is listed (see expectedFiles).
   const early = (options.expectedFiles ?? 0) >= poolMinFiles;
   let pool = early ? (options.createPool?.() ?? null) : null;
   let listed: Awaited<ReturnType<typeof listQueues>>;

@@ -27,6 +27,7 @@ import { SpoolPresence } from './spool-presence.js';
 import { SpoolIndex } from './spool-index.js';
 import { loadTrust, type SnapshotTrust } from './snapshot-trust.js';
 import { snapshotFilesHint } from './index-snapshot.js';
+import { spoolFilesHint } from './spool-size-hint.js';
 import { createSnapshotSaver } from './snapshot-saver.js';
 import { createSlicer } from './time-slice.js';
 import type { SpoolWatcher, SpoolWatcherOptions } from './spool-watcher-options.js';
@@ -242,7 +243,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
           return (trust = loaded.trust);
         },
         onListed: (_counts, at) => (stats.firstCountsMs = at - startedAt),
-        expectedFiles: options.snapshot ? snapshotFilesHint(options.snapshot.path) : 0,
+        expectedFiles: Math.max(options.snapshot ? snapshotFilesHint(options.snapshot.path) : 0, spoolFilesHint(config)),
       });
     } catch (error) {
       // The root may be readable (0755) while the queues are not (0700 postfix): same fallback.
