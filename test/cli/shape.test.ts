@@ -7,7 +7,7 @@
  * case runs the built CLI, the others runMain in process (postq-in-process.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { generateSpool } from '../helpers/generated-spool.js';
 import { runCli } from '../helpers/postq-cli.js';
 import { cliInProcess } from '../helpers/postq-in-process.js';
+import { writePostfixConfig } from '../helpers/postfix-config.js';
 
 let corpus: CorpusCopy;
 let work: string;
@@ -26,15 +27,15 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'postq-shape-'));
   corpusEtc = join(work, 'corpus-etc');
   mkdirSync(corpusEtc);
-  writeFileSync(join(corpusEtc, 'main.cf'), `queue_directory = ${corpus.spool}\n`);
-  writeFileSync(join(corpusEtc, 'master.cf'), '');
+  writePostfixConfig(join(corpusEtc, 'main.cf'), `queue_directory = ${corpus.spool}\n`);
+  writePostfixConfig(join(corpusEtc, 'master.cf'), '');
   // The corpus's real queue files under 3,000 new ids, ages spread over a day (every bucket
   // filled): make-bigspool.sh needs a Postfix run to make its templates, a minute of the suite.
   generateSpool(join(work, 'big'), 3000);
   bigEtc = join(work, 'big-etc');
   mkdirSync(bigEtc);
-  writeFileSync(join(bigEtc, 'main.cf'), `queue_directory = ${join(work, 'big')}\n`);
-  writeFileSync(join(bigEtc, 'master.cf'), '');
+  writePostfixConfig(join(bigEtc, 'main.cf'), `queue_directory = ${join(work, 'big')}\n`);
+  writePostfixConfig(join(bigEtc, 'master.cf'), '');
 }, 300_000);
 afterAll(() => {
   corpus?.cleanup();

@@ -165,7 +165,7 @@ describe('a real Postfix instance', () => {
     expect(pf.run('postfix', ['-c', pf.configDir, 'stop']).status).toBe(0);
     await waitFor(async () => valueOf(await stats(), 'postq_postfix_up') === 0, { what: 'postfix_up 0 after stop', timeoutMs: 30_000 });
     expect((await cliInProcess(['stats', '-c', pf.configDir])).stdout).toMatch(/^postfix\s+not running \((master pid \d+ is gone|no master.pid)\)$/m);
-    expect(pf.run('postfix', ['-c', pf.configDir, 'start']).status).toBe(0);
+    expect(pf.start().status).toBe(0);
     await waitFor(async () => valueOf(await stats(), 'postq_postfix_up') === 1, { what: 'postfix_up 1 after start', timeoutMs: 30_000 });
     expect((await cliInProcess(['stats', '-c', pf.configDir])).stdout).toMatch(/^postfix\s+running \(master pid \d+\)$/m);
   }, 90_000);

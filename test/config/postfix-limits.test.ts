@@ -5,12 +5,13 @@
  * --spool.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DEFAULT_POSTFIX_LIMITS, limitsFromPostconf, parsePostfixTime } from '../../src/config/postfix-limits.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
+import { writePostfixConfig } from '../helpers/postfix-config.js';
 
 describe('parsePostfixTime', () => {
   test.each([
@@ -37,7 +38,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function configDir(mainCf: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'postq-limits-'));
   dirs.push(dir);
-  writeFileSync(join(dir, 'main.cf'), mainCf);
+  writePostfixConfig(join(dir, 'main.cf'), mainCf);
   return dir;
 }
 

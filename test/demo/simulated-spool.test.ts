@@ -7,7 +7,7 @@
  * times and defer-log offsets follow Postfix's rules. Needs root and the postfix package.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { QUEUE_NAMES, type QueueName } from '../../src/domain/queue.js';
 import { expectJsonMatches } from '../helpers/queue-compare.js';
 import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { writePostfixConfig } from '../helpers/postfix-config.js';
 
 let root: string;
 let demo: Demo;
@@ -142,7 +143,7 @@ describe('Postfix agrees', () => {
     expect(process.getuid?.(), 'needs root to hand the spool to the postfix user').toBe(0);
     const configDir = join(root, 'etc');
     mkdirSync(configDir, { recursive: true });
-    writeFileSync(join(configDir, 'main.cf'), `compatibility_level = 3.6\nqueue_directory = ${demo.config.queueDirectory}\nmail_owner = postfix\n`);
+    writePostfixConfig(join(configDir, 'main.cf'), `compatibility_level = 3.6\nqueue_directory = ${demo.config.queueDirectory}\nmail_owner = postfix\n`);
     const postfixUid = Number(spawnSync('id', ['-u', 'postfix'], { encoding: 'utf8' }).stdout.trim());
     const chown = (path: string) => {
       chownSync(path, postfixUid, statSync(path).gid);

@@ -83,7 +83,7 @@ test('FULL at the limit with the consequence, also at 100x12; Postfix stopped sh
   screen = await pane.waitFor('Postfix not running', 30_000);
   // postq re-read main.cf's new limit: 2 of 100 is not full.
   screen = await pane.waitGone('FULL', 30_000);
-  expect(pf.run('postfix', ['-c', pf.configDir, 'start']).status).toBe(0);
+  expect(pf.start().status).toBe(0);
   await pane.waitGone('Postfix not running', 30_000);
   await pf.waitForQueue((e) => e.filter((m) => m.queue_name === 'active').length === 4, { what: 'qmgr to take incoming under the new limit' });
   // `act` once the first trend sample puts sparklines beside the counts (short names make room).

@@ -4,7 +4,7 @@
  * and the reaper for instances a killed test run left behind. Used only by the test helpers.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -37,6 +37,22 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 `;
+
+/**
+ * Write (or append to) a Postfix configuration file such as main.cf, dated ten seconds back.
+ * Postfix will not use a main.cf modified in the last second or two, in case it is still being
+ * written: every program that reads it (postfix, postconf, sendmail, postqueue, so also
+ * `postq -c DIR`, which asks postconf) reads it again every 300 ms until it has cooled
+ * (dict_load_file_xt in Postfix's util/dict.c): 1.2-2 s per command measured here. The file is
+ * whole when this returns, so the wait would prove nothing. An edit made to see postq notice a
+ * change (postconf -e in a running test) is left to date itself.
+ */
+export function writePostfixConfig(path: string, text: string, options: { append?: boolean } = {}): void {
+  if (options.append) appendFileSync(path, text);
+  else writeFileSync(path, text);
+  const cooled = Date.now() / 1000 - 10;
+  utimesSync(path, cooled, cooled);
+}
 
 /** A loopback port nothing listens on: bind an ephemeral one, then let it go. */
 export async function closedPort(): Promise<number> {

@@ -2,8 +2,9 @@
  * A private, throw-away Postfix instance for integration tests (needs root and the Debian
  * `postfix` package; .ci/run installs it).
  *
- * Contract: createPostfixInstance() writes its own main.cf/master.cf, queue_directory and
- * data_directory under a fresh temp dir, starts `postfix -c DIR start` and returns a handle.
+ * Contract: createPostfixInstance() writes its own main.cf/master.cf, queue_directory (Postfix's
+ * own directories, copied: postfix-queue-skeleton.ts) and data_directory under a fresh temp dir,
+ * starts `postfix -c DIR start` (a quick start) and returns a handle.
  * No inet listener unless smtpdPort asks for smtpd on loopback; mail is relayed to [127.0.0.1]:PORT where nothing
  * listens, so every message defers with "Connection refused" and then sits in deferred/
  * (queue_run_delay and backoffs are an hour, so nothing moves during a test). Instances are
@@ -19,7 +20,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closedPort, mainCf, MASTER_CF, reapOrphans } from './postfix-config.js';
+import { closedPort, mainCf, MASTER_CF, reapOrphans, writePostfixConfig } from './postfix-config.js';
+import { markQuickStart, prepareQueueDirectory } from './postfix-queue-skeleton.js';
 import { waitFor, type WaitOptions } from './wait-for.js';
 
 export { waitFor, type WaitOptions } from './wait-for.js';
@@ -83,11 +85,13 @@ export interface PostfixInstance {
   waitForDeferred(count: number, options?: WaitOptions): Promise<PostqueueEntry[]>;
   /** The instance's mail log (maillog_file). */
   maillog(): string;
+  /** `postfix start` again after a `postfix stop` (a quick start: postfix-queue-skeleton.ts). */
+  start(): CommandResult;
   /** Stop the master (if running) and remove the temp dir. Idempotent. */
   stop(): void;
 }
 
-const BASE = join(tmpdir(), 'postq-test-postfix');
+export const BASE = join(tmpdir(), 'postq-test-postfix');
 const live = new Set<PostfixInstance>();
 process.once('exit', () => {
   for (const instance of live) instance.stop();
@@ -111,9 +115,10 @@ export async function createPostfixInstance(options: PostfixInstanceOptions = {}
   const postfixUid = Number(spawnSync('id', ['-u', 'postfix'], { encoding: 'utf8' }).stdout.trim());
   chownSync(join(root, 'data'), postfixUid, 0);
   const relayPort = await closedPort();
-  writeFileSync(join(configDir, 'main.cf'), mainCf(root, relayPort, `${label}-${root.slice(-6)}`, options));
+  writePostfixConfig(join(configDir, 'main.cf'), mainCf(root, relayPort, `${label}-${root.slice(-6)}`, options));
   const smtpd = options.smtpdPort ? `127.0.0.1:${options.smtpdPort} inet n - n - - smtpd\n` : '';
-  writeFileSync(join(configDir, 'master.cf'), MASTER_CF + smtpd);
+  writePostfixConfig(join(configDir, 'master.cf'), MASTER_CF + smtpd);
+  prepareQueueDirectory(BASE, queueDirectory);
   const env: NodeJS.ProcessEnv = { ...process.env, TZ: options.tz ?? 'UTC', MAIL_CONFIG: configDir, LC_ALL: 'C' };
 
   let stopped = false;
@@ -166,6 +171,10 @@ export async function createPostfixInstance(options: PostfixInstanceOptions = {}
           ),
         { what: `${count} deferred messages`, ...waitOptions },
       );
+    },
+    start() {
+      markQuickStart(queueDirectory);
+      return run('postfix', ['-c', configDir, 'start']);
     },
     stop() {
       if (stopped) return;

@@ -16,7 +16,7 @@
  * the tmux server and removes the spool.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -31,6 +31,7 @@ import { REPO_ROOT } from './corpus.js';
 import { CLI_PATH } from './postq-cli.js';
 import { startTmux, type TmuxPane } from './tmux.js';
 import { waitFor } from './wait-for.js';
+import { writePostfixConfig } from './postfix-config.js';
 
 /** One line of the console's POSTQ_DEBUG_STATS file. */
 export interface DebugLine {
@@ -132,8 +133,8 @@ function targetArgv(target: SoakTarget, dir: string, config: SpoolConfig): { arg
   const conf = join(dir, 'conf');
   const mailLog = join(dir, 'maillog');
   mkdirSync(conf);
-  writeFileSync(join(conf, 'main.cf'), `queue_directory = ${spool}\nmaillog_file = ${mailLog}\ncompatibility_level = 3.6\n`);
-  writeFileSync(join(conf, 'master.cf'), '');
+  writePostfixConfig(join(conf, 'main.cf'), `queue_directory = ${spool}\nmaillog_file = ${mailLog}\ncompatibility_level = 3.6\n`);
+  writePostfixConfig(join(conf, 'master.cf'), '');
   const ids = QUEUE_NAMES.flatMap((q) => listQueue(config, q).map((f) => f.id));
   writeLogHistory(mailLog, ids, HISTORY_ATTEMPTS);
   return { args: ['-c', conf, '--read-only'], mailLog };

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
+import { writePostfixConfig } from '../helpers/postfix-config.js';
 
 const FIXTURE = resolve(__dirname, 'fixtures/journal-postfix.jsonl');
 let dir: string;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'postq-journal-'));
   mkdirSync(join(dir, 'bin'));
   mkdirSync(join(dir, 'etc'));
-  writeFileSync(join(dir, 'etc', 'main.cf'), 'syslog_name = postfix\nmaillog_file =\n');
+  writePostfixConfig(join(dir, 'etc', 'main.cf'), 'syslog_name = postfix\nmaillog_file =\n');
   const stub = join(dir, 'bin', 'journalctl');
   writeFileSync(stub, `#!/bin/sh\nprintf '%s\\n' "$@" > '${join(dir, 'argv')}'\nexec cat '${FIXTURE}'\n`);
   chmodSync(stub, 0o755);

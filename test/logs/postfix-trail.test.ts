@@ -6,10 +6,9 @@
  * the smtpd session, cleanup, qmgr, the deferral, the requeue and bounce links and each
  * linked id's trail; every line of the log file that names one of those ids is in it.
  */
-import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort } from '../helpers/postfix-config.js';
+import { closedPort, writePostfixConfig } from '../helpers/postfix-config.js';
 import { createPostfixInstance, waitFor, type PostfixInstance } from '../helpers/postfix-instance.js';
 import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
 import { mentionsId } from '../../src/logs/trail-collate.js';
@@ -25,7 +24,7 @@ beforeAll(async () => {
   await ensureBuilt();
   pf = await createPostfixInstance({ label: 'logtrail' });
   const smtpPort = await closedPort();
-  appendFileSync(join(pf.configDir, 'master.cf'), `127.0.0.1:${smtpPort} inet n - n - - smtpd\n`);
+  writePostfixConfig(join(pf.configDir, 'master.cf'), `127.0.0.1:${smtpPort} inet n - n - - smtpd\n`, { append: true });
   pf.run('postfix', ['-c', pf.configDir, 'reload']);
   await waitFor(() => sendOverSmtp(smtpPort, 'client.example', 'alice@client.example', 'bob@far.example', 'Subject: over smtp\n\nhello').then(() => true), {
     what: 'smtpd to accept a message',

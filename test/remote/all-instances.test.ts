@@ -7,12 +7,13 @@
  * with its `local:DIR` host, and each instance's lines equal its own `postqueue -j`.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostfixInstance, type PostfixInstance, type PostqueueEntry } from '../helpers/postfix-instance.js';
 import { CLI_PATH, ensureBuilt } from '../helpers/postq-cli.js';
+import { writePostfixConfig } from '../helpers/postfix-config.js';
 
 let a: PostfixInstance;
 let b: PostfixInstance;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   await Promise.all([a.waitForDeferred(2), b.waitForDeferred(1)]);
   etc = mkdtempSync(join(tmpdir(), 'postq-etc-postfix-'));
   cpSync('/etc/postfix', etc, { recursive: true });
-  appendFileSync(join(etc, 'main.cf'), `\nmulti_instance_directories = ${a.configDir} ${b.configDir}\n`);
+  writePostfixConfig(join(etc, 'main.cf'), `\nmulti_instance_directories = ${a.configDir} ${b.configDir}\n`, { append: true });
 }, 120_000);
 
 afterAll(() => {

@@ -18,6 +18,7 @@ import { PROTOCOL_VERSION } from '../../src/remote/protocol.js';
 import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { writePostfixConfig } from '../helpers/postfix-config.js';
 
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const POSTQ = `${process.execPath} ${CLI}`;
@@ -53,8 +54,8 @@ beforeAll(async () => {
   // The target's own main.cf: lifetimes unlike Postfix's defaults, for the hello to carry.
   configDir = join(sshd.dir, 'postfix');
   mkdirSync(configDir);
-  writeFileSync(join(configDir, 'main.cf'), `queue_directory = ${copy.spool}\nmaximal_queue_lifetime = 2d\nbounce_queue_lifetime = 3h\nempty_address_recipient = dbounce\n`);
-  writeFileSync(join(configDir, 'master.cf'), '');
+  writePostfixConfig(join(configDir, 'main.cf'), `queue_directory = ${copy.spool}\nmaximal_queue_lifetime = 2d\nbounce_queue_lifetime = 3h\nempty_address_recipient = dbounce\n`);
+  writePostfixConfig(join(configDir, 'master.cf'), '');
 }, 60_000);
 afterEach(() => {
   for (const c of open.splice(0)) c.stop();
