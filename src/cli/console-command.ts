@@ -192,8 +192,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
     return 2;
   }
   // The index promotes every entry it reads: without this the young generation grows to its
-  // full 32 MB and stays there (young-generation.ts).
-  holdYoungGeneration();
+  // full 32 MB and stays there; held from 4 MB (young-generation.ts): held any smaller, keys
+  // pressed during the fill waited longer.
+  holdYoungGeneration(4);
   const config = options.config;
   const backend = consoleBackend(options.backend, config, !!options.readOnly, options.checkIdentity ?? true);
   const store = createConsoleStore({ backend, limits: config.limits, emptyAddress: config.emptyAddress, ...(options.queueThresholds ? { thresholds: options.queueThresholds } : {}) });

@@ -1,19 +1,21 @@
 /**
  * holdYoungGeneration() (src/cli/young-generation.ts), in fresh processes (V8's flags are the
  * process's): after a worker thread has started, the main thread keeps promoting what it
- * allocates (as the console's index does) and its young generation keeps its size; without
- * the hold it grows, and with a hold made only once, before the worker, it grows too (a new
- * heap sets V8's growth factor back), which is why the hold is made again for each worker.
+ * allocates (as the console's index does, yielding between slices) and its young generation
+ * keeps its size, or grows to the size asked for and stops there; without the hold it grows
+ * on, and with a hold made only once, before the worker, it grows too (a new heap sets V8's
+ * growth factor back), which is why the hold is made again for each worker.
  */
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 import { REPO_ROOT } from '../helpers/corpus.js';
 
-type Mode = 'none' | 'held' | 'held-once';
+type Mode = 'none' | 'held' | 'held-from-4' | 'held-once';
+const MB = 2 ** 20;
 
-/** The main thread's new space (bytes) after a worker is online, and at most while it promotes ~12 MB. */
+/** The main thread's new space (bytes) after a worker is online, and at most while it promotes ~25 MB. */
 async function youngGeneration(mode: Mode): Promise<{ before: number; after: number }> {
   const module = JSON.stringify(join(REPO_ROOT, 'src/cli/young-generation.ts'));
   const script = `
@@ -22,6 +24,7 @@ async function youngGeneration(mode: Mode): Promise<{ before: number; after: num
     import { holdYoungGeneration } from ${module};
     const mode = ${JSON.stringify(mode)};
     if (mode === 'held') holdYoungGeneration();
+    if (mode === 'held-from-4') holdYoungGeneration(4);
     if (mode === 'held-once') setFlagsFromString('--semi-space-growth-factor=1');
     const worker = new Worker('setTimeout(() => {}, 60000)', { eval: true });
     await new Promise((resolve) => worker.once('online', resolve));
@@ -29,9 +32,10 @@ async function youngGeneration(mode: Mode): Promise<{ before: number; after: num
     const before = newSpace();
     let after = before;
     const kept = [];
-    for (let i = 0; i < 200000; i++) {
-      kept.push({ i, text: 'entry ' + i });
-      if (i % 1000 === 0) after = Math.max(after, newSpace());
+    for (let slice = 0; slice < 40; slice++) {
+      for (let i = 0; i < 10000; i++) kept.push({ i, text: 'entry ' + slice + '.' + i });
+      after = Math.max(after, newSpace());
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await worker.terminate();
     process.stdout.write(JSON.stringify({ before, after, kept: kept.length }));`;
@@ -39,8 +43,8 @@ async function youngGeneration(mode: Mode): Promise<{ before: number; after: num
   return JSON.parse(stdout) as { before: number; after: number };
 }
 
-// The three processes at once: each is mostly node's and tsx's start.
-const runs = { held: youngGeneration('held'), none: youngGeneration('none'), heldOnce: youngGeneration('held-once') };
+// The processes at once: each is mostly node's and tsx's start.
+const runs = { held: youngGeneration('held'), heldFrom4: youngGeneration('held-from-4'), none: youngGeneration('none'), heldOnce: youngGeneration('held-once') };
 
 test('held: the main thread keeps its young generation size after a worker started, while it promotes', async () => {
   const held = await runs.held;
@@ -48,8 +52,14 @@ test('held: the main thread keeps its young generation size after a worker start
   expect(held.after).toBe(held.before);
 }, 60_000);
 
-test('without the hold, or with a hold made only before the worker, the young generation grows', async () => {
+test('held from 4 MB: it grows to 4 MB and stops there', async () => {
+  const run = await runs.heldFrom4;
+  expect(run.after).toBeGreaterThanOrEqual(4 * MB);
+  expect(run.after).toBeLessThan(8 * MB);
+}, 60_000);
+
+test('without the hold, or with a hold made only before the worker, the young generation grows on', async () => {
   for (const [mode, run] of [['none', await runs.none], ['held-once', await runs.heldOnce]] as const) {
-    expect(run.after, mode).toBeGreaterThan(run.before);
+    expect(run.after, mode).toBeGreaterThanOrEqual(8 * MB);
   }
 }, 60_000);
