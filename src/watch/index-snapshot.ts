@@ -120,7 +120,7 @@ export function snapshotPath(queueDirectory: string, env: NodeJS.ProcessEnv = pr
  */
 export function snapshotFilesHint(path: string): number {
   try {
-    const stats = lstatSync(path, { throwIfNoEntry: false });
+    const stats = lstatSync(path, { throwIfNoEntry: false }); // safe: postq's own state file, not a spool path; only its size is used, as a hint
     return stats?.isFile() ? Math.floor(stats.size / SNAPSHOT_BYTES_PER_MESSAGE) : 0;
   } catch {
     return 0;
