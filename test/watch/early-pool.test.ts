@@ -8,36 +8,19 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterEach, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { SNAPSHOT_BYTES_PER_MESSAGE, snapshotFilesHint } from '../../src/watch/index-snapshot.js';
 import { buildInitialIndex } from '../../src/watch/initial-index.js';
-import type { ReadWorkerSource } from '../../src/watch/read-worker-source.js';
 import { SpoolIndex } from '../../src/watch/spool-index.js';
 import { createSpoolWatcher } from '../../src/watch/spool-watcher.js';
 import { createSlicer } from '../../src/watch/time-slice.js';
-import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
-import { ensureBuilt } from '../helpers/postq-cli.js';
+import { builtReadWorker, useBuiltWorkerAndCleanups } from '../helpers/built-read-worker.js';
 import { SpoolAccumulator } from './accumulator.js';
 import { freshScan } from './spool-fixture.js';
 
-let source: ReadWorkerSource;
-beforeAll(async () => {
-  await ensureBuilt();
-  source = { url: pathToFileURL(join(REPO_ROOT, 'dist', 'watch', 'read-worker.js')) };
-}, 180_000);
-
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function corpus(): CorpusCopy {
-  const copy = copyCorpusSpool('basic');
-  cleanups.push(() => copy.cleanup());
-  return copy;
-}
+const { cleanups, corpus } = useBuiltWorkerAndCleanups();
+const source = builtReadWorker;
 
 /** The order of directory announcements and the pool's start in one index of the corpus. */
 async function order(expectedFiles: number, poolMinFiles: number) {

@@ -6,33 +6,16 @@
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterEach, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
-import type { ReadWorkerSource } from '../../src/watch/read-worker-source.js';
 import { createSpoolWatcher } from '../../src/watch/spool-watcher.js';
 import { spoolFilesHint } from '../../src/watch/spool-size-hint.js';
-import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
-import { ensureBuilt } from '../helpers/postq-cli.js';
+import { builtReadWorker, useBuiltWorkerAndCleanups } from '../helpers/built-read-worker.js';
 import { SpoolAccumulator } from './accumulator.js';
 import { freshScan } from './spool-fixture.js';
 
-let source: ReadWorkerSource;
-beforeAll(async () => {
-  await ensureBuilt();
-  source = { url: pathToFileURL(join(REPO_ROOT, 'dist', 'watch', 'read-worker.js')) };
-}, 180_000);
-
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-function corpus(): CorpusCopy {
-  const copy = copyCorpusSpool('basic');
-  cleanups.push(() => copy.cleanup());
-  return copy;
-}
+const { corpus } = useBuiltWorkerAndCleanups();
+const source = builtReadWorker;
 
 /** Names in deferred/A that are not queue files the listing keeps: made, counted in the directory's size, then gone. */
 function namesMadeAndGone(spool: string, count: number): void {
