@@ -14,7 +14,7 @@ import type { Probe } from './probe-result.js';
 // @ts-expect-error: a plain .mjs build script without types
 import { inlineReadWorker } from '../scripts/inline-read-worker.mjs';
 // @ts-expect-error: a plain .mjs build script without types
-import { bundleAdaptations } from '../scripts/bundle-adaptations.mjs';
+import { bundleAdaptations, SHIPPED_MINIFY } from '../scripts/bundle-adaptations.mjs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runConsoleBench } from './console-bench.js';
@@ -44,7 +44,13 @@ for (const [entry, outfile] of [['watch-probe.ts', probe], ['mover.ts', mover]] 
 // The console-fill probe: the whole console (React, Ink) bundled as the shipped single file is,
 // with its adaptations (Ink's output caches shared, etc.: scripts/bundle-adaptations.mjs).
 const fillProbe = join(workDir, 'console-fill-probe.mjs');
-await build({ entryPoints: [fileURLToPath(new URL('./console-fill-probe.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: fillProbe, logLevel: 'error', banner, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [bundleAdaptations(), inlineReadWorker()] });
+await build({ entryPoints: [fileURLToPath(new URL('./console-fill-probe.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: fillProbe, logLevel: 'error', banner, define: { 'process.env.NODE_ENV': '"production"' }, ...SHIPPED_MINIFY, plugins: [bundleAdaptations(), inlineReadWorker()] });
+
+// The shipped single file (scripts/bundle.mjs), for its own list --json row: what a mail server
+// without npm runs parses the whole console's code in each thread (dist/cli.js loads only what list imports).
+const shippedBundle = join(workDir, 'postq.mjs');
+rmSync(shippedBundle, { force: true }); // never a stale one from an earlier run
+spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/bundle.mjs', import.meta.url)), '--outfile', shippedBundle], { stdio: 'ignore' });
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 /** CPU (user+sys) of the last wall() command and its children, when /usr/bin/time exists. */
@@ -90,6 +96,8 @@ const postqueueCpu: number[] = [];
 const cat: number[] = [];
 const listJson: number[] = [];
 const listRss: number[] = [];
+const bundleListJson: number[] = [];
+const bundleListRss: number[] = [];
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 // BENCH_WATCH=warm,fill (default both): the warm-start and console-fill rows of the watcher table.
 const tablesWanted = new Set((process.env.BENCH_WATCH ?? 'warm,fill').split(','));
@@ -105,6 +113,10 @@ for (let i = 0; i < runs; i++) {
   log(`run ${i + 1}/${runs}: postq list --json ...`);
   listJson.push(wall(process.execPath, [CLI, 'list', '--json', '--spool', spool.spool]));
   if (lastRssBytes !== null) listRss.push(lastRssBytes);
+  if (existsSync(shippedBundle)) {
+    bundleListJson.push(wall(process.execPath, [shippedBundle, 'list', '--json', '--spool', spool.spool]));
+    if (lastRssBytes !== null) bundleListRss.push(lastRssBytes);
+  }
   postq.push(runProbe(spool.spool, 'index'));
   if (postq.at(-1)!.entries !== messages) log(`warning: postq indexed ${postq.at(-1)!.entries} of ${messages}`);
 }
@@ -154,9 +166,11 @@ const single = live.singleLatencyMs ?? [];
 const burst = live.burstLatencyMs ?? [];
 const listMs = median(listJson);
 const listPeak = listRss.length ? Math.max(...listRss) : null;
+const bundleListPeak = bundleListRss.length ? Math.max(...bundleListRss) : null;
 const rows: Row[] = [
   { metric: `postq list --json, ${messages} msgs (streams), vs postqueue -j`, value: ms(listMs), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(listMs, postqueueMs), goal: '<= 1.0', ok: postqueueMs == null ? undefined : (ratioOf(listMs, postqueueMs) ?? 99) <= 1 },
   { metric: 'postq list --json peak RSS', value: mb(listPeak), baseline: '', goal: '<= 100 MiB', ok: listPeak == null ? undefined : listPeak <= 100 * 2 ** 20 },
+  { metric: 'the same from the single-file bundle (node postq.mjs): time, peak RSS', value: bundleListPeak == null ? 'n/a' : `${ms(median(bundleListJson))}, ${mb(bundleListPeak)}`, baseline: `${ms(postqueueMs)} postqueue -j`, ratio: ratioOf(median(bundleListJson), postqueueMs), goal: '<= 100 MiB', ok: bundleListPeak == null ? undefined : bundleListPeak <= 100 * 2 ** 20 },
   { metric: `full index, ${messages} msgs (${postq[0]!.readWorkers} read workers), vs postqueue -j`, value: ms(indexMs), baseline: spool.configDir ? `${ms(postqueueMs)} postqueue -j` : 'n/a (no Postfix)', ratio: ratioOf(indexMs, postqueueMs), goal: '<= 0.8', ok: postqueueMs == null ? undefined : (ratioOf(indexMs, postqueueMs) ?? 99) <= 0.8 },
   { metric: 'full index vs reading every file (cat)', value: ms(indexMs), baseline: `${ms(catMs)} find|xargs cat`, ratio: ratioOf(indexMs, catMs) },
   { metric: 'index CPU (user+sys) vs postqueue -j CPU', value: ms(median(postq.map((p) => p.indexCpuMs))), baseline: postqueueCpu.length ? `${ms(median(postqueueCpu))} postqueue -j` : 'n/a', ratio: ratioOf(median(postq.map((p) => p.indexCpuMs)), median(postqueueCpu)) },

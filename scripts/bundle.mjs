@@ -16,7 +16,7 @@
  * Fails loudly when the source it adapts has changed shape.
  */
 import { build } from 'esbuild';
-import { bundleAdaptations, themeFileCount } from './bundle-adaptations.mjs';
+import { bundleAdaptations, SHIPPED_MINIFY, themeFileCount } from './bundle-adaptations.mjs';
 import { inlineReadWorker } from './inline-read-worker.mjs';
 import { chmodSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -35,7 +35,7 @@ const result = await build({
   // node18: regex literals with the v flag (string-width) become new RegExp() calls, so the file
   // still parses on old Node and node-check.ts (the first code) can say what is needed.
   target: 'node18',
-  minify: false,
+  ...SHIPPED_MINIFY,
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',

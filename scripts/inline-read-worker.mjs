@@ -5,6 +5,7 @@
  * `new Worker(code, { eval: true })`. A bundle has no file beside it to start a worker from.
  */
 import { build } from 'esbuild';
+import { SHIPPED_MINIFY } from './bundle-adaptations.mjs';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,7 @@ export async function workerCode() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    ...SHIPPED_MINIFY,
     write: false,
     legalComments: 'none',
     logLevel: 'warning',
