@@ -1,18 +1,20 @@
 /**
  * Fast listing of one queue's tree the way showq walks it: maildrop flat, the others down every
- * one-character subdirectory; only queue-id names count. Uses plain readdirSync (names only),
- * which is 3-4x faster than withFileTypes at 100k files; only the rare one-character names are
- * lstat'ed to see whether they are directories.
+ * one-character subdirectory; only queue-id names count. Names only, in readdir order
+ * (readNames); only the rare one-character names are lstat'ed to see whether they are directories.
  *
  * Contract: a missing directory lists as empty; EACCES/EPERM throw SpoolAccessError (as
  * scan.ts does). `onDir` is called for every directory BEFORE it is read, so a caller can set a
  * watch first and miss no file created during the listing.
  */
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, opendirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeSpoolError } from '../domain/errors.js';
 import { isQueueIdName } from '../domain/queue-id.js';
 import { lstatInSpool } from './safe-file.js';
+
+/** Directory entries fetched per system call (libuv's default is 32). */
+export const DIR_BUFFER = 1024;
 
 export interface ListedName {
   /** Relative to the queue directory, e.g. `deferred/A/A1B2C3D4E5`. */
@@ -26,9 +28,21 @@ export interface TreeListing {
   dirs: string[];
 }
 
+/**
+ * The names in `abs` in readdir order, as showq meets them (mail_scan_dir_next): mailq's and
+ * postqueue -j's order. Not readdirSync: libuv's scandir sorts the names, which put a real
+ * spool's listing in another order than mailq's.
+ */
 export function readNames(abs: string): string[] | null {
   try {
-    return readdirSync(abs); // safe: names only; callers pass real directories (isRealDirectory for the queue, lstat for each hash level)
+    const dir = opendirSync(abs, { bufferSize: DIR_BUFFER }); // safe: names only; callers pass real directories (isRealDirectory for the queue, lstat for each hash level)
+    try {
+      const names: string[] = [];
+      for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) names.push(dirent.name);
+      return names;
+    } finally {
+      dir.closeSync();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;

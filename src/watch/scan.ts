@@ -6,7 +6,8 @@
  * corrupt/); a spool that cannot be read throws SpoolAccessError. Files that vanish during the
  * walk are skipped.
  */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { opendirSync, statSync, type Dirent } from 'node:fs';
+import { DIR_BUFFER } from './list-tree.js';
 import { join } from 'node:path';
 import type { QueueEntry } from '../domain/entry.js';
 import { describeSpoolError } from '../domain/errors.js';
@@ -28,7 +29,15 @@ function readDir(abs: string, mustExist: boolean): Dirent[] {
     // Names only, nothing opened; a FIFO or file here fails ENOTDIR at once. A symlinked
     // hash directory is never walked (its Dirent says symlink: d_type, else lstat), the queue
     // directory is lstat-checked before the walk, and each file is opened by safe-file.ts.
-    return readdirSync(abs, { withFileTypes: true }); // safe: names only (see above)
+    // In readdir order, as showq meets them (readdirSync would sort them: list-tree.ts readNames).
+    const dir = opendirSync(abs, { bufferSize: DIR_BUFFER }); // safe: names only (see above)
+    try {
+      const dirents: Dirent[] = [];
+      for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) dirents.push(dirent);
+      return dirents;
+    } finally {
+      dir.closeSync();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!mustExist && (code === 'ENOENT' || code === 'ENOTDIR')) return [];

@@ -19,7 +19,8 @@ beforeAll(() => {
 });
 afterAll(() => copy.cleanup());
 
-const run = (args: string[]) => spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 30_000 });
+// maxBuffer: the corpus holds a 3 MB message, which spawnSync's 1 MB default would cut (the child killed).
+const run = (args: string[]) => spawnSync('node', [CLI, ...args], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 2 ** 20 });
 /** runMain in process (postq-in-process.ts): the output checks; `run` keeps a spawn per kind. */
 const here = (args: string[]) => postqInProcess(args);
 

@@ -97,8 +97,12 @@ describe('postq list on a real Postfix queue', () => {
     expect(by('alice@example.org').recipients[0]!.delay_reason).toContain(`127.0.0.1]:${pf.relayPort}: Connection refused`);
   });
 
-  test('list --json --spool QUEUE_DIR equals postqueue -j', () => {
-    expectJsonMatches(postq('--json', '--spool', pf.queueDirectory), pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout);
+  test('list --json --spool QUEUE_DIR equals postqueue -j, in its order (the same directories, read in readdir order)', () => {
+    const ours = postq('--json', '--spool', pf.queueDirectory);
+    const theirs = pf.run('postqueue', ['-c', pf.configDir, '-j']).stdout;
+    expectJsonMatches(ours, theirs);
+    const idsOf = (text: string) => text.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { queue_id: string }).queue_id);
+    expect(idsOf(ours)).toEqual(idsOf(theirs));
   });
 
   test('list --json -c CONFIG_DIR equals postqueue -j', async () => {

@@ -14,6 +14,7 @@ import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-con
 import type { ListedText } from '../../src/spool/list-format.js';
 import type { ReadPool, ReadSlice, RunOptions } from '../../src/watch/read-pool.js';
 import { AHEAD, streamListing, type ListingSink } from '../../src/watch/read-stream.js';
+import { scanOrderSlices } from '../../src/watch/scan-order.js';
 
 const SLICES = 40;
 const format = { json: true, all: false, longQueueIds: false };
@@ -25,9 +26,12 @@ beforeAll(() => {
   // 40 slices of 64 names in hold/ (never read: the fake pool answers without reading).
   work = mkdtempSync(join(tmpdir(), 'postq-read-stream-'));
   for (const dir of ['incoming', 'active', 'deferred', 'hold', 'corrupt', 'maildrop']) mkdirSync(join(work, dir));
-  ids = Array.from({ length: SLICES * 64 }, (_, i) => `A${i.toString(16).toUpperCase().padStart(9, '0')}`);
-  for (const id of ids) writeFileSync(join(work, 'hold', id), '');
+  const names = Array.from({ length: SLICES * 64 }, (_, i) => `A${i.toString(16).toUpperCase().padStart(9, '0')}`);
+  for (const id of names) writeFileSync(join(work, 'hold', id), '');
   config = resolveSpoolConfig({ spool: work });
+  // The scan's order (readdir order, as showq's: readdir-order.test.ts), which the output keeps.
+  ids = [...scanOrderSlices(config, ['hold'], 64)].flatMap((slice) => slice.ids);
+  expect([...ids].sort()).toEqual(names);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
