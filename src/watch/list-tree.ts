@@ -38,10 +38,10 @@ export function readNames(abs: string): string[] | null {
     const dir = opendirSync(abs, { bufferSize: DIR_BUFFER }); // safe: names only; callers pass real directories (isRealDirectory for the queue, lstat for each hash level)
     try {
       const names: string[] = [];
-      for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) names.push(dirent.name);
+      for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) names.push(dirent.name); // safe: the next name of the directory opened above, nothing opened
       return names;
     } finally {
-      dir.closeSync();
+      dir.closeSync(); // safe: closes the directory handle
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

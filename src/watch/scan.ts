@@ -33,10 +33,10 @@ function readDir(abs: string, mustExist: boolean): Dirent[] {
     const dir = opendirSync(abs, { bufferSize: DIR_BUFFER }); // safe: names only (see above)
     try {
       const dirents: Dirent[] = [];
-      for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) dirents.push(dirent);
+      for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) dirents.push(dirent); // safe: the next name of the directory opened above, nothing opened
       return dirents;
     } finally {
-      dir.closeSync();
+      dir.closeSync(); // safe: closes the directory handle
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
