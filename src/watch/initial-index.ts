@@ -28,7 +28,7 @@ import type { SnapshotTrust } from './snapshot-trust.js';
 import { fileFromSnapshot } from './warm-index.js';
 
 /** Read order: what an admin looks at first, the big deferred queue last. */
-const READ_ORDER: readonly QueueName[] = ['active', 'incoming', 'hold', 'maildrop', 'corrupt', 'deferred'];
+export const READ_ORDER: readonly QueueName[] = ['active', 'incoming', 'hold', 'maildrop', 'corrupt', 'deferred'];
 
 /** Below this many files, starting read workers costs more than it saves. */
 export const POOL_MIN_FILES = 5000;
@@ -72,7 +72,8 @@ export async function buildInitialIndex(
   options: IndexOptions,
 ): Promise<number> {
   const root = config.queueDirectory;
-  // Defer logs are read without fstat, "as of" now (file-sig.ts deferReadAfter).
+  // Marks the reads below as bulk reads (read-entry.ts); the safe open fstats every defer log,
+  // so its signature is its ctime, not the negative "read after" of file-sig.ts deferReadAfter.
   const readAfter = Date.now();
   const poolMinFiles = options.poolMinFiles ?? POOL_MIN_FILES;
   // A large spool's workers load while it is listed (see expectedFiles).

@@ -99,8 +99,10 @@ export interface EntryRead {
 export type ReadProbe = (file: { head: Buffer; fileSize: number; fetch: (offset: number, length: number) => Buffer }) => boolean;
 
 /**
- * `deferReadAfter`: the initial index's start (wall clock ms): read the defer log without its
- * fstat, its signature settled by the first reconcile (file-sig.ts deferReadAfter).
+ * `deferReadAfter` given (the initial index's start, wall clock ms): a bulk read (BULK_QUEUE,
+ * BULK_DEFER). The defer log is still fstat'ed by the safe open and its signature is its ctime;
+ * the value itself is no longer used (file-sig.ts deferReadAfter's negative signatures are made
+ * by nothing now).
  */
 export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number, probe?: ReadProbe): EntryRead | null {
   const opened = openInSpool(config.queueDirectory, relPath, deferReadAfter === undefined ? SINGLE : BULK_QUEUE);

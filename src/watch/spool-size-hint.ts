@@ -13,10 +13,9 @@
  */
 import { lstatSync } from 'node:fs';
 import type { SpoolConfig } from '../config/spool-config.js';
+import { READ_ORDER } from './initial-index.js';
 import { inSpool } from './safe-file.js';
 
-/** The queues the initial index reads (initial-index.ts READ_ORDER). */
-const QUEUES = ['active', 'incoming', 'hold', 'maildrop', 'corrupt', 'deferred'];
 /** Postfix's hash directory names (hex digits of the id or of its time: queue-id.ts hashKey). */
 const HASH_NAMES = '0123456789ABCDEF';
 /** A directory's first block (its `.` and `..`, and an empty directory's whole size). */
@@ -45,7 +44,7 @@ function treeBytes(abs: string, depth: number): number {
 /** The guess (header): the queues' directory bytes over BYTES_PER_NAME. */
 export function spoolFilesHint(config: SpoolConfig): number {
   let bytes = 0;
-  for (const queueName of QUEUES) {
+  for (const queueName of READ_ORDER) {
     const depth = config.hashQueueNames.includes(queueName) ? config.hashQueueDepth : 0;
     bytes += treeBytes(inSpool(config.queueDirectory, queueName), depth);
   }
