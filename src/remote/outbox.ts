@@ -11,14 +11,18 @@
  * beats, results, message bytes: they answer the client and must pass a full window) but
  * counts too. So at most the window and one part are ever between the serve and the
  * console: no pipe, ssh channel or socket on the way backs up behind a slow console, and the
- * serve's stdout buffer stays small. A queued batch is held as the watcher gave it (its
- * entries are the watcher's own objects) and encoded only when its turn comes.
+ * serve's stdout buffer stays small. Batches that queue one after another wait as one
+ * (store/held-batches.ts: the later wins per queue id), encoded only when its turn comes: so
+ * however long a console stops reading (suspended with ^Z, a stalled link), what waits is at
+ * most an entry per message on the spool and the ids that left it, not every batch since
+ * (a deferred message retried every few minutes was a copy of its entry per retry).
  *
  * Diagnostics: none; an ack of more than is in flight (a confused client) just empties it.
  */
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import { BATCH_PART_ENTRIES, encodeMessage, type ServerMessage } from './protocol.js';
 import { encodeBatchPart } from './batch-wire.js';
+import { Held } from '../store/held-batches.js';
 
 export interface Outbox {
   /** A line that goes at once (it still counts against the window). */
@@ -35,7 +39,8 @@ export interface Outbox {
   readonly queued: number;
 }
 
-type Item = { batch: SpoolBatch; start: number } | { message: ServerMessage };
+/** A batch part-sent from `start`, or batches not yet begun, held as one. */
+type Item = { batch: SpoolBatch; start: number } | { held: Held } | { message: ServerMessage };
 
 export function createOutbox(write: (line: string) => void, partEntries = BATCH_PART_ENTRIES): Outbox {
   let windowBytes = 0;
@@ -48,12 +53,13 @@ export function createOutbox(write: (line: string) => void, partEntries = BATCH_
   };
   const drain = () => {
     while (head < queue.length && inFlight < windowBytes) {
-      const item = queue[head]!;
+      let item = queue[head]!;
       if ('message' in item) {
         put(encodeMessage(item.message));
         head++;
         continue;
       }
+      if ('held' in item) queue[head] = item = { batch: item.held.all(), start: 0 };
       const part = encodeBatchPart(item.batch, item.start, partEntries);
       put(part.line);
       if (part.next === null) head++;
@@ -68,7 +74,13 @@ export function createOutbox(write: (line: string) => void, partEntries = BATCH_
   return {
     now: (message) => put(encodeMessage(message)),
     batch(batch) {
-      queue.push({ batch, start: 0 });
+      const last = queue.length > head ? queue[queue.length - 1]! : null;
+      if (last && 'held' in last) last.held.add(batch);
+      else {
+        const held = new Held();
+        held.add(batch);
+        queue.push({ held });
+      }
       drain();
     },
     inOrder(message) {

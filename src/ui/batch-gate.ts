@@ -42,7 +42,7 @@
  */
 import type { SpoolBatch } from '../domain/spool-batch.js';
 import type { ConsoleStore } from '../store/console-state.js';
-import { Held } from './held-batches.js';
+import { Held } from '../store/held-batches.js';
 
 /** A batch applied a slice at a time (the store's batch-job.ts, through sliceInto()). */
 export interface SlicedApply {

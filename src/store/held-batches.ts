@@ -1,8 +1,9 @@
 /**
- * The watcher batches the batch gate (batch-gate.ts) holds back, composed in place as they
- * come (the later wins, as composeBatches() in store/batch-apply.ts): a push costs O(its
- * batch), not a new copy of everything held. Taken out whole, or in parts of n ids (a full
- * batch never split). Pure; never throws.
+ * Watcher batches held back, composed in place as they come (the later wins, as
+ * composeBatches() in batch-apply.ts): a push costs O(its batch), not a new copy of
+ * everything held. Taken out whole, or in parts of n ids (a full batch never split). Held by
+ * the console's batch gate (ui/batch-gate.ts) and by a serve while its console's window is
+ * full (remote/outbox.ts). Pure; never throws.
  */
 import type { QueueEntry } from '../domain/entry.js';
 import type { SpoolBatch } from '../domain/spool-batch.js';
