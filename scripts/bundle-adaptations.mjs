@@ -14,12 +14,14 @@
  *   there finds Ink's output.js beside Ink's entry point, which a lone file cannot; here it
  *   imports that file by its path, so esbuild bundles it as the same module Ink's renderer
  *   uses (one module per path), and the patch reaches Ink.
+ * - libmime is carried packed and unpacked on the first encoded word (scripts/packed-part.mjs).
  *
  * Fails loudly when the source it adapts has changed shape.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packedLibmime } from './packed-part.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VIRTUAL_THEMES = '/postq-bundle/themes';
@@ -93,12 +95,9 @@ export const bundleAdaptations = () => ({
       const source = replaceOnce(readFileSync(args.path, 'utf8'), /\n(\s*)cache\.set\(text, dimensions\);/, `\n$1if (cache.size >= ${max}) cache.clear();\n$1cache.set(text, dimensions);`, "the cache.set of Ink's measure-text.js");
       return { contents: source, loader: 'js' };
     });
-    // encoded-words.ts loads libmime lazily through createRequire, which esbuild cannot see
-    // into: a plain require() is bundled, and stays lazy (esbuild's __commonJS wrapper).
-    b.onLoad({ filter: /src[\\/]spool[\\/]encoded-words\.ts$/ }, (args) => {
-      const source = replaceOnce(readFileSync(args.path, 'utf8'), /requireCjs\('libmime'\)/, "require('libmime')", 'the lazy libmime require of encoded-words.ts');
-      return { contents: source, loader: 'ts' };
-    });
+    // libmime (with its charset tables, 700 KB) carried packed, run on the first encoded word:
+    // scripts/packed-part.mjs.
+    packedLibmime(SHIPPED_MINIFY).setup(b);
   },
 });
 

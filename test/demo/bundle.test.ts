@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
+import { generateSpool } from '../helpers/generated-spool.js';
 import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
 import { startTmux } from '../helpers/tmux.js';
 import { pressSequence } from '../../src/ui/keymap.js';
@@ -60,6 +61,20 @@ describe('the single-file bundle', () => {
     }
     // libmime is required lazily (src/spool/encoded-words.ts): the bundle must carry it still.
     expect(runBundle(['list', '--json', '--all', '--spool', copy.spool]).stdout).toContain('"subject": "Grüße aus Köln');
+  });
+
+  it('carries libmime packed (scripts/packed-part.mjs): none of its charset tables in its text, subjects still decoded by the read workers', () => {
+    // iconv-lite's table names, 108 of them in the file when libmime was carried as code.
+    expect(readFileSync(bundle, 'latin1')).not.toContain('iso88591');
+    // Past 128 names the read workers read and format (read-stream.ts): their libmime is packed too.
+    const spool = join(dir, 'spool200');
+    generateSpool(spool, 200);
+    const mine = runBundle(['list', '--json', '--all', '--spool', spool]);
+    const reference = runPostq(['list', '--json', '--all', '--spool', spool], env);
+    expect(mine.status, mine.stderr).toBe(0);
+    expect(mine.stderr).toBe('');
+    expect(mine.stdout).toBe(reference.stdout);
+    expect(mine.stdout.split('"subject": "Grüße aus Köln').length - 1).toBeGreaterThan(10);
   });
 
   it('runs the console: the demo with an embedded theme comes up, and q leaves nothing behind', { timeout: 150_000 }, async () => {
