@@ -111,7 +111,9 @@ describe('fleet over OpenSSH', () => {
       expect(b.postqueueJson().every((e) => e.queue_name === 'deferred')).toBe(true);
       const remoteAudit = await waitFor(() => existsSync(join(a.root, 'audit.log')) && readFileSync(join(a.root, 'audit.log'), 'utf8'), { what: 'the remote audit line' });
       expect(remoteAudit).toContain(heldId);
-      const local = await waitFor(() => existsSync(localAudit) && readFileSync(localAudit, 'utf8'), { what: 'the local audit line' });
+      // The run's intent line is written before the hold and its done line (the commands, with
+      // the target) after the remote answer: wait for the done line, not just a first line.
+      const local = await waitFor(() => existsSync(localAudit) && readFileSync(localAudit, 'utf8').includes('"phase":"done"') && readFileSync(localAudit, 'utf8'), { what: "the local audit's done line" });
       expect(local).toContain('on:fleet-a');
       expect(local).toContain(heldId);
       expect(existsSync(join(b.root, 'audit.log'))).toBe(false);
