@@ -10,6 +10,9 @@
  *   with node:fs, so its fs calls are routed through a small module that answers for a
  *   virtual directory from the embedded copies (a themes/ directory next to the bundle, if
  *   present, wins; user themes in ~/.config/postq/themes work as always).
+ * - yoga-layout (Ink's layout engine) decodes its embedded WebAssembly itself instead of through
+ *   fetch() of a data: URL, which loaded Node's fetch (undici) for nothing: 8 MiB of the
+ *   console's RSS and ~60 ms of its start (postq makes no HTTP request).
  * - Ink's output caches shared across frames (src/ui/ink-output-cache.ts): importInkOutput()
  *   there finds Ink's output.js beside Ink's entry point, which a lone file cannot; here it
  *   imports that file by its path, so esbuild bundles it as the same module Ink's renderer
@@ -93,6 +96,11 @@ export const bundleAdaptations = () => ({
       if (args.path !== INK_MEASURE_TEXT) return undefined;
       const max = replaceOnce(readFileSync(join(root, 'src', 'ui', 'ink-text-cache.ts'), 'utf8'), /[\s\S]*export const MAX_TEXTS = (\d+);[\s\S]*/, '$1', 'MAX_TEXTS of ink-text-cache.ts');
       const source = replaceOnce(readFileSync(args.path, 'utf8'), /\n(\s*)cache\.set\(text, dimensions\);/, `\n$1if (cache.size >= ${max}) cache.clear();\n$1cache.set(text, dimensions);`, "the cache.set of Ink's measure-text.js");
+      return { contents: source, loader: 'js' };
+    });
+    // yoga's Emscripten loader fetches the wasm when fetch exists, else decodes the base64 itself.
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = replaceOnce(readFileSync(args.path, 'utf8'), /function ya\(\)\{return w\|\|"function"!=typeof fetch\?/, 'function ya(){return true?', "yoga's wasm fetch (ya)");
       return { contents: source, loader: 'js' };
     });
     // libmime (with its charset tables, 700 KB) carried packed, run on the first encoded word:

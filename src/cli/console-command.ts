@@ -212,15 +212,22 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const onKey = debug ? () => (debug.noteKey(), gate.noteKey()) : gate.noteKey;
   const ui = createUiStore();
   if (options.monitor) ui.setState({ overlay: 'monitor' });
-  const running = renderConsole({
+  // The feed starts before the first frame: the watcher's read worker then loads on the other
+  // core while the first frame is laid out (Ink, yoga, string widths: 0.1-0.3 s at the start),
+  // not after it. A failure before the console is up ends it as soon as it is.
+  let failed: Error | null = null;
+  let running: ReturnType<typeof renderConsole> | null = null;
+  const fail = (error: Error) => (running ? running.fail(error) : (failed ??= error));
+  const feed = options.feed ?? ((s, c, f, g) => watcherFeed(s, c, f, g, options.warmStart ?? true));
+  const stop = feed(store, config, fail, gate);
+  running = renderConsole({
     app: { ui, onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: options.logTrails ?? createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a), auditOff: !!options.auditOff },
     stdout,
     stdin,
     stderr,
     altScreen: options.altScreen ?? true,
   });
-  const feed = options.feed ?? ((s, c, fail, g) => watcherFeed(s, c, fail, g, options.warmStart ?? true));
-  const stop = feed(store, config, running.fail, gate);
+  if (failed) running.fail(failed);
   const stopHealth = startHealthFeed(store, config, options.thresholds ? { thresholds: options.thresholds } : {});
   const stopTrends = startTrendFeed(store, trendStepMs(process.env));
   const stopContent = startContentFeed(store, options.readContent ? { read: options.readContent } : { read: (entry) => readMessageContent(config, entry), search: (entry, evaluate) => searchMessageFile(config, entry, evaluate) });
