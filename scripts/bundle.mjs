@@ -12,12 +12,14 @@
  *   scripts/bundle-adaptations.mjs, shared with the bench's console-fill probe.
  * - The read worker (the initial index of a large spool runs on two threads) is carried
  *   inline: scripts/inline-read-worker.mjs.
+ * - Two programs in the file: `list` and `count` run a list part without the console's code,
+ *   everything else the whole program, carried packed: scripts/split-bundle.mjs.
  *
  * Fails loudly when the source it adapts has changed shape.
  */
 import { build } from 'esbuild';
-import { bundleAdaptations, SHIPPED_MINIFY, themeFileCount } from './bundle-adaptations.mjs';
-import { inlineReadWorker } from './inline-read-worker.mjs';
+import { SHIPPED_MINIFY, themeFileCount } from './bundle-adaptations.mjs';
+import { checkListPart, splitBundleOptions } from './split-bundle.mjs';
 import { chmodSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +29,7 @@ const outArg = process.argv.indexOf('--outfile');
 const outfile = outArg > 0 ? resolve(process.argv[outArg + 1]) : join(root, 'dist', 'postq.mjs');
 
 const result = await build({
-  entryPoints: [join(root, 'src', 'cli.ts')],
+  ...(await splitBundleOptions()),
   outfile,
   bundle: true,
   platform: 'node',
@@ -39,15 +41,14 @@ const result = await build({
   legalComments: 'none',
   metafile: true,
   logLevel: 'warning',
-  define: { 'process.env.NODE_ENV': '"production"' },
   banner: {
     js: [
       "import { createRequire as __postqCreateRequire } from 'node:module';",
       'const require = __postqCreateRequire(import.meta.url);',
     ].join('\n'),
   },
-  plugins: [bundleAdaptations(), inlineReadWorker()],
 });
+checkListPart(result.metafile);
 
 chmodSync(outfile, 0o755);
 const size = statSync(outfile).size;
