@@ -85,7 +85,7 @@ export class Qmgr {
       throw error;
     }
     const bytes = readFileSync(fd);
-    const parsed = parseQueueFile(bytes, { queueName: 'active' });
+    const parsed = parseQueueFile(bytes, { queueName: 'active', originalRecipients: true });
     if (parsed.diagnostics.length > 0 || !parsed.complete || parsed.sender === null) {
       closeSync(fd);
       // qmgr: warning: saving corrupt file "ID" from queue "active" to queue "corrupt"

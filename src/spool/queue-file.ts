@@ -28,8 +28,12 @@ export interface EnvelopeRecipient {
   /** Offset of the R record's type byte (the defer log's `offset=`). */
   offset: number;
   status: RecipientStatus;
-  /** From the O record before it, printable; null when absent. */
-  originalRecipient: string | null;
+  /**
+   * From the O record before it, printable; null when absent. Only with the parse option
+   * `originalRecipients` (the demo's qmgr logs it): nothing lists it, and one more address
+   * decoded per recipient was a share of every listing's parse (README, Benchmark).
+   */
+  originalRecipient?: string | null;
 }
 
 export interface ParsedQueueFile {
@@ -65,31 +69,38 @@ export interface ParseOptions {
    * size; the envelope and the extracted segment are read window by window, the content skipped.
    */
   fetch?(offset: number, length: number): Buffer;
+  /** Decode each recipient's original recipient (O record); default false (see EnvelopeRecipient). */
+  originalRecipients?: boolean;
 }
 
 const MAX_HEADER_RECORDS = 200;
 
-/** The length of a header name and its colon (a header name pattern on bytes), or 0 when the line is no header. */
-function headerNameEnd(line: Uint8Array): number {
-  let i = 0;
-  while (i < line.length && line[i]! >= 0x21 && line[i]! <= 0x7e && line[i] !== 0x3a) i++;
-  if (i === 0) return 0;
-  while (i < line.length && (line[i] === 0x20 || line[i] === 0x09)) i++;
-  return line[i] === 0x3a ? i + 1 : 0;
+/**
+ * The length of a header name and its colon in bytes[start, end) (a header name pattern on
+ * bytes), or 0 when the line is no header.
+ */
+function headerNameEnd(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && bytes[i]! >= 0x21 && bytes[i]! <= 0x7e && bytes[i] !== 0x3a) i++;
+  if (i === start) return 0;
+  while (i < end && (bytes[i] === 0x20 || bytes[i] === 0x09)) i++;
+  return i < end && bytes[i] === 0x3a ? i + 1 - start : 0;
 }
 
-/** `subject` in any case (the bytes of a header name, before blanks and colon). */
-function isSubjectName(line: Uint8Array, nameEnd: number): boolean {
+/** `subject` in any case (the bytes of a header name at `start`, before blanks and colon). */
+function isSubjectName(bytes: Uint8Array, start: number, nameEnd: number): boolean {
   if (nameEnd < 8) return false;
   const subject = 'subject';
-  for (let i = 0; i < 7; i++) if ((line[i]! | 0x20) !== subject.charCodeAt(i)) return false;
-  for (let i = 7; i < nameEnd - 1; i++) if (line[i] !== 0x20 && line[i] !== 0x09) return false;
+  for (let i = 0; i < 7; i++) if ((bytes[start + i]! | 0x20) !== subject.charCodeAt(i)) return false;
+  for (let i = 7; i < nameEnd - 1; i++) if (bytes[start + i] !== 0x20 && bytes[start + i] !== 0x09) return false;
   return true;
 }
 
 /**
  * Finds the Subject in the primary headers. Only Subject lines are decoded; the others are
- * classified on their bytes (a header name is ASCII only, so bytes and decoded text agree).
+ * classified on their bytes (a header name is ASCII only, so bytes and decoded text agree),
+ * in place in the reader's window: a header line in one record (nearly all) costs no view and
+ * no array entry; only a line split over `L` records is joined first.
  */
 class HeaderScan {
   subject: string | null = null;
@@ -102,20 +113,26 @@ class HeaderScan {
   feed(reader: RecordReader): boolean {
     if (this.done) return false;
     if (++this.records > MAX_HEADER_RECORDS) return (this.done = true), false;
+    if (this.line.length === 0 && reader.type !== REC.CONT) return this.feedLine(reader.window, reader.dataStart, reader.dataEnd);
     this.line.push(reader.data());
     if (reader.type === REC.CONT) return true;
-    const bytes = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line);
+    const bytes = Buffer.concat(this.line);
     this.line = [];
-    const continuation = bytes[0] === 0x20 || bytes[0] === 0x09;
+    return this.feedLine(bytes, 0, bytes.length);
+  }
+
+  /** One whole header line, bytes[start, end). */
+  private feedLine(bytes: Buffer, start: number, end: number): boolean {
+    const continuation = start < end && (bytes[start] === 0x20 || bytes[start] === 0x09);
     if (continuation) {
-      if (this.inSubject && this.subject !== null) this.subject += ' ' + bytes.toString('utf8').trim();
+      if (this.inSubject && this.subject !== null) this.subject += ' ' + bytes.toString('utf8', start, end).trim();
       return true;
     }
-    const nameEnd = headerNameEnd(bytes);
+    const nameEnd = headerNameEnd(bytes, start, end);
     if (nameEnd > 0) {
-      this.inSubject = isSubjectName(bytes, nameEnd);
+      this.inSubject = isSubjectName(bytes, start, nameEnd);
       if (this.inSubject && this.subject === null) {
-        const text = bytes.toString('utf8');
+        const text = bytes.toString('utf8', start, end);
         this.subject = text.slice(text.indexOf(':') + 1).trim();
       }
     } else {
@@ -147,6 +164,7 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
   let segment: Segment = 'envelope';
   let contentStart = -1;
   let skipped = false;
+  const withOriginal = options.originalRecipients === true;
   let originalRecipient: string | null = null;
   const client = new ClientAttributeCollector();
   const warn = (offset: number, recordType: number, problem: string) => result.diagnostics.push({ offset, recordType, problem });
@@ -205,19 +223,17 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
         result.sender = showqAddressIn(window, start, end, emptyAddress);
         break;
       case REC.ORCP:
-        originalRecipient = showqAddressIn(window, start, end, emptyAddress);
+        if (withOriginal) originalRecipient = showqAddressIn(window, start, end, emptyAddress);
         break;
       case REC.RCPT:
       case REC.DONE:
-      case REC.DRCP:
-        result.recipients.push({
-          address: showqAddressIn(window, start, end, emptyAddress),
-          offset: reader.offset,
-          status: type === REC.RCPT ? 'pending' : type === REC.DONE ? 'done' : 'canceled',
-          originalRecipient,
-        });
+      case REC.DRCP: {
+        const address = showqAddressIn(window, start, end, emptyAddress);
+        const status = type === REC.RCPT ? 'pending' : type === REC.DONE ? 'done' : 'canceled';
+        result.recipients.push(withOriginal ? { address, offset: reader.offset, status, originalRecipient } : { address, offset: reader.offset, status });
         originalRecipient = null;
         break;
+      }
       case REC.MESG:
         if (segment !== 'envelope') warn(reader.offset, type, 'out-of-order message content marker');
         segment = 'content';

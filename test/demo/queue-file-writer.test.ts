@@ -185,7 +185,7 @@ describe('round trip through the parser', () => {
       ],
       content: `Subject: hello there\nFrom: alice@corp.example\n\n${'y'.repeat(5000)}\nbye\n`,
     });
-    const parsed = parseQueueFile(built.bytes, { queueName: 'deferred', skipContent: false });
+    const parsed = parseQueueFile(built.bytes, { queueName: 'deferred', skipContent: false, originalRecipients: true });
     expect(parsed.diagnostics).toEqual([]);
     expect(parsed.complete).toBe(true);
     expect(parsed.sender).toBe('alice@corp.example');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBounceLog, parseDeferReasons } from '../../src/spool/defer-log.js';
+import { parseBounceLog, parseDeferReasons, plainDeferReasons } from '../../src/spool/defer-log.js';
 import * as fz from '../helpers/fuzz.js';
 import { listRecipients } from '../../src/spool/showq.js';
 import { parseQueueFile } from '../../src/spool/queue-file.js';
@@ -111,6 +111,31 @@ describe('parseDeferReasons (what a listing reads of a defer log)', () => {
       }
       const log = Buffer.from(text, 'latin1');
       expect(pairs(parseDeferReasons(log)), JSON.stringify(text)).toEqual(pairs(parseBounceLog(log)));
+    }
+  });
+
+  it('reads a log whose bytes that are not plain lie only in lines it does not keep (status=, action=, offset=, dsn_) the fast way, with the general way\'s result', () => {
+    // The general way ignores those lines whatever their bytes: the fast way now skips them
+    // unread instead of giving the whole log to the general way (it returned null for these).
+    const odd = ['\t', '\x01', '\x7f', '\xe9', '\xc3\xa9', '\r'];
+    const rng = fz.createRng(20261206);
+    for (let i = 0; i < 600; i++) {
+      const byte = odd[i % odd.length]!;
+      const ignored = [`status=4.4.1${byte}`, `action=del${byte}ayed`, `offset=1${byte}2`, `dsn_orig_rcpt=rfc822;a${byte}@x`, `x=${byte}`, `=lead${byte}`, ` ${byte}indented`][rng.int(7)]!;
+      const lines = ['<a@x>: why', 'recipient=a@x', ignored, 'reason=other', '', '<b@y>: because', ignored, ''];
+      const log = Buffer.from(lines.join('\n'), 'latin1');
+      const fast = plainDeferReasons(log);
+      expect(fast, JSON.stringify(lines)).not.toBeNull();
+      expect(pairs(fast!)).toEqual(pairs(parseBounceLog(log)));
+      expect(pairs(fast!)).toEqual([{ recipient: 'a@x', reason: 'other' }, { recipient: 'b@y', reason: 'because' }]);
+    }
+  });
+
+  it('leaves a log to the general way when a byte that is not plain is in a line it keeps or in a name (a tab there is trimmed by the general way)', () => {
+    for (const line of ['<a@x>: wh\ty', 'recipient=a\x01@x', 'reason=caf\xe9', 'reason\t=why', 're\x7fason=why', 'status\t=4.4.1']) {
+      const log = Buffer.from(`<b@y>: why\n${line}\n\n`, 'latin1');
+      expect(plainDeferReasons(log), JSON.stringify(line)).toBeNull();
+      expect(pairs(parseDeferReasons(log))).toEqual(pairs(parseBounceLog(log)));
     }
   });
 });
