@@ -133,12 +133,10 @@ describe('a real Postfix instance', () => {
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      let reads = 0;
       // Every read is a whole exposition (rename, never a half-written file).
       const read = () => {
         if (!existsSync(file)) return null;
         const exp = readExposition(readFileSync(file, 'utf8'));
-        reads++;
         // Nine families of figures, and the two threshold levels.
         expect(exp.size).toBe(11);
         return exp;
@@ -150,7 +148,12 @@ describe('a real Postfix instance', () => {
         const exp = read();
         return exp?.get('postq_queue_messages')?.get('hold') === 1 && exp.get('postq_queue_messages')?.get('deferred') === 2;
       }, { what: 'the hold in the file', timeoutMs: 30_000, intervalMs: 20, describe: () => stderr });
-      expect(reads).toBeGreaterThan(2);
+      // And through a few more rewrites (every 0.2 s): each read still whole. A fixed count,
+      // not what the polls above happened to make (under load they may each read once).
+      for (let i = 0; i < 40; i++) {
+        expect(read()?.get('postq_queue_messages')?.get('hold')).toBe(1);
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const debug = await waitFor(() => existsSync(debugFile) && readFileSync(debugFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entries: number }).at(-1), { what: 'a stats line' });
       expect(debug.entries).toBe(3);
     } finally {
