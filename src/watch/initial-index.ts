@@ -25,7 +25,7 @@ import { trackAndSettle } from './refresh.js';
 import type { SpoolIndex } from './spool-index.js';
 import type { Slicer } from './time-slice.js';
 import type { SnapshotTrust } from './snapshot-trust.js';
-import { fileFromSnapshot } from './warm-index.js';
+import { fileFromSnapshot, startWarmStats, type WarmStats } from './warm-index.js';
 
 /** Read order: what an admin looks at first, the big deferred queue last. */
 export const READ_ORDER: readonly QueueName[] = ['active', 'incoming', 'hold', 'maildrop', 'corrupt', 'deferred'];
@@ -79,19 +79,34 @@ export async function buildInitialIndex(
   // A large spool's workers load while it is listed (see expectedFiles).
   const early = (options.expectedFiles ?? 0) >= poolMinFiles;
   let pool = early ? (options.createPool?.() ?? null) : null;
+  const stopped = options.stopped ?? (() => false);
+  const deferDepth = config.hashQueueNames.includes('defer') ? config.hashQueueDepth : 0;
+  // Workers started for a snapshot take its lstats from the first directory listed: the defer
+  // tree is watched first (its logs are lstat'ed with their messages), and the snapshot's
+  // trust, loading meanwhile, stops them as soon as it turns out there is none.
+  const trustLoad = options.loadTrust?.() ?? null;
+  let warm: WarmStats | null = null;
+  if (pool && trustLoad) {
+    announceTree(root, 'defer', deferDepth, options.onDir);
+    const early = (warm = startWarmStats(pool, stopped));
+    void trustLoad.then((trust) => {
+      if (!trust) early.abandon().catch(() => {});
+    }, () => {});
+  }
   let listed: Awaited<ReturnType<typeof listQueues>>;
   try {
-    listed = await listQueues(root, slicer, options.onDir);
+    listed = await listQueues(root, slicer, options.onDir, warm ? (queueName, dir) => warm!.listed(queueName, dir) : undefined);
   } catch (error) {
+    await warm?.abandon().catch(() => {});
     pool?.close();
     throw error;
   }
+  warm?.listingDone();
   const { listings, listedCounts } = listed;
   options.onListed?.(listedCounts, performance.now());
   emit({ upserts: [], removals: [], full: true, listedCounts, firstEventAt: null });
 
   const total = Object.values(listedCounts).reduce((n, c) => n + c, 0);
-  const stopped = options.stopped ?? (() => false);
   let upserts: QueueEntry[] = [];
   let lastEmit = performance.now();
   let read = 0;
@@ -145,14 +160,15 @@ export async function buildInitialIndex(
   try {
     // The defer tree is only watched (before any log is read or lstat'ed); its logs are read
     // with their messages. After the workers were started: they load meanwhile.
-    announceTree(root, 'defer', config.hashQueueNames.includes('defer') ? config.hashQueueDepth : 0, options.onDir);
-    const trust = (await options.loadTrust?.()) ?? null;
+    if (!warm) announceTree(root, 'defer', deferDepth, options.onDir);
+    const trust = (await trustLoad) ?? null;
     if (trust) {
       const ordered = READ_ORDER.map((q) => [q, listings.get(q)!] as [QueueName, DirListing[]]);
       const hooks = { slicer, stopped, emitDue, file: (id: string, r: EntryRead) => file(id, r, true), mainThreadStats: options.mainThreadReads };
-      await fileFromSnapshot(config, ordered, trust, pool, hooks);
+      if (warm) await warm.file(config, ordered, trust, hooks);
+      else await fileFromSnapshot(config, ordered, trust, pool, hooks);
       if (stopped()) return read;
-    }
+    } else await warm?.abandon();
     await readUnread(pool);
   } finally {
     pool?.close();
@@ -162,13 +178,14 @@ export async function buildInitialIndex(
 }
 
 /** Every queue's listing (names only), in read order; each directory is announced (onDir) before it is read. */
-async function listQueues(root: string, slicer: Slicer, onDir: (rel: string) => void) {
+async function listQueues(root: string, slicer: Slicer, onDir: (rel: string) => void, onListing?: (queueName: QueueName, dir: DirListing) => void) {
   const listings = new Map<QueueName, DirListing[]>();
   const listedCounts: Partial<Record<QueueName, number>> = {};
   for (const queueName of READ_ORDER) {
     const dirs: DirListing[] = [];
     for (const dir of walkTree(root, queueName, queueName !== 'maildrop', onDir)) {
       dirs.push(dir);
+      onListing?.(queueName, dir);
       // ~6k names per hash directory at 100k: keys stay responsive even while listing.
       if (slicer.due) await slicer.pause();
     }

@@ -13,6 +13,7 @@
  */
 import { lstatSync } from 'node:fs';
 import type { SpoolConfig } from '../config/spool-config.js';
+import { snapshotFilesHint } from './index-snapshot.js';
 import { READ_ORDER } from './initial-index.js';
 import { inSpool } from './safe-file.js';
 
@@ -49,4 +50,14 @@ export function spoolFilesHint(config: SpoolConfig): number {
     bytes += treeBytes(inSpool(config.queueDirectory, queueName), depth);
   }
   return Math.floor(bytes / BYTES_PER_NAME);
+}
+
+/**
+ * How many files a start expects before it lists the spool: a warm start's snapshot says so
+ * (its size); the queue directories' sizes (about 100 lstats) are asked only when that does not
+ * reach `minFiles`, the least number for read workers, which is all the number decides.
+ */
+export function expectedFiles(config: SpoolConfig, snapshotPath: string | null, minFiles: number): number {
+  const fromSnapshot = snapshotPath === null ? 0 : snapshotFilesHint(snapshotPath);
+  return fromSnapshot >= minFiles ? fromSnapshot : Math.max(fromSnapshot, spoolFilesHint(config));
 }

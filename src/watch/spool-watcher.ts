@@ -16,7 +16,7 @@ import { SpoolAccessError } from '../domain/errors.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { DirWatchers } from './dir-watchers.js';
 import { routeEvent } from './route-event.js';
-import { buildInitialIndex } from './initial-index.js';
+import { buildInitialIndex, POOL_MIN_FILES } from './initial-index.js';
 import { createReadPool, type ReadPool } from './read-pool.js';
 import { createPostqueuePoller, type PostqueuePoller } from './postqueue-poller.js';
 import { ReconcileClock } from './reconcile-clock.js';
@@ -26,8 +26,7 @@ import { checkSpool } from './scan.js';
 import { SpoolPresence } from './spool-presence.js';
 import { SpoolIndex } from './spool-index.js';
 import { loadTrust, type SnapshotTrust } from './snapshot-trust.js';
-import { snapshotFilesHint } from './index-snapshot.js';
-import { spoolFilesHint } from './spool-size-hint.js';
+import { expectedFiles } from './spool-size-hint.js';
 import { createSnapshotSaver } from './snapshot-saver.js';
 import { createSlicer } from './time-slice.js';
 import type { SpoolWatcher, SpoolWatcherOptions } from './spool-watcher-options.js';
@@ -236,14 +235,13 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
           return pool;
         },
         stopped: () => stopped,
-        loadTrust: async () => {
-          if (!trustLoad) return null;
+        loadTrust: trustLoad ? async () => {
           const loaded = await trustLoad;
           stats.snapshotIgnored = loaded.ignored;
           return (trust = loaded.trust);
-        },
+        } : undefined,
         onListed: (_counts, at) => (stats.firstCountsMs = at - startedAt),
-        expectedFiles: Math.max(options.snapshot ? snapshotFilesHint(options.snapshot.path) : 0, spoolFilesHint(config)),
+        expectedFiles: expectedFiles(config, options.snapshot?.path ?? null, options.readWorkers === false ? Number.POSITIVE_INFINITY : (options.readWorkers?.minFiles ?? POOL_MIN_FILES)),
       });
     } catch (error) {
       // The root may be readable (0755) while the queues are not (0700 postfix): same fallback.

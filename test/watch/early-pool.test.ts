@@ -1,9 +1,10 @@
 /**
  * A warm start whose snapshot says the spool is large starts its read workers before listing
- * the spool (they take 100-250 ms to load, and the lstats they are for follow the listing);
- * without such a snapshot they start after the listing, only when the listing is large. The
- * hint is the snapshot's size and nothing else: a missing file, a symlink or a directory gives
- * none, and the index is the same either way.
+ * the spool (they take 100-250 ms to load), and they take the lstats of each directory as soon
+ * as it is listed, after its watch and the defer tree's; a snapshot that turns out unusable
+ * stops them and the spool is read. Without such a snapshot they start after the listing, only
+ * when the listing is large. The hint is the snapshot's size and nothing else: a missing file,
+ * a symlink or a directory gives none, and the index is the same either way.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,11 @@ import { expect, test } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { SNAPSHOT_BYTES_PER_MESSAGE, snapshotFilesHint } from '../../src/watch/index-snapshot.js';
 import { buildInitialIndex } from '../../src/watch/initial-index.js';
+import { readEntryWithStats } from '../../src/watch/read-entry.js';
+import type { ReadPool, ReadSlice } from '../../src/watch/read-pool.js';
+import { loadTrust } from '../../src/watch/snapshot-trust.js';
+import { statSlice } from '../../src/watch/stat-figures.js';
+import type { SpoolConfig } from '../../src/config/spool-config.js';
 import { SpoolIndex } from '../../src/watch/spool-index.js';
 import { createSpoolWatcher } from '../../src/watch/spool-watcher.js';
 import { createSlicer } from '../../src/watch/time-slice.js';
@@ -92,4 +98,78 @@ test('the watcher starts its worker from the snapshot hint alone, and the warm s
   expect(warm.stats.readWorkers).toBe(1);
   expect(warm.stats.snapshotTrusted).toBe(warm.stats.files);
   expect(warm.shown).toEqual(freshScan(config));
+});
+
+/**
+ * A pool whose worker is loaded already and answers at once (real lstats and reads on this
+ * thread), logging each lstat slice it takes: it takes them whenever the index lets it (held).
+ */
+function loggingPool(config: SpoolConfig, log: string[]): ReadPool {
+  let pump = () => {};
+  const pool = {
+    size: 1,
+    runLstat(slices: Iterable<ReadSlice>, onFigures: (slice: ReadSlice, figures: Float64Array) => void, options: { stopped?: () => boolean; held?: () => boolean } = {}) {
+      const pending = slices[Symbol.iterator]();
+      return new Promise<void>((resolve) => {
+        pump = () => {
+          while (!options.stopped?.() && !options.held?.()) {
+            const next = pending.next();
+            if (next.done) return resolve();
+            log.push(`lstat ${next.value.dir}`);
+            onFigures(next.value, statSlice(config, next.value.queueName, next.value.dir, next.value.ids));
+          }
+          if (options.stopped?.()) resolve();
+        };
+        pump();
+      });
+    },
+    async run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: unknown[]) => void) {
+      for (const s of slices) (log.push(`read ${s.dir}`), onReads(s, s.ids.map((id) => readEntryWithStats(config, s.queueName, `${s.dir}/${id}`, id, 0))));
+    },
+    resume: () => pump(),
+    close() {},
+  };
+  return pool as unknown as ReadPool;
+}
+
+test('a warm start lstats each directory as it is listed, after its watch and the defer tree\'s; an unusable snapshot stops that', async () => {
+  const copy = corpus();
+  const config = resolveSpoolConfig({ spool: copy.spool });
+  const snap = join(dirname(copy.spool), 'state', 'index.snapshot');
+  const cold = createSpoolWatcher(config, new SpoolAccumulator().apply, { readWorkers: false, reconcileMinMs: 3_600_000, snapshot: { path: snap, version: 'test' } });
+  await cold.start();
+  cold.stop();
+  const start = async (version: string) => {
+    const log: string[] = [];
+    const acc = new SpoolAccumulator();
+    const index = new SpoolIndex();
+    await buildInitialIndex(config, index, createSlicer(), acc.apply, {
+      batchEveryMs: 50,
+      poolMinFiles: 10,
+      expectedFiles: 10,
+      createPool: () => loggingPool(config, log),
+      onDir: (rel) => log.push(`dir ${rel}`),
+      onListed: () => log.push('listed'),
+      loadTrust: async () => (await loadTrust(config, { path: snap, version }, index)).trust,
+    });
+    expect(acc.sorted()).toEqual(freshScan(config));
+    return { log };
+  };
+
+  const { log } = await start('test');
+  const firstLstat = log.findIndex((l) => l.startsWith('lstat '));
+  // Before the listing was done, not after it.
+  expect(firstLstat).toBeGreaterThan(-1);
+  expect(firstLstat).toBeLessThan(log.indexOf('listed'));
+  // Each directory's watch before its lstats, the defer tree's before any.
+  for (const [i, line] of log.entries()) if (line.startsWith('lstat ')) expect(log.indexOf(`dir ${line.slice(6)}`)).toBeLessThan(i);
+  expect(log.indexOf('dir defer')).toBeGreaterThan(-1);
+  expect(log.indexOf('dir defer')).toBeLessThan(firstLstat);
+  expect(log.some((l) => l.startsWith('read '))).toBe(false);
+
+  // Another version's snapshot: not used; every file read, and no lstat once that was known.
+  const other = await start('other');
+  expect(other.log.filter((l) => l.startsWith('read ')).length).toBeGreaterThan(0);
+  const lastLstat = other.log.findLastIndex((l) => l.startsWith('lstat '));
+  expect(lastLstat).toBeLessThan(other.log.findIndex((l) => l.startsWith('read ')));
 });

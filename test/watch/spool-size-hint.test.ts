@@ -2,14 +2,17 @@
  * A cold start's guess of the spool's size from its directories' sizes (src/watch/spool-size-hint.ts),
  * and the watcher starting its read worker from that guess alone: near the number of names a
  * queue's hash directories hold, 0 for a queue that is a symlink (not followed) or missing,
- * and the index read with the early worker equals a fresh scan.
+ * and the index read with the early worker equals a fresh scan. A warm start's snapshot size is
+ * the hint where it reaches the read workers' least number of files: the directories are then
+ * not asked (their guess would only matter below that number).
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { createSpoolWatcher } from '../../src/watch/spool-watcher.js';
-import { spoolFilesHint } from '../../src/watch/spool-size-hint.js';
+import { expectedFiles, spoolFilesHint } from '../../src/watch/spool-size-hint.js';
+import { SNAPSHOT_BYTES_PER_MESSAGE } from '../../src/watch/index-snapshot.js';
 import { builtReadWorker, useBuiltWorkerAndCleanups } from '../helpers/built-read-worker.js';
 import { SpoolAccumulator } from './accumulator.js';
 import { freshScan } from './spool-fixture.js';
@@ -69,4 +72,19 @@ test('a cold start with no snapshot starts its worker from the guess alone, and 
   const early = await run(hint);
   expect(early.stats.readWorkers).toBe(1);
   expect(early.shown).toEqual(freshScan(config));
+});
+
+test('a snapshot reaching the least number of files for workers is the hint alone; below it, the larger guess', () => {
+  const copy = corpus();
+  const config = resolveSpoolConfig({ spool: copy.spool });
+  namesMadeAndGone(copy.spool, 1000);
+  const dirs = spoolFilesHint(config);
+  expect(dirs).toBeGreaterThan(500);
+  const snap = join(copy.spool, '..', 'hint.snapshot');
+  writeFileSync(snap, Buffer.alloc(SNAPSHOT_BYTES_PER_MESSAGE * 100));
+  // 100 files by the snapshot, enough for workers at 100: the directories' larger guess is not taken.
+  expect(expectedFiles(config, snap, 100)).toBe(100);
+  // Not enough at 101: the directories are asked, and their guess is the larger.
+  expect(expectedFiles(config, snap, 101)).toBe(dirs);
+  expect(expectedFiles(config, null, 100)).toBe(dirs);
 });
