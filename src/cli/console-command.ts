@@ -193,8 +193,9 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   }
   // The index promotes every entry it reads: without this the young generation grows to its
   // full 32 MB and stays there; held from 4 MB (young-generation.ts): held any smaller, keys
-  // pressed during the fill waited longer.
-  holdYoungGeneration(4);
+  // pressed during the fill waited longer. The read workers start at 4 MB semi-spaces: held at
+  // 1 MB they spent several times the watcher's time collecting.
+  holdYoungGeneration(4, 4);
   const config = options.config;
   const backend = consoleBackend(options.backend, config, !!options.readOnly, options.checkIdentity ?? true);
   const store = createConsoleStore({ backend, limits: config.limits, emptyAddress: config.emptyAddress, ...(options.queueThresholds ? { thresholds: options.queueThresholds } : {}) });

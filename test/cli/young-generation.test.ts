@@ -63,3 +63,39 @@ test('without the hold, or with a hold made only before the worker, the young ge
     expect(run.after, mode).toBeGreaterThanOrEqual(8 * MB);
   }
 }, 60_000);
+
+/** A worker's new space (bytes) once it has read (allocated, kept a slice's worth, let go) for a while, under the hold. */
+async function workerYoungGeneration(workerSemiSpaceMb: number): Promise<number> {
+  const module = JSON.stringify(join(REPO_ROOT, 'src/cli/young-generation.ts'));
+  const script = `
+    import { Worker } from 'node:worker_threads';
+    import { holdYoungGeneration } from ${module};
+    holdYoungGeneration(0, ${workerSemiSpaceMb});
+    const worker = new Worker(\`
+      import { getHeapSpaceStatistics } from 'node:v8';
+      import { parentPort } from 'node:worker_threads';
+      let slice = [];
+      let most = 0;
+      for (let i = 0; i < 400000; i++) {
+        slice.push({ i, text: 'entry ' + i });
+        if (slice.length === 2000) slice = [];
+        if (i % 1000 === 0) most = Math.max(most, getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
+      }
+      parentPort.postMessage(most);\`, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    const most = await new Promise((resolve) => worker.once('message', resolve));
+    await worker.terminate();
+    process.stdout.write(JSON.stringify(most));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  return JSON.parse(stdout) as number;
+}
+
+// After the runs above (more processes at once made their hold's race with the worker's start likelier).
+const settled = Promise.allSettled(Object.values(runs));
+const workerRuns = { small: settled.then(() => workerYoungGeneration(0)), four: settled.then(() => workerYoungGeneration(4)) };
+
+test('workers made under the hold keep the young generation they start with: 4 MB semi-spaces when asked, else V8\'s smallest', async () => {
+  const [small, four] = [await workerRuns.small, await workerRuns.four];
+  expect(small).toBeLessThan(4 * MB);
+  expect(four).toBeGreaterThanOrEqual(4 * MB);
+  expect(four).toBeLessThanOrEqual(16 * MB);
+}, 60_000);
