@@ -5,6 +5,7 @@
  * override earlier ones. Pure; never throws; unknown lines are ignored as Postfix ignores them.
  */
 import { showqPrintable } from './printable.js';
+import { isNameStart, nameIs, plainDeferReasons, textOf, trimmed } from './defer-reasons.js';
 
 export interface LogEntry {
   /** Printable quoted recipient, as logged. */
@@ -68,44 +69,8 @@ function printableLines(bytes: Buffer): string[] {
 
 const NAME_START = /^[A-Za-z0-9]/;
 
-/** Does bytes[start, end) (blanks around it ignored, as trim() would) spell `name`? */
-function nameIs(bytes: Buffer, start: number, end: number, name: string): boolean {
-  while (start < end && bytes[start] === 0x20) start++;
-  while (end > start && bytes[end - 1] === 0x20) end--;
-  if (end - start !== name.length) return false;
-  for (let i = 0; i < name.length; i++) if (bytes[start + i] !== name.charCodeAt(i)) return false;
-  return true;
-}
-
-/** bytes[start, end) as text, blanks trimmed (a plain line: only spaces can be blank). */
-function trimmed(bytes: Buffer, start: number, end: number): string {
-  while (start < end && bytes[start] === 0x20) start++;
-  while (end > start && bytes[end - 1] === 0x20) end--;
-  return bytes.toString('latin1', start, end);
-}
-
-const isNameStart = (ch: number) => (ch >= 0x30 && ch <= 0x39) || ((ch | 0x20) >= 0x61 && (ch | 0x20) <= 0x7a);
-
 /** What a listing needs of a log entry (showq.ts): the recipient and the reason. */
 export type LoggedReason = Pick<LogEntry, 'recipient' | 'reason'>;
-
-/**
- * bytes[start, end) as text, blanks trimmed when `trim`; the string `last` when its bytes
- * [lastStart, lastEnd) are the same (a message's recipients usually share one reason: one
- * string for all of them, and a hash computed once where the index interns it).
- */
-function textOf(bytes: Buffer, start: number, end: number, trim: boolean, last: { start: number; end: number; text: string } | null): { start: number; end: number; text: string } {
-  if (trim) {
-    while (start < end && bytes[start] === 0x20) start++;
-    while (end > start && bytes[end - 1] === 0x20) end--;
-  }
-  if (last !== null && last.end - last.start === end - start) {
-    let i = 0;
-    while (i < end - start && bytes[start + i] === bytes[last.start + i]) i++;
-    if (i === end - start) return last;
-  }
-  return { start, end, text: bytes.toString('latin1', start, end) };
-}
 
 /**
  * parseBounceLog for a plain log (isPlainText): the same rules on bytes, decoding only the
@@ -157,90 +122,6 @@ function parsePlainLog(bytes: Buffer, kind: LogKind): LogEntry[] {
       else if (nameIs(bytes, s, eq, 'action')) action = trimmed(bytes, eq + 1, end);
       else if (nameIs(bytes, s, eq, 'offset')) offset = Number.parseInt(trimmed(bytes, eq + 1, end), 10) || -1;
     }
-  }
-  if (open) flush();
-  return entries;
-}
-
-/**
- * parsePlainLog's recipients and reasons of a defer log, in one pass that also checks that
- * the bytes it keeps are plain (isPlainText): null at the first such byte that is not, and the
- * caller reads the log the general way. Only `<rcpt>: reason` lines, the names of `name=`
- * lines and the values of recipient= and reason= are looked at byte by byte; status=, action=,
- * offset= and dsn_ lines (a third of a log) are skipped to their end. Each line's end, its
- * first `=` and its first `>: ` are found by the same loop, not by a Buffer.indexOf() call each
- * (two or three calls into C++ per line, most of a log's cost). Exported for tests.
- */
-export function plainDeferReasons(bytes: Buffer): LoggedReason[] | null {
-  const entries: LoggedReason[] = [];
-  const n = bytes.length;
-  let open = false;
-  let rcpt = -1, rcptEnd = -1, reason = -1, reasonEnd = -1;
-  let rcptTrim = false, reasonTrim = false;
-  let lastReason: { start: number; end: number; text: string } | null = null;
-  const flush = () => {
-    if (reason >= 0) lastReason = textOf(bytes, reason, reasonEnd, reasonTrim, lastReason);
-    let recipient = rcpt < 0 ? '(recipient address unavailable)' : rcptTrim ? trimmed(bytes, rcpt, rcptEnd) : bytes.toString('latin1', rcpt, rcptEnd);
-    if (recipient === '') recipient = '(MAILER-DAEMON)';
-    entries.push({ recipient, reason: reason < 0 ? '(description unavailable)' : lastReason!.text });
-    open = false;
-    rcpt = rcptEnd = reason = reasonEnd = -1;
-  };
-  let start = 0;
-  while (start < n) {
-    const s = start;
-    const first = bytes[s]!;
-    if (first === 0x0a) {
-      start = s + 1;
-      if (open) flush();
-      continue;
-    }
-    open = true;
-    if (first === 0x3c) {
-      // `<recipient>: reason`: kept, so every byte is checked; its first `>: ` splits it.
-      let split = -1;
-      let end = s;
-      for (; end < n; end++) {
-        const ch = bytes[end]!;
-        if (ch === 0x0a) break;
-        if (ch < 0x20 || ch >= 0x7f) return null;
-        if (ch === 0x3e && split < 0 && bytes[end + 1] === 0x3a && bytes[end + 2] === 0x20) split = end;
-      }
-      start = end + 1;
-      if (split < 0) continue;
-      (rcpt = s + 1), (rcptEnd = split), (rcptTrim = false);
-      (reason = split + 3), (reasonEnd = end), (reasonTrim = false);
-      continue;
-    }
-    // A `name=value` line: its name is checked up to the first `=` (the general way trims it
-    // with String.trim(), which a tab or other blank in it would change); only recipient= and
-    // reason= are kept, so only their values are checked. Every other line (status=, action=,
-    // offset=, dsn_*=, or no name) is skipped to its end unread: the general way ignores it
-    // whatever its bytes (README, Benchmark).
-    let end = s;
-    let keep = 0;
-    if (isNameStart(first)) {
-      for (; end < n; end++) {
-        const ch = bytes[end]!;
-        if (ch === 0x0a || ch === 0x3d) break;
-        if (ch < 0x20 || ch >= 0x7f) return null;
-      }
-      if (end < n && bytes[end] === 0x3d) {
-        const eq = end;
-        keep = nameIs(bytes, s, eq, 'recipient') ? 1 : nameIs(bytes, s, eq, 'reason') ? 2 : 0;
-        if (keep !== 0) {
-          for (end = eq + 1; end < n; end++) {
-            const ch = bytes[end]!;
-            if (ch === 0x0a) break;
-            if (ch < 0x20 || ch >= 0x7f) return null;
-          }
-          if (keep === 1) (rcpt = eq + 1), (rcptEnd = end), (rcptTrim = true);
-          else (reason = eq + 1), (reasonEnd = end), (reasonTrim = true);
-        }
-      }
-    }
-    if (keep === 0) while (end < n && bytes[end] !== 0x0a) end++;
-    start = end + 1;
   }
   if (open) flush();
   return entries;

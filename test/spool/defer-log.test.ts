@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBounceLog, parseDeferReasons, plainDeferReasons } from '../../src/spool/defer-log.js';
+import { parseBounceLog, parseDeferReasons } from '../../src/spool/defer-log.js';
+import { plainDeferReasons } from '../../src/spool/defer-reasons.js';
 import * as fz from '../helpers/fuzz.js';
 import { listRecipients } from '../../src/spool/showq.js';
 import { parseQueueFile } from '../../src/spool/queue-file.js';
