@@ -4,14 +4,14 @@
  * replaced under the same name, moved to another queue, removed, or whose defer log changed
  * is read again; a snapshot that is not ours (another spool, owner, mode, version, a symlink,
  * corrupt bytes) is ignored, never shown, and one larger than its bound is not even read; the
- * file is written 0600 by rename, never in place.
+ * file is written 0600 by rename, never in place, and read a group at a time, never whole.
  */
 import { chmodSync, chownSync, closeSync, copyFileSync, ftruncateSync, lstatSync, openSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
 import { createSpoolWatcher } from '../../src/watch/spool-watcher.js';
-import { SNAPSHOT_BYTES_PER_MESSAGE, SNAPSHOT_MAX_BYTES, SNAPSHOT_MAX_MESSAGES, snapshotPath } from '../../src/watch/index-snapshot.js';
+import { loadSnapshot, SNAPSHOT_BYTES_PER_MESSAGE, SNAPSHOT_MAX_BYTES, SNAPSHOT_MAX_MESSAGES, snapshotIdentity, snapshotPath } from '../../src/watch/index-snapshot.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { SpoolAccumulator } from './accumulator.js';
 import { changeSinceSnapshot } from './snapshot-changes.js';
@@ -144,4 +144,32 @@ test('the snapshot is written 0600 to a new file renamed over the old one, nothi
   expect(second.ino).not.toBe(first.ino);
   expect(second.mode & 0o777).toBe(0o600);
   expect(readdirSync(dirname(snap))).toEqual(['index.snapshot']);
+});
+
+test('a start reads the snapshot a group at a time into buffers of their own, never the file whole', async () => {
+  const { config, snap } = spool();
+  await run(config, snap);
+  const fileBytes = lstatSync(snap).size;
+  const sizes: number[] = [];
+  const spies = (['alloc', 'allocUnsafe', 'allocUnsafeSlow'] as const).map((name) => {
+    const real = Buffer[name].bind(Buffer) as (size: number) => Buffer;
+    return vi.spyOn(Buffer, name).mockImplementation(((size: number) => (sizes.push(size), real(size))) as never);
+  });
+  let loaded;
+  try {
+    loaded = await loadSnapshot(snap, snapshotIdentity(config, 'test')!);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+  expect(loaded.ignored).toBeNull();
+  const groups = loaded.snapshot!.groups;
+  expect(groups.length).toBeGreaterThan(3);
+  const largest = Math.max(...groups.map((g) => g.blob.byteLength));
+  // The file was read into one buffer of its size, and each group copied out of it.
+  expect(largest).toBeLessThan(fileBytes / 2);
+  expect(Math.max(...sizes)).toBeLessThan(fileBytes / 2);
+  for (const g of groups) expect(g.blob.buffer.byteLength).toBe(g.blob.byteLength);
+  // And a start from it is as before.
+  const warm = await run(config, snap);
+  expect(warm.stats.snapshotTrusted).toBe(warm.stats.files);
 });
