@@ -7,7 +7,7 @@
  * scan.ts does). `onDir` is called for every directory BEFORE it is read, so a caller can set a
  * watch first and miss no file created during the listing.
  */
-import { lstatSync, opendirSync } from 'node:fs';
+import { lstatSync, opendirSync, type Dir, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { describeSpoolError } from '../domain/errors.js';
 import { isQueueIdName } from '../domain/queue-id.js';
@@ -132,4 +132,37 @@ export function listTree(root: string, topRel: string, descend: boolean, onDir?:
 export function topOf(rel: string): string {
   const slash = rel.indexOf('/');
   return slash < 0 ? rel : rel.slice(0, slash);
+}
+
+/**
+ * The names of a directory one at a time, in readdir order, read as they are taken (at most
+ * DIR_BUFFER names ahead, in the handle's buffer), not listed whole first: `list` walks a
+ * 17,000-name hash directory slice by slice, so nothing of its listing outlives a slice. The
+ * handle stays open while the caller works on what it took (closed when the generator ends or
+ * is returned). Nothing at all for a directory that is not there; EACCES/EPERM throw
+ * SpoolAccessError, as readNames.
+ */
+export function* eachName(abs: string): Generator<string> {
+  let dir: Dir;
+  try {
+    dir = opendirSync(abs, { bufferSize: DIR_BUFFER }); // safe: names only; callers pass real directories (isRealDirectory for the queue, lstat for each hash level)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    throw describeSpoolError(abs, error as NodeJS.ErrnoException);
+  }
+  try {
+    for (;;) {
+      let dirent: Dirent | null;
+      try {
+        dirent = dir.readSync(); // safe: the next name of the directory opened above, nothing opened
+      } catch (error) {
+        throw describeSpoolError(abs, error as NodeJS.ErrnoException);
+      }
+      if (dirent === null) return;
+      yield dirent.name;
+    }
+  } finally {
+    dir.closeSync(); // safe: closes the directory handle
+  }
 }

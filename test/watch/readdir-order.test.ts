@@ -6,7 +6,7 @@
  * shuffled order so that readdir order and sorted order differ.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
@@ -59,4 +59,31 @@ test.each([
   const sliced = [...scanOrderSlices(config, [queueName], 7)].flatMap((slice) => slice.ids);
   expect(sliced).toEqual(expected);
   expect(listQueueFiles(config, queueName).map((ref) => ref.queueId)).toEqual(expected);
+});
+
+/** The directories this process has open (Linux: /proc/self/fd). */
+function openDirectories(): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/self/fd/${fd}`)];
+    } catch {
+      return [];
+    }
+  }).filter((target) => target.startsWith(spool));
+}
+
+test('a directory is read as its slices are taken, not listed whole first, and closed when the walk ends or is left', () => {
+  // active/ holds 80 ids: slices of 7. Before, the whole listing was read and the handle
+  // closed before the first slice was handed out.
+  const walk = scanOrderSlices(config, ['active'], 7);
+  expect(walk.next().value?.ids).toHaveLength(7);
+  expect(openDirectories()).toEqual([join(spool, 'active')]);
+  walk.return(undefined);
+  expect(openDirectories()).toEqual([]);
+  // Inside a hash directory, both levels are open; all closed once it is walked through.
+  const deferred = scanOrderSlices(config, ['deferred'], 7);
+  expect(deferred.next().done).toBe(false);
+  expect(openDirectories().sort()).toEqual([join(spool, 'deferred'), join(spool, 'deferred', readdirOrder(join(spool, 'deferred'))[0]!)].sort());
+  expect([...deferred].length).toBeGreaterThan(10);
+  expect(openDirectories()).toEqual([]);
 });
