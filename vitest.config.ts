@@ -29,8 +29,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Real Postfix instances, tmux servers and sshd are per file, and most files wait on them:
-    // three workers on two cores took the suite from 379 s to 264 s (measured, clean clone).
-    maxWorkers: 3,
+    // three workers on two cores took the suite from 379 s to 264 s (measured, clean clone), and
+    // still left a core idle a third of the time (201 s of wall for ~270 s of CPU on a quiet
+    // run). Four: a model of the run from each file's measured CPU and wall (the README's Tests
+    // section) gives 195 s for three, 160-167 s for four (it gives 2 -> 3 as measured, x1.46).
+    maxWorkers: 4,
     // Slowest files first, from measured durations (test/setup/longest-first.ts says why).
     sequence: { sequencer: LongestFirstSequencer },
     projects: [

@@ -113,11 +113,17 @@ describe('console in tmux', () => {
     press(pane, 'help.open');
     s = await pane.waitFor('Keys');
     // Help scrolls at 100x12 (README): page down until the actions show.
+    // One press per step drawn: presses sent while the pane lagged (four workers at load 14)
+    // scrolled on unseen, and the 20 s wait ran out with the line on screen.
+    let pressedOn = '';
     s = await pane.waitUntil((screen) => {
       if (/D\s+✗ delete \(postsuper -d\)/.test(screen)) return true;
-      press(pane, 'help.down');
+      if (screen !== pressedOn) {
+        pressedOn = screen;
+        press(pane, 'help.down');
+      }
       return false;
-    }, 'the disabled delete binding'); // disabled, and says so without colour
+    }, 'the disabled delete binding', 60_000); // disabled, and says so without colour
     expect(s).toMatch(/Keys lines \d+-\d+ of \d+ \(j\/k scroll\)/);
     expect(s.split('\n')[11] ?? '').toBe('');
     press(pane, 'help.close');

@@ -60,7 +60,8 @@ async function search(text: string, key: 'search.apply' | 'pane.next' | 'pane.pr
     await h!.type(text);
   }
   await h!.press(key);
-  await waitForCondition(() => h!.ui.getState().paneSearching === null, 'the search to end');
+  // A search reads the 8 MB file page by page: 5 s (the default) ran out at load 14.
+  await waitForCondition(() => h!.ui.getState().paneSearching === null, 'the search to end', 30_000);
 }
 
 describe('a message over 8 MB in the pane', { timeout: 60_000 }, () => {
