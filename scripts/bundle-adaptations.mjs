@@ -17,14 +17,14 @@
  *   there finds Ink's output.js beside Ink's entry point, which a lone file cannot; here it
  *   imports that file by its path, so esbuild bundles it as the same module Ink's renderer
  *   uses (one module per path), and the patch reaches Ink.
- * - libmime is carried packed and unpacked on the first encoded word (scripts/packed-part.mjs).
+ * - libmime and re2js are carried packed, unpacked when first needed (scripts/packed-part.mjs).
  *
  * Fails loudly when the source it adapts has changed shape.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packedLibmime } from './packed-part.mjs';
+import { packedModules } from './packed-part.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VIRTUAL_THEMES = '/postq-bundle/themes';
@@ -103,9 +103,9 @@ export const bundleAdaptations = () => ({
       const source = replaceOnce(readFileSync(args.path, 'utf8'), /function ya\(\)\{return w\|\|"function"!=typeof fetch\?/, 'function ya(){return true?', "yoga's wasm fetch (ya)");
       return { contents: source, loader: 'js' };
     });
-    // libmime (with its charset tables, 700 KB) carried packed, run on the first encoded word:
+    // libmime (with its charset tables, 700 KB) and re2js carried packed, run when first needed:
     // scripts/packed-part.mjs.
-    packedLibmime(SHIPPED_MINIFY).setup(b);
+    packedModules(SHIPPED_MINIFY).setup(b);
   },
 });
 

@@ -6,7 +6,7 @@
  */
 import { build } from 'esbuild';
 import { SHIPPED_MINIFY } from './bundle-adaptations.mjs';
-import { packedLibmime, packText, UNPACK_SOURCE } from './packed-part.mjs';
+import { packedModules, packText, UNPACK_SOURCE } from './packed-part.mjs';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,8 +25,8 @@ export async function workerCode() {
     write: false,
     legalComments: 'none',
     logLevel: 'warning',
-    // libmime packed, as in the bundle: a worker unpacks it on the first encoded word it meets.
-    plugins: [packedLibmime(SHIPPED_MINIFY)],
+    // libmime and re2js packed, as in the bundle: a worker unpacks each when it first needs it.
+    plugins: [packedModules(SHIPPED_MINIFY)],
   });
   return result.outputFiles[0].text;
 }

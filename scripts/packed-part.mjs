@@ -8,10 +8,11 @@
  * a part costs about a fifth of its size until it is used, and nothing to parse: the literal sits
  * in a function that is only scanned until it is called.
  *
- * - packLibmime(): libmime with its charset tables (iconv-lite, encoding-japanese: 700 KB of
+ * - packedModules(): libmime with its charset tables (iconv-lite, encoding-japanese: 700 KB of
  *   the 3.2 MB file), which `list` and `count` need only for a subject with an encoded word
- *   (src/spool/encoded-words.ts loads it on the first one). Built as CommonJS, run with
- *   `new Function`; its require() gets Node's built-in modules only (it has no other).
+ *   (src/spool/encoded-words.ts loads it on the first one), and re2js (184 KB), needed only for
+ *   a /regex/ filter (src/spool/regex-engine.ts). Built as CommonJS, run with `new Function`;
+ *   their require() gets Node's built-in modules only (they have no other).
  * - packText(text) / UNPACK_SOURCE: any text (the read worker's code), unpacked by the
  *   bundle's own code as it starts a worker.
  */
@@ -32,39 +33,48 @@ export const UNPACK_SOURCE = `import { brotliDecompressSync } from 'node:zlib';
 export function unpackText(packed) { return brotliDecompressSync(Buffer.from(packed, 'base64')).toString('utf8'); }
 `;
 
-let libmimeCode = null;
+/** The modules carried packed, and the one source file that requires each lazily. */
+export const PACKED_MODULES = [
+  { name: 'libmime', file: /src[\\/]spool[\\/]encoded-words\.ts$/ },
+  { name: 're2js', file: /src[\\/]spool[\\/]regex-engine\.ts$/ },
+];
 
-/** libmime and everything it requires, as one CommonJS text (memoised per build run). */
-async function libmimeCjs(minify) {
-  libmimeCode ??= build({
-    stdin: { contents: "module.exports = require('libmime');", resolveDir: process.cwd(), loader: 'js' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    ...minify,
-    write: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-  }).then((r) => r.outputFiles[0].text);
-  return libmimeCode;
+const moduleCode = new Map();
+
+/** A module and everything it requires, as one CommonJS text (memoised per build run). */
+function moduleCjs(name, minify) {
+  if (!moduleCode.has(name)) {
+    moduleCode.set(name, build({
+      stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: process.cwd(), loader: 'js' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      ...minify,
+      write: false,
+      legalComments: 'none',
+      logLevel: 'warning',
+    }).then((r) => r.outputFiles[0].text));
+  }
+  return moduleCode.get(name);
 }
 
 /**
- * An esbuild plugin for src/spool/encoded-words.ts: its lazy require of libmime becomes the
- * unpacking and running of the packed copy. For the ES module bundle and the CommonJS worker
- * alike (neither needs import.meta.url or a require() of its own for it any more).
+ * An esbuild plugin for the files of PACKED_MODULES: each one's lazy `requireCjs(NAME)` becomes
+ * the unpacking and running of the packed copy (virtual module `postq-packed-NAME`). For the ES
+ * module bundle and the CommonJS worker alike (neither needs import.meta.url or a require() of
+ * its own for it any more).
  */
-export function packedLibmime(minify) {
+export function packedModules(minify) {
   return {
-    name: 'postq-packed-libmime',
+    name: 'postq-packed-modules',
     setup(b) {
-      b.onResolve({ filter: /^postq-packed-libmime$/ }, () => ({ path: 'libmime', namespace: 'postq-packed' }));
-      b.onLoad({ filter: /.*/, namespace: 'postq-packed' }, async () => ({
+      b.onResolve({ filter: /^postq-packed-/ }, (args) => ({ path: args.path.slice('postq-packed-'.length), namespace: 'postq-packed' }));
+      b.onLoad({ filter: /.*/, namespace: 'postq-packed' }, async (args) => ({
         contents: `${UNPACK_SOURCE}
-// In a function: scanned as the bundle loads, a string only once an encoded word is met.
-function packed() { return ${JSON.stringify(packText(await libmimeCjs(minify)))}; }
-export function loadLibmime() {
+// In a function: scanned as the bundle loads, a string only once it is needed.
+function packed() { return ${JSON.stringify(packText(await moduleCjs(args.path, minify)))}; }
+export function loadPacked() {
   const module = { exports: {} };
   new Function('module', 'exports', 'require', unpackText(packed()))(module, module.exports, (id) => process.getBuiltinModule(id));
   return module.exports;
@@ -72,14 +82,16 @@ export function loadLibmime() {
 `,
         loader: 'js',
       }));
-      b.onLoad({ filter: /src[\\/]spool[\\/]encoded-words\.ts$/ }, (args) => {
-        const original = readFileSync(args.path, 'utf8');
-        const declaration = /const requireCjs = createRequire\(import\.meta\.url\);/;
-        const call = /requireCjs\('libmime'\)/;
-        if (!declaration.test(original) || !call.test(original)) throw new Error(`bundle: ${args.path} no longer loads libmime through requireCjs('libmime')`);
-        const source = `import { loadLibmime } from 'postq-packed-libmime';\n${original.replace(declaration, '').replace(call, 'loadLibmime()')}`;
-        return { contents: source, loader: 'ts' };
-      });
+      for (const { name, file } of PACKED_MODULES) {
+        b.onLoad({ filter: file }, (args) => {
+          const original = readFileSync(args.path, 'utf8');
+          const declaration = /const requireCjs = createRequire\(import\.meta\.url\);/;
+          const call = new RegExp(`requireCjs\\('${name}'\\)`);
+          if (!declaration.test(original) || !call.test(original)) throw new Error(`bundle: ${args.path} no longer loads ${name} through requireCjs('${name}')`);
+          const source = `import { loadPacked } from 'postq-packed-${name}';\n${original.replace(declaration, '').replace(call, 'loadPacked()')}`;
+          return { contents: source, loader: 'ts' };
+        });
+      }
     },
   };
 }

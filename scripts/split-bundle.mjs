@@ -13,8 +13,8 @@
  * - The whole program is src/cli.ts bundled as the file was before, run as the body of an async
  *   function (top-level await as in a module): so it may hold no import or export statement
  *   (built-in modules come from process.getBuiltinModule; the build fails if one is left),
- *   `import.meta` is the file's own, and libmime and the read worker's code, packed once in the
- *   list part, are handed to it.
+ *   `import.meta` is the file's own, and libmime, re2js and the read worker's code, packed once
+ *   in the list part, are handed to it.
  * - Only one of the two runs in a process, so no module is ever evaluated twice.
  *
  * Fails loudly when the source it adapts has changed shape.
@@ -25,7 +25,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleAdaptations, SHIPPED_MINIFY } from './bundle-adaptations.mjs';
 import { inlineReadWorker } from './inline-read-worker.mjs';
-import { packText, UNPACK_SOURCE } from './packed-part.mjs';
+import { PACKED_MODULES, packText, UNPACK_SOURCE } from './packed-part.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'src', 'cli.ts');
@@ -42,12 +42,12 @@ const builtinsByCall = {
   },
 };
 
-/** libmime and the read worker's code from the list part (`__postqShared`, a parameter of the program's function). */
+/** libmime, re2js and the read worker's code from the list part (`__postqShared`, a parameter of the program's function). */
 const sharedFromListPart = {
   name: 'postq-shared-from-list-part',
   setup(b) {
-    b.onResolve({ filter: /^postq-packed-libmime$/ }, () => ({ path: 'libmime', namespace: 'postq-shared' }));
-    b.onLoad({ filter: /.*/, namespace: 'postq-shared' }, () => ({ contents: 'export const loadLibmime = () => __postqShared.loadLibmime();', loader: 'js' }));
+    b.onResolve({ filter: /^postq-packed-/ }, (args) => ({ path: args.path.slice('postq-packed-'.length), namespace: 'postq-shared' }));
+    b.onLoad({ filter: /.*/, namespace: 'postq-shared' }, (args) => ({ contents: `export const loadPacked = () => __postqShared.packed[${JSON.stringify(args.path)}]();`, loader: 'js' }));
     b.onLoad({ filter: /src[\\/]watch[\\/]read-worker-source\.ts$/ }, () => ({ contents: 'export const readWorkerSource = () => __postqShared.readWorkerSource();', loader: 'js' }));
   },
 };
@@ -102,7 +102,7 @@ async function entrySource() {
   const packed = packText(await wholeProgram());
   return `import ${JSON.stringify(join(root, 'src', 'node-check.ts'))};
 import { runsInListPart } from ${JSON.stringify(join(root, 'src', 'cli', 'list-part.ts'))};
-import { loadLibmime } from 'postq-packed-libmime';
+${PACKED_MODULES.map(({ name }, i) => `import { loadPacked as load${i} } from 'postq-packed-${name}';`).join('\n')}
 import { readWorkerSource } from ${JSON.stringify(join(root, 'src', 'watch', 'read-worker-source.ts'))};
 ${UNPACK_SOURCE}
 // In a function: scanned as the file loads, a string only when the whole program runs.
@@ -112,7 +112,7 @@ if (runsInListPart(process.argv.slice(2))) {
 } else {
   const AsyncFunction = (async () => {}).constructor;
   const program = new AsyncFunction('require', '__postqImportMeta', '__postqShared', '"use strict";' + unpackText(packedProgram()));
-  await program(require, import.meta, { loadLibmime, readWorkerSource });
+  await program(require, import.meta, { packed: { ${PACKED_MODULES.map(({ name }, i) => `${JSON.stringify(name)}: load${i}`).join(', ')} }, readWorkerSource });
 }
 `;
 }

@@ -70,7 +70,7 @@ describe('the single-file bundle', () => {
     const text = readFileSync(bundle, 'latin1');
     for (const module of ['"node_modules/ink/', '"node_modules/react', '"node_modules/yoga-layout/', '"src/cli/console-command.ts"', '"src/ui/app.tsx"']) expect(text).not.toContain(module);
     const id = readdirSync(join(copy.spool, 'deferred', readdirSync(join(copy.spool, 'deferred'))[0]!))[0]!;
-    for (const args of [['count', '--all'], ['list', '--filter', 'to:example'], ['list', '--bogus'], ['cat', id]]) {
+    for (const args of [['count', '--all'], ['list', '--filter', 'to:example'], ['count', '--filter', 'subject:/gr..e aus k.ln/'], ['list', '--bogus'], ['cat', id]]) {
       const mine = runBundle([...args, '--spool', copy.spool]);
       const reference = runPostq([...args, '--spool', copy.spool], env);
       expect(mine.status, `${args.join(' ')}: ${mine.stderr}`).toBe(reference.status);
@@ -80,7 +80,7 @@ describe('the single-file bundle', () => {
     }
   });
 
-  it('carries libmime packed (scripts/packed-part.mjs): none of its charset tables in its text, subjects still decoded by the read workers', () => {
+  it('carries libmime and re2js packed (scripts/packed-part.mjs): none of their code in its text, subjects still decoded and /regex/ filters still matched by the read workers', () => {
     // iconv-lite's table names, 108 of them in the file when libmime was carried as code.
     expect(readFileSync(bundle, 'latin1')).not.toContain('iso88591');
     // Past 128 names the read workers read and format (read-stream.ts): their libmime is packed too.
@@ -91,7 +91,13 @@ describe('the single-file bundle', () => {
     expect(mine.status, mine.stderr).toBe(0);
     expect(mine.stderr).toBe('');
     expect(mine.stdout).toBe(reference.stdout);
-    expect(mine.stdout.split('"subject": "Grüße aus Köln').length - 1).toBeGreaterThan(10);
+    const greetings = mine.stdout.split('"subject": "Grüße aus Köln').length - 1;
+    expect(greetings).toBeGreaterThan(10);
+    // re2js is packed too (in the text 184 KB of code before): a /regex/ filter in the workers.
+    expect(readFileSync(bundle, 'latin1')).not.toContain('"node_modules/re2js/');
+    const counted = runBundle(['count', '--filter', 'subject:/gr..e aus k.ln/', '--spool', spool]);
+    expect(counted.stderr).toBe('');
+    expect(Number(counted.stdout)).toBe(greetings);
   });
 
   it('runs the console: the demo with an embedded theme comes up, and q leaves nothing behind', { timeout: 150_000 }, async () => {
