@@ -31,21 +31,11 @@ export function deferSigOf(stats: Stats): number {
 }
 
 /**
- * The initial index reads defer logs without their fstat (one system call and one Stats object
- * fewer per message: about 5% of the index). Such a log's signature says only "read after
- * `atMs`" (wall clock, taken before the index began), encoded negative so that it never equals
- * a ctime. The first reconcile settles it: a ctime older than that (with slack for the kernel's
- * coarse clock) means the log has not changed since it was read, and its ctime becomes the
- * signature; anything newer is read again. A change during the index also has its event.
+ * Whether a defer log with `stats` may differ from what was read under `sig` (null: there was
+ * none): anything but its ctime as read. (A log was once read without its fstat and given a
+ * negative "read after the index's start" signature, settled by the first reconcile when its
+ * ctime was older; every read fstats its log now, and such a signature is a change like any.)
  */
-export function deferReadAfter(atMs: number): number {
-  return -atMs;
-}
-
-const CLOCK_SLACK_MS = 1000;
-
-/** Whether a defer log with `stats` may differ from what was read under `sig` (null: there was none). */
 export function deferChanged(sig: number | null, stats: Stats): boolean {
-  if (sig === null || sig >= 0) return sig !== deferSigOf(stats);
-  return stats.ctimeMs >= -sig - CLOCK_SLACK_MS;
+  return sig !== deferSigOf(stats);
 }

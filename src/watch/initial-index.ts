@@ -73,7 +73,7 @@ export async function buildInitialIndex(
 ): Promise<number> {
   const root = config.queueDirectory;
   // Marks the reads below as bulk reads (read-entry.ts); the safe open fstats every defer log,
-  // so its signature is its ctime, not the negative "read after" of file-sig.ts deferReadAfter.
+  // so its signature is its ctime.
   const readAfter = Date.now();
   const poolMinFiles = options.poolMinFiles ?? POOL_MIN_FILES;
   // A large spool's workers load while it is listed (see expectedFiles).

@@ -88,7 +88,7 @@ export interface EntryRead {
   sig: FileSig;
   /** Whether the defer log was looked for (not for corrupt/ or a file without a sender). */
   deferRead: boolean;
-  /** Its defer log's signature (deferSigOf, or deferReadAfter); null when there is none or it was not read. */
+  /** Its defer log's signature (deferSigOf: its ctime); null when there is none or it was not read. */
   deferSig: number | null;
 }
 
@@ -101,8 +101,7 @@ export type ReadProbe = (file: { head: Buffer; fileSize: number; fetch: (offset:
 /**
  * `deferReadAfter` given (the initial index's start, wall clock ms): a bulk read (BULK_QUEUE,
  * BULK_DEFER). The defer log is still fstat'ed by the safe open and its signature is its ctime;
- * the value itself is no longer used (file-sig.ts deferReadAfter's negative signatures are made
- * by nothing now).
+ * the value itself is not used.
  */
 export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number, probe?: ReadProbe): EntryRead | null {
   const opened = openInSpool(config.queueDirectory, relPath, deferReadAfter === undefined ? SINGLE : BULK_QUEUE);

@@ -13,7 +13,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { QUEUE_NAMES } from '../domain/queue.js';
 import { queuePath, type SpoolConfig } from '../config/spool-config.js';
-import { deferChanged, deferSigOf, sameSig } from './file-sig.js';
+import { deferChanged, sameSig } from './file-sig.js';
 import { walkTree } from './list-tree.js';
 import { markDirty, type DirtySet } from './refresh.js';
 import type { SpoolIndex } from './spool-index.js';
@@ -33,11 +33,6 @@ export interface SweepResult {
   dirty: DirtySet;
   /** Queue-id names listed in the queues. */
   listed: number;
-  /**
-   * Ids re-read only because their defer log was read without fstat too close to the index's
-   * start to be sure (file-sig.ts deferReadAfter): a check, not a lost event.
-   */
-  unsettled: Set<string>;
 }
 
 export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer: Slicer, onDir: (rel: string) => void): Promise<SweepResult> {
@@ -62,7 +57,6 @@ export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer:
     if (!seen.has(rel)) markDirty(dirty, tracked.queueId, rel);
   }
   const deferSeen = new Set<string>();
-  const unsettled = new Set<string>();
   for (const dir of walkTree(root, 'defer', true, onDir)) {
     for (const queueId of dir.ids) {
       if (slicer.due) await slicer.pause();
@@ -73,16 +67,11 @@ export async function sweepSpool(config: SpoolConfig, index: SpoolIndex, slicer:
       // A log that is no regular file is never read (safe-file.ts): as if there were none.
       if (!stats?.isFile()) continue;
       deferSeen.add(queueId);
-      const sig = index.deferSigs.get(queueId) ?? null;
-      const readAfter = sig !== null && sig < 0;
-      if (deferChanged(sig, stats)) {
-        markDirty(dirty, queueId, null, true);
-        if (readAfter) unsettled.add(queueId);
-      } else if (readAfter) index.deferSigs.set(queueId, deferSigOf(stats));
+      if (deferChanged(index.deferSigs.get(queueId) ?? null, stats)) markDirty(dirty, queueId, null, true);
     }
   }
   for (const [queueId, sig] of index.deferSigs) {
     if (sig !== null && !deferSeen.has(queueId)) markDirty(dirty, queueId, null, true);
   }
-  return { dirty, listed: seen.size, unsettled };
+  return { dirty, listed: seen.size };
 }

@@ -11,8 +11,8 @@
  * Contract: trust is per file and never guessed: anything that does not match exactly (a file
  * rewritten in place, replaced under the same name, moved to another queue, a log that
  * appeared, changed or went) gives null and the caller reads the file. Nothing here throws: an
- * lstat error or a group that does not decode is "not trusted". Files whose defer log was read
- * without fstat and not yet settled by a reconcile are left out of the snapshot.
+ * lstat error or a group that does not decode is "not trusted". A file whose defer log changed
+ * since it was read (its ctime is not the one read) is left out of the snapshot.
  */
 import { constants, lstatSync, type Stats } from 'node:fs';
 import type { SpoolConfig } from '../config/spool-config.js';
@@ -82,9 +82,8 @@ export function* captureSteps(config: SpoolConfig, index: SpoolIndex, identity: 
       let log = sig === undefined ? NO_LOG : ABSENT_LOG;
       if (sig != null) {
         const stats = lstatOrNull(inSpool(root, queuePath(config, 'defer', tracked.queueId)));
-        // A negative signature: read without fstat, "as of" the index's start; settled here as the
-        // first reconcile would (deferChanged): a log changed since is left out, read next start.
-        if (!stats?.isFile() || (sig < 0 ? deferChanged(sig, stats) : stats.ctimeMs !== sig)) continue;
+        // A log changed since it was read is left out: its file is read on the next start.
+        if (!stats?.isFile() || deferChanged(sig, stats)) continue;
         log = { kind: DEFER_PRESENT, dev: stats.dev, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs };
       }
       const fileSig = { ino: tracked.ino, size: tracked.size, mode: tracked.mode, mtimeMs: tracked.mtimeMs, ctimeMs: tracked.ctimeMs };

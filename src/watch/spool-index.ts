@@ -27,8 +27,8 @@ export class SpoolIndex {
   /** Every tracked queue file, by relative path. */
   readonly files = new Map<string, TrackedFile>();
   /**
-   * Defer log signatures by queue id: deferSigOf, or negative from deferReadAfter (file-sig.ts);
-   * null: looked for, absent; no key: never looked for.
+   * Defer log signatures by queue id: deferSigOf (its ctime, file-sig.ts); null: looked for,
+   * absent; no key: never looked for.
    */
   readonly deferSigs = new Map<string, number | null>();
   /** What the sink holds, by queue id. */

@@ -153,7 +153,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
       if (!clock.polling) watchers.add(rel);
     });
     // Ids an event already announced are not differences; refresh them together.
-    const announced = new Set([...dirty.keys(), ...sweep.unsettled]);
+    const announced = new Set(dirty.keys());
     mergeDirty(sweep.dirty, dirty);
     const eventAt = firstEventAt;
     dirty = new Map();

@@ -1,15 +1,21 @@
 /**
- * The initial index reads defer logs without fstat, "as of" its start (file-sig.ts
- * deferReadAfter). A log older than that is settled by the first reconcile without a read; a
- * log that changed after it was read is read again, even when every event was lost.
+ * A defer log's signature is its ctime as read (every read fstats the log): any other ctime is a
+ * change, and a log that changed after it was read is read again by the reconcile, even when
+ * every event was lost. A negative "read after the index's start" signature (made once by reads
+ * without fstat, and settled by the first reconcile when the log's ctime was older) is a change
+ * like any other: nothing settles a log without reading it.
  */
 import { readFileSync, statSync, watch, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
-import { deferChanged, deferReadAfter, deferSigOf } from '../../src/watch/file-sig.js';
+import { deferChanged, deferSigOf } from '../../src/watch/file-sig.js';
 import type { WatchFn } from '../../src/watch/dir-watchers.js';
+import { buildInitialIndex } from '../../src/watch/initial-index.js';
+import { sweepSpool } from '../../src/watch/reconcile.js';
+import { SpoolIndex } from '../../src/watch/spool-index.js';
 import { createSpoolWatcher, type SpoolWatcher } from '../../src/watch/spool-watcher.js';
+import { createSlicer } from '../../src/watch/time-slice.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { SpoolAccumulator } from './accumulator.js';
@@ -17,14 +23,12 @@ import { freshScan } from './spool-fixture.js';
 
 const withCtime = (ctimeMs: number) => ({ ctimeMs }) as Stats;
 
-test('a ctime signature changes with the ctime; a read-after one only for ctimes near or after the start', () => {
+test('a defer log signature is its ctime: any other, a negative one included, is a change', () => {
   expect(deferChanged(deferSigOf(withCtime(5000)), withCtime(5000))).toBe(false);
   expect(deferChanged(deferSigOf(withCtime(5000)), withCtime(5001))).toBe(true);
   const start = 1_800_000_000_000;
-  expect(deferChanged(deferReadAfter(start), withCtime(start - 60_000))).toBe(false);
-  expect(deferChanged(deferReadAfter(start), withCtime(start - 10))).toBe(true);
-  expect(deferChanged(deferReadAfter(start), withCtime(start + 10))).toBe(true);
-  expect(deferReadAfter(start)).toBeLessThan(0);
+  // What a "read after" signature took as settled: a log older than the index's start.
+  expect(deferChanged(-start, withCtime(start - 60_000))).toBe(true);
   // No log when it was looked for: any log now is a change.
   expect(deferChanged(null, withCtime(start - 60_000))).toBe(true);
 });
@@ -56,3 +60,17 @@ test('with every event lost, a defer log rewritten after the index is found by t
   expect(watcher.stats.events).toBe(0);
   expect(acc.sorted()).toEqual(freshScan(config));
 }, 60_000);
+
+test('the reconcile reads again a log whose signature is not its ctime, and settles none without a read', async () => {
+  const spool = (copy = copyCorpusSpool('basic')).spool;
+  const config = resolveSpoolConfig({ spool });
+  const index = new SpoolIndex();
+  await buildInitialIndex(config, index, createSlicer(), () => {}, { batchEveryMs: 50, onDir: () => {} });
+  expect((await sweepSpool(config, index, createSlicer(), () => {})).dirty.size).toBe(0);
+  const [queueId] = [...index.deferSigs].find(([, sig]) => sig !== null)!;
+  const readAfter = -(Date.now() + 60_000);
+  index.deferSigs.set(queueId, readAfter);
+  const sweep = await sweepSpool(config, index, createSlicer(), () => {});
+  expect([...sweep.dirty.keys()]).toEqual([queueId]);
+  expect(index.deferSigs.get(queueId)).toBe(readAfter);
+});
