@@ -25,7 +25,7 @@ export async function dispatchFleet(argv: string[], out: (t: string) => void, er
     }
     const themeAt = rest.findIndex((a) => a === '--theme' || a.startsWith('--theme='));
     const theme = themeAt < 0 ? undefined : rest[themeAt]!.includes('=') ? rest[themeAt]!.split('=')[1] : rest[themeAt + 1];
-    await (await import('../ui/ink-text-cache.js')).boundInkTextCache(); // before Ink loads
+    await (await import('../ui/before-ink.js')).beforeInk(); // before Ink loads
     const { runFleetConsole } = await import('./fleet-console.js');
     return runFleetConsole({ ...flags, 'read-only': rest.includes('--read-only'), 'no-alt-screen': rest.includes('--no-alt-screen'), 'no-audit': rest.includes('--no-audit'), pick: rest.includes('--pick'), theme });
   }

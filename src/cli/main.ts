@@ -220,7 +220,7 @@ async function dispatch(argv: string[]): Promise<number> {
     if (values.help) return out(COMMAND_HELP['demo']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     // Loaded on demand: list, cat and the actions must not pay for Ink and React at start-up.
-    await boundInkTextCacheFirst();
+    await beforeInkFirst();
     const { runDemoCommand } = await import('./demo-command.js');
     return runDemoCommand(values);
   }
@@ -242,7 +242,7 @@ async function dispatch(argv: string[]): Promise<number> {
     });
     if (values.help) return out(COMMAND_HELP['console']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-    await boundInkTextCacheFirst();
+    await beforeInkFirst();
     const { runConsoleCommand } = await import('./console-command.js');
     return runConsoleCommand(spoolConfig(values), values);
   }
@@ -281,7 +281,7 @@ export async function runMain(argv: string[]): Promise<number> {
   }
 }
 
-/** Before Ink loads (ui/ink-text-cache.ts): its text-size cache, else never cleared, is bounded. */
-async function boundInkTextCacheFirst(): Promise<void> {
-  await (await import('../ui/ink-text-cache.js')).boundInkTextCache();
+/** Before Ink loads (ui/before-ink.ts): its text-size cache bounded, yoga loaded without fetch. */
+async function beforeInkFirst(): Promise<void> {
+  await (await import('../ui/before-ink.js')).beforeInk();
 }
