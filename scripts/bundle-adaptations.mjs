@@ -12,7 +12,8 @@
  *   present, wins; user themes in ~/.config/postq/themes work as always).
  * - yoga-layout (Ink's layout engine) decodes its embedded WebAssembly itself instead of through
  *   fetch() of a data: URL, which loaded Node's fetch (undici) for nothing: 8 MiB of the
- *   console's RSS and ~60 ms of its start (postq makes no HTTP request).
+ *   console's RSS and ~60 ms of its start (postq makes no HTTP request); src/ui/yoga-load.ts,
+ *   which does the same at run time for `dist/cli.js`, becomes a no-op.
  * - Ink's output caches shared across frames (src/ui/ink-output-cache.ts): importInkOutput()
  *   there finds Ink's output.js beside Ink's entry point, which a lone file cannot; here it
  *   imports that file by its path, so esbuild bundles it as the same module Ink's renderer
@@ -103,6 +104,12 @@ export const bundleAdaptations = () => ({
       const source = replaceOnce(readFileSync(args.path, 'utf8'), /function ya\(\)\{return w\|\|"function"!=typeof fetch\?/, 'function ya(){return true?', "yoga's wasm fetch (ya)");
       return { contents: source, loader: 'js' };
     });
+    // ...so src/ui/yoga-load.ts, which loads yoga with fetch hidden from beside Ink, has nothing
+    // to do in one file (and must not load a second yoga from a node_modules near it).
+    b.onLoad({ filter: /src[\\/]ui[\\/]yoga-load\.ts$/ }, () => ({
+      contents: '// The bundle patches yoga itself (scripts/bundle-adaptations.mjs).\nexport async function loadYogaWithoutFetch(): Promise<boolean> {\n  return false;\n}\n',
+      loader: 'ts',
+    }));
     // libmime (with its charset tables, 700 KB) and re2js carried packed, run when first needed:
     // scripts/packed-part.mjs.
     packedModules(SHIPPED_MINIFY).setup(b);
