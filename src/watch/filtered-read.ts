@@ -20,10 +20,10 @@ import { filterDecider } from '../store/filter-decides.js';
 import { compileFilter, isFilterError } from '../store/filter-match.js';
 import { readEntryWithStats, type EntryRead } from './read-entry.js';
 
-export type ReadListed = (queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number) => EntryRead | null;
+export type ReadListed = (queueName: QueueName, relPath: string, queueId: string, bulk?: boolean) => EntryRead | null;
 
 export function filteredReader(config: SpoolConfig, filter: ListFilter | undefined): ReadListed {
-  if (!filter) return (queueName, relPath, queueId, after) => readEntryWithStats(config, queueName, relPath, queueId, after);
+  if (!filter) return (queueName, relPath, queueId, bulk) => readEntryWithStats(config, queueName, relPath, queueId, bulk);
   const decider = filterDecider(filter.text);
   // The answers of the file read last: an entry is matched right after its own read.
   let probed: string | null = null;
@@ -33,17 +33,17 @@ export function filteredReader(config: SpoolConfig, filter: ListFilter | undefin
   if (isFilterError(compiled)) throw new Error(`filter does not parse: ${compiled.error.message}`);
   const evaluate = decider.readsContent ? contentBytesEvaluator(compiled.terms) : null;
   const none: readonly boolean[] = compiled.terms.map(() => false);
-  return (queueName, relPath, queueId, after) => {
+  return (queueName, relPath, queueId, bulk) => {
     if (!decider.inQueue(queueName)) return null;
     probed = null;
     const inMaildrop = relPath.startsWith('maildrop/');
     const read = evaluate
-      ? readEntryWithStats(config, queueName, relPath, queueId, after, (file) => {
+      ? readEntryWithStats(config, queueName, relPath, queueId, bulk, (file) => {
           probed = relPath;
           hits = evaluate({ ...file, inMaildrop });
           return decider.withContent(queueName, hits);
         })
-      : readEntryWithStats(config, queueName, relPath, queueId, after);
+      : readEntryWithStats(config, queueName, relPath, queueId, bulk);
     return read && compiled.match(read.entry, filter.nowMs) ? read : null;
   };
 }

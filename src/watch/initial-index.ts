@@ -72,9 +72,6 @@ export async function buildInitialIndex(
   options: IndexOptions,
 ): Promise<number> {
   const root = config.queueDirectory;
-  // Marks the reads below as bulk reads (read-entry.ts); the safe open fstats every defer log,
-  // so its signature is its ctime.
-  const readAfter = Date.now();
   const poolMinFiles = options.poolMinFiles ?? POOL_MIN_FILES;
   // A large spool's workers load while it is listed (see expectedFiles).
   const early = (options.expectedFiles ?? 0) >= poolMinFiles;
@@ -129,7 +126,7 @@ export async function buildInitialIndex(
   // One queue of slices for every reader: the main thread takes the next slice whenever it is
   // free, the workers whenever they answer one, so the work balances itself.
   const readUnread = async (pool: ReadPool | null) => {
-    const queue = slices(listings, readAfter);
+    const queue = slices(listings);
     const readHere = async () => {
       for (let next = queue.next(); !next.done; next = queue.next()) {
         const { queueName, dir, ids } = next.value;
@@ -140,7 +137,7 @@ export async function buildInitialIndex(
             // Workers' answers are filed here, between the main thread's own reads.
             await slicer.pause();
           }
-          file(queueId, readEntryWithStats(config, queueName, `${dir}/${queueId}`, queueId, readAfter));
+          file(queueId, readEntryWithStats(config, queueName, `${dir}/${queueId}`, queueId, true));
         }
       }
     };
@@ -196,10 +193,10 @@ async function listQueues(root: string, slicer: Slicer, onDir: (rel: string) => 
 }
 
 /** The listings in read order, cut into slices for the workers. */
-function* slices(listings: Map<QueueName, DirListing[]>, deferReadAfter: number): Generator<ReadSlice> {
+function* slices(listings: Map<QueueName, DirListing[]>): Generator<ReadSlice> {
   for (const queueName of READ_ORDER) {
     for (const dir of listings.get(queueName)!) {
-      for (let i = 0; i < dir.ids.length; i += SLICE_IDS) yield { queueName, dir: dir.rel, ids: dir.ids.slice(i, i + SLICE_IDS), deferReadAfter };
+      for (let i = 0; i < dir.ids.length; i += SLICE_IDS) yield { queueName, dir: dir.rel, ids: dir.ids.slice(i, i + SLICE_IDS) };
     }
   }
 }

@@ -50,7 +50,7 @@ class Scratch {
 const queueScratch = new Scratch();
 const deferScratch = new Scratch();
 /**
- * The bulk reads (those given a `deferReadAfter`: the initial index and `postq list`) open
+ * The bulk reads (`bulk`: the initial index, the warm start's reads and `postq list`) open
  * files their directory listing shows regular without an lstat first (dir-types.ts), one
  * listing cache for queue files and one for defer logs (each looks for runs in one
  * directory); a watcher's single reads keep the lstat.
@@ -62,10 +62,10 @@ const SINGLE: OpenOptions = {};
 /**
  * The defer log and its signature (null when there is none, or it is not a regular file reached
  * through real directories: a FIFO or /dev/zero planted as a log is never opened).
- * `readAfter`: a bulk read's (see BULK_QUEUE); the safe open has the stats, so the signature is the fstat's.
+ * `bulk`: see BULK_QUEUE. The safe open has the stats, so the signature is the fstat's.
  */
-function readDeferLogWithSig(config: SpoolConfig, queueId: string, readAfter?: number): { log: LoggedReason[]; sig: number | null } {
-  const opened = openInSpool(config.queueDirectory, queuePath(config, 'defer', queueId), readAfter === undefined ? SINGLE : BULK_DEFER);
+function readDeferLogWithSig(config: SpoolConfig, queueId: string, bulk: boolean): { log: LoggedReason[]; sig: number | null } {
+  const opened = openInSpool(config.queueDirectory, queuePath(config, 'defer', queueId), bulk ? BULK_DEFER : SINGLE);
   if (!('fd' in opened)) return { log: [], sig: null };
   try {
     const length = Math.min(opened.stats.size, DEFER_LOG_MAX);
@@ -99,12 +99,11 @@ export interface EntryRead {
 export type ReadProbe = (file: { head: Buffer; fileSize: number; fetch: (offset: number, length: number) => Buffer }) => boolean;
 
 /**
- * `deferReadAfter` given (the initial index's start, wall clock ms): a bulk read (BULK_QUEUE,
- * BULK_DEFER). The defer log is still fstat'ed by the safe open and its signature is its ctime;
- * the value itself is not used.
+ * `bulk`: one of many reads in listing order (BULK_QUEUE, BULK_DEFER). Either way the defer log
+ * is fstat'ed by the safe open and its signature is its ctime.
  */
-export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, deferReadAfter?: number, probe?: ReadProbe): EntryRead | null {
-  const opened = openInSpool(config.queueDirectory, relPath, deferReadAfter === undefined ? SINGLE : BULK_QUEUE);
+export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, relPath: string, queueId: string, bulk = false, probe?: ReadProbe): EntryRead | null {
+  const opened = openInSpool(config.queueDirectory, relPath, bulk ? BULK_QUEUE : SINGLE);
   if ('gone' in opened) return null;
   if ('refused' in opened) return refusedRead(queueName, relPath, queueId, opened.refused);
   let parsed;
@@ -130,7 +129,7 @@ export function readEntryWithStats(config: SpoolConfig, queueName: QueueName, re
     extra.push({ offset: 0, recordType: null, problem: `not at its hashed path ${expected}: Postfix does not see it` });
   }
   const deferRead = parsed.sender !== null && queueName !== 'corrupt';
-  const defer = deferRead ? readDeferLogWithSig(config, queueId, deferReadAfter) : { log: [], sig: null };
+  const defer = deferRead ? readDeferLogWithSig(config, queueId, bulk) : { log: [], sig: null };
   const deferLog = defer.log;
   const entry = buildEntry(
     {

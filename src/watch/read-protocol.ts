@@ -24,8 +24,6 @@ export interface ReadRequest {
   /** The directory, relative to the queue directory (`deferred/A`). */
   dir: string;
   ids: string[];
-  /** readEntryWithStats's deferReadAfter: the index's start. */
-  deferReadAfter: number;
   /** `postq list`: answer with the slice's text (list-format.ts) instead of its reads; its `filter` (text) is applied as the files are read (filtered-read.ts). */
   format?: ListFormat;
   /** A warm start: answer with the lstat figures of each file and its defer log (stat-figures.ts), reading nothing. */

@@ -81,8 +81,6 @@ export async function streamListing(
   sink: ListingSink,
   options: ReadStreamOptions = {},
 ): Promise<void> {
-  // Defer logs read without their fstat (read-entry.ts): the list keeps no signatures.
-  const deferReadAfter = Date.now();
   const ordinals = new Map<ReadSlice, number>();
   let seen = 0;
   // A listing error ends the slices for every taker and is thrown by the main thread: a
@@ -92,10 +90,9 @@ export async function streamListing(
     let n = 0;
     try {
       for (const slice of scanOrderSlices(config, queues, filterReadsContent(format.filter) ? SLICE_IDS_CONTENT : SLICE_IDS)) {
-        const request: ReadSlice = { ...slice, deferReadAfter };
-        ordinals.set(request, n++);
+        ordinals.set(slice, n++);
         seen += slice.ids.length;
-        yield request;
+        yield slice;
       }
     } catch (error) {
       failure ??= error;
@@ -139,7 +136,7 @@ export async function streamListing(
   const readHere = (slice: ReadSlice) => {
     const entries: QueueEntry[] = [];
     for (const queueId of slice.ids) {
-      const read = readListed(slice.queueName, `${slice.dir}/${queueId}`, queueId, deferReadAfter);
+      const read = readListed(slice.queueName, `${slice.dir}/${queueId}`, queueId, true);
       if (read) entries.push(read.entry);
     }
     finish(slice, formatListed(entries, format), noRelease);

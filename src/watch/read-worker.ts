@@ -54,8 +54,9 @@ function readerFor(filter: ListFilter | undefined): ReadListed {
 function answer(request: ReadRequest): ReadReply {
   if (request.lstat) return { seq: request.seq, figures: statSlice(config, request.queueName, request.dir, request.ids) };
   try {
-    const read = request.format ? readerFor(request.format.filter) : (queueName: QueueName, relPath: string, queueId: string, after?: number) => readEntryWithStats(config, queueName, relPath, queueId, after);
-    const reads = request.ids.map((queueId) => read(request.queueName, `${request.dir}/${queueId}`, queueId, request.deferReadAfter));
+    const read = request.format ? readerFor(request.format.filter) : (queueName: QueueName, relPath: string, queueId: string, bulk?: boolean) => readEntryWithStats(config, queueName, relPath, queueId, bulk);
+    // A worker's reads are always bulk reads (read-entry.ts).
+    const reads = request.ids.map((queueId) => read(request.queueName, `${request.dir}/${queueId}`, queueId, true));
     if (request.format) {
       const { text, count, size } = formatListed(reads.flatMap((r) => (r ? [r.entry] : [])), request.format);
       return { seq: request.seq, listed: { bytes: encode(text as string), count, size } };

@@ -46,7 +46,7 @@ class StatFeed implements IterableIterator<ReadSlice> {
   complete = false;
 
   add(queueName: QueueName, dir: DirListing): void {
-    for (let i = 0; i < dir.ids.length; i += STAT_SLICE_IDS) this.slices.push({ queueName, dir: dir.rel, ids: dir.ids.slice(i, i + STAT_SLICE_IDS), deferReadAfter: 0 });
+    for (let i = 0; i < dir.ids.length; i += STAT_SLICE_IDS) this.slices.push({ queueName, dir: dir.rel, ids: dir.ids.slice(i, i + STAT_SLICE_IDS) });
   }
 
   /** Nothing to hand out yet, but more to come: the pool holds (RunOptions.held) until `resume`. */

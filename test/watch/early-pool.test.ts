@@ -124,7 +124,7 @@ function loggingPool(config: SpoolConfig, log: string[]): ReadPool {
       });
     },
     async run(slices: Iterable<ReadSlice>, onReads: (slice: ReadSlice, reads: unknown[]) => void) {
-      for (const s of slices) (log.push(`read ${s.dir}`), onReads(s, s.ids.map((id) => readEntryWithStats(config, s.queueName, `${s.dir}/${id}`, id, 0))));
+      for (const s of slices) (log.push(`read ${s.dir}`), onReads(s, s.ids.map((id) => readEntryWithStats(config, s.queueName, `${s.dir}/${id}`, id, true))));
     },
     resume: () => pump(),
     close() {},

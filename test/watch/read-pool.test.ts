@@ -120,7 +120,7 @@ test('below the least number of files the index stays on the main thread', async
 
 describe('a worker that fails', () => {
   const config = resolveSpoolConfig({ spool: '/nonexistent' });
-  const slices = [{ queueName: 'deferred' as const, dir: 'deferred/A', ids: ['A1B2C3D4E5'], deferReadAfter: 0 }];
+  const slices = [{ queueName: 'deferred' as const, dir: 'deferred/A', ids: ['A1B2C3D4E5'] }];
   /** Worker code standing in for read-worker.ts at the protocol's edge. */
   const fake = (onRequest: string): ReadWorkerSource => ({
     code: `const { parentPort } = require('node:worker_threads');
