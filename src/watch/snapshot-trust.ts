@@ -98,6 +98,8 @@ export function* captureSteps(config: SpoolConfig, index: SpoolIndex, identity: 
 
 /** A group opened for use: its rows, where each starts, which were taken, and where each id is. */
 interface OpenGroup {
+  /** Its index in the payload's groups. */
+  gi: number;
   group: SnapshotGroup;
   reader: RowsReader;
   uAt: Uint32Array;
@@ -109,6 +111,9 @@ interface OpenGroup {
   at: Map<string, number> | null;
   left: number;
 }
+
+/** What a group's bytes are replaced with once decoded. */
+const NO_BYTES = Buffer.alloc(0);
 
 export class SnapshotTrust {
   /** Group index by directory. */
@@ -185,10 +190,11 @@ export class SnapshotTrust {
       const group = loadGroup(stored);
       const offsets = group ? rowOffsets(group) : null;
       const n = group?.ids.length ?? 0;
-      open = group && offsets ? { group, reader: new RowsReader(group, stored.queueName, stored.dir, this.intern, this.share), uAt: offsets.u, fAt: offsets.f, taken: new Uint8Array(n), next: 0, at: null, left: n } : null;
+      open = group && offsets ? { gi, group, reader: new RowsReader(group, stored.queueName, stored.dir, this.intern, this.share), uAt: offsets.u, fAt: offsets.f, taken: new Uint8Array(n), next: 0, at: null, left: n } : null;
       this.open[gi] = open;
-      // The bytes are not needed again: let them go while the rest is read.
-      stored.blob = new Uint8Array(0);
+      // The bytes are not needed again: let them go while the rest is read (an empty Buffer,
+      // as the field held: a value of another class changes the objects' field type).
+      stored.blob = NO_BYTES;
     }
     return open;
   }
@@ -211,17 +217,20 @@ export class SnapshotTrust {
     let read = trusted ? open.reader.readAt(i, p, open.fAt[i]!) : null;
     // A read stored whole must still be this file's (a flat row is built at its place).
     if (read !== null && !isFlatRow(open.group, p) && (read.entry.queueId !== open.group.ids[i] || read.entry.path !== `${open.group.dir}/${open.group.ids[i]}`)) read = null;
-    if (--open.left === 0) this.free(open);
+    if (--open.left === 0) this.free(open.gi);
     return this.count(read);
   }
 
-  /** Every row of a group was taken: its arrays need not outlive the start. */
-  private free(open: OpenGroup): void {
-    open.group.u32 = new Uint32Array(0);
-    open.group.f64 = new Float64Array(0);
-    open.group.objects = [];
-    open.group.strings = [];
-    open.at = null;
+  /**
+   * Every row of a group was taken: its arrays need not outlive the start. The group is let go
+   * whole (a file listed again finds no group: not trusted, read) rather than emptied field by
+   * field: a field given a value of another kind (an empty array where a filled one was) makes
+   * V8 widen the field's type and throw away the code optimized for the narrower one.
+   */
+  private free(gi: number): void {
+    this.open[gi] = null;
+    this.current = null;
+    this.currentDir = null;
   }
 
   private count(read: EntryRead | null): EntryRead | null {
