@@ -12,7 +12,9 @@
  *
  * step() works until `due()` answers true (asked every CHECK_EVERY units of work): the net
  * change against the entries it started from (the same rules as applyBatchToEntries), a new
- * entry map (a plain copy, handed to LayeredMap.from: no fold left to pay later), and, when
+ * entry map (a batch of new ids only, as the index's parts are: their own Map stacked on the
+ * old version, LayeredMap.withLayer; else a plain copy, handed to LayeredMap.from: no fold
+ * left to pay later), and, when
  * the store's sorted list was current for those entries, the new sorted list (the new rows
  * sorted, then merged with the old list without the rows that left): O(n + k log k) in all.
  * commit() checks that the store still holds the entries the job started from (else null:
@@ -44,6 +46,9 @@ export interface BatchJob {
   /** Stop the job (its iterators closed); commit() then answers null. */
   cancel(): void;
 }
+
+/** Instrumentation for tests: entries copied into new entry maps (none for an index part). */
+export const batchJobCounters = { copied: 0 };
 
 /** Units of work between two looks at `due()` (a look may read the clock). */
 const CHECK_EVERY = 256;
@@ -120,16 +125,29 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
       result = { applied: { entries: asLayered(from), removed, added, touched }, rows: base };
       return;
     }
-    // A new map: a copy of the old one with the changes.
-    const next = new Map<string, QueueEntry>();
-    iterator = from.entries();
-    for (let it = iterator.next(); !it.done; it = iterator.next()) {
-      next.set(it.value[0], it.value[1]);
-      if (pause()) yield;
+    let entries: LayeredMap<string, QueueEntry>;
+    if (removed.length === 0 && from instanceof LayeredMap && from.stackable) {
+      // Only new ids (an index part): their own Map, stacked on the old version, no copy.
+      const layer = new Map<string, QueueEntry>();
+      for (const e of added) {
+        layer.set(e.queueId, e);
+        if (pause()) yield;
+      }
+      entries = (from as LayeredMap<string, QueueEntry>).withLayer(layer);
+    } else {
+      // A new map: a copy of the old one with the changes.
+      const next = new Map<string, QueueEntry>();
+      iterator = from.entries();
+      for (let it = iterator.next(); !it.done; it = iterator.next()) {
+        next.set(it.value[0], it.value[1]);
+        if (pause()) yield;
+      }
+      iterator = null;
+      batchJobCounters.copied += next.size;
+      for (const e of removed) next.delete(e.queueId);
+      for (const e of added) next.set(e.queueId, e);
+      entries = LayeredMap.from(next);
     }
-    iterator = null;
-    for (const e of removed) next.delete(e.queueId);
-    for (const e of added) next.set(e.queueId, e);
     let rows: readonly SortRow[] | null = null;
     if (base !== null) {
       const cmp = comparator(sortReverse);
@@ -142,7 +160,7 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
       const left = removed.length > 0 ? new Set<QueueEntry>(removed) : null;
       rows = yield* mergeSliced(base, left && ((row) => left.has(row.entry)), sorted, cmp, pause);
     }
-    result = { applied: { entries: LayeredMap.from(next), removed, added, touched }, rows };
+    result = { applied: { entries, removed, added, touched }, rows };
   }
   const run = batch.full ? null : work();
 

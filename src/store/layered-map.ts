@@ -11,7 +11,10 @@
  * base + mid into the next base, `rate` entries per change (rate = 2 * (base + mid) / limit,
  * ~10 at 100k), so it is done before the delta can fill up again. The old design folded all
  * at once: one batch in 6,250 changes paid 80-320 ms at 100k, and a key pressed then waited.
- * A read of the newest version is at most three Map lookups; a read of an older version
+ * The initial index stacks its parts instead (withLayer: each part's ids are new, so the base
+ * becomes FrozenLayers, the parts' Maps as they came, and no part copies the map before it).
+ * A read of the newest version is at most three Map lookups (two plus one per layer of a
+ * stacked base, newest first; a fold flattens it); a read of an older version
  * also walks the undo records of the batches since (one for the store's previous version),
  * and what an older version keeps alive is bounded by the delta's limit (it freezes as mid).
  *
@@ -21,9 +24,11 @@
  * copies its delta (O(delta)) instead of updating the shared one.
  *
  * Contract: a ReadonlyMap (values are never undefined). Iteration order: unchanged keys in
- * base order, then keys changed before the running fold, then the newest changes. Never
- * throws. `layeredMapCounters` (entries folded, folds done, delta copies) is for tests.
+ * base order, then keys changed before the running fold, then the newest changes. Throws
+ * only for a bug: withLayer() on a version that is not `stackable`. `layeredMapCounters` (entries folded, folds done, delta copies) is for tests.
  */
+
+import { FrozenLayers, MAX_LAYERS } from './frozen-layers.js';
 
 const GONE: unique symbol = Symbol('gone');
 /** In an undo record: the key was not in the delta (reads fall through to mid and base). */
@@ -60,7 +65,7 @@ class Fold<K, V> {
   private result: Map<K, V> | null = null;
 
   constructor(
-    base: Map<K, V>,
+    base: ReadonlyMap<K, V>,
     private readonly mid: Map<K, Slot<V>>,
     /** Entries to copy per changed key. */
     readonly rate: number,
@@ -99,7 +104,8 @@ class Fold<K, V> {
 
 export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   private constructor(
-    private readonly base: Map<K, V>,
+    /** A Map, or the initial index's parts as FrozenLayers (withLayer). */
+    private readonly base: ReadonlyMap<K, V>,
     private readonly mid: Map<K, Slot<V>> | null,
     private readonly delta: DeltaNode<K, V>,
     private readonly fold: Fold<K, V> | null,
@@ -113,6 +119,28 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
 
   static empty<K, V>(): LayeredMap<K, V> {
     return LayeredMap.from(new Map());
+  }
+
+  /**
+   * Whether withLayer() can stack on this version: it is all base (no mid, no fold, an empty
+   * delta that it still owns) and the base has room for one more layer.
+   */
+  get stackable(): boolean {
+    const { base, delta } = this;
+    const depth = base instanceof FrozenLayers ? base.depth : 1;
+    return this.mid === null && this.fold === null && delta.map !== null && delta.map.size === 0 && depth < MAX_LAYERS;
+  }
+
+  /**
+   * A new version with `layer` added, without copying this one: its base and `layer` as
+   * FrozenLayers. Only where `stackable`, and only for a layer of keys this map does not have,
+   * which the caller never changes afterwards (an index part of new ids: batch-job.ts).
+   */
+  withLayer(layer: Map<K, V>): LayeredMap<K, V> {
+    const { base } = this;
+    if (!this.stackable) throw new Error('LayeredMap.withLayer: not stackable');
+    const stacked = base instanceof FrozenLayers ? base.with(layer) : base.size === 0 ? layer : new FrozenLayers([base, layer]);
+    return new LayeredMap(stacked, null, newNode(new Map()), null, this.size + layer.size);
   }
 
   /** This version's delta slot for `key`: undefined when the delta does not have the key. */

@@ -12,6 +12,7 @@ import type { ConsoleStore } from '../../src/store/console-state.js';
 import { selectCounts, selectVisibleIds } from '../../src/store/selectors.js';
 import { sortRows, comparator, toSortRow } from '../../src/store/sort.js';
 import { sortSliced } from '../../src/store/sliced-sort.js';
+import { batchJobCounters } from '../../src/store/batch-job.js';
 import type { SortKey } from '../../src/store/sort.js';
 import { batch, corpusEntries, fakeBackend, moved, NOW_MS } from './fixtures.js';
 
@@ -131,6 +132,46 @@ describe('a batch applied in slices', () => {
     // One unit of work fewer per id: no map of the part's ids is built (at 100k, a part of
     // 50,000 ids made a 1.8 MB table and as much again while it grew).
     expect(plainSteps - distinctSteps).toBeGreaterThanOrEqual(Math.floor(part.length / 256) - 1);
+  });
+
+  it('stacks an index part of new ids on the entries before it: nothing copied, old versions unchanged', () => {
+    const first = manyEntries(3000);
+    const parts = [manyEntries(500, 'D'), manyEntries(2000, 'E'), manyEntries(4000, 'F')];
+    const sliced = storeWith(first);
+    const direct = storeWith(first);
+    const versions: Array<[ReadonlyMap<string, QueueEntry>, string[]]> = [];
+    const copied = batchJobCounters.copied;
+    for (const part of parts) {
+      const before = sliced.getState().entries;
+      versions.push([before, [...before.keys()]]);
+      runJob(sliced, batch(part, [], { listedCounts: { deferred: 9500 }, distinct: true }));
+      direct.getState().applySpoolBatch(batch(part, [], { listedCounts: { deferred: 9500 } }));
+    }
+    // Before, each part copied the whole map into a new one: 3,000 + 3,500 + 5,500 entries.
+    expect(batchJobCounters.copied - copied).toBe(0);
+    expectSameStore(sliced, direct);
+    const entries = sliced.getState().entries;
+    // The order one Map filled part after part has; every id readable.
+    expect([...entries.keys()]).toEqual([...first, ...parts.flat()].map((e) => e.queueId));
+    for (const e of [first[0]!, parts[0]![499]!, parts[2]![0]!]) expect(entries.get(e.queueId)).toBe(e);
+    expect(entries.has('nope')).toBe(false);
+    for (const [old, keys] of versions) expect([...old.keys()]).toEqual(keys);
+    // The live batches after the index change the stacked map as any other.
+    const later = [moved(first[5]!, 'hold'), ...manyEntries(3, 'G')];
+    const removals = [parts[1]![7]!.queueId, first[9]!.queueId];
+    runJob(sliced, batch(later, removals));
+    direct.getState().applySpoolBatch(batch(later, removals));
+    expectSameStore(sliced, direct);
+    expect(sliced.getState().entries.get(first[5]!.queueId)?.queueName).toBe('hold');
+    expect(sliced.getState().entries.has(removals[0]!)).toBe(false);
+  });
+
+  it('copies the entries for a part that changes or removes what is there', () => {
+    const first = manyEntries(300);
+    const store = storeWith(first);
+    const copied = batchJobCounters.copied;
+    runJob(store, batch([...manyEntries(50, 'D'), moved(first[0]!, 'hold')], []));
+    expect(batchJobCounters.copied - copied).toBe(300);
   });
 
   it('keeps rows small: the key and the entry, id and arrival read through', () => {

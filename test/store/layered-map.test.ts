@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LayeredMap, layeredMapCounters } from '../../src/store/layered-map.js';
+import { MAX_LAYERS } from '../../src/store/frozen-layers.js';
 
 describe('LayeredMap', () => {
   it('behaves like a Map under random changes, and old versions never change', () => {
@@ -109,6 +110,49 @@ describe('LayeredMap', () => {
     // where folding all at once copied the whole map (40,000+) in one batch.
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(200 * 12);
+  });
+
+  it('stacks layers of new keys without copying, then changes and folds them as any base', () => {
+    const layer = (from: number, to: number) => new Map(Array.from({ length: to - from }, (_, i) => [`k${from + i}`, from + i] as [string, number]));
+    let map = LayeredMap.empty<string, number>();
+    const reference = new Map<string, number>();
+    const versions: Array<[LayeredMap<string, number>, Array<[string, number]>]> = [];
+    const folded = layeredMapCounters.folded;
+    for (const [from, to] of [[0, 2000], [2000, 4000], [4000, 8000], [8000, 16000], [16000, 30000]] as const) {
+      expect(map.stackable).toBe(true);
+      versions.push([map, [...map]]);
+      const part = layer(from, to);
+      map = map.withLayer(part);
+      for (const [k, v] of part) reference.set(k, v);
+      expectSame(map, reference);
+    }
+    // Nothing copied: each layer is the part's own Map.
+    expect(layeredMapCounters.folded - folded).toBe(0);
+    // In the order one Map filled part after part has.
+    expect([...map.keys()]).toEqual([...reference.keys()]);
+    expect([...map.values()]).toEqual([...reference.values()]);
+    for (const [old, snapshot] of versions) expect([...old]).toEqual(snapshot);
+    // Changes on top: no longer stackable; enough of them fold the layers into one Map.
+    const next = changes(13, 40_000);
+    for (let round = 0; round < 60; round++) {
+      const batch = next(300, round);
+      map = map.withChanges(...batch);
+      applyTo(reference, batch);
+      expect(map.stackable).toBe(false);
+      if (round % 10 === 0) expectSame(map, reference);
+    }
+    expectSame(map, reference);
+    expect(layeredMapCounters.folded - folded).toBeGreaterThan(30_000);
+    expect(() => map.withLayer(new Map([['x', 1]]))).toThrow(/not stackable/);
+  });
+
+  it('stacks at most MAX_LAYERS layers: then the caller copies (reads stay bounded)', () => {
+    let map = LayeredMap.empty<string, number>();
+    for (let i = 0; i < MAX_LAYERS; i++) map = map.withLayer(new Map([[`k${i}`, i]]));
+    expect(map.stackable).toBe(false);
+    expect(map.size).toBe(MAX_LAYERS);
+    expect(map.get('k0')).toBe(0);
+    expect(map.get(`k${MAX_LAYERS - 1}`)).toBe(MAX_LAYERS - 1);
   });
 
   it('a batch larger than the limit while a fold runs finishes the fold and stays correct', () => {
