@@ -61,7 +61,14 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
   const base = master !== null && master.entries === from && master.sortKey === sortKey && master.sortReverse === sortReverse ? master.rows : null;
   let due: () => boolean = () => true;
   let units = 0;
-  const pause = () => ++units % CHECK_EVERY === 0 && due();
+  let nextLook = CHECK_EVERY;
+  /** `done` more units of work (1 unless told): whether the slice is spent. */
+  const pause = (done = 1) => {
+    units += done;
+    if (units < nextLook) return false;
+    nextLook = units + CHECK_EVERY;
+    return due();
+  };
   let iterator: Iterator<[string, QueueEntry]> | null = null;
   let result: { applied: AppliedBatch; rows: readonly SortRow[] | null } | null = null;
   const from0 = state.queueStats;

@@ -183,11 +183,16 @@ describe('a batch applied in slices', () => {
 
   it('sorts in slices to the order of one native sort', () => {
     const rows = manyEntries(1000).map((e) => toSortRow(e, 'sender'));
-    const run = sortSliced(rows, comparator(false), () => true);
+    const told: number[] = [];
+    const run = sortSliced(rows, comparator(false), (units = 1) => (told.push(units), true));
     let step = run.next();
     let steps = 1;
     for (; !step.done; step = run.next()) steps++;
     expect(step.value.map((r) => r.id)).toEqual(sortRows(rows.map((r) => r.entry), 'sender', false).map((r) => r.id));
-    expect(steps).toBeGreaterThan(100);
+    // Runs of 256 sorted, then two levels of merges: every row placed three times, at most
+    // 256 rows between two looks at the clock (a look per row cost more than the rows).
+    expect(told.reduce((a, b) => a + b, 0)).toBe(3000);
+    expect(Math.max(...told)).toBeLessThanOrEqual(256);
+    expect(steps).toBe(told.length + 1);
   });
 });
