@@ -18,6 +18,7 @@ import { streamListing, type ListingSink } from '../watch/read-stream.js';
 import { checkSpool, scanQueues } from '../watch/scan.js';
 import { applyCliFilter, compileCliFilter } from './cli-filter.js';
 import { holdYoungGeneration } from './young-generation.js';
+import { optimizeOnWorkerThreads } from './worker-optimizing.js';
 
 /** Read workers for a large listing, at most (and no more than the cores). */
 const LIST_WORKERS = 3;
@@ -94,6 +95,8 @@ export async function runList(config: SpoolConfig, options: ListOptions, out: Li
   checkSpool(config);
   // The main thread only writes what the workers send: its young generation stays as it is.
   holdYoungGeneration();
+  // Read workers made from here on optimize their code themselves (V8's shared threads keep what they malloc).
+  optimizeOnWorkerThreads();
   const format = listFormat(config, options, options.json);
   let count = 0;
   let size = 0;
@@ -129,6 +132,7 @@ export async function runList(config: SpoolConfig, options: ListOptions, out: Li
 export async function runCount(config: SpoolConfig, options: ListOptions, write: (text: string) => void): Promise<number> {
   checkSpool(config);
   holdYoungGeneration();
+  optimizeOnWorkerThreads();
   let count = 0;
   const sink: ListingSink = {
     write: (listed, done) => ((count += listed.count), done(), true),
