@@ -24,7 +24,7 @@ export default defineConfig({
   test: {
     // cpu-log.ts does nothing unless POSTQ_TEST_CPU_LOG is set (`npm run test:cpu`).
     setupFiles: ['test/setup/terminal-env.ts', 'test/setup/cpu-log.ts'],
-    globalSetup: ['test/setup/postfix-skeleton.ts'],
+    globalSetup: ['test/setup/postfix-skeleton.ts', 'test/setup/bundle-dir.ts'],
     // Integration tests start real Postfix instances and tmux sessions; they are slow, not flaky.
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -59,6 +59,18 @@ function moduleCjs(name, minify) {
   return moduleCode.get(name);
 }
 
+const packedCode = new Map();
+
+/**
+ * moduleCjs packed (memoised per build run like it): the bundle's list part and its read
+ * worker both carry each module, and brotli at quality 11 is most of a build's CPU (libmime
+ * ~1 s a time).
+ */
+function packedCjs(name, minify) {
+  if (!packedCode.has(name)) packedCode.set(name, moduleCjs(name, minify).then(packText));
+  return packedCode.get(name);
+}
+
 /**
  * An esbuild plugin for the files of PACKED_MODULES: each one's lazy `requireCjs(NAME)` becomes
  * the unpacking and running of the packed copy (virtual module `postq-packed-NAME`). For the ES
@@ -73,7 +85,7 @@ export function packedModules(minify) {
       b.onLoad({ filter: /.*/, namespace: 'postq-packed' }, async (args) => ({
         contents: `${UNPACK_SOURCE}
 // In a function: scanned as the bundle loads, a string only once it is needed.
-function packed() { return ${JSON.stringify(packText(await moduleCjs(args.path, minify)))}; }
+function packed() { return ${JSON.stringify(await packedCjs(args.path, minify))}; }
 export function loadPacked() {
   const module = { exports: {} };
   new Function('module', 'exports', 'require', unpackText(packed()))(module, module.exports, (id) => process.getBuiltinModule(id));

@@ -6,12 +6,13 @@
  * across frames as in the normal build (its POSTQ_DEBUG_STATS line says so), and q ends it
  * cleanly.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
+import { builtBundle } from '../helpers/bundle-build.js';
+import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { generateSpool } from '../helpers/generated-spool.js';
 import { ensureBuilt, runPostq } from '../helpers/postq-cli.js';
 import { startTmux } from '../helpers/tmux.js';
@@ -25,11 +26,11 @@ let copy: CorpusCopy;
 beforeAll(async () => {
   await ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'postq-bundle-'));
-  const built = join(dir, 'build', 'postq.mjs');
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle.mjs'), '--outfile', built], { cwd: REPO_ROOT, stdio: 'pipe' });
-  // Alone in an empty directory: nothing to resolve packages from.
+  // This run's build (test/helpers/bundle-build.ts), copied alone into an empty directory:
+  // nothing to resolve packages from.
+  const built = await builtBundle();
   bundle = join(dir, 'alone', 'postq.mjs');
-  execFileSync('mkdir', ['-p', join(dir, 'alone')]);
+  mkdirSync(join(dir, 'alone'));
   copyFileSync(built, bundle);
   expect(readdirSync(join(dir, 'alone'))).toEqual(['postq.mjs']);
   copy = copyCorpusSpool('basic');

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { QUEUE_NAMES } from '../../src/domain/queue.js';
 import { scanQueues } from '../../src/watch/scan.js';
-import { copyCorpusSpool, REPO_ROOT, type CorpusCopy } from '../helpers/corpus.js';
+import { builtBundle } from '../helpers/bundle-build.js';
+import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 
 let dir: string;
@@ -26,8 +27,8 @@ const homeWithout = () => join(dir, 'home-nonode');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'postq-install-'));
-  bundle = join(dir, 'local', 'postq.mjs');
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle.mjs'), '--outfile', bundle], { cwd: REPO_ROOT, stdio: 'pipe' });
+  // This run's build (test/helpers/bundle-build.ts), run from where it was built.
+  bundle = await builtBundle();
   copy = copyCorpusSpool('basic');
   // PATH with node but no postq; and one with only the shell tools the copy step uses.
   const withNode = join(dir, 'bin-node');
