@@ -13,9 +13,11 @@ if (!log?.endsWith('.jsonl')) {
 const rows = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).sort((a, b) => b.cpuMs - a.cpuMs);
 const s = (ms) => (ms / 1000).toFixed(1).padStart(6);
 let cpu = 0;
-console.log('   cpu   wall  self child  pane  file');
+let sys = 0;
+console.log('   cpu   wall  self child  pane   sys  file');
 for (const r of rows) {
   cpu += r.cpuMs;
-  console.log(`${s(r.cpuMs)} ${s(r.wallMs)}${s(r.selfMs)}${s(r.childrenMs)}${s(r.paneMs)}  ${relative(process.cwd(), r.file)}`);
+  sys += r.sysMs ?? 0;
+  console.log(`${s(r.cpuMs)} ${s(r.wallMs)}${s(r.selfMs)}${s(r.childrenMs)}${s(r.paneMs)}${s(r.sysMs ?? 0)}  ${relative(process.cwd(), r.file)}`);
 }
-console.log(`${s(cpu)} s of CPU in ${rows.length} files (log: ${log})`);
+console.log(`${s(cpu)} s of CPU in ${rows.length} files, ${(sys / 1000).toFixed(1)} s of it system time (log: ${log})`);

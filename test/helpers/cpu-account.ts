@@ -9,13 +9,16 @@ const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 export const cpuLogEnabled = !!process.env['POSTQ_TEST_CPU_LOG'];
 
-/** A process's own CPU and that of the children it waited for, in ms; null if it is gone. */
-export function procCpuMs(pid: number | 'self'): { self: number; children: number } | null {
+/**
+ * A process's own CPU and that of the children it waited for, in ms, and how much of the two
+ * was system time (the kernel's: forks, page faults, file I/O); null if it is gone.
+ */
+export function procCpuMs(pid: number | 'self'): { self: number; children: number; sys: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // proc(5) fields 14-17 (utime stime cutime cstime), counted here from field 3 (the state).
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    return { self: (f[11]! + f[12]!) * TICK_MS, children: (f[13]! + f[14]!) * TICK_MS };
+    return { self: (f[11]! + f[12]!) * TICK_MS, children: (f[13]! + f[14]!) * TICK_MS, sys: (f[12]! + f[14]!) * TICK_MS };
   } catch {
     return null;
   }

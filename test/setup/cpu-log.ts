@@ -29,6 +29,8 @@ if (cpuLogEnabled) {
       selfMs: end.self - start.self,
       childrenMs: end.children - start.children,
       paneMs: takeOutsideCpu(),
+      // Of selfMs + childrenMs (the panes' programs are not split).
+      sysMs: end.sys - start.sys,
     };
     appendFileSync(process.env['POSTQ_TEST_CPU_LOG']!, `${JSON.stringify({ ...line, cpuMs: line.selfMs + line.childrenMs + line.paneMs })}\n`);
   });
