@@ -172,7 +172,10 @@ export function createBatchGate(apply: (batch: SpoolBatch) => void, options: Bat
   const fillPart = (applied: number, listedCounts: NonNullable<SpoolBatch['listedCounts']>) => {
     let listed = 0;
     for (const count of Object.values(listedCounts)) listed += count ?? 0;
-    return Math.max(fillFirst, Math.min(applied, Math.ceil((listed - applied) / 2)));
+    const toCome = listed - applied;
+    // More than the listing said (mail arriving meanwhile): doubling again, never parts of
+    // fillFirst each (every part costs an O(n) merge).
+    return Math.max(fillFirst, toCome > 0 ? Math.min(applied, Math.ceil(toCome / 2)) : applied);
   };
   const noteFill = (batch: SpoolBatch) => {
     filled = batch.listedCounts ? (filled ?? 0) + batch.upserts.length : null;

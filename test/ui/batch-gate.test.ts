@@ -252,4 +252,20 @@ describe('createBatchGate', () => {
     gate.push(batch(['late']));
     expect(applied.reduce((k, b) => k + b.upserts.length, 0)).toBe(40_000);
   });
+
+  it('an index that brings more than its listing said doubles again: no run of small parts', () => {
+    const applied: SpoolBatch[] = [];
+    const gate = createBatchGate((b) => applied.push(b), { now: () => Date.now(), fillMaxMs: 10_000 });
+    // The listing said 10,000; mail arriving during the index brings 30,000 in all.
+    const listedCounts = { deferred: 10_000 };
+    gate.push({ upserts: [], removals: [], full: true, listedCounts, firstEventAt: null });
+    let n = 0;
+    for (let t = 0; t < 60; t++) {
+      gate.push({ ...batch(Array.from({ length: 500 }, () => `E${n++}`)), listedCounts });
+      vi.advanceTimersByTime(100);
+    }
+    const sizes = applied.slice(1).map((b) => b.upserts.length);
+    // Halving towards 10,000, then doubling past it (parts of 2,000 each were 9 more applies).
+    expect(sizes).toEqual([2000, 2000, 3000, 2000, 2000, 11000]);
+  });
 });
