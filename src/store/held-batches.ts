@@ -31,9 +31,11 @@ export class Held {
       this.upserts.delete(id);
       this.removals.add(id);
     }
+    // No removal held (the initial index's case): no look-up per upsert in the empty set.
+    const removals = this.removals.size > 0 ? this.removals : null;
     for (const e of batch.upserts) {
       this.upserts.set(e.queueId, e);
-      this.removals.delete(e.queueId);
+      removals?.delete(e.queueId);
     }
     const t = batch.firstEventAt;
     if (t !== null && (this.firstEventAt === null || t < this.firstEventAt)) this.firstEventAt = t;
