@@ -113,7 +113,7 @@ const zeroCounts = (): Record<QueueName, number> => Object.fromEntries(QUEUE_NAM
  * the index's progress across targets: while any target's initial index runs, each merged
  * batch carries listedCounts for the whole fleet (the indexing targets' listings plus the
  * others' counts), so the one store and its gate see one initial index (no arrivals counted
- * for mail that was there, the header's counts ahead of the rows, fill in doubling parts),
+ * for mail that was there, the header's counts ahead of the rows, fill in the gate's parts: doubling, then halving past half the listing),
  * which ends with the batch after which no target is indexing.
  */
 export class MergedIds {
