@@ -31,7 +31,8 @@ while [ ! -e "$emitted" ]; do
   sleep 0.05
 done
 
-npx vitest run "$@"
+# Not through npx: finding the package cost ~0.75 s of CPU before vitest began.
+node_modules/.bin/vitest run "$@"
 vitest_status=$?
 
 wait "$compile_pid"
