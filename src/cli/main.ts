@@ -242,9 +242,17 @@ async function dispatch(argv: string[]): Promise<number> {
     });
     if (values.help) return out(COMMAND_HELP['console']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-    await beforeInkFirst();
-    const { runConsoleCommand } = await import('./console-command.js');
-    return runConsoleCommand(spoolConfig(values), values);
+    const config = spoolConfig(values);
+    // The watcher first, then the UI's code (early-feed.ts): the read worker reads while the main
+    // thread loads Ink and React. Not for a stdin that is no terminal: the console refuses it.
+    const early = process.stdin.isTTY ? (await import('./early-feed.js')).startEarlyFeed(config) : undefined;
+    try {
+      await beforeInkFirst();
+      const { runConsoleCommand } = await import('./console-command.js');
+      return await runConsoleCommand(config, values, early);
+    } finally {
+      early?.stop();
+    }
   }
   throw new UsageError(`unknown command: ${command}`);
 }
