@@ -62,6 +62,7 @@ const checkFilled = () => {
 
 // As `postq` starts (src/cli/main.ts): the watcher first (early-feed.ts), then the console's
 // code is loaded and evaluated (dynamic imports: the bundle evaluates them only here).
+const feedStart = { ms: performance.now(), mainThreadCpuMs: mainThreadCpuMs() };
 const early = startEarlyFeed(config, {
   warmStart: false,
   onBatch: (batch) => {
@@ -134,6 +135,9 @@ process.stdout.write(JSON.stringify({
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
   // CPU from process start: the main thread's (the critical path while the index runs) and all threads'.
   mainThreadCpuMs: mainThreadCpuMs(),
+  // When the watcher started: process time and the main thread's CPU until then.
+  feedStartMs: feedStart.ms,
+  feedStartMainThreadCpuMs: feedStart.mainThreadCpuMs,
   cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   // As postq runs (bench/run.ts refuses a probe built without the bundle's adaptations).
   inkOutputCaches: await shareInkOutputCaches(),
