@@ -96,7 +96,9 @@ export class SpoolIndex {
   addFile(relPath: string, tracked: TrackedFile): QueueEntry | null {
     const queueId = tracked.queueId;
     this.changes++;
-    if (this.files.has(relPath) || this.byId.has(queueId)) {
+    // A file's id is its path's last part, so a known path has a known id: one lookup, not two
+    // (100,000 of them on the main thread of a warm start).
+    if (this.byId.has(queueId)) {
       this.setFile(relPath, tracked);
       const change = this.settle(queueId);
       return change?.kind === 'upsert' ? change.entry : null;
