@@ -1,5 +1,5 @@
 /**
- * Live reload of the console theme: ONE theme file watched (settled-file.ts: chokidar, atomic
+ * Live reload of the console theme: ONE theme file watched (settled-file.ts: its directory, atomic
  * saves, half-written files settled), every new version loaded and validated.
  *
  * Contract: watchThemeFile() returns null when there is no file on disk to watch (the embedded
