@@ -1,5 +1,5 @@
 /**
- * Live theme reload end to end in one process: a real theme file, the real chokidar watcher
+ * Live theme reload end to end in one process: a real theme file, the real directory watcher
  * (themeReloadFeed, as the console wires it), the store's flash and the App on the fake
  * terminal. A saved theme re-renders the running console with its colours; an invalid save
  * keeps the colours on screen and says which file and key are wrong.

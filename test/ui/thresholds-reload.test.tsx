@@ -1,6 +1,6 @@
 /**
  * The thresholds file reloaded while the console runs, in one process: a real file, the real
- * chokidar watcher (thresholdsReloadFeed, as the console wires it), the store and the App on
+ * directory watcher (src/watch/settled-file.ts via thresholdsReloadFeed, as the console wires it), the store and the App on
  * the fake terminal with the corpus copy (22 deferred, 3 held). A saved file changes the
  * levels at once (--threshold flags still override it) and says so on the flash line; a broken
  * one (bad levels, not JSON, a FIFO put in its place) keeps the levels in force and names the
