@@ -244,8 +244,9 @@ async function dispatch(argv: string[]): Promise<number> {
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const config = spoolConfig(values);
     // The watcher first, then the UI's code (early-feed.ts): the read worker reads while the main
-    // thread loads Ink and React. Not for a stdin that is no terminal: the console refuses it.
-    const early = process.stdin.isTTY ? (await import('./early-feed.js')).startEarlyFeed(config) : undefined;
+    // thread loads Ink and React. Not where the console refuses the terminal (terminalProblem()).
+    const drawable = process.stdin.isTTY && (process.stdout.isTTY || values.pick) && process.env.TERM !== 'dumb';
+    const early = drawable ? (await import('./early-feed.js')).startEarlyFeed(config) : undefined;
     try {
       await beforeInkFirst();
       const { runConsoleCommand } = await import('./console-command.js');

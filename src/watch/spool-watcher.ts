@@ -225,10 +225,11 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
       const trustLoad = options.snapshot ? loadTrust(config, options.snapshot, index) : null;
       await buildInitialIndex(config, index, slicer, emit, {
         batchEveryMs,
-        onDir: (rel) => watchers.add(rel),
+        onDir: (rel) => void (stopped || watchers.add(rel)),
         poolMinFiles: options.readWorkers === false ? Number.POSITIVE_INFINITY : options.readWorkers?.minFiles,
         mainThreadReads: options.readWorkers ? options.readWorkers.mainThreadReads : undefined,
         createPool: () => {
+          if (stopped) return null;
           const given = options.readWorkers || {};
           pool = createReadPool(config, { source: given.source, workers: given.workers });
           if (pool) stats.readWorkers = pool.size;
@@ -248,6 +249,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
       if (error instanceof SpoolAccessError) return unreadable(error);
       throw error;
     }
+    if (stopped) return; // during the index (a console that refused its terminal): no timers, no watches
     stats.indexMs = performance.now() - startedAt;
     if (trust) {
       stats.snapshotTrusted = trust.trusted;
