@@ -10,21 +10,16 @@
  * Usage: node console-fill-probe.mjs SPOOL THEME_FILE fill|keys
  */
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { applyWatchStatus, startConsole } from '../src/cli/console-command.js';
+import { createReadOnlyBackend } from '../src/actions/read-only-backend.js';
 import { resolveSpoolConfig } from '../src/config/spool-config.js';
+import { loadThemeFile } from '../src/config/theme-load.js';
 import type { ConsoleStore } from '../src/store/console-state.js';
-import { startEarlyFeed } from '../src/cli/early-feed.js';
-
-/** This process's main thread's CPU (ms) from /proc, as bench/watch-probe.ts reads it. */
-const mainThreadCpuMs = () => {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
-};
+import { keySequence } from '../src/ui/keymap.js';
+import { shareInkOutputCaches } from '../src/ui/ink-output-cache.js';
+import { createSpoolWatcher } from '../src/watch/spool-watcher.js';
+import { FakeStdin } from '../test/helpers/fake-terminal.js';
 
 const [spoolArg, themeFile, mode = 'fill'] = process.argv.slice(2);
 const config = resolveSpoolConfig({ spool: resolve(spoolArg!) });
@@ -46,6 +41,8 @@ class HeadlessStdout extends EventEmitter {
   hasColors = () => true;
 }
 
+const stdout = new HeadlessStdout();
+const stdin = new FakeStdin();
 let store: ConsoleStore | null = null;
 let listed: number | null = null;
 let indexDoneAt: number | null = null;
@@ -54,32 +51,11 @@ let done: () => void = () => {};
 const finished = new Promise<void>((r) => (done = r));
 
 const checkFilled = () => {
-  if (filledAt === null && listed !== null && indexDoneAt !== null && store !== null && store.getState().entries.size >= listed) {
+  if (filledAt === null && listed !== null && indexDoneAt !== null && store!.getState().entries.size >= listed) {
     filledAt = performance.now();
     done();
   }
 };
-
-// As `postq` starts (src/cli/main.ts): the watcher first (early-feed.ts), then the console's
-// code is loaded and evaluated (dynamic imports: the bundle evaluates them only here).
-const feedStart = { ms: performance.now(), mainThreadCpuMs: mainThreadCpuMs() };
-const early = startEarlyFeed(config, {
-  warmStart: false,
-  onBatch: (batch) => {
-    if (batch.listedCounts && listed === null) listed = Object.values(batch.listedCounts).reduce((n, c) => n + (c ?? 0), 0);
-  },
-});
-early.indexed.then(() => ((indexDoneAt = performance.now()), checkFilled()), () => {});
-const [{ applyWatchStatus, startConsole }, { createReadOnlyBackend }, { loadThemeFile }, { keySequence }, { shareInkOutputCaches }, { FakeStdin }] = await Promise.all([
-  import('../src/cli/console-command.js'),
-  import('../src/actions/read-only-backend.js'),
-  import('../src/config/theme-load.js'),
-  import('../src/ui/keymap.js'),
-  import('../src/ui/ink-output-cache.js'),
-  import('../test/helpers/fake-terminal.js'),
-]);
-const stdout = new HeadlessStdout();
-const stdin = new FakeStdin();
 
 void startConsole({
   config,
@@ -92,11 +68,16 @@ void startConsole({
   stdin: stdin as unknown as NodeJS.ReadStream,
   stderr: process.stderr,
   keepProcess: true,
-  // The early feed as the console's default feed takes it, with the store's fill noted.
-  feed: (s, _cfg, fail, gate) => {
+  // watcherFeed() (console-command.ts) as it is, with the watcher's end and the listed count noted.
+  feed: (s, cfg, fail, gate) => {
     store = s;
     s.subscribe(checkFilled);
-    return early.attach({ store: s, gate, onStatus: applyWatchStatus, fail });
+    const watcher = createSpoolWatcher(cfg, (batch) => {
+      if (batch.listedCounts && listed === null) listed = Object.values(batch.listedCounts).reduce((n, c) => n + (c ?? 0), 0);
+      gate.push(batch);
+    }, { onStatus: (status) => applyWatchStatus(s, status) });
+    watcher.start().then(() => ((indexDoneAt = performance.now()), checkFilled()), fail);
+    return () => (watcher.stop(), gate.stop());
   },
 });
 
@@ -133,12 +114,6 @@ process.stdout.write(JSON.stringify({
   keys: keyLatencyMs.length,
   keyLatencyMs,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
-  // CPU from process start: the main thread's (the critical path while the index runs) and all threads'.
-  mainThreadCpuMs: mainThreadCpuMs(),
-  // When the watcher started: process time and the main thread's CPU until then.
-  feedStartMs: feedStart.ms,
-  feedStartMainThreadCpuMs: feedStart.mainThreadCpuMs,
-  cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
   // As postq runs (bench/run.ts refuses a probe built without the bundle's adaptations).
   inkOutputCaches: await shareInkOutputCaches(),
   memoryAtEnd: process.memoryUsage(),

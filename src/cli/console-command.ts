@@ -108,8 +108,6 @@ export interface StartConsoleOptions {
   logTrails?: LogTrails;
   /** The batch gate's options (the fleet console's burstSize); its defaults otherwise. */
   gate?: BatchGateOptions;
-  /** The watcher started before this module loaded (early-feed.ts), for the default feed; `feed` wins. */
-  earlyFeed?: import('./early-feed.js').EarlyFeed;
 }
 
 /** Why the console cannot run on this terminal, or null. */
@@ -221,8 +219,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   let failed: Error | null = null;
   let running: ReturnType<typeof renderConsole> | null = null;
   const fail = (error: Error) => (running ? running.fail(error) : (failed ??= error));
-  const early = options.earlyFeed;
-  const feed: NonNullable<StartConsoleOptions['feed']> = options.feed ?? (early ? (s, _c, f, g) => early.attach({ store: s, gate: g, onStatus: applyWatchStatus, fail: f }) : (s, c, f, g) => watcherFeed(s, c, f, g, options.warmStart ?? true));
+  const feed = options.feed ?? ((s, c, f, g) => watcherFeed(s, c, f, g, options.warmStart ?? true));
   const stop = feed(store, config, fail, gate);
   running = renderConsole({
     app: { ui, onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: options.logTrails ?? createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a), auditOff: !!options.auditOff },
@@ -279,13 +276,13 @@ export function parseThresholds(flags: ConsoleFlags): HealthThresholds | undefin
 }
 
 /** Why a spool no Postfix configuration describes is shown read-only (the header's [RO]). */
-export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags, earlyFeed?: StartConsoleOptions['earlyFeed']): Promise<number> {
+export async function runConsoleCommand(config: SpoolConfig, flags: ConsoleFlags): Promise<number> {
   const audit = !flags['no-audit'];
   const backend = chooseBackend(flags.backend, config, { audit });
   const thresholds = parseThresholds(flags);
   const thresholdSources: ThresholdSources = { file: flags.thresholds, flags: flags.threshold };
   const queueThresholds = loadThresholds(thresholdSources);
-  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], auditOff: !audit, theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], queueThresholds, thresholdSources, monitor: !!flags.monitor, ...(thresholds ? { thresholds } : {}), ...(earlyFeed ? { earlyFeed } : {}) };
+  const options: StartConsoleOptions = { config, backend, readOnly: !!flags['read-only'], auditOff: !audit, theme: flags.theme ?? null, altScreen: !flags['no-alt-screen'], queueThresholds, thresholdSources, monitor: !!flags.monitor, ...(thresholds ? { thresholds } : {}) };
   if (!flags.pick) return startConsole(options);
   // --pick: the marked ids go to stdout on `q`; the console draws on the terminal instead.
   const { drawingTerminal, formatPicked } = await import('./pick.js');

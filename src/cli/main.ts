@@ -242,18 +242,9 @@ async function dispatch(argv: string[]): Promise<number> {
     });
     if (values.help) return out(COMMAND_HELP['console']!), EXIT.ok;
     if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-    const config = spoolConfig(values);
-    // The watcher first, then the UI's code (early-feed.ts): the read worker reads while the main
-    // thread loads Ink and React. Not where the console refuses the terminal (terminalProblem()).
-    const drawable = process.stdin.isTTY && (process.stdout.isTTY || values.pick) && process.env.TERM !== 'dumb';
-    const early = drawable ? (await import('./early-feed.js')).startEarlyFeed(config) : undefined;
-    try {
-      await beforeInkFirst();
-      const { runConsoleCommand } = await import('./console-command.js');
-      return await runConsoleCommand(config, values, early);
-    } finally {
-      early?.stop();
-    }
+    await beforeInkFirst();
+    const { runConsoleCommand } = await import('./console-command.js');
+    return runConsoleCommand(spoolConfig(values), values);
   }
   throw new UsageError(`unknown command: ${command}`);
 }
