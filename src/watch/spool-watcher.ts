@@ -249,7 +249,7 @@ export function createSpoolWatcher(config: SpoolConfig, sink: (batch: SpoolBatch
       if (error instanceof SpoolAccessError) return unreadable(error);
       throw error;
     }
-    if (stopped) return; // during the index (a console that refused its terminal): no timers, no watches
+    if (stopped) return; // stopped during the index (q while it filled, a serve whose link went): no timers, no watches
     stats.indexMs = performance.now() - startedAt;
     if (trust) {
       stats.snapshotTrusted = trust.trusted;
