@@ -33,7 +33,7 @@ export interface SettledFileOptions {
 }
 
 export function watchSettledFile<T>(path: string, load: (path: string) => T, onReload: (reload: SettledReload<T>) => void, options: SettledFileOptions = {}): SettledFileWatcher | null {
-  if (!existsSync(path)) return null;
+  if (!existsSync(path)) return null; // safe: a settings file the user names, not a spool path
   const stabilityMs = options.stabilityMs ?? 100;
   const pollMs = Math.max(10, Math.floor(stabilityMs / 4));
   const name = basename(path);
@@ -43,8 +43,7 @@ export function watchSettledFile<T>(path: string, load: (path: string) => T, onR
   let sameSince = 0;
   const signature = (): string | null => {
     try {
-      // safe: a settings file the user names, not a spool path.
-      const stats = statSync(path);
+      const stats = statSync(path); // safe: a settings file the user names, not a spool path
       return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
     } catch {
       return null;
@@ -79,8 +78,7 @@ export function watchSettledFile<T>(path: string, load: (path: string) => T, onR
   };
   let watcher: FSWatcher;
   try {
-    // safe: the settings file's directory, not a spool path.
-    watcher = watch(dirname(path), { persistent: true }, changed);
+    watcher = watch(dirname(path), { persistent: true }, changed); // safe: the settings file's directory, not a spool path
   } catch {
     return null;
   }
