@@ -1,6 +1,6 @@
 /**
- * A watcher stopped while its initial index runs (the console's early watcher when the console
- * then refuses the terminal, src/cli/early-feed.ts) ends as stopped: the index still settles,
+ * A watcher stopped while its initial index runs (q pressed while the console fills, a serve
+ * whose link went) ends as stopped: the index still settles,
  * but no directory is watched after the stop and no timer is armed, so nothing keeps the
  * process alive. Before, the listing went on adding a watch per directory after the stop and
  * the end of the index set the status back to live and armed the reconcile and presence timers.
