@@ -13,15 +13,17 @@
  */
 // First: on a Node too old for what follows, one clear line and exit 5 (node-check.ts).
 import './node-check.js';
+import { runsInListPart } from './cli/list-part.js';
 import { forgetLostTerminalOnExit } from './ui/lost-terminal.js';
 
 // A killed tmux pane or a dropped ssh session: leave without Node's ResetStdio assertion.
 forgetLostTerminalOnExit();
 if (process.env['POSTQ_REACT_DEVELOPMENT'] !== '1') process.env['NODE_ENV'] = 'production';
-// `list` and `count` hold the main thread's young generation at V8's smallest: held here, before
-// the rest of the program is compiled and run, since that start alone grew it to 2 x 2 MB before
-// runList() could hold it (young-generation.ts; test/cli/young-generation-product.test.ts).
-if (process.argv[2] === 'list' || process.argv[2] === 'count') (await import('./cli/young-generation.js')).holdYoungGeneration();
+// `list` and `count` on this host (runList/runCount: the command lines the bundle's list part
+// runs, not the fleet's forms) hold the main thread's young generation at V8's smallest: held
+// here, before the rest of the program is compiled and run, since that start alone grew it to
+// 2 x 2 MB before runList() could hold it (young-generation.ts; young-generation-product.test.ts).
+if (runsInListPart(process.argv.slice(2))) (await import('./cli/young-generation.js')).holdYoungGeneration();
 const { runMain } = await import('./cli/main.js');
 
 const code = await runMain(process.argv.slice(2));
