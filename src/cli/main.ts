@@ -9,6 +9,7 @@ import { assertPostfixSpool, resolveSpoolConfig } from '../config/spool-config.j
 import { runCount, runList, parseQueueList } from './list-command.js';
 import { runCat } from './cat-command.js';
 import { ACTION_COMMANDS, parseBackendName, readAllStdin, runActionCommand } from './action-command.js';
+import { commandFirst } from './command-first.js';
 import { isFleetInvocation } from './fleet-args.js';
 import { COMMAND_HELP, EXIT_CODES_HELP } from './help-text.js';
 import { POSTQ_VERSION } from './version.js';
@@ -265,7 +266,7 @@ function endQuietlyOnClosedPipe(): void {
 export async function runMain(argv: string[]): Promise<number> {
   endQuietlyOnClosedPipe();
   try {
-    return await dispatch(argv);
+    return await dispatch(commandFirst(argv));
   } catch (error) {
     if (error instanceof UsageError) {
       // Arguments are untrusted text too: an escape sequence in one is shown, never sent.

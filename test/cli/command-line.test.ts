@@ -65,6 +65,16 @@ describe('help and version', () => {
   });
 });
 
+describe('the spool option before the command', () => {
+  it('`postq --spool DIR list` lists as `postq list --spool DIR` does (was: the usage text, exit 2)', async () => {
+    const after = await here(['list', '--spool', copy.spool]);
+    const before = await here(['--spool', copy.spool, 'list']);
+    expect(after.status).toBe(0);
+    expect(after.stdout).toMatch(/^-Queue ID-/);
+    expect(before).toEqual(after);
+  });
+});
+
 describe('cat with several ids', () => {
   it('prints each in turn, as postcat -q does; one unreadable makes it exit 1', async () => {
     const config = resolveSpoolConfig({ spool: copy.spool });
