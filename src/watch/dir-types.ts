@@ -20,7 +20,8 @@
  * it saves, so queue files and defer logs each need an instance of their own.
  * Nothing throws: a directory that cannot be listed answers false until it is asked anew.
  */
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, opendirSync } from 'node:fs';
+import { DIR_BUFFER } from './list-tree.js';
 import { checkDirs, inSpool } from './safe-file.js';
 
 /** How long a listing is trusted before its directory is looked at again (as safe-file.ts's directories). */
@@ -61,8 +62,17 @@ export type StampDir = (abs: string) => DirStamp | null;
 
 function listOdd(abs: string): Set<string> {
   const odd = new Set<string>();
-  // Names and types only, of a directory checkDirs found real: nothing is opened here.
-  for (const dirent of readdirSync(abs, { withFileTypes: true })) if (!dirent.isFile()) odd.add(dirent.name); // safe: names only, a real directory
+  // Names and types only, of a directory checkDirs found real: nothing is opened here. A
+  // buffer of names at a time, not readdirSync's whole list: 17,000 names of a deferred/ hash
+  // directory at 300,000 messages, listed at once by each read worker (for the queue files and
+  // again for the defer logs), outlived its young generation and filled its old one, which was
+  // collected once per hash directory (`list --json` peaked at 95 MB, against 86 at 100,000).
+  const dir = opendirSync(abs, { bufferSize: DIR_BUFFER }); // safe: names only, a real directory
+  try {
+    for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) if (!dirent.isFile()) odd.add(dirent.name); // safe: the next name of the directory opened above
+  } finally {
+    dir.closeSync(); // safe: closes the directory handle
+  }
   return odd;
 }
 
