@@ -139,10 +139,30 @@ export function provenAt(root: string, rel: string, fd: number): boolean {
   return checkDirs(root, rel, false) === null;
 }
 
+/**
+ * O_NOATIME while the kernel allows it (root, or the files' owner): reading the spool writes
+ * nothing to it. A deferred file's mtime is its next retry, in the future, so under relatime
+ * every read of one updated its atime: an inode written (and journalled) per message per index.
+ * Anyone else gets EPERM for the flag alone; from then on files are opened without it.
+ */
+let noAtime = constants.O_NOATIME ?? 0;
+
+function openReadOnly(abs: string): number {
+  if (noAtime !== 0) {
+    try {
+      return openSync(abs, OPEN_FLAGS | noAtime); // safe: O_NOFOLLOW|O_NONBLOCK (openChecked)
+    } catch (error) {
+      if (errnoOf(error) !== 'EPERM') throw error;
+      noAtime = 0;
+    }
+  }
+  return openSync(abs, OPEN_FLAGS); // safe: O_NOFOLLOW|O_NONBLOCK (openChecked)
+}
+
 /** The open of a file found regular: the descriptor, or what the name turned out to be. */
 function openChecked(root: string, rel: string, abs: string): { fd: number } | { gone: true } | { refused: Refusal } {
   try {
-    return { fd: openSync(abs, OPEN_FLAGS) }; // safe: O_NOFOLLOW|O_NONBLOCK after checkDirs (or a listing, dir-types.ts); the caller fstats
+    return { fd: openReadOnly(abs) }; // safe: O_NOFOLLOW|O_NONBLOCK after checkDirs (or a listing, dir-types.ts); the caller fstats
   } catch (error) {
     const code = errnoOf(error);
     if (isGoneCode(code)) return { gone: true };
