@@ -20,6 +20,7 @@ import { keySequence } from '../src/ui/keymap.js';
 import { shareInkOutputCaches } from '../src/ui/ink-output-cache.js';
 import { createSpoolWatcher } from '../src/watch/spool-watcher.js';
 import { FakeStdin } from '../test/helpers/fake-terminal.js';
+import { mainThreadCpuMs } from './thread-cpu.js';
 
 const [spoolArg, themeFile, mode = 'fill'] = process.argv.slice(2);
 const config = resolveSpoolConfig({ spool: resolve(spoolArg!) });
@@ -50,9 +51,15 @@ let filledAt: number | null = null;
 let done: () => void = () => {};
 const finished = new Promise<void>((r) => (done = r));
 
+/** When the console started its watcher, since process start (what it loaded and did before). */
+let watcherStartMs: number | null = null;
+let filledCpu: { cpuMs: number; mainThreadCpuMs: number } | null = null;
+
 const checkFilled = () => {
   if (filledAt === null && listed !== null && indexDoneAt !== null && store!.getState().entries.size >= listed) {
     filledAt = performance.now();
+    const cpu = process.cpuUsage();
+    filledCpu = { cpuMs: (cpu.user + cpu.system) / 1000, mainThreadCpuMs: mainThreadCpuMs() };
     done();
   }
 };
@@ -70,6 +77,7 @@ void startConsole({
   keepProcess: true,
   // watcherFeed() (console-command.ts) as it is, with the watcher's end and the listed count noted.
   feed: (s, cfg, fail, gate) => {
+    watcherStartMs = performance.now();
     store = s;
     s.subscribe(checkFilled);
     const watcher = createSpoolWatcher(cfg, (batch) => {
@@ -111,6 +119,10 @@ process.stdout.write(JSON.stringify({
   indexDoneMs: indexDoneAt,
   filledMs: filledAt,
   frameMs: frameAt,
+  watcherStartMs,
+  // CPU from process start to the store complete: all threads, and the main thread's share.
+  filledCpuMs: filledCpu!.cpuMs,
+  filledMainThreadCpuMs: filledCpu!.mainThreadCpuMs,
   keys: keyLatencyMs.length,
   keyLatencyMs,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,

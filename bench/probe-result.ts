@@ -31,4 +31,7 @@ export interface Probe {
   backgroundSaveMaxDelayMs?: number;
   savedAtStop?: boolean;
   indexDoneSinceProcessStartMs?: number;
+  /** CPU from process start to the index's end: all threads, and the main thread's. */
+  indexDoneCpuSinceProcessStartMs?: number;
+  indexDoneMainThreadCpuSinceProcessStartMs?: number;
 }

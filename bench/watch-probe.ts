@@ -14,6 +14,7 @@ import { resolveSpoolConfig } from '../src/config/spool-config.js';
 import type { QueueEntry } from '../src/domain/entry.js';
 import type { SpoolBatch } from '../src/domain/spool-batch.js';
 import { createSpoolWatcher } from '../src/watch/spool-watcher.js';
+import { mainThreadCpuMs } from './thread-cpu.js';
 
 const [spoolArg, phase = 'index', moverArg] = process.argv.slice(2);
 const config = resolveSpoolConfig({ spool: resolve(spoolArg!) });
@@ -28,15 +29,6 @@ let countsCpuMs: number | null = null;
 const runQueueWaitMs = () => {
   try {
     return Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6;
-  } catch {
-    return Number.NaN;
-  }
-};
-/** This process's main thread's CPU (ms), from /proc (the read workers' CPU is the rest of cpuMs()). */
-const mainThreadCpuMs = () => {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return Number.NaN;
   }
@@ -79,6 +71,9 @@ await watcher.start();
 const result: Record<string, unknown> = {
   indexMs: performance.now() - t0,
   indexDoneSinceProcessStartMs: performance.now(),
+  // As the console-fill probe's filledCpuMs: from process start, all threads and the main thread.
+  indexDoneCpuSinceProcessStartMs: cpuMs(),
+  indexDoneMainThreadCpuSinceProcessStartMs: mainThreadCpuMs(),
   firstCountsMs: countsAt === null ? null : countsAt - t0,
   firstCountsSinceProcessStartMs: countsAt,
   indexCpuMs: cpuMs() - cpu0,
