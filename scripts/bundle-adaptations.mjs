@@ -19,6 +19,11 @@
  *   imports that file by its path, so esbuild bundles it as the same module Ink's renderer
  *   uses (one module per path), and the patch reaches Ink.
  * - libmime and re2js are carried packed, unpacked when first needed (scripts/packed-part.mjs).
+ * - string-width (Ink's text measure) counts a text of NARROW_SYMBOLS as its length, as it does
+ *   plain ASCII: a row with a `…`, `│` or `·` went through its grapheme segmenter and a few
+ *   regular expressions per character (466 such texts in a fill at 100k, 4,100 in one with keys
+ *   pressed); and its RGI emoji expression is compiled when first needed, not as the file
+ *   starts (25-60 ms before the console's watcher could start).
  *
  * Fails loudly when the source it adapts has changed shape.
  */
@@ -31,6 +36,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VIRTUAL_THEMES = '/postq-bundle/themes';
 const INK_OUTPUT = fileURLToPath(new URL('./output.js', import.meta.resolve('ink')));
 const INK_MEASURE_TEXT = fileURLToPath(new URL('./measure-text.js', import.meta.resolve('ink')));
+const STRING_WIDTH = fileURLToPath(import.meta.resolve('string-width'));
+
+/**
+ * Characters string-width counts as one cell each and as a grapheme cluster of their own
+ * (none extends, joins or is an emoji by default), beside printable ASCII: the punctuation,
+ * arrows, box drawing, blocks and marks postq draws. test/demo/bundle-string-width.test.ts checks
+ * every one of them against string-width itself.
+ */
+export const NARROW_SYMBOLS = '\\u00A0-\\u00AC\\u00AE-\\u00FF\\u2010-\\u2027\\u2190-\\u21FF\\u2500-\\u25FC\\u2713\\u2717';
 
 const themes = Object.fromEntries(
   readdirSync(join(root, 'themes'))
@@ -97,6 +111,13 @@ export const bundleAdaptations = () => ({
       if (args.path !== INK_MEASURE_TEXT) return undefined;
       const max = replaceOnce(readFileSync(join(root, 'src', 'ui', 'ink-text-cache.ts'), 'utf8'), /[\s\S]*export const MAX_TEXTS = (\d+);[\s\S]*/, '$1', 'MAX_TEXTS of ink-text-cache.ts');
       const source = replaceOnce(readFileSync(args.path, 'utf8'), /\n(\s*)cache\.set\(text, dimensions\);/, `\n$1if (cache.size >= ${max}) cache.clear();\n$1cache.set(text, dimensions);`, "the cache.set of Ink's measure-text.js");
+      return { contents: source, loader: 'js' };
+    });
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      if (args.path !== STRING_WIDTH) return undefined;
+      let source = readFileSync(args.path, 'utf8');
+      source = replaceOnce(source, /\nconst rgiEmojiRegex = (\/\^\\p\{RGI_Emoji\}\$\/v);/, '\nlet rgiEmojiCompiled;\nconst rgiEmojiRegex = { test: (text) => (rgiEmojiCompiled ??= $1).test(text) };', "string-width's RGI emoji expression");
+      source = replaceOnce(source, /\n(\t*)if \(\/\^\[\\u0020-\\u007E\]\*\$\/\.test\(string\)\) \{/, `\n$1if (/^[\\u0020-\\u007E${NARROW_SYMBOLS}]*$/.test(string)) {`, "string-width's ASCII fast path");
       return { contents: source, loader: 'js' };
     });
     // yoga's Emscripten loader fetches the wasm when fetch exists, else decodes the base64 itself.
