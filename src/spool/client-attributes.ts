@@ -89,8 +89,11 @@ export class ClientAttributeCollector {
   /** Made at the first log_ variant (most files have none, and each file gets a collector). */
   private fromLog: Set<Key> | null = null;
 
-  /** Take `name=value` if it is a client attribute (true), else leave it (false). */
-  collect(name: string, value: Buffer): boolean {
+  /**
+   * Take `name=value` (value: bytes[start, end)) if it is a client attribute (true), else leave
+   * it (false). A range, not a view: a Buffer view costs more than the decode of a short value.
+   */
+  collect(name: string, bytes: Buffer, start = 0, end = bytes.length): boolean {
     const known = NAMES.get(name);
     if (!known) return false;
     const [key, isLog] = known;
@@ -102,7 +105,7 @@ export class ClientAttributeCollector {
       if (attrs[key] !== null && !this.fromLog?.has(key)) return true; // the first one stays
       this.fromLog?.delete(key);
     }
-    attrs[key] = value.toString('utf8').trim();
+    attrs[key] = bytes.toString('utf8', start, end).trim();
     return true;
   }
 

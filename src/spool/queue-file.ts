@@ -193,13 +193,12 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
       case REC.SIZE: {
         // Postfix 3.11+ sendmail writes a provisional size record into maildrop; readers ignore it.
         if (inMaildrop || result.size) break;
-        const data = reader.data();
-        result.size = parseSize(data);
-        if (!result.size.valid) warn(reader.offset, type, `malformed size record: ${data.toString('latin1').trim()}`);
+        result.size = parseSize(window, start, end);
+        if (!result.size.valid) warn(reader.offset, type, `malformed size record: ${window.toString('latin1', start, end).trim()}`);
         break;
       }
       case REC.TIME:
-        if (result.sender === null && result.arrivalTime === null) result.arrivalTime = leadingInteger(reader.data());
+        if (result.sender === null && result.arrivalTime === null) result.arrivalTime = leadingInteger(window, start, end);
         break;
       case REC.ATTR: {
         // Only the names kept are looked at, on the bytes (a message has an attribute per recipient).
@@ -210,8 +209,8 @@ export function parseQueueFile(bytes: Buffer, options: ParseOptions): ParsedQueu
         }
         const name = keptAttributeName(window, eq, start);
         if (name === null) break;
-        if (name === 'create_time') result.createTime = leadingInteger(window.subarray(eq + 1, end));
-        else client.collect(name, window.subarray(eq + 1, end));
+        if (name === 'create_time') result.createTime = leadingInteger(window, eq + 1, end);
+        else client.collect(name, window, eq + 1, end);
         break;
       }
       case REC.FROM:
