@@ -53,7 +53,10 @@ export function* sortSliced(rows: readonly SortRow[], cmp: Compare, pause: Pause
 /**
  * Sorted `base` without the rows `drop` names, merged with sorted `add`: a new array. At the
  * same place a row of `base` comes first (the order is total, so that is only a tie-break
- * for rows listed twice).
+ * for rows listed twice). With nothing to drop (an index part: new rows only), the base rows
+ * between two added ones are found by galloping (1, 2, 4, ... rows ahead, then a binary
+ * search) and copied without comparing each: O(k log(n/k)) comparisons instead of n + k. At
+ * 100k rows a comparison reads rows and entries scattered over the heap, a copy only the array.
  */
 export function* mergeSliced(
   base: readonly SortRow[],
@@ -62,6 +65,7 @@ export function* mergeSliced(
   cmp: Compare,
   pause: Pause,
 ): Generator<void, SortRow[]> {
+  if (drop === null) return yield* gallopSliced(base, add, cmp, pause);
   const out = new Array<SortRow>(base.length + add.length);
   const nb = base.length;
   const na = add.length;
@@ -73,7 +77,7 @@ export function* mergeSliced(
     for (; k < CHUNK && (i < nb || j < na); k++) {
       if (j >= na || (i < nb && cmp(base[i]!, add[j]!) <= 0)) {
         const row = base[i++]!;
-        if (drop === null || !drop(row)) out[o++] = row;
+        if (!drop(row)) out[o++] = row;
       } else {
         out[o++] = add[j++]!;
       }
@@ -81,5 +85,41 @@ export function* mergeSliced(
     if (pause(k)) yield;
   }
   out.length = o;
+  return out;
+}
+
+/** mergeSliced() with nothing to drop: each added row placed after the base rows not after it. */
+function* gallopSliced(base: readonly SortRow[], add: readonly SortRow[], cmp: Compare, pause: Pause): Generator<void, SortRow[]> {
+  const nb = base.length;
+  const out = new Array<SortRow>(nb + add.length);
+  let o = 0;
+  let i = 0;
+  for (const row of add) {
+    // The first base row from i on that sorts after `row`: gallop, then binary search.
+    let units = 1;
+    if (i < nb && cmp(base[i]!, row) <= 0) {
+      let lo = i; // base[lo] sorts at or before row; base[hi] after it, or hi = nb
+      let step = 1;
+      let hi = i + 1;
+      while (hi < nb && (units++, cmp(base[hi]!, row) <= 0)) {
+        lo = hi;
+        step *= 2;
+        hi = i + step;
+      }
+      hi = Math.min(hi, nb);
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >>> 1;
+        units++;
+        if (cmp(base[mid]!, row) <= 0) lo = mid;
+        else hi = mid;
+      }
+      // A copied row costs a fraction of a comparison (the array only, not the row).
+      units += (hi - i) >> 4;
+      while (i < hi) out[o++] = base[i++]!;
+    }
+    out[o++] = row;
+    if (pause(units)) yield;
+  }
+  while (i < nb) out[o++] = base[i++]!;
   return out;
 }
