@@ -24,6 +24,10 @@
  *   regular expressions per character (466 such texts in a fill at 100k, 4,100 in one with keys
  *   pressed); and its RGI emoji expression is compiled when first needed, not as the file
  *   starts (25-60 ms before the console's watcher could start).
+ * - The grapheme segmenters of string-width (both copies), slice-ansi and ansi-tokenize are made
+ *   when first used, not as each module loads: the first one loads ICU's break rules (30-70 ms
+ *   at load 12, and more under a heavier load), which then came before the console's watcher
+ *   started; now it comes with the first frame, while the read worker loads.
  *
  * Fails loudly when the source it adapts has changed shape.
  */
@@ -81,6 +85,12 @@ function replaceOnce(source, pattern, replacement, what) {
   return source.replace(pattern, replacement);
 }
 
+/** A module's `new Intl.Segmenter(...)` made on its first segment() call instead. */
+function lazySegmenter(source, what) {
+  const lazy = 'const __postqLazySegmenter = (locales, options) => { let made = null; return { segment: (text) => (made ??= new Intl.Segmenter(locales, options)).segment(text) }; };\n';
+  return lazy + replaceOnce(source, /new Intl\.Segmenter\(/, '__postqLazySegmenter(', `the segmenter of ${what}`);
+}
+
 /** The esbuild plugin with every adaptation above. */
 export const bundleAdaptations = () => ({
   name: 'postq-bundle',
@@ -118,8 +128,12 @@ export const bundleAdaptations = () => ({
       let source = readFileSync(args.path, 'utf8');
       source = replaceOnce(source, /\nconst rgiEmojiRegex = (\/\^\\p\{RGI_Emoji\}\$\/v);/, '\nlet rgiEmojiCompiled;\nconst rgiEmojiRegex = { test: (text) => (rgiEmojiCompiled ??= $1).test(text) };', "string-width's RGI emoji expression");
       source = replaceOnce(source, /\n(\t*)if \(\/\^\[\\u0020-\\u007E\]\*\$\/\.test\(string\)\) \{/, `\n$1if (/^[\\u0020-\\u007E${NARROW_SYMBOLS}]*$/.test(string)) {`, "string-width's ASCII fast path");
-      return { contents: source, loader: 'js' };
+      return { contents: lazySegmenter(source, 'string-width'), loader: 'js' };
     });
+    b.onLoad({ filter: /[\\/](string-width[\\/]index|slice-ansi[\\/]tokenize-ansi|ansi-tokenize[\\/]build[\\/]tokenize)\.js$/ }, (args) => ({
+      contents: lazySegmenter(readFileSync(args.path, 'utf8'), args.path),
+      loader: 'js',
+    }));
     // yoga's Emscripten loader fetches the wasm when fetch exists, else decodes the base64 itself.
     b.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
       const source = replaceOnce(readFileSync(args.path, 'utf8'), /function ya\(\)\{return w\|\|"function"!=typeof fetch\?/, 'function ya(){return true?', "yoga's wasm fetch (ya)");

@@ -2,15 +2,20 @@
  * The single-file bundle's string-width (Ink's text measure, scripts/bundle-adaptations.mjs):
  * a text of printable ASCII and NARROW_SYMBOLS is measured as its length, without the grapheme
  * segmenter, and the RGI emoji expression is compiled when a text first needs it, not as the
- * module loads. Built with the bundle's plugin and run in its own process; every width is
- * compared with string-width's own, measured here (vitest loads the module as it ships).
+ * module loads; the grapheme segmenters of string-width, wrap-ansi's string-width, slice-ansi
+ * and ansi-tokenize are made on first use. Built with the bundle's plugin and run in its own
+ * process; every result is compared with the modules' own, run here (vitest loads them as
+ * they ship).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { tokenize } from '@alcalzone/ansi-tokenize';
+import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/corpus.js';
 // @ts-expect-error: a plain .mjs build script without types
@@ -32,7 +37,8 @@ const symbols = narrowSymbols();
 const narrowTexts = [symbols.join(''), ...symbols.map((ch) => `a${ch}b`), ' 12 msgs │ 3.4 MB · sort age ↑', 'sender@example.org …', '▁▂▃▄▅▆▇█ ● ✓ ✗'];
 const otherTexts = ['👍', '❤️', '👨‍👩‍👧', '1️⃣', '漢字 ok', 'a\u0301e', 'Ｆｕｌｌ', 'ｶﾞ', '\u1100\u1161\u11a8', '…👍', '·\u0301', 'x\u200dy'];
 
-let bundled: { narrow: number[]; segmentedNarrow: number; rgiBeforeUse: number; other: number[]; rgiAfterUse: number };
+const styled = '\x1b[31mred 漢字\x1b[39m and 👍 plain text that wraps';
+let bundled: { narrow: number[]; segmentedNarrow: number; rgiBeforeUse: number; other: number[]; rgiAfterUse: number; segmentersAtImport: number; segmentersAfterUse: number; sliced: string; tokens: unknown; wrapped: string };
 
 beforeAll(async () => {
   const entry = join(dir, 'entry.mjs');
@@ -43,12 +49,22 @@ beforeAll(async () => {
     let segmented = 0;
     const segment = Intl.Segmenter.prototype.segment;
     Intl.Segmenter.prototype.segment = function (text) { segmented++; return segment.call(this, text); };
+    let segmenters = 0;
+    Intl.Segmenter = new Proxy(Intl.Segmenter, { construct(target, args) { segmenters++; return Reflect.construct(target, args); } });
     const { default: stringWidth } = await import('string-width');
+    const { default: sliceAnsi } = await import('slice-ansi');
+    const { tokenize } = await import('@alcalzone/ansi-tokenize');
+    const { default: wrapAnsi } = await import('wrap-ansi');
+    const segmentersAtImport = segmenters;
     const rgiBeforeUse = rgi;
     const narrow = ${JSON.stringify(narrowTexts)}.map((t) => stringWidth(t));
     const segmentedNarrow = segmented;
     const other = ${JSON.stringify(otherTexts)}.map((t) => stringWidth(t));
-    process.stdout.write(JSON.stringify({ narrow, segmentedNarrow, rgiBeforeUse, other, rgiAfterUse: rgi }));
+    const styled = ${JSON.stringify(styled)};
+    const sliced = sliceAnsi(styled, 2, 12);
+    const tokens = tokenize(styled);
+    const wrapped = wrapAnsi(styled, 9, { hard: true });
+    process.stdout.write(JSON.stringify({ narrow, segmentedNarrow, rgiBeforeUse, other, rgiAfterUse: rgi, segmentersAtImport, segmentersAfterUse: segmenters, sliced, tokens, wrapped }));
   `);
   const outfile = join(dir, 'string-width.mjs');
   await build({ entryPoints: [entry], absWorkingDir: REPO_ROOT, nodePaths: [join(REPO_ROOT, 'node_modules')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error', plugins: [bundleAdaptations()] });
@@ -70,4 +86,12 @@ it('compiles the RGI emoji expression only when a text needs it, and measures ot
   expect(bundled.rgiBeforeUse).toBe(0);
   expect(bundled.other).toEqual(otherTexts.map((t) => stringWidth(t)));
   expect(bundled.rgiAfterUse).toBe(1);
+});
+
+it('makes the grapheme segmenters of string-width, slice-ansi, ansi-tokenize and wrap-ansi on first use, with the same results', () => {
+  expect(bundled.segmentersAtImport).toBe(0);
+  expect(bundled.segmentersAfterUse).toBeGreaterThanOrEqual(3);
+  expect(bundled.sliced).toBe(sliceAnsi(styled, 2, 12));
+  expect(bundled.tokens).toEqual(JSON.parse(JSON.stringify(tokenize(styled))));
+  expect(bundled.wrapped).toBe(wrapAnsi(styled, 9, { hard: true }));
 });
