@@ -27,7 +27,7 @@ const spare: ArrayBuffer[] = [];
 const SPARE_MAX = 8;
 /**
  * A new buffer's least size, and the room it leaves above the text it is made for, so that
- * the next slices fit in it too. A slice of 64 messages is ~30 KB of mailq text, ~70 KB of
+ * the next slices fit in it too. A slice of 32 messages is ~15 KB of mailq text, ~35 KB of
  * JSON; buffers of 256 KiB each held ~4x what they carried (a few MB more RSS at 100k).
  */
 const BUFFER_MIN = 64 * 1024;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { resolveSpoolConfig, type SpoolConfig } from '../../src/config/spool-config.js';
 import type { ListedText } from '../../src/spool/list-format.js';
 import type { ReadPool, ReadSlice, RunOptions } from '../../src/watch/read-pool.js';
-import { AHEAD, streamListing, type ListingSink } from '../../src/watch/read-stream.js';
+import { AHEAD, SLICE_IDS, streamListing, type ListingSink } from '../../src/watch/read-stream.js';
 import { scanOrderSlices } from '../../src/watch/scan-order.js';
 
 const SLICES = 40;
@@ -23,14 +23,14 @@ let config: SpoolConfig;
 let ids: string[];
 
 beforeAll(() => {
-  // 40 slices of 64 names in hold/ (never read: the fake pool answers without reading).
+  // 40 slices' worth of names in hold/ (never read: the fake pool answers without reading).
   work = mkdtempSync(join(tmpdir(), 'postq-read-stream-'));
   for (const dir of ['incoming', 'active', 'deferred', 'hold', 'corrupt', 'maildrop']) mkdirSync(join(work, dir));
-  const names = Array.from({ length: SLICES * 64 }, (_, i) => `A${i.toString(16).toUpperCase().padStart(9, '0')}`);
+  const names = Array.from({ length: SLICES * SLICE_IDS }, (_, i) => `A${i.toString(16).toUpperCase().padStart(9, '0')}`);
   for (const id of names) writeFileSync(join(work, 'hold', id), '');
   config = resolveSpoolConfig({ spool: work });
   // The scan's order (readdir order, as showq's: readdir-order.test.ts), which the output keeps.
-  ids = [...scanOrderSlices(config, ['hold'], 64)].flatMap((slice) => slice.ids);
+  ids = [...scanOrderSlices(config, ['hold'], SLICE_IDS)].flatMap((slice) => slice.ids);
   expect([...ids].sort()).toEqual(names);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
