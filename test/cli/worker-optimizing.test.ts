@@ -8,17 +8,39 @@
  * inlines at most INLINE_BUDGET bytes of bytecode (four of six 68-byte callees), one before it
  * all six.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, expect, test } from 'vitest';
 import { INLINE_BUDGET } from '../../src/cli/worker-optimizing.js';
 import { copyCorpusSpool, REPO_ROOT } from '../helpers/corpus.js';
 
 const corpus = copyCorpusSpool('basic');
 afterAll(() => corpus.cleanup());
+
+/**
+ * What V8 traces (its stdout) while a script runs in a fresh node with `flags`. Into a file, not
+ * a pipe: V8 prints with stdio, and a pipe Node made non-blocking loses what a slow reader
+ * leaves in it (EAGAIN): under load, lines went missing.
+ */
+async function v8Trace(flags: string[], script: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'postq-v8-trace-'));
+  const out = openSync(join(dir, 'trace'), 'w');
+  try {
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', out, 'inherit'],
+      timeout: 60_000,
+    });
+    const status = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
+    expect(status).toBe(0);
+    return readFileSync(join(dir, 'trace'), 'utf8');
+  } finally {
+    closeSync(out);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** V8's "compiling method" lines for each hot function: hotBefore (a worker before the count), hotAfter (one after), hotInMain. */
 async function compileModes(): Promise<Record<'hotBefore' | 'hotAfter' | 'hotInMain', string[]>> {
@@ -43,11 +65,7 @@ async function compileModes(): Promise<Record<'hotBefore' | 'hotAfter' | 'hotInM
     let t = 0;
     for (let k = 0; k < 20000; k++) t += hotInMain(200);
     await hotWorker('hotAfter');`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--trace-opt', '--turbo-filter=hot*', '--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const stdout = await v8Trace(['--trace-opt', '--turbo-filter=hot*'], script);
   const lines = stdout.split('\n').filter((line) => line.startsWith('[compiling method'));
   const of = (name: string) => lines.filter((l) => l.includes(`<JSFunction ${name} `));
   return { hotBefore: of('hotBefore'), hotAfter: of('hotAfter'), hotInMain: of('hotInMain') };
@@ -81,23 +99,7 @@ async function inlinedCalls(): Promise<Record<'hotBefore' | 'hotAfter', number>>
     ${hot('hotBefore')}
     await runCount(resolveSpoolConfig({ spool: ${JSON.stringify(corpus.spool)} }), { json: false, all: false, queues: null }, () => {});
     ${hot('hotAfter')}`;
-  // The trace into a file, not a pipe: V8 prints with stdio, and a pipe Node made non-blocking
-  // loses what a slow reader leaves in it (EAGAIN): under load, lines went missing.
-  const dir = mkdtempSync(join(tmpdir(), 'postq-inlining-'));
-  const out = openSync(join(dir, 'trace'), 'w');
-  try {
-    const child = spawn(process.execPath, ['--allow-natives-syntax', '--trace-turbo-inlining', '--turbo-filter=hot*', '--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', out, 'inherit'],
-      timeout: 60_000,
-    });
-    const status = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
-    expect(status).toBe(0);
-  } finally {
-    closeSync(out);
-  }
-  const stdout = readFileSync(join(dir, 'trace'), 'utf8');
-  rmSync(dir, { recursive: true, force: true });
+  const stdout = await v8Trace(['--allow-natives-syntax', '--trace-turbo-inlining', '--turbo-filter=hot*'], script);
   const into = (name: string) => stdout.split('\n').filter((l) => l.startsWith('Inlining ') && l.includes(`<SharedFunctionInfo ${name}>}`)).length;
   return { hotBefore: into('hotBefore'), hotAfter: into('hotAfter') };
 }
