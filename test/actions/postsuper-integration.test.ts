@@ -79,6 +79,12 @@ describe('postq ACTION (built CLI) on a real Postfix', { timeout: 300_000 }, () 
     const id = ids.get('m5@sender.example')!;
     const path = join(pf.queueDirectory, queuePath(config, 'deferred', id));
     const retryBefore = statSync(path).mtimeMs;
+    // Postfix sets the retry time (the file's mtime) in whole seconds: the attempt's time plus
+    // the backoff. A retry within the second of the last attempt set the same mtime, and the
+    // wait below ran out (a clean-clone run on an idle machine). Deliver once the clock is past
+    // that second (the last attempt's, its defer log's mtime).
+    const lastAttempt = statSync(join(pf.queueDirectory, queuePath(config, 'defer', id))).mtimeMs;
+    await waitFor(() => Math.floor(Date.now() / 1000) > Math.floor(lastAttempt / 1000), { what: 'a second past the last attempt', timeoutMs: 5_000, intervalMs: 20 });
     const attemptsBefore = pf.maillog().split('\n').filter((l) => l.includes(`${id}: to=<`)).length;
     const r = cli(['deliver', id, '--yes']);
     expect(r.stdout).toBe('scheduled 1 of 1 message\n');
