@@ -79,12 +79,14 @@ describe('postq ACTION (built CLI) on a real Postfix', { timeout: 300_000 }, () 
     const id = ids.get('m5@sender.example')!;
     const path = join(pf.queueDirectory, queuePath(config, 'deferred', id));
     const retryBefore = statSync(path).mtimeMs;
-    // Postfix sets the retry time (the file's mtime) in whole seconds: the attempt's time plus
-    // the backoff. A retry within the second of the last attempt set the same mtime, and the
-    // wait below ran out (a clean-clone run on an idle machine). Deliver once the clock is past
-    // that second (the last attempt's, its defer log's mtime).
-    const lastAttempt = statSync(join(pf.queueDirectory, queuePath(config, 'defer', id))).mtimeMs;
-    await waitFor(() => Math.floor(Date.now() / 1000) > Math.floor(lastAttempt / 1000), { what: 'a second past the last attempt', timeoutMs: 5_000, intervalMs: 20 });
+    // Postfix sets the retry time (the file's mtime) in whole seconds: qmgr's time at the attempt
+    // plus the backoff (the minimal one, for a message this young). A retry within the second of
+    // the last attempt set the same mtime, and the wait below ran out (a clean-clone run on an
+    // idle machine). Deliver once the clock is past that second.
+    const backoff = Number(pf.run('postconf', ['-c', pf.configDir, '-h', 'minimal_backoff_time']).stdout.trim().replace(/s$/, ''));
+    expect(backoff).toBeGreaterThan(0);
+    const lastAttemptSecond = retryBefore / 1000 - backoff;
+    await waitFor(() => Math.floor(Date.now() / 1000) > lastAttemptSecond, { what: 'a second past the last attempt', timeoutMs: 5_000, intervalMs: 20 });
     const attemptsBefore = pf.maillog().split('\n').filter((l) => l.includes(`${id}: to=<`)).length;
     const r = cli(['deliver', id, '--yes']);
     expect(r.stdout).toBe('scheduled 1 of 1 message\n');
