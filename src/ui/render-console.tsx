@@ -100,6 +100,12 @@ export function renderConsole(options: RenderConsoleOptions): RunningConsole {
   const exited = new Promise<number>((resolve, reject) => {
     let code = 0;
     let failure: Error | null = null;
+    // Raw mode before the first frame: Ink turns it on in an effect after writing that frame,
+    // and a key the tty took in between was cooked (^U erased the line, Enter became LF, the
+    // text echoed). A `/` typed at the first frame was lost and the text after it became list
+    // keys (`i` the who columns, the digits the queues, an action key its question): seen once
+    // in fleet-hostile.test.ts, its keys sent as soon as the first frame showed.
+    if (options.stdin.isTTY) options.stdin.setRawMode(true);
     const instance = render(<App {...options.app} />, consoleRenderOptions(options));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const handlers: Array<[string, (...args: any[]) => void]> = [];

@@ -45,14 +45,40 @@ export class FakeStdin extends EventEmitter {
   isTTY = true;
   private queue: string[] = [];
   rawMode = false;
+  /**
+   * Out of raw mode, take input as a tty in canonical mode does (Linux n_tty): held as a line
+   * until LF (CR becomes LF), ^U erasing it; a line not ended is readable once raw mode is on.
+   */
+  cooked = false;
+  private line = '';
+  constructor() {
+    super();
+    // As a stream does: input that came before anyone listened is announced to the listener.
+    this.on('newListener', (event) => event === 'readable' && queueMicrotask(() => this.queue.length > 0 && this.emit('readable')));
+  }
   write(data: string): void {
+    if (this.cooked && !this.rawMode) return this.cook(data);
     this.queue.push(data);
     this.emit('readable');
+  }
+  private cook(data: string): void {
+    for (const ch of data) {
+      if (ch === '\x15') this.line = '';
+      else if (ch === '\r' || ch === '\n') {
+        this.queue.push(`${this.line}\n`);
+        this.line = '';
+        this.emit('readable');
+      } else this.line += ch;
+    }
   }
   read = (): string | null => this.queue.shift() ?? null;
   setEncoding(): void {}
   setRawMode(mode: boolean): void {
     this.rawMode = mode;
+    if (mode && this.line) {
+      this.queue.push(this.line);
+      this.line = '';
+    }
   }
   resume(): void {}
   pause(): void {}
