@@ -24,9 +24,10 @@ import { startConsole, terminalProblem, type StartConsoleOptions } from './conso
 import type { ConsoleStore } from '../store/console-state.js';
 import { drawingTerminal } from './pick.js';
 import { FleetPicks } from './fleet-pick.js';
+import { holdRawMode } from '../ui/raw-hold.js';
 
 /** Where a fleet console draws (the terminal, with --pick and stdout a pipe) and what it hands back on exit. */
-type ConsoleIo = Pick<StartConsoleOptions, 'stdout' | 'onExit' | 'gate'>;
+type ConsoleIo = Pick<StartConsoleOptions, 'stdout' | 'stdin' | 'onExit' | 'gate'>;
 import { POSTQ_VERSION } from './version.js';
 import { createLinkPaneReader } from './remote-read.js';
 import { mergedConsoleBackend, targetConsoleBackend } from './fleet-backend.js';
@@ -161,9 +162,11 @@ export async function runFleetConsole(flags: FleetFlags): Promise<number> {
   for (const c of connections) c.start();
   const picks = new FleetPicks();
   let index = 0;
+  // Raw from here to the end: keys typed between the overview and a console stay keys.
+  const terminal = holdRawMode(process.stdin);
   try {
     for (;;) {
-      const choice = await showFleetOverview(connections, index, theme, stdout);
+      const choice = await showFleetOverview(connections, index, theme, stdout, terminal.stdin);
       if (choice.kind === 'quit') {
         if (flags.pick) process.stdout.write(picks.format(connections.length));
         return 0;
@@ -172,6 +175,7 @@ export async function runFleetConsole(flags: FleetFlags): Promise<number> {
       const label = connections[index]!.target.label;
       const io: ConsoleIo = {
         stdout,
+        stdin: terminal.stdin,
         gate: FLEET_GATE,
         onExit: (store, code) => {
           if (code !== 0 || !flags.pick) return;
@@ -183,6 +187,7 @@ export async function runFleetConsole(flags: FleetFlags): Promise<number> {
       if (code !== 0) return code;
     }
   } finally {
+    terminal.release();
     for (const c of connections) c.stop();
     setTimeout(() => process.exit(), 2000).unref();
   }

@@ -11,14 +11,17 @@ import { FleetOverview, type FleetChoice } from './components/fleet-overview.js'
 import { ThemeContext } from './theme-context.js';
 
 /** `stdout`: where to draw (the terminal itself with --pick, stdout then being a pipe). */
-export function showFleetOverview(connections: readonly Connection[], index: number, theme: Theme, stdout: NodeJS.WriteStream = process.stdout): Promise<FleetChoice> {
+export function showFleetOverview(connections: readonly Connection[], index: number, theme: Theme, stdout: NodeJS.WriteStream = process.stdout, stdin: NodeJS.ReadStream = process.stdin): Promise<FleetChoice> {
   return new Promise((resolve) => {
     let choice: FleetChoice = { kind: 'quit' };
+    // Raw before the first frame, as the console (render-console.tsx): an Enter pressed as it
+    // shows reached a cooked tty as LF, which the overview does not take for Enter.
+    if (stdin.isTTY) stdin.setRawMode(true);
     const instance = render(
       <ThemeContext.Provider value={theme}>
         <FleetOverview connections={connections} initialIndex={index} onChoice={(c) => (choice = c)} />
       </ThemeContext.Provider>,
-      { stdout, exitOnCtrlC: false, patchConsole: true },
+      { stdout, stdin, exitOnCtrlC: false, patchConsole: true },
     );
     instance.waitUntilExit().then(
       () => resolve(choice),
