@@ -11,14 +11,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
-import { applyWatchStatus, startConsole } from '../src/cli/console-command.js';
+import { startConsole } from '../src/cli/console-command.js';
+import { watcherFeed } from '../src/cli/watcher-feed.js';
 import { createReadOnlyBackend } from '../src/actions/read-only-backend.js';
 import { resolveSpoolConfig } from '../src/config/spool-config.js';
 import { loadThemeFile } from '../src/config/theme-load.js';
 import type { ConsoleStore } from '../src/store/console-state.js';
 import { keySequence } from '../src/ui/keymap.js';
 import { shareInkOutputCaches } from '../src/ui/ink-output-cache.js';
-import { createSpoolWatcher } from '../src/watch/spool-watcher.js';
 import { FakeStdin } from '../test/helpers/fake-terminal.js';
 import { mainThreadCpuMs } from './thread-cpu.js';
 
@@ -75,17 +75,21 @@ void startConsole({
   stdin: stdin as unknown as NodeJS.ReadStream,
   stderr: process.stderr,
   keepProcess: true,
-  // watcherFeed() (console-command.ts) as it is, with the watcher's end and the listed count noted.
+  // watcherFeed() as postq runs it (without its warm start, POSTQ_SNAPSHOT=off), with its
+  // start, the listed count and the index's end noted: the index's batches carry the listed
+  // counts, the one that ends it does not (as the batch gate tells them apart).
   feed: (s, cfg, fail, gate) => {
     watcherStartMs = performance.now();
     store = s;
     s.subscribe(checkFilled);
-    const watcher = createSpoolWatcher(cfg, (batch) => {
-      if (batch.listedCounts && listed === null) listed = Object.values(batch.listedCounts).reduce((n, c) => n + (c ?? 0), 0);
-      gate.push(batch);
-    }, { onStatus: (status) => applyWatchStatus(s, status) });
-    watcher.start().then(() => ((indexDoneAt = performance.now()), checkFilled()), fail);
-    return () => (watcher.stop(), gate.stop());
+    return watcherFeed(s, cfg, fail, {
+      ...gate,
+      push: (batch) => {
+        if (batch.listedCounts && listed === null) listed = Object.values(batch.listedCounts).reduce((n, c) => n + (c ?? 0), 0);
+        gate.push(batch);
+        if (!batch.listedCounts && listed !== null && indexDoneAt === null) (indexDoneAt = performance.now()), checkFilled();
+      },
+    }, false);
   },
 });
 

@@ -1,7 +1,7 @@
 /**
  * `postq` with no subcommand: the console. Wiring only: terminal checks, theme, backend,
- * store, spool feed, message reader, then renderConsole(). startConsole() is also what
- * `postq --demo` calls with its own spool and backend.
+ * store, spool feed, message reader, then the screen (console-screen.ts, loaded once the feed
+ * has started). startConsole() is also what `postq --demo` calls with its own spool and backend.
  *
  * Refuses to start (exit 2) when stdout or stdin is not a terminal or TERM=dumb, pointing to
  * `postq list`; a bad theme exits 2 naming the file and key. Returns 0 after `q`, 128+N after
@@ -10,8 +10,6 @@
  */
 import { hostname } from 'node:os';
 import type { QueueBackend } from '../domain/backend.js';
-import type { QueueEntry } from '../domain/entry.js';
-import { QUEUE_NAMES } from '../domain/queue.js';
 import { UsageError } from '../domain/errors.js';
 import type { SpoolConfig } from '../config/spool-config.js';
 import { findThemeFile, loadTheme } from '../config/theme-load.js';
@@ -32,26 +30,14 @@ import { withIdentityCheck } from '../actions/identity-check.js';
 import { currentFileIn } from '../watch/current-file.js';
 import { readMessageForPane } from '../watch/read-message.js';
 import { createLogTrails, type LogTrails } from '../logs/trail-service.js';
-import { scanQueues } from '../watch/scan.js';
-import { createSpoolWatcher } from '../watch/spool-watcher.js';
-import { snapshotPath } from '../watch/index-snapshot.js';
-import { POSTQ_VERSION } from './version.js';
-import type { WatchMode, WatchStatus } from '../watch/watch-status.js';
-import type { WatcherMode } from '../store/console-state.js';
 import { dumpRecords } from '../spool/record-dump.js';
 import { buildMessageDocument, type MessageLoader, type MessageReader, type RecordDumper } from '../ui/message-document.js';
-import { renderConsole } from '../ui/render-console.js';
-import { shareInkOutputCaches } from '../ui/ink-output-cache.js';
-import { inkTextCacheSize } from '../ui/ink-text-cache.js';
-import { createThemeSource } from '../ui/theme-context.js';
 import { createBatchGate, sliceInto, type BatchGate, type BatchGateOptions } from '../ui/batch-gate.js';
 import { createUiStore } from '../ui/ui-state.js';
-import type { SpoolBatch } from '../domain/spool-batch.js';
 import { holdYoungGeneration } from './young-generation.js';
-import { startDebugStats } from './debug-stats.js';
 import { chooseBackend } from './choose-backend.js';
-
-export type StopFeed = () => void | Promise<void>;
+import type { ConsoleScreen } from './console-screen.js';
+import { untilListed, watcherFeed, type ListingFeed, type StopFeed } from './watcher-feed.js';
 
 export interface StartConsoleOptions {
   config: SpoolConfig;
@@ -68,10 +54,11 @@ export interface StartConsoleOptions {
   stdin?: NodeJS.ReadStream;
   stderr?: NodeJS.WriteStream;
   /**
-   * Feeds the store with batches; returns a stop function. `fail` ends the console with an
-   * error (e.g. the spool is unreadable). Default: the spool watcher.
+   * Feeds the store with batches; returns a stop function, or a ListingFeed whose first
+   * frame waits for its listing. `fail` ends the console with an error (e.g. the spool is
+   * unreadable). Default: the spool watcher (watcher-feed.ts).
    */
-  feed?: (store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate: BatchGate) => StopFeed;
+  feed?: (store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate: BatchGate) => StopFeed | ListingFeed;
   /** Record dump for damaged files; default src/spool/record-dump.ts. */
   dumpRecords?: RecordDumper;
   /** How the pane gets a message's bytes; default: from the spool on disk (read-message.ts). */
@@ -115,45 +102,6 @@ export function terminalProblem(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadSt
   if (!stdout.isTTY || !stdin.isTTY) return 'the console needs a terminal (stdin and stdout are not both a TTY)';
   if (env.TERM === 'dumb') return 'the console cannot draw on TERM=dumb';
   return null;
-}
-
-const WATCH_MODES: Record<WatchMode, WatcherMode> = { starting: 'starting', live: 'live', polling: 'polling', failed: 'error', gone: 'gone', stopped: 'error' };
-
-/**
- * The watcher's status into the store: mode and message for the header and the flash line; a
- * view from postqueue -j (status.readOnly) turns actions off for good, with the reason.
- */
-export function applyWatchStatus(store: ConsoleStore, status: WatchStatus): void {
-  if (status.readOnly && store.getState().readOnlyReason === null) store.getState().setReadOnly(status.readOnly);
-  store.getState().setWatcherStatus({ mode: WATCH_MODES[status.mode], message: status.message });
-}
-
-/** The spool watcher (src/watch/spool-watcher.ts) feeding the store; a start failure ends the console. */
-export function watcherFeed(store: ConsoleStore, config: SpoolConfig, fail: (error: Error) => void, gate?: BatchGate, warmStart = true): StopFeed {
-  const sink = gate ? (batch: SpoolBatch) => gate.push(batch) : (batch: SpoolBatch) => store.getState().applySpoolBatch(batch);
-  const path = warmStart ? snapshotPath(config.queueDirectory) : null;
-  const watcher = createSpoolWatcher(config, sink, {
-    onStatus: (status) => applyWatchStatus(store, status),
-    // Warm start: the index saved at the last exit, trusted file by file (index-snapshot.ts).
-    snapshot: path ? { path, version: POSTQ_VERSION } : null,
-  });
-  watcher.start().catch((error: unknown) => fail(error as Error));
-  return () => {
-    watcher.stop();
-    gate?.stop();
-  };
-}
-
-/** A full scan now and every two seconds: a simple feed for tests and tools. */
-export function scanFeed(store: ConsoleStore, config: SpoolConfig): StopFeed {
-  const scan = () => {
-    const upserts: QueueEntry[] = scanQueues(config, QUEUE_NAMES);
-    store.getState().applySpoolBatch({ upserts, removals: [], full: true, firstEventAt: null });
-  };
-  scan();
-  store.getState().setWatcherStatus({ mode: 'polling', message: 'rescanning every 2 s' });
-  const timer = setInterval(scan, 2000);
-  return () => clearInterval(timer);
 }
 
 /**
@@ -202,32 +150,39 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const dump = options.dumpRecords ?? dumpRecords;
   const read: MessageReader = options.readMessage ?? ((entry) => readMessageForPane(config, entry));
   const loadMessage: MessageLoader = (entry, view) => buildMessageDocument(entry, () => read(entry), view, dump);
-  // Half the CPU of a frame: Ink's per-frame caches kept across frames (ink-output-cache.ts).
-  const inkOutputCaches = await shareInkOutputCaches();
   // Watcher batches wait for a pause in typing (at most 750 ms): keys stay fast in a burst;
   // the initial index's big parts are applied in slices, keys read between them.
   const gate = createBatchGate((batch) => store.getState().applySpoolBatch(batch), { prepare: sliceInto(store), ...options.gate });
-  const themeSource = createThemeSource(theme);
-  // POSTQ_DEBUG_STATS: the soak harness's view of the process (off by default).
-  const debug = startDebugStats(env, stdout, () => store.getState().entries.size, { inkOutputCaches }, () => ({ inkTextCache: inkTextCacheSize() }));
-  const onKey = debug ? () => (debug.noteKey(), gate.noteKey()) : gate.noteKey;
   const ui = createUiStore();
   if (options.monitor) ui.setState({ overlay: 'monitor' });
-  // The feed starts before the first frame: the watcher's read worker then loads on the other
-  // core while the first frame is laid out (Ink, yoga, string widths: 0.1-0.3 s at the start),
-  // not after it. A failure before the console is up ends it as soon as it is.
+  // The feed starts before the UI's modules load (console-screen.ts: Ink, React, yoga), and
+  // the watcher's listing before they do: the read worker loads meanwhile, then reads while
+  // the first frame is laid out. A failure before the console is up ends it as soon as it is.
   let failed: Error | null = null;
-  let running: ReturnType<typeof renderConsole> | null = null;
+  let running: ConsoleScreen['running'] | null = null;
   const fail = (error: Error) => (running ? running.fail(error) : (failed ??= error));
   const feed = options.feed ?? ((s, c, f, g) => watcherFeed(s, c, f, g, options.warmStart ?? true));
-  const stop = feed(store, config, fail, gate);
-  running = renderConsole({
-    app: { ui, onKey, store, theme, themeSource, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: options.logTrails ?? createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a), auditOff: !!options.auditOff },
-    stdout,
-    stdin,
-    stderr,
-    altScreen: options.altScreen ?? true,
-  });
+  const fed = feed(store, config, fail, gate);
+  const stop = typeof fed === 'function' ? fed : fed.stop;
+  let screen: ConsoleScreen;
+  try {
+    if (typeof fed !== 'function') await untilListed(fed.listed);
+    const { showConsoleScreen } = await import('./console-screen.js');
+    screen = await showConsoleScreen({
+      app: { ui, store, theme, host: options.host ?? hostname(), spool: config.queueDirectory, loadMessage, logTrails: options.logTrails ?? createLogTrails({ configDir: config.configDir }), supports: (a) => backend.supports(a), auditOff: !!options.auditOff },
+      gate,
+      env,
+      stdout,
+      stdin,
+      stderr,
+      altScreen: options.altScreen ?? true,
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const { themeSource, debug } = screen;
+  running = screen.running;
   if (failed) running.fail(failed);
   const stopHealth = startHealthFeed(store, config, options.thresholds ? { thresholds: options.thresholds } : {});
   const stopTrends = startTrendFeed(store, trendStepMs(process.env));

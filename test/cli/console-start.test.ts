@@ -1,20 +1,23 @@
 /**
- * startConsole() (src/cli/console-command.ts) starts its feed before the first frame: the
- * watcher's read worker then loads while Ink lays the first frame out, not after it. The
- * frame itself is as before (the header and the empty list, then the rows the feed brings),
- * and a failure the feed reports before the console is up still ends it with that error. The
- * terminal is in raw mode before that first frame: keys typed at it are keys, not a line the
- * tty cooked.
+ * startConsole() (src/cli/console-command.ts) starts its feed before the first frame, and
+ * with the spool watcher's feed draws that frame once the watcher's listing is in (the
+ * watcher's read worker loads meanwhile, and then reads while Ink lays the first frame out);
+ * a feed whose listing never comes still gets its console (LISTING_WAIT_MS). The rows are
+ * what the feed brings, and a failure the feed reports before the console is up still ends
+ * it with that error. The terminal is in raw mode before that first frame: keys typed at it
+ * are keys, not a line the tty cooked.
  */
 import { Console } from 'node:console';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createReadOnlyBackend } from '../../src/actions/read-only-backend.js';
-import { startConsole, watcherFeed, type StartConsoleOptions } from '../../src/cli/console-command.js';
+import { startConsole, type StartConsoleOptions } from '../../src/cli/console-command.js';
+import { watcherFeed } from '../../src/cli/watcher-feed.js';
+import type { SpoolBatch } from '../../src/domain/spool-batch.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { pressSequence } from '../../src/ui/keymap.js';
 import type { ConsoleStore } from '../../src/store/console-state.js';
 import { copyCorpusSpool } from '../helpers/corpus.js';
-import { createFakeTerminal, waitForScreen } from '../helpers/fake-terminal.js';
+import { createFakeTerminal, waitForScreen, type FakeTerminal } from '../helpers/fake-terminal.js';
 
 function options(term: ReturnType<typeof createFakeTerminal>, spool: string, feed: StartConsoleOptions['feed']): StartConsoleOptions {
   return {
@@ -41,28 +44,49 @@ beforeAll(() => {
   return () => void (global.Console = had);
 });
 
+/** The console on a copy of the basic corpus with the feed `make` gives: its rows drawn, then `q` (exit 0). */
+async function drawAndQuit(make: (term: FakeTerminal) => StartConsoleOptions['feed']): Promise<void> {
+  const copy = copyCorpusSpool('basic');
+  const term = createFakeTerminal(100, 24);
+  try {
+    const exit = startConsole(options(term, copy.spool, make(term)));
+    // The corpus spool's messages, read by the watcher, on screen (a row starts with its queue id).
+    await waitForScreen(term, /^> [0-9A-F]{6,}/m);
+    term.stdin.write(pressSequence('app.quit'));
+    expect(await exit).toBe(0);
+  } finally {
+    copy.cleanup();
+  }
+}
+
 describe('the console start', () => {
   it('starts the feed before the first frame is written, and draws what it brings', async () => {
     process.env.TZ = 'UTC';
-    const copy = copyCorpusSpool('basic');
-    const term = createFakeTerminal(100, 24);
     let writesAtFeed = -1;
     let stopped = false;
-    try {
-      const exit = startConsole(options(term, copy.spool, (store, config, fail, gate) => {
-        writesAtFeed = term.stdout.chunks.length;
-        const stop = watcherFeed(store, config, fail, gate, false);
-        return () => ((stopped = true), stop());
-      }));
-      // The corpus spool's messages, read by the watcher, on screen (a row starts with its queue id).
-      await waitForScreen(term, /^> [0-9A-F]{6,}/m);
-      expect(writesAtFeed).toBe(0);
-      term.stdin.write(pressSequence('app.quit'));
-      expect(await exit).toBe(0);
-      expect(stopped).toBe(true);
-    } finally {
-      copy.cleanup();
-    }
+    await drawAndQuit((term) => (store, config, fail, gate) => {
+      writesAtFeed = term.stdout.chunks.length;
+      const fed = watcherFeed(store, config, fail, gate, false);
+      return { ...fed, stop: () => ((stopped = true), fed.stop()) };
+    });
+    expect(writesAtFeed).toBe(0);
+    expect(stopped).toBe(true);
+  }, 20_000);
+
+  it('with the watcher feed, the first frame comes after the listing is in the gate', async () => {
+    let writesAtListing = -1;
+    await drawAndQuit((term) => (store, config, fail, gate) => {
+      const push = (batch: SpoolBatch) => {
+        if (batch.listedCounts && writesAtListing < 0) writesAtListing = term.stdout.chunks.length;
+        gate.push(batch);
+      };
+      return watcherFeed(store, config, fail, { ...gate, push }, false);
+    });
+    expect(writesAtListing).toBe(0);
+  }, 20_000);
+
+  it('a feed whose listing never comes still gets its console', async () => {
+    await drawAndQuit(() => (store, config, fail, gate) => ({ stop: watcherFeed(store, config, fail, gate, false).stop, listed: new Promise<void>(() => {}) }));
   }, 20_000);
 
   it('keys typed as the first frame shows are keys: the terminal is raw before it is drawn', async () => {

@@ -8,7 +8,8 @@
 import { Console } from 'node:console';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createReadOnlyBackend } from '../../src/actions/read-only-backend.js';
-import { startConsole, watcherFeed } from '../../src/cli/console-command.js';
+import { startConsole } from '../../src/cli/console-command.js';
+import { watcherFeed } from '../../src/cli/watcher-feed.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { loadTheme } from '../../src/config/theme-load.js';
 import { createConnection } from '../../src/remote/connection.js';

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyWatchStatus, watcherFeed } from '../../src/cli/console-command.js';
+import { applyWatchStatus, watcherFeed } from '../../src/cli/watcher-feed.js';
 import { createDirectBackend } from '../../src/actions/direct-backend.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { copyCorpusSpool, type CorpusCopy } from '../helpers/corpus.js';
@@ -73,7 +73,7 @@ describe('what the watcher says is on screen', () => {
     const h = await mountConsole(copy.spool, { columns: 120, rows: 24 });
     open.push(h);
     // The console's own feed: the real watcher into the store.
-    const stop = watcherFeed(h.store, h.config, (error) => h.store.getState().setFlash(error.message, 'error'));
+    const { stop } = watcherFeed(h.store, h.config, (error) => h.store.getState().setFlash(error.message, 'error'));
     try {
       await waitForCondition(() => h.store.getState().watcher.mode === 'live' && h.store.getState().entries.size > 0, 'the watcher live');
       expect(h.screen()).toContain('● live');
