@@ -43,13 +43,18 @@ function typeText(mode: 'filter' | 'search', text: string, deps: KeyDeps): void 
 }
 
 /**
- * The key names of one input chunk. A run of text typed into the filter line or the pane's
- * search (a paste arrives as one chunk) is added at once: the filter is parsed once per chunk,
- * not once per character (a 25k-character paste was 25k parses of ever longer text, minutes).
+ * The key names of one input chunk, each in the mode the keys before it left. A run of text
+ * typed into the filter line or the pane's search (a paste arrives as one chunk) is added at
+ * once: the filter is parsed once per chunk, not once per character (a 25k-character paste
+ * was 25k parses of ever longer text, minutes). Keys after a quit are not this console's (typed
+ * one at a time they would reach the fleet overview or the shell): they go unread, where they
+ * were taken as list keys (q H y held the cursor's message).
  */
-export function handleKeys(names: readonly string[], deps: KeyDeps): void {
+export function handleKeys(names: readonly string[], keyDeps: KeyDeps): void {
+  let quit = false;
+  const deps: KeyDeps = { ...keyDeps, quit: () => ((quit = true), keyDeps.quit()) };
   let i = 0;
-  while (i < names.length) {
+  while (i < names.length && !quit) {
     const mode = currentMode(deps.store, deps.ui);
     if ((mode === 'filter' || mode === 'search') && isText(names[i]!)) {
       let text = '';

@@ -1,7 +1,8 @@
 /**
  * Console actions through a real backend on a fake terminal (real Ink): a hold's confirmation
  * says what, how many, what the filter hides and the command, and `y` moves the files; a large
- * delete asks for the word and n/Esc cancels without running. (Split from app.test.tsx.)
+ * delete asks for the word and n/Esc cancels without running; keys that come after `q` in the
+ * same read act on nothing. (Split from app.test.tsx.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { createDirectBackend } from '../../src/actions/direct-backend.js';
 import { resolveSpoolConfig } from '../../src/config/spool-config.js';
 import { copyCorpusSpool } from '../helpers/corpus.js';
 import { waitForCondition } from '../helpers/fake-terminal.js';
+import { keySequence, pressSequence } from '../../src/ui/keymap.js';
+import { selectCursorEntry } from '../../src/store/selectors.js';
 import { mountConsole, type Harness } from './harness.js';
 
 /** Undone after each test, last first: the console unmounted, then its copy removed. */
@@ -62,4 +65,21 @@ describe('actions through a backend', () => {
     expect(h.store.getState().confirmation).toBeNull();
     expect(h.store.getState().entries.size).toBe(39);
   });
+
+  // Typed one at a time they would reach what comes after this console (the fleet overview,
+  // the shell); read with the q (a fast typist, a paste, ssh putting them in one packet) they
+  // held the cursor's message. Also when Ink reads them as an event of their own (split at an
+  // escape sequence), after the one with the q.
+  for (const [what, after] of [['the same chunk', ''], ['a later event of the same read', keySequence('down')]] as const) {
+    it(`q then H y in ${what}: nothing is held`, async () => {
+      const { h, spool } = await mountOnCopy();
+      await h.press('queue.deferred');
+      const ids = [...h.store.getState().entries.values()].filter((e) => e.queueName === 'deferred').map((e) => e.queueId);
+      expect(selectCursorEntry(h.store.getState())?.queueName).toBe('deferred');
+      await h.type(`${pressSequence('app.quit')}${after}${pressSequence('queue.hold')}${pressSequence('confirm.yes')}`);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(h.store.getState().confirmation).toBeNull();
+      expect(ids.filter((id) => existsSync(join(spool, 'hold', id)))).toEqual([]);
+    });
+  }
 });
