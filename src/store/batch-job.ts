@@ -32,9 +32,9 @@ import type { QueueName } from '../domain/queue.js';
 import { asLayered, sameEntry, stateAfterBatch, type AddedStats, type AppliedBatch } from './batch-apply.js';
 import type { ConsoleData } from './console-state.js';
 import { LayeredMap } from './layered-map.js';
-import { isMessage, type QueueStats } from './queue-stats.js';
+import { isMessage, type QueueStats, type QueueStatsMap } from './queue-stats.js';
 import { mergeSliced, sortSliced } from './sliced-sort.js';
-import { comparator, toSortRow, type SortRow } from './sort.js';
+import { comparator, toSortRow, type SortContext, type SortKey, type SortRow } from './sort.js';
 import { sortContextOf } from './visible-list.js';
 
 export interface BatchJob {
@@ -53,6 +53,79 @@ export const batchJobCounters = { copied: 0 };
 /** Units of work between two looks at `due()` (a look may read the clock). */
 const CHECK_EVERY = 256;
 
+/** What the batch changes against the entries it started from (see applyBatchToEntries()). */
+interface NetChange {
+  removed: QueueEntry[];
+  added: QueueEntry[];
+  touched: string[];
+}
+
+/**
+ * The loops below are plain functions over a range, the generator only hands out the ranges:
+ * a generator with every loop in it was one large function, compiled again (tens of ms on
+ * V8's threads, and slow until then) after each of its deopts, 4-6 times in a fill at 100k.
+ */
+function* inChunks(n: number, pause: (done: number) => boolean, run: (lo: number, hi: number) => void): Generator<void, void> {
+  for (let lo = 0; lo < n; lo += CHECK_EVERY) {
+    const hi = Math.min(n, lo + CHECK_EVERY);
+    run(lo, hi);
+    if (pause(hi - lo)) yield;
+  }
+}
+
+function mapById(upserts: readonly QueueEntry[], lo: number, hi: number, sets: Map<string, QueueEntry>): void {
+  for (let i = lo; i < hi; i++) sets.set(upserts[i]!.queueId, upserts[i]!);
+}
+
+/** The net change of `list[lo, hi)` (no id twice in it) against `from`. */
+function classify(list: readonly QueueEntry[], lo: number, hi: number, from: ReadonlyMap<string, QueueEntry>, gone: ReadonlySet<string> | null, net: NetChange): void {
+  for (let i = lo; i < hi; i++) {
+    const e = list[i]!;
+    const id = e.queueId;
+    const old = from.get(id);
+    const now = gone?.has(id) ? undefined : old !== undefined && sameEntry(old, e) ? old : e;
+    if (old === now) continue;
+    if (old) net.removed.push(old);
+    if (now) net.added.push(now);
+    net.touched.push(id);
+  }
+}
+
+/** The header's figures of added messages, summed per queue onto `from` (a batch that only adds). */
+function sumAdded(added: readonly QueueEntry[], lo: number, hi: number, from: QueueStatsMap, sums: Map<QueueName, QueueStats>, arrivals: Map<QueueName, number[]>): void {
+  for (let i = lo; i < hi; i++) {
+    const e = added[i]!;
+    if (!isMessage(e)) continue;
+    const q = e.queueName;
+    let sum = sums.get(q);
+    if (!sum) sums.set(q, (sum = { ...from[q] }));
+    sum.count++;
+    sum.totalSize += e.messageSize;
+    if (sum.oldestArrival === null || e.arrivalTime < sum.oldestArrival) sum.oldestArrival = e.arrivalTime;
+    let times = arrivals.get(q);
+    if (!times) arrivals.set(q, (times = []));
+    times.push(e.arrivalTime);
+  }
+}
+
+function fillLayer(added: readonly QueueEntry[], lo: number, hi: number, layer: Map<string, QueueEntry>): void {
+  for (let i = lo; i < hi; i++) layer.set(added[i]!.queueId, added[i]!);
+}
+
+/** Up to `n` more entries from `iterator` into `next`; true once it is spent. */
+function copyEntries(iterator: Iterator<[string, QueueEntry]>, next: Map<string, QueueEntry>, n: number): boolean {
+  for (let k = 0; k < n; k++) {
+    const it = iterator.next();
+    if (it.done) return true;
+    next.set(it.value[0], it.value[1]);
+  }
+  return false;
+}
+
+function addRows(added: readonly QueueEntry[], lo: number, hi: number, rows: SortRow[], key: SortKey, ctx: SortContext): void {
+  for (let i = lo; i < hi; i++) if (isMessage(added[i]!)) rows.push(toSortRow(added[i]!, key, ctx));
+}
+
 export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
   const from = state.entries;
   const { sortKey, sortReverse } = state;
@@ -62,11 +135,11 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
   let due: () => boolean = () => true;
   let units = 0;
   let nextLook = CHECK_EVERY;
-  /** `done` more units of work (1 unless told): whether the slice is spent. */
+  /** `done` more units of work (1 unless told): whether the slice is spent (asked each CHECK_EVERY units). */
   const pause = (done = 1) => {
     units += done;
     if (units < nextLook) return false;
-    nextLook = units + CHECK_EVERY;
+    while (nextLook <= units) nextLook += CHECK_EVERY;
     return due();
   };
   let iterator: Iterator<[string, QueueEntry]> | null = null;
@@ -78,30 +151,19 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
   function* work(): Generator<void, void> {
     // The net change per id, as applyBatchToEntries() computes it (deletes after sets). A
     // distinct batch (the gate's) is its own net change: no map of an index part's ids.
+    let list: readonly QueueEntry[] = batch.upserts;
     let sets: Map<string, QueueEntry> | null = null;
     if (!batch.distinct) {
-      sets = new Map<string, QueueEntry>();
-      for (const e of batch.upserts) {
-        sets.set(e.queueId, e);
-        if (pause()) yield;
-      }
+      const byId = (sets = new Map<string, QueueEntry>());
+      yield* inChunks(list.length, pause, (lo, hi) => mapById(batch.upserts, lo, hi, byId));
+      list = [...sets.values()];
     }
     const gone = new Set<string>();
     for (const id of batch.removals) if (from.has(id) || sets?.has(id)) gone.add(id);
-    const removed: QueueEntry[] = [];
-    const added: QueueEntry[] = [];
-    const touched: string[] = [];
-    for (const e of sets ? sets.values() : batch.upserts) {
-      const id = e.queueId;
-      const old = from.get(id);
-      const now = gone.has(id) ? undefined : old !== undefined && sameEntry(old, e) ? old : e;
-      if (old !== now) {
-        if (old) removed.push(old);
-        if (now) added.push(now);
-        touched.push(id);
-      }
-      if (pause()) yield;
-    }
+    const net: NetChange = { removed: [], added: [], touched: [] };
+    const upserts = list;
+    yield* inChunks(upserts.length, pause, (lo, hi) => classify(upserts, lo, hi, from, gone.size > 0 ? gone : null, net));
+    const { removed, added, touched } = net;
     for (const id of gone) {
       const old = from.get(id);
       if (sets?.has(id) || !old) continue;
@@ -112,20 +174,7 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
     if (removed.length === 0 && added.length > 0) {
       const sums = new Map<QueueName, QueueStats>();
       const arrivals = new Map<QueueName, number[]>();
-      for (const e of added) {
-        if (isMessage(e)) {
-          const q = e.queueName;
-          let sum = sums.get(q);
-          if (!sum) sums.set(q, (sum = { ...from0[q] }));
-          sum.count++;
-          sum.totalSize += e.messageSize;
-          if (sum.oldestArrival === null || e.arrivalTime < sum.oldestArrival) sum.oldestArrival = e.arrivalTime;
-          let times = arrivals.get(q);
-          if (!times) arrivals.set(q, (times = []));
-          times.push(e.arrivalTime);
-        }
-        if (pause()) yield;
-      }
+      yield* inChunks(added.length, pause, (lo, hi) => sumAdded(added, lo, hi, from0, sums, arrivals));
       addedStats = { from: from0, stats: { ...from0, ...Object.fromEntries(sums) }, arrivals };
     }
     if (touched.length === 0) {
@@ -136,19 +185,13 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
     if (removed.length === 0 && from instanceof LayeredMap && from.stackable) {
       // Only new ids (an index part): their own Map, stacked on the old version, no copy.
       const layer = new Map<string, QueueEntry>();
-      for (const e of added) {
-        layer.set(e.queueId, e);
-        if (pause()) yield;
-      }
+      yield* inChunks(added.length, pause, (lo, hi) => fillLayer(added, lo, hi, layer));
       entries = (from as LayeredMap<string, QueueEntry>).withLayer(layer);
     } else {
       // A new map: a copy of the old one with the changes.
       const next = new Map<string, QueueEntry>();
       iterator = from.entries();
-      for (let it = iterator.next(); !it.done; it = iterator.next()) {
-        next.set(it.value[0], it.value[1]);
-        if (pause()) yield;
-      }
+      while (!copyEntries(iterator, next, CHECK_EVERY)) if (pause(CHECK_EVERY)) yield;
       iterator = null;
       batchJobCounters.copied += next.size;
       for (const e of removed) next.delete(e.queueId);
@@ -159,10 +202,7 @@ export function prepareBatch(state: ConsoleData, batch: SpoolBatch): BatchJob {
     if (base !== null) {
       const cmp = comparator(sortReverse);
       const fresh: SortRow[] = [];
-      for (const e of added) {
-        if (isMessage(e)) fresh.push(toSortRow(e, sortKey, ctx));
-        if (pause()) yield;
-      }
+      yield* inChunks(added.length, pause, (lo, hi) => addRows(added, lo, hi, fresh, sortKey, ctx));
       const sorted = yield* sortSliced(fresh, cmp, pause);
       const left = removed.length > 0 ? new Set<QueueEntry>(removed) : null;
       rows = yield* mergeSliced(base, left && ((row) => left.has(row.entry)), sorted, cmp, pause);

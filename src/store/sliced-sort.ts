@@ -22,32 +22,80 @@ const RUN = 256;
  */
 const CHUNK = 256;
 
+/** Where a merge is: the next row of each input, and the next slot of the output. */
+interface Cursor {
+  i: number;
+  j: number;
+  o: number;
+}
+
+/*
+ * The loops are plain functions the generators call once per chunk: in the generators
+ * themselves they were compiled again with each deopt of the whole generator (batch-job.ts).
+ */
+
+function sortRun(rows: readonly SortRow[], out: SortRow[], lo: number, hi: number, cmp: Compare): void {
+  const run = rows.slice(lo, hi).sort(cmp);
+  for (let k = 0; k < run.length; k++) out[lo + k] = run[k]!;
+}
+
+/** Output slots [at.o, end) of the merge of src[at.i, mid) and src[at.j, hi) into dst. */
+function mergeRuns(src: readonly SortRow[], dst: SortRow[], at: Cursor, mid: number, hi: number, end: number, cmp: Compare): void {
+  let { i, j, o } = at;
+  for (; o < end; o++) dst[o] = j >= hi || (i < mid && cmp(src[i]!, src[j]!) <= 0) ? src[i++]! : src[j++]!;
+  at.i = i;
+  at.j = j;
+  at.o = o;
+}
+
 /** `rows` sorted (a new array): sorted runs, then bottom-up merges, yielding between units. */
 export function* sortSliced(rows: readonly SortRow[], cmp: Compare, pause: Pause): Generator<void, SortRow[]> {
   const n = rows.length;
   let src: SortRow[] = new Array<SortRow>(n);
   for (let lo = 0; lo < n; lo += RUN) {
-    const run = rows.slice(lo, lo + RUN).sort(cmp);
-    for (let i = 0; i < run.length; i++) src[lo + i] = run[i]!;
-    if (pause(run.length)) yield;
+    const hi = Math.min(lo + RUN, n);
+    sortRun(rows, src, lo, hi, cmp);
+    if (pause(hi - lo)) yield;
   }
   let dst: SortRow[] = new Array<SortRow>(n);
+  const at: Cursor = { i: 0, j: 0, o: 0 };
   for (let width = RUN; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
       const mid = Math.min(lo + width, n);
       const hi = Math.min(lo + 2 * width, n);
-      let i = lo;
-      let j = mid;
-      for (let o = lo; o < hi; ) {
-        const end = Math.min(o + CHUNK, hi);
-        const placed = end - o;
-        for (; o < end; o++) dst[o] = j >= hi || (i < mid && cmp(src[i]!, src[j]!) <= 0) ? src[i++]! : src[j++]!;
+      at.i = lo;
+      at.j = mid;
+      at.o = lo;
+      while (at.o < hi) {
+        const end = Math.min(at.o + CHUNK, hi);
+        const placed = end - at.o;
+        mergeRuns(src, dst, at, mid, hi, end, cmp);
         if (pause(placed)) yield;
       }
     }
     [src, dst] = [dst, src];
   }
   return src;
+}
+
+/** Output slots [at.o, ...) of merging base[at.i, ...) without `drop`'s rows and add[at.j, ...), up to `k` rows taken. */
+function mergeDropping(base: readonly SortRow[], drop: (row: SortRow) => boolean, add: readonly SortRow[], out: SortRow[], at: Cursor, k: number, cmp: Compare): number {
+  const nb = base.length;
+  const na = add.length;
+  let { i, j, o } = at;
+  let taken = 0;
+  for (; taken < k && (i < nb || j < na); taken++) {
+    if (j >= na || (i < nb && cmp(base[i]!, add[j]!) <= 0)) {
+      const row = base[i++]!;
+      if (!drop(row)) out[o++] = row;
+    } else {
+      out[o++] = add[j++]!;
+    }
+  }
+  at.i = i;
+  at.j = j;
+  at.o = o;
+  return taken;
 }
 
 /**
@@ -67,36 +115,30 @@ export function* mergeSliced(
 ): Generator<void, SortRow[]> {
   if (drop === null) return yield* gallopSliced(base, add, cmp, pause);
   const out = new Array<SortRow>(base.length + add.length);
-  const nb = base.length;
-  const na = add.length;
-  let o = 0;
-  let i = 0;
-  let j = 0;
-  while (i < nb || j < na) {
-    let k = 0;
-    for (; k < CHUNK && (i < nb || j < na); k++) {
-      if (j >= na || (i < nb && cmp(base[i]!, add[j]!) <= 0)) {
-        const row = base[i++]!;
-        if (!drop(row)) out[o++] = row;
-      } else {
-        out[o++] = add[j++]!;
-      }
-    }
+  const at: Cursor = { i: 0, j: 0, o: 0 };
+  while (at.i < base.length || at.j < add.length) {
+    const k = mergeDropping(base, drop, add, out, at, CHUNK, cmp);
     if (pause(k)) yield;
   }
-  out.length = o;
+  out.length = at.o;
   return out;
 }
 
-/** mergeSliced() with nothing to drop: each added row placed after the base rows not after it. */
-function* gallopSliced(base: readonly SortRow[], add: readonly SortRow[], cmp: Compare, pause: Pause): Generator<void, SortRow[]> {
+/** Added rows placed per call of gallopRows() (each a gallop and a binary search at most). */
+const GALLOP_ROWS = 32;
+
+/**
+ * add[at.j, end) placed into out, each after the base rows from at.i on not after it;
+ * returns the units of work (comparisons, and copies at a sixteenth each).
+ */
+function gallopRows(base: readonly SortRow[], add: readonly SortRow[], out: SortRow[], at: Cursor, end: number, cmp: Compare): number {
   const nb = base.length;
-  const out = new Array<SortRow>(nb + add.length);
-  let o = 0;
-  let i = 0;
-  for (const row of add) {
+  let { i, j, o } = at;
+  let units = 0;
+  for (; j < end; j++) {
+    const row = add[j]!;
     // The first base row from i on that sorts after `row`: gallop, then binary search.
-    let units = 1;
+    units++;
     if (i < nb && cmp(base[i]!, row) <= 0) {
       let lo = i; // base[lo] sorts at or before row; base[hi] after it, or hi = nb
       let step = 1;
@@ -118,8 +160,22 @@ function* gallopSliced(base: readonly SortRow[], add: readonly SortRow[], cmp: C
       while (i < hi) out[o++] = base[i++]!;
     }
     out[o++] = row;
+  }
+  at.i = i;
+  at.j = j;
+  at.o = o;
+  return units;
+}
+
+/** mergeSliced() with nothing to drop: each added row placed after the base rows not after it. */
+function* gallopSliced(base: readonly SortRow[], add: readonly SortRow[], cmp: Compare, pause: Pause): Generator<void, SortRow[]> {
+  const out = new Array<SortRow>(base.length + add.length);
+  const at: Cursor = { i: 0, j: 0, o: 0 };
+  while (at.j < add.length) {
+    const units = gallopRows(base, add, out, at, Math.min(at.j + GALLOP_ROWS, add.length), cmp);
     if (pause(units)) yield;
   }
-  while (i < nb) out[o++] = base[i++]!;
+  let { i, o } = at;
+  while (i < base.length) out[o++] = base[i++]!;
   return out;
 }
