@@ -230,7 +230,7 @@ export function stateAfterBatch(s: ConsoleData, batch: SpoolBatch, applied: Appl
     listedCounts: batch.listedCounts ?? null,
     batchCount: s.batchCount + 1,
     lastEventAt: batch.firstEventAt,
-    lastChange: { before: s.entries, after: entries, touched: applied.touched },
+    lastChange: { before: s.entries, after: entries, touched: applied.touched, added: applied.added },
     watcher: s.watcher.mode === 'starting' ? { ...s.watcher, mode: 'live' } : s.watcher,
   };
 }

@@ -171,7 +171,7 @@ export interface ConsoleData {
    */
   clock: number;
   /** The last batch's change, for an incremental re-sort. Internal. */
-  lastChange: { before: ReadonlyMap<string, QueueEntry>; after: ReadonlyMap<string, QueueEntry>; touched: readonly string[] } | null;
+  lastChange: { before: ReadonlyMap<string, QueueEntry>; after: ReadonlyMap<string, QueueEntry>; touched: readonly string[]; added: readonly QueueEntry[] } | null;
   /** Per-queue oldest-arrival heaps for queueStats. Internal; never changes identity. */
   oldest: OldestTracker;
   /** Memo storage of the selectors, one per store. Internal; never changes identity. */

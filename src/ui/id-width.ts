@@ -2,7 +2,7 @@
  * The QUEUE ID column's width: the widest id cell (id + markers) present, so long queue ids
  * (enable_long_queue_ids: 15-17 characters) show whole at every width; and the HOST column's:
  * the widest target label (0 when no entry has one, i.e. not the merged fleet view). Memoised
- * per entries version; after a batch only the touched ids are measured (O(batch), not
+ * per entries version; after a batch only the entries it brought are measured (O(batch), not
  * O(spool)), so a width may stay wider than needed after the widest left, until the next full
  * scan. Pure.
  */
@@ -18,7 +18,8 @@ type Entries = ReadonlyMap<string, QueueEntry>;
 export interface EntriesChange {
   before: Entries;
   after: Entries;
-  touched: readonly string[];
+  /** The entries the change brought (new ones and new versions). */
+  added: readonly QueueEntry[];
 }
 
 const idCache = new WeakMap<Entries, number>();
@@ -48,10 +49,8 @@ function widestCell(cache: WeakMap<Entries, number>, measure: (e: QueueEntry) =>
   const before = change && change.after === entries ? cache.get(change.before) : undefined;
   let width = before ?? least;
   if (before !== undefined) {
-    for (const id of change!.touched) {
-      const entry = entries.get(id);
-      if (entry) width = Math.max(width, measure(entry));
-    }
+    // The entries themselves, not a lookup per touched id (2 x 100,000 of them over a fill).
+    for (const entry of change!.added) width = Math.max(width, measure(entry));
   } else {
     for (const entry of entries.values()) width = Math.max(width, measure(entry));
   }
