@@ -96,15 +96,18 @@ export interface SortRow {
 }
 
 /**
- * Two fields, not four: the id and arrival time are read through from the entry (the same
- * values; an entry never changes). 40 bytes a row instead of 56: 1.6 MB less at 100k, and
- * as much less garbage per index part that is sorted in.
+ * The id and arrival time are read through from the entry (the same values; an entry never
+ * changes): 16 bytes a row less than keeping them too, 1.6 MB at 100k. `idPrefix` (a small
+ * integer, 8 bytes) orders the id's first characters: see idPrefixOf().
  */
 class Row implements SortRow {
+  readonly idPrefix: number;
   constructor(
     readonly key: Key,
     readonly entry: QueueEntry,
-  ) {}
+  ) {
+    this.idPrefix = idPrefixOf(entry.queueId);
+  }
   get id(): string {
     return this.entry.queueId;
   }
@@ -117,10 +120,41 @@ export function toSortRow(entry: QueueEntry, key: SortKey, ctx?: SortContext): S
   return new Row(sortKeyOf(entry, key, ctx), entry);
 }
 
+/** Characters an id prefix is made of, in code unit order (Postfix's queue ids use only these). */
+const PREFIX_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** Code unit -> 1..62 in PREFIX_ALPHABET's order, 0 for any other. */
+const PREFIX_DIGIT = new Uint8Array(128);
+for (let i = 0; i < PREFIX_ALPHABET.length; i++) PREFIX_DIGIT[PREFIX_ALPHABET.charCodeAt(i)] = i + 1;
+const PREFIX_CHARS = 5;
+
+/**
+ * The id's first five characters as one number (base 63, a missing character 0) whose order
+ * is theirs in JavaScript's string order; -1 when one of them is not a letter or digit. Two
+ * rows whose numbers differ are in that order without comparing the strings: a full sort of
+ * 100k rows of one arrival second (a burst; the bench's spool) took 116 ms comparing ids as
+ * strings, read through both entries, and 75 ms so. A small integer (< 2^30): no allocation.
+ */
+function idPrefixOf(id: string): number {
+  let n = 0;
+  for (let i = 0; i < PREFIX_CHARS; i++) {
+    let digit = 0;
+    if (i < id.length) {
+      const c = id.charCodeAt(i);
+      digit = c < 128 ? PREFIX_DIGIT[c]! : 0;
+      if (digit === 0) return -1;
+    }
+    n = n * 63 + digit;
+  }
+  return n;
+}
+
 function compareRows(a: SortRow, b: SortRow): number {
   sortCounters.comparisons++;
   if (a.key !== b.key) return a.key < b.key ? -1 : 1;
   if (a.arrival !== b.arrival) return a.arrival - b.arrival;
+  const p = (a as Row).idPrefix;
+  const q = (b as Row).idPrefix;
+  if (p !== q && p >= 0 && q >= 0) return p - q;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
