@@ -28,6 +28,7 @@ import { readEntry } from '../watch/read-entry.js';
 import { currentFileIn } from '../watch/current-file.js';
 import { withIdentityCheck } from '../actions/identity-check.js';
 import type { QueueEntry } from '../domain/entry.js';
+import { formatCount } from '../domain/count-format.js';
 
 export const ACTION_COMMANDS = ['hold', 'release', 'requeue', 'delete', 'expire', 'deliver'] as const;
 
@@ -201,7 +202,7 @@ async function selectTargets(config: SpoolConfig, options: ActionCommandOptions,
   return { targets, early };
 }
 
-const n = (count: number) => count.toLocaleString('en-US');
+const n = formatCount;
 const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
 
 function reportOutcomes(action: ActionName, asked: number, outcomes: ActionOutcome[], io: ActionCommandIo): boolean {

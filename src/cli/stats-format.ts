@@ -8,6 +8,7 @@
  * age is 0.
  */
 import { QUEUE_NAMES, type QueueName } from '../domain/queue.js';
+import { formatCount } from '../domain/count-format.js';
 import type { PostfixLimits } from '../domain/postfix-limits.js';
 import type { QueueFigures, SpoolFigures } from '../store/queue-figures.js';
 import { levelNumber, NO_THRESHOLDS, type Level, type Thresholds, type ThresholdScope } from '../domain/thresholds.js';
@@ -101,7 +102,7 @@ function age(seconds: number | null): string {
 
 export function formatStatsText(input: StatsInput): string {
   const { figures, limits, now } = input;
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = formatCount;
   const levels = statsLevels(input);
   // A level column only when thresholds are set: without them the table is as it always was.
   const withLevels = Object.keys(input.thresholds ?? {}).length > 0;

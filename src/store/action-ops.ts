@@ -6,7 +6,8 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import type { QueueBackend } from '../domain/backend.js';
-import { buildConfirmation, describeResult, formatCount } from './confirm.js';
+import { formatCount } from '../domain/count-format.js';
+import { buildConfirmation, describeResult } from './confirm.js';
 import { describeFanOutResult } from './fanout-result.js';
 import type { ConsoleActions, ConsoleState, FlashLevel, PendingOp } from './console-state.js';
 

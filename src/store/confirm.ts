@@ -7,6 +7,7 @@
  * nothing selected) comes back as a flash, not an error.
  */
 import { ACTION_SOURCES, CHANGED_REASON, ineligibleReason, type ActionName, type ActionResult, type ActionTarget, type QueueBackend } from '../domain/backend.js';
+import { formatCount } from '../domain/count-format.js';
 import type { QueueName } from '../domain/queue.js';
 import { printable } from '../spool/printable.js';
 import type { ActionScope, Confirmation, ConsoleData, FlashLevel } from './console-state.js';
@@ -26,10 +27,6 @@ const VERB: Record<ActionName, [present: string, past: string]> = {
   expire: ['Expire', 'expired'],
   deliver: ['Deliver now', 'scheduled'],
 };
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 function plural(n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;

@@ -15,6 +15,7 @@
  * selectHealth() adds the FULL check from the live counts, so FULL shows with the batch that
  * fills active. Pure; never throws.
  */
+import { formatCount } from '../domain/count-format.js';
 import type { PostfixLimits } from '../domain/postfix-limits.js';
 import type { ConsoleData } from './console-state.js';
 import type { SpoolFigures } from './queue-figures.js';
@@ -46,7 +47,7 @@ export interface HealthThresholds {
 
 export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = { stuckSeconds: 300 };
 
-const count = (n: number) => n.toLocaleString('en-US');
+const count = formatCount;
 
 function ageText(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));

@@ -28,10 +28,6 @@ export function formatSize(bytes: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)}${units[unit]}`;
 }
 
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
 /** Next retry of a deferred message: "+44m", or "due" once the time has passed. */
 export function formatRetry(retryAt: number, now: number): string {
   return retryAt > now ? `+${formatAge(retryAt - now)}` : 'due';

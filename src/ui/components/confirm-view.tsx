@@ -7,7 +7,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { Confirmation } from '../../store/console-state.js';
 import { printable } from '../../spool/printable.js';
-import { formatCount } from '../format.js';
+import { formatCount } from '../../domain/count-format.js';
 import { Line, type Segment } from '../theme-context.js';
 
 export interface ConfirmViewProps {

@@ -8,7 +8,7 @@ import type { ContentSearch, Flash, QueueFilter } from '../../store/console-stat
 import type { FilterParseError } from '../../store/filter-parse.js';
 import { SORT_LABELS, type SortKey } from '../../store/sort.js';
 import { printable } from '../../spool/printable.js';
-import { formatCount } from '../format.js';
+import { formatCount } from '../../domain/count-format.js';
 import { Line, type Segment } from '../theme-context.js';
 
 export interface CrumbsProps {

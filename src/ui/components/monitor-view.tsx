@@ -10,7 +10,7 @@ import type { GroupRow } from '../../store/groupings.js';
 import type { ThresholdLevels } from '../../store/thresholds.js';
 import type { TrendView } from '../../store/trends.js';
 import { printable } from '../../spool/printable.js';
-import { formatCount } from '../format.js';
+import { formatCount } from '../../domain/count-format.js';
 import { fitCells } from '../text-cells.js';
 import { Line } from '../theme-context.js';
 import { TrendsPanel } from './trends-panel.js';
