@@ -24,6 +24,8 @@ export interface ConsoleScreen {
   debug: DebugStats | null;
 }
 
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export async function showConsoleScreen(options: ConsoleScreenOptions): Promise<ConsoleScreen> {
   const { app, gate, env, ...streams } = options;
   // Half the CPU of a frame: Ink's per-frame caches kept across frames (ink-output-cache.ts).
@@ -32,6 +34,11 @@ export async function showConsoleScreen(options: ConsoleScreenOptions): Promise<
   // POSTQ_DEBUG_STATS: the soak harness's view of the process (off by default).
   const debug = startDebugStats(env, streams.stdout, () => app.store.getState().entries.size, { inkOutputCaches }, () => ({ inkTextCache: inkTextCacheSize() }));
   const onKey = debug ? () => (debug.noteKey(), gate.noteKey()) : gate.noteKey;
+  // The first frame is one synchronous stretch (React's first mount, yoga, the first string
+  // widths: 60-180 ms at 100k messages): a turn of the event loop first files the read
+  // worker's answers and hands it new slices, so that it reads through the frame (it holds
+  // four slices, ~50 ms) instead of idling at its end.
+  await nextTurn();
   const running = renderConsole({ ...streams, app: { ...app, themeSource, onKey } });
   return { running, themeSource, debug };
 }

@@ -37,7 +37,10 @@ function options(term: ReturnType<typeof createFakeTerminal>, spool: string, fee
 }
 
 // Ink patches the console (patch-console), which needs console.Console: vitest's has none.
-beforeAll(() => {
+// The screen's modules loaded first, as in the bundle, where importing them takes no I/O (no
+// turn of the event loop that the order of the start would not give itself).
+beforeAll(async () => {
+  await import('../../src/cli/console-screen.js');
   const global = console as unknown as { Console?: typeof Console };
   const had = global.Console;
   global.Console ??= Console;
@@ -83,6 +86,18 @@ describe('the console start', () => {
       return watcherFeed(store, config, fail, { ...gate, push }, false);
     });
     expect(writesAtListing).toBe(0);
+  }, 20_000);
+
+  it('the event loop turns once between the listing and the first frame (the read worker is refilled before it)', async () => {
+    let writesAtTurn = -1;
+    await drawAndQuit((term) => (store, config, fail, gate) => {
+      const fed = watcherFeed(store, config, fail, gate, false);
+      // Queued as the listing is in: an immediate runs before any later one, and before the
+      // frame only if the console gives the loop a turn first.
+      const listed = fed.listed.then(() => void setImmediate(() => (writesAtTurn = term.stdout.chunks.length)));
+      return { stop: fed.stop, listed };
+    });
+    expect(writesAtTurn).toBe(0);
   }, 20_000);
 
   it('a feed whose listing never comes still gets its console', async () => {
