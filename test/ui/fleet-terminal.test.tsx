@@ -3,7 +3,8 @@
  * overview to the console it opens (holdRawMode, as runFleetConsole wires them), so keys typed
  * at the first frame or ahead of the console are keys, not a line the tty cooked: on a tty
  * out of raw mode Enter is LF (which the overview does not take for Enter) and ^U erases the
- * line (the `/` before a filter), the rest going to the list as keys.
+ * line (the `/` before a filter), the rest going to the list as keys. The overview takes the
+ * keys of one read one by one (it ignored a read of more than one key).
  */
 import { Console } from 'node:console';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import { loadTheme } from '../../src/config/theme-load.js';
 import { createConnection } from '../../src/remote/connection.js';
 import { parseTarget } from '../../src/remote/target.js';
 import type { ConsoleStore } from '../../src/store/console-state.js';
-import { pressSequence } from '../../src/ui/keymap.js';
+import { keySequence, pressSequence } from '../../src/ui/keymap.js';
 import { holdRawMode } from '../../src/ui/raw-hold.js';
 import { showFleetOverview } from '../../src/ui/render-fleet.js';
 import { copyCorpusSpool } from '../helpers/corpus.js';
@@ -65,6 +66,21 @@ describe('the fleet console and its terminal', () => {
     const choice = await Promise.race([showFleetOverview([target()], 0, theme, stdout, stdin), new Promise((r) => setTimeout(() => r('no choice in 3 s'), 3000))]);
     expect(typed()).toBe(true);
     expect(choice).toEqual({ kind: 'open', index: 0 });
+  });
+
+  it('the overview takes the keys of one read one by one', async () => {
+    const term = createFakeTerminal(100, 24);
+    const stdout = term.stdout as unknown as NodeJS.WriteStream;
+    const stdin = term.stdin as unknown as NodeJS.ReadStream;
+    const three = () => [target(), target(), target()];
+    // A read of plain keys, and one Ink splits into events at its escape sequences.
+    for (const [keys, index] of [['j\r', 1], [`${keySequence('down')}${keySequence('down')}\r`, 2], ['jjk\r', 1]] as const) {
+      const picked = showFleetOverview(three(), 0, theme, stdout, stdin);
+      await waitForScreen(term, /postq fleet/);
+      term.stdin.write(keys);
+      const choice = await Promise.race([picked, new Promise((r) => setTimeout(() => r('no choice in 3 s'), 3000))]);
+      expect(choice, JSON.stringify(keys)).toEqual({ kind: 'open', index });
+    }
   });
 
   it('keys typed after Enter on the overview, before the console is drawn, reach the console as keys', async () => {

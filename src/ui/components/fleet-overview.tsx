@@ -5,7 +5,7 @@
  * console, 0 opens all targets merged in one list, r reconnects a failed or lost one, q quits. Rows of a lost target keep their last
  * counts, shown stale (dim, "lost 2m"), never as an empty healthy host.
  */
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import { QUEUE_NAMES } from '../../domain/queue.js';
 import type { Connection, LinkStatus } from '../../remote/connection.js';
@@ -16,6 +16,7 @@ import { fitCells } from '../text-cells.js';
 import { Line, Plain } from '../theme-context.js';
 import type { ThemeToken } from '../../config/theme.js';
 import { useTerminalSize } from '../use-terminal-size.js';
+import { keyNamesOf } from '../keymap.js';
 
 export type FleetChoice = { kind: 'open'; index: number } | { kind: 'merged' } | { kind: 'quit' };
 
@@ -64,21 +65,23 @@ export function FleetOverview({ connections, initialIndex = 0, onChoice, now = D
     const timer = setInterval(() => setTick((t) => t + 1), 250);
     return () => clearInterval(timer);
   }, []);
+  // The cursor as keys left it: the events of one read (Ink splits it at escape sequences)
+  // all come before the next render, so the handler's `cursor` was stale (down down Enter in
+  // one read opened the first target, not the third).
+  const at = useRef(cursor);
   useInput((input, key) => {
-    if (input === 'j' || key.downArrow) setCursor((c) => Math.min(connections.length - 1, c + 1));
-    else if (input === 'k' || key.upArrow) setCursor((c) => Math.max(0, c - 1));
-    else if (input === 'r') connections[cursor]?.retry();
-    else if (input === '0') {
-      onChoice({ kind: 'merged' });
-      exit();
+    // Key by key: keys sent quickly arrive in one chunk ("jj", "j" and Enter), which was
+    // ignored whole. After a choice the rest is not the overview's: it goes unread.
+    for (const name of keyNamesOf(input, key)) {
+      if (name === 'j' || name === 'down') at.current = Math.min(connections.length - 1, at.current + 1);
+      else if (name === 'k' || name === 'up') at.current = Math.max(0, at.current - 1);
+      else if (name === 'r') connections[at.current]?.retry();
+      else if (name === '0' || name === 'enter' || name === 'q' || name === 'ctrl+c') {
+        onChoice(name === '0' ? { kind: 'merged' } : name === 'enter' ? { kind: 'open', index: at.current } : { kind: 'quit' });
+        return exit();
+      }
     }
-    else if (key.return) {
-      onChoice({ kind: 'open', index: cursor });
-      exit();
-    } else if (input === 'q' || (key.ctrl && input === 'c')) {
-      onChoice({ kind: 'quit' });
-      exit();
-    }
+    setCursor(at.current);
   });
   const t = now();
   const hostWidth = Math.min(28, Math.max(4, ...connections.map((c) => c.target.label.length)));
