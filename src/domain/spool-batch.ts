@@ -22,6 +22,13 @@ export interface SpoolBatch {
    * the batches the console's gate composes: a consumer then needs no map to compose them.
    */
   distinct?: boolean;
+  /**
+   * True when each upsert's id is new to the feed: in none of its earlier batches (nor twice in
+   * this one). The initial index's batches, which file files the index did not know
+   * (src/watch/spool-index.ts, addFile): batches that only add such ids compose without a map
+   * of their ids (src/store/held-batches.ts).
+   */
+  fresh?: boolean;
   /** Epoch milliseconds of the oldest event in the batch (for latency figures). */
   firstEventAt: number | null;
 }

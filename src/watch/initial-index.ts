@@ -105,6 +105,9 @@ export async function buildInitialIndex(
 
   const total = Object.values(listedCounts).reduce((n, c) => n + c, 0);
   let upserts: QueueEntry[] = [];
+  // No file leaves the index while it is built (events wait for its end): an id it did not
+  // know was in no batch before, so a batch of only such ids is fresh (SpoolBatch.fresh).
+  let fresh = true;
   let lastEmit = performance.now();
   let read = 0;
   const file = (queueId: string, entryRead: EntryRead | null, interned = false) => {
@@ -112,13 +115,16 @@ export async function buildInitialIndex(
     read++;
     // The entry's path is the relative path it was read at: one string for both (at 100k,
     // building and hashing a second copy showed in the main thread's profile).
+    const known = index.knownAdds;
     const learned = trackAndSettle(index, entryRead.entry.path, queueId, entryRead, interned);
     if (learned) upserts.push(learned);
+    if (index.knownAdds !== known) fresh = false;
   };
   const emitDue = () => {
     if (upserts.length > 0 && performance.now() - lastEmit >= options.batchEveryMs) {
-      emit({ upserts, removals: [], full: false, listedCounts, firstEventAt: null });
+      emit({ upserts, removals: [], full: false, listedCounts, firstEventAt: null, fresh });
       upserts = [];
+      fresh = true;
       lastEmit = performance.now();
     }
   };
@@ -170,7 +176,7 @@ export async function buildInitialIndex(
   } finally {
     pool?.close();
   }
-  emit({ upserts, removals: [], full: false, firstEventAt: null });
+  emit({ upserts, removals: [], full: false, firstEventAt: null, fresh });
   return read;
 }
 

@@ -38,6 +38,8 @@ export class SpoolIndex {
   private readonly strings = new Map<string, string>();
   /** Counts changes to the tracked files: a snapshot saved at `changes` N is current while it stays N. */
   changes = 0;
+  /** addFile() calls for an id the index already had: what it learned then is no new id (SpoolBatch.fresh). */
+  knownAdds = 0;
 
   /**
    * One flat copy per distinct string: defer reasons repeat across thousands of messages, and
@@ -99,6 +101,7 @@ export class SpoolIndex {
     // A file's id is its path's last part, so a known path has a known id: one lookup, not two
     // (100,000 of them on the main thread of a warm start).
     if (this.byId.has(queueId)) {
+      this.knownAdds++;
       this.setFile(relPath, tracked);
       const change = this.settle(queueId);
       return change?.kind === 'upsert' ? change.entry : null;
