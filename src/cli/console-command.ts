@@ -164,6 +164,10 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
   const feed = options.feed ?? ((s, c, f, g) => watcherFeed(s, c, f, g, options.warmStart ?? true));
   const fed = feed(store, config, fail, gate);
   const stop = typeof fed === 'function' ? fed : fed.stop;
+  // Raw from here, through the watcher's listing and the UI's loading (Ink turns it on only as
+  // it draws): keys typed while the console starts are read as keys once it is up, not cooked
+  // and echoed by the tty.
+  if (stdin.isTTY) stdin.setRawMode(true);
   let screen: ConsoleScreen;
   try {
     if (typeof fed !== 'function') await untilListed(fed.listed);
@@ -178,6 +182,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<number
       altScreen: options.altScreen ?? true,
     });
   } catch (error) {
+    if (stdin.isTTY) stdin.setRawMode(false);
     await stop();
     throw error;
   }

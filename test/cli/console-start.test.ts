@@ -137,6 +137,34 @@ describe('the console start', () => {
     }
   }, 20_000);
 
+  it('keys typed while the console starts, before its first frame, are keys: the terminal is raw from the start', async () => {
+    process.env.TZ = 'UTC';
+    const copy = copyCorpusSpool('basic');
+    const term = createFakeTerminal(100, 24);
+    term.stdin.cooked = true;
+    let writesWhenTyped = -1;
+    try {
+      const exit = startConsole(options(term, copy.spool, (store, config, fail, gate) => {
+        const fed = watcherFeed(store, config, fail, gate, false);
+        // Typed while the console waits for the listing: nothing drawn yet. Cooked, the ^U
+        // erased the `/` and the id went to the list as keys.
+        const typeAhead = () => {
+          writesWhenTyped = term.stdout.chunks.length;
+          for (const key of [pressSequence('view.filter'), pressSequence('filter.clearLine'), 'id:0558022C217', pressSequence('filter.apply')]) term.stdin.write(key);
+        };
+        return { stop: fed.stop, listed: fed.listed.then(typeAhead) };
+      }));
+      await waitForScreen(term, /filter id:0558022C217/);
+      await waitForScreen(term, /^> 0558022C217/m);
+      expect(writesWhenTyped).toBe(0);
+      expect(term.screen.text()).not.toContain('LOGIN');
+      term.stdin.write(pressSequence('app.quit'));
+      expect(await exit).toBe(0);
+    } finally {
+      copy.cleanup();
+    }
+  }, 20_000);
+
   it('a failure the feed reports before the console is up ends it with that error', async () => {
     const copy = copyCorpusSpool('basic');
     const term = createFakeTerminal(100, 24);
