@@ -47,19 +47,40 @@ beforeAll(async () => {
   return () => void (global.Console = had);
 });
 
-/** The console on a copy of the basic corpus with the feed `make` gives: its rows drawn, then `q` (exit 0). */
-async function drawAndQuit(make: (term: FakeTerminal) => StartConsoleOptions['feed']): Promise<void> {
+/**
+ * The console on a copy of the basic corpus with the feed `make` gives (on a cooked tty with
+ * `cooked`): `until` the screen shows it (default: its rows), then `q` (exit 0).
+ */
+async function drawAndQuit(make: (term: FakeTerminal) => StartConsoleOptions['feed'], { cooked = false, until = rowsDrawn }: { cooked?: boolean; until?: (term: FakeTerminal) => Promise<unknown> } = {}): Promise<void> {
   const copy = copyCorpusSpool('basic');
   const term = createFakeTerminal(100, 24);
+  term.stdin.cooked = cooked;
   try {
     const exit = startConsole(options(term, copy.spool, make(term)));
-    // The corpus spool's messages, read by the watcher, on screen (a row starts with its queue id).
-    await waitForScreen(term, /^> [0-9A-F]{6,}/m);
+    await until(term);
     term.stdin.write(pressSequence('app.quit'));
     expect(await exit).toBe(0);
   } finally {
     copy.cleanup();
   }
+}
+
+/** The corpus spool's messages, read by the watcher, on screen (a row starts with its queue id). */
+const rowsDrawn = (term: FakeTerminal) => waitForScreen(term, /^> [0-9A-F]{6,}/m);
+
+/**
+ * fleet-hostile.test.ts's keys: `/`, ^U, an id filter, Enter. Cooked by the tty, the ^U erased
+ * the `/` and the id went to the list as keys (`i` the LOGIN column, its last digit 1 the maildrop).
+ */
+function typeFilter(term: FakeTerminal): void {
+  for (const key of [pressSequence('view.filter'), pressSequence('filter.clearLine'), 'id:0558022C217', pressSequence('filter.apply')]) term.stdin.write(key);
+}
+
+/** The filter typeFilter() typed is applied, and none of its text was taken as list keys. */
+async function filterApplied(term: FakeTerminal): Promise<void> {
+  await waitForScreen(term, /filter id:0558022C217/);
+  await waitForScreen(term, /^> 0558022C217/m);
+  expect(term.screen.text()).not.toContain('LOGIN');
 }
 
 describe('the console start', () => {
@@ -106,63 +127,40 @@ describe('the console start', () => {
 
   it('keys typed as the first frame shows are keys: the terminal is raw before it is drawn', async () => {
     process.env.TZ = 'UTC';
-    const copy = copyCorpusSpool('basic');
-    const term = createFakeTerminal(100, 24);
-    term.stdin.cooked = true;
     // fleet-hostile.test.ts's keys, arriving while the first frame is being written: Ink turned
     // raw mode on only after it, so the tty cooked them (^U erased the `/`, CR became LF) and
     // the id went to the list as keys: `i` the LOGIN column, its last digit 1 the maildrop.
-    const write = term.stdout.write;
     let typed = false;
-    term.stdout.write = (chunk, ...rest) => {
-      const out = write(chunk, ...rest);
-      if (!typed && String(chunk).includes('QUEUE ID')) {
-        typed = true;
-        for (const key of [pressSequence('view.filter'), pressSequence('filter.clearLine'), 'id:0558022C217', pressSequence('filter.apply')]) term.stdin.write(key);
-      }
-      return out;
-    };
-    try {
-      const store = { current: null as ConsoleStore | null };
-      const exit = startConsole({ ...options(term, copy.spool, (s, config, fail, gate) => ((store.current = s), watcherFeed(s, config, fail, gate, false))), onExit: () => {} });
-      await waitForScreen(term, /filter id:0558022C217/);
-      await waitForScreen(term, /^> 0558022C217/m);
-      expect(typed).toBe(true);
-      expect(store.current!.getState().queueFilter).toBe('all');
-      expect(term.screen.text()).not.toContain('LOGIN');
-      term.stdin.write(pressSequence('app.quit'));
-      expect(await exit).toBe(0);
-    } finally {
-      copy.cleanup();
-    }
+    const store = { current: null as ConsoleStore | null };
+    await drawAndQuit((term) => {
+      const write = term.stdout.write;
+      term.stdout.write = (chunk, ...rest) => {
+        const out = write(chunk, ...rest);
+        if (!typed && String(chunk).includes('QUEUE ID')) {
+          typed = true;
+          typeFilter(term);
+        }
+        return out;
+      };
+      return (s, config, fail, gate) => ((store.current = s), watcherFeed(s, config, fail, gate, false));
+    }, { cooked: true, until: filterApplied });
+    expect(typed).toBe(true);
+    expect(store.current!.getState().queueFilter).toBe('all');
   }, 20_000);
 
   it('keys typed while the console starts, before its first frame, are keys: the terminal is raw from the start', async () => {
     process.env.TZ = 'UTC';
-    const copy = copyCorpusSpool('basic');
-    const term = createFakeTerminal(100, 24);
-    term.stdin.cooked = true;
     let writesWhenTyped = -1;
-    try {
-      const exit = startConsole(options(term, copy.spool, (store, config, fail, gate) => {
-        const fed = watcherFeed(store, config, fail, gate, false);
-        // Typed while the console waits for the listing: nothing drawn yet. Cooked, the ^U
-        // erased the `/` and the id went to the list as keys.
-        const typeAhead = () => {
-          writesWhenTyped = term.stdout.chunks.length;
-          for (const key of [pressSequence('view.filter'), pressSequence('filter.clearLine'), 'id:0558022C217', pressSequence('filter.apply')]) term.stdin.write(key);
-        };
-        return { stop: fed.stop, listed: fed.listed.then(typeAhead) };
-      }));
-      await waitForScreen(term, /filter id:0558022C217/);
-      await waitForScreen(term, /^> 0558022C217/m);
-      expect(writesWhenTyped).toBe(0);
-      expect(term.screen.text()).not.toContain('LOGIN');
-      term.stdin.write(pressSequence('app.quit'));
-      expect(await exit).toBe(0);
-    } finally {
-      copy.cleanup();
-    }
+    await drawAndQuit((term) => (store, config, fail, gate) => {
+      const fed = watcherFeed(store, config, fail, gate, false);
+      // Typed while the console waits for the listing: nothing drawn yet.
+      const typeAhead = () => {
+        writesWhenTyped = term.stdout.chunks.length;
+        typeFilter(term);
+      };
+      return { stop: fed.stop, listed: fed.listed.then(typeAhead) };
+    }, { cooked: true, until: filterApplied });
+    expect(writesWhenTyped).toBe(0);
   }, 20_000);
 
   it('a failure the feed reports before the console is up ends it with that error', async () => {
