@@ -31,8 +31,9 @@ beforeAll(() => {
 });
 
 const theme = loadTheme({ name: 'default', env: { HOME: '/nonexistent' } });
-// Never started: the overview shows it connecting; no process, no link.
-const target = () => createConnection({ target: parseTarget('exec:env'), context: { ssh: ['ssh'], self: ['node'], remotePostq: null }, serveArgs: [], version: '0' });
+// Never started: the overview shows it connecting; no process, no link. Each its own label,
+// as the fleet's plan requires (a label given twice is a usage error there, and React's key).
+const target = (command = 'env') => createConnection({ target: parseTarget(`exec:${command}`), context: { ssh: ['ssh'], self: ['node'], remotePostq: null }, serveArgs: [], version: '0' });
 
 function cookedTerminal(): FakeTerminal {
   const term = createFakeTerminal(100, 24);
@@ -72,7 +73,7 @@ describe('the fleet console and its terminal', () => {
     const term = createFakeTerminal(100, 24);
     const stdout = term.stdout as unknown as NodeJS.WriteStream;
     const stdin = term.stdin as unknown as NodeJS.ReadStream;
-    const three = () => [target(), target(), target()];
+    const three = () => [target('env'), target('env -i'), target('true')];
     // A read of plain keys, and one Ink splits into events at its escape sequences.
     for (const [keys, index] of [['j\r', 1], [`${keySequence('down')}${keySequence('down')}\r`, 2], ['jjk\r', 1]] as const) {
       const picked = showFleetOverview(three(), 0, theme, stdout, stdin);
