@@ -14,10 +14,11 @@
  * outside vitest) the process builds its own and removes it on exit.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './corpus.js';
+import { removeOnExit } from './remove-on-exit.js';
 import { waitFor } from './wait-for.js';
 
 export const BUNDLE_DIR_ENV = 'POSTQ_TEST_BUNDLE_DIR';
@@ -30,8 +31,7 @@ function runDir(): string {
   if (dir && existsSync(dir)) return dir;
   if (!own) {
     own = mkdtempSync(join(tmpdir(), 'postq-test-bundle-'));
-    const mine = own;
-    process.once('exit', () => rmSync(mine, { recursive: true, force: true }));
+    removeOnExit(own);
   }
   return own;
 }

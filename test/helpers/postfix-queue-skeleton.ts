@@ -21,6 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mainCf, MASTER_CF, writePostfixConfig } from './postfix-config.js';
+import { removeOnExit } from './remove-on-exit.js';
 
 function run(command: string, args: string[]): void {
   const r = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
@@ -43,8 +44,7 @@ function skeletonSpool(base: string): string {
   if (!dir || !existsSync(dir)) {
     if (!own) {
       own = reserveSkeletonDir(base);
-      const mine = own;
-      process.once('exit', () => rmSync(mine, { recursive: true, force: true }));
+      removeOnExit(own);
     }
     dir = own;
   }

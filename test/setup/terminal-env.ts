@@ -23,5 +23,8 @@ for (const key of Object.keys(process.env)) {
   const { join } = await import('node:path');
   const state = mkdtempSync(join(tmpdir(), 'postq-test-state-'));
   process.env['XDG_STATE_HOME'] = state;
-  process.once('exit', () => rmSync(state, { recursive: true, force: true }));
+  // Removed after the file's tests (vitest ends its workers without an exit event, so an exit
+  // listener alone left one directory per test file in /tmp), and at exit should that not come.
+  (await import('vitest')).afterAll(() => rmSync(state, { recursive: true, force: true }));
+  (await import('../helpers/remove-on-exit.js')).removeOnExit(state);
 }
